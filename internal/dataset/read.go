@@ -1,0 +1,355 @@
+// Package dataset reads, validates and writes the atlas dataset files, and
+// builds the embedded default dataset from its real sources plus a
+// deterministic synthetic complement (see Generate).
+//
+// A dataset is one flat directory (any fs.FS) holding:
+//
+//	authorities.csv   id,type,code,name,departement,region,population,lon,lat
+//	partners.csv      id,geonameid,name,country,subdivision,population,lon,lat
+//	partnerships.csv  id,authority_id,partner_id,kind,start_year,active,provenance
+//	projects.csv      id,partnership_id,title,themes,start_year,provenance
+//	countries.csv     iso2,iso3,name_fr,name_en,label_lon,label_lat
+//	countries.geojson, regions.geojson, departements.geojson  (boundaries)
+//
+// CSV files are UTF-8 with a header row; themes are separated by "|"; an
+// unknown year or population is empty.
+package dataset
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// File names inside a dataset directory.
+const (
+	AuthoritiesFile  = "authorities.csv"
+	PartnersFile     = "partners.csv"
+	PartnershipsFile = "partnerships.csv"
+	ProjectsFile     = "projects.csv"
+	CountriesFile    = "countries.csv"
+	CountryShapes    = "countries.geojson"
+	RegionShapes     = "regions.geojson"
+	DepartementShape = "departements.geojson"
+)
+
+// Headers of the CSV files, in column order.
+var (
+	authorityHeader   = []string{"id", "type", "code", "name", "departement", "region", "population", "lon", "lat"}
+	partnerHeader     = []string{"id", "geonameid", "name", "country", "subdivision", "population", "lon", "lat"}
+	partnershipHeader = []string{"id", "authority_id", "partner_id", "kind", "start_year", "active", "provenance"}
+	projectHeader     = []string{"id", "partnership_id", "title", "themes", "start_year", "provenance"}
+	countryHeader     = []string{"iso2", "iso3", "name_fr", "name_en", "label_lon", "label_lat"}
+)
+
+// RowError locates a bad value: file, line (1-based, header is line 1), field.
+type RowError struct {
+	File   string
+	Line   int
+	Field  string
+	Reason string
+}
+
+func (e *RowError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
+	}
+	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Reason)
+}
+
+// Unwrap makes errors.Is(err, atlas.ErrInvalid) true.
+func (e *RowError) Unwrap() error { return atlas.ErrInvalid }
+
+// maxErrors bounds how many row errors Load reports at once.
+const maxErrors = 50
+
+// Load reads and validates a whole dataset from fsys. Every row is checked
+// (types, ranges, references, uniqueness); on failure the returned error joins
+// up to 50 *RowError values and no dataset is returned.
+func Load(fsys fs.FS) (*atlas.Dataset, error) {
+	ds := &atlas.Dataset{}
+	v := &validator{}
+	if err := readCSV(fsys, CountriesFile, countryHeader, v, func(r row) {
+		ds.Countries = append(ds.Countries, atlas.Country{
+			ISO2: r.str("iso2", 2, 2), ISO3: r.str("iso3", 0, 3),
+			NameFR: r.str("name_fr", 1, 200), NameEN: r.str("name_en", 1, 200),
+			Label: r.point("label_lon", "label_lat"),
+		})
+	}); err != nil {
+		return nil, err
+	}
+	countries := map[string]bool{}
+	for _, c := range ds.Countries {
+		countries[c.ISO2] = true
+	}
+	authIDs := map[string]bool{}
+	if err := readCSV(fsys, AuthoritiesFile, authorityHeader, v, func(r row) {
+		a := atlas.Authority{
+			ID: r.str("id", 1, 40), Type: atlas.AuthorityType(r.str("type", 1, 20)),
+			Code: r.str("code", 1, 20), Name: r.str("name", 1, 300),
+			Departement: r.str("departement", 0, 3), Region: r.str("region", 0, 3),
+			Population: r.optInt("population", 0, math.MaxInt32), Point: r.point("lon", "lat"),
+		}
+		if !a.Type.Valid() {
+			r.fail("type", "unknown authority type %q", a.Type)
+		}
+		r.unique("id", a.ID, authIDs)
+		ds.Authorities = append(ds.Authorities, a)
+	}); err != nil {
+		return nil, err
+	}
+	partnerIDs := map[string]bool{}
+	if err := readCSV(fsys, PartnersFile, partnerHeader, v, func(r row) {
+		p := atlas.Partner{
+			ID: r.str("id", 1, 40), GeonameID: int64(r.optInt("geonameid", 0, math.MaxInt32)),
+			Name: r.str("name", 1, 300), Country: r.str("country", 2, 2),
+			Subdivision: r.str("subdivision", 0, 100),
+			Population:  r.optInt("population", 0, math.MaxInt32), Point: r.point("lon", "lat"),
+		}
+		if !countries[p.Country] {
+			r.fail("country", "unknown country %q", p.Country)
+		}
+		r.unique("id", p.ID, partnerIDs)
+		ds.Partners = append(ds.Partners, p)
+	}); err != nil {
+		return nil, err
+	}
+	pshipIDs := map[string]bool{}
+	if err := readCSV(fsys, PartnershipsFile, partnershipHeader, v, func(r row) {
+		p := atlas.Partnership{
+			ID: r.str("id", 1, 40), AuthorityID: r.str("authority_id", 1, 40), PartnerID: r.str("partner_id", 1, 40),
+			Kind: atlas.Kind(r.str("kind", 1, 20)), StartYear: r.optInt("start_year", atlas.MinYear, atlas.MaxYear),
+			Active: r.bool("active"), Provenance: atlas.Provenance(r.str("provenance", 1, 20)),
+		}
+		if !p.Kind.Valid() {
+			r.fail("kind", "unknown kind %q", p.Kind)
+		}
+		if !p.Provenance.Valid() {
+			r.fail("provenance", "unknown provenance %q", p.Provenance)
+		}
+		if !authIDs[p.AuthorityID] {
+			r.fail("authority_id", "no authority %q in %s", p.AuthorityID, AuthoritiesFile)
+		}
+		if !partnerIDs[p.PartnerID] {
+			r.fail("partner_id", "no partner %q in %s", p.PartnerID, PartnersFile)
+		}
+		r.unique("id", p.ID, pshipIDs)
+		ds.Partnerships = append(ds.Partnerships, p)
+	}); err != nil {
+		return nil, err
+	}
+	projIDs := map[string]bool{}
+	if err := readCSV(fsys, ProjectsFile, projectHeader, v, func(r row) {
+		p := atlas.Project{
+			ID: r.str("id", 1, 40), PartnershipID: r.str("partnership_id", 1, 40),
+			Title: r.str("title", 1, 500), StartYear: r.optInt("start_year", atlas.MinYear, atlas.MaxYear),
+			Provenance: atlas.Provenance(r.str("provenance", 1, 20)),
+		}
+		raw := r.str("themes", 1, 300)
+		if raw != "" {
+			p.Themes = strings.Split(raw, "|")
+		}
+		if len(p.Themes) < 1 || len(p.Themes) > 3 {
+			r.fail("themes", "want 1 to 3 themes separated by |, got %q", raw)
+		}
+		seen := map[string]bool{}
+		for _, t := range p.Themes {
+			if atlas.ThemeIndex(t) < 0 {
+				r.fail("themes", "unknown theme %q", t)
+			}
+			if seen[t] {
+				r.fail("themes", "theme %q repeated", t)
+			}
+			seen[t] = true
+		}
+		if !p.Provenance.Valid() {
+			r.fail("provenance", "unknown provenance %q", p.Provenance)
+		}
+		if !pshipIDs[p.PartnershipID] {
+			r.fail("partnership_id", "no partnership %q in %s", p.PartnershipID, PartnershipsFile)
+		}
+		r.unique("id", p.ID, projIDs)
+		ds.Projects = append(ds.Projects, p)
+	}); err != nil {
+		return nil, err
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	var err error
+	if ds.CountryShapes, err = readShapes(fsys, CountryShapes, "iso2", "name_fr"); err != nil {
+		return nil, err
+	}
+	if ds.RegionShapes, err = readShapes(fsys, RegionShapes, "code", "nom"); err != nil {
+		return nil, err
+	}
+	if ds.DepartementShapes, err = readShapes(fsys, DepartementShape, "code", "nom"); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+func readShapes(fsys fs.FS, name, idProp, nameProp string) ([]atlas.Boundary, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(data)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %s: %w", name, err)
+	}
+	out := make([]atlas.Boundary, 0, len(fc.Features))
+	for i, f := range fc.Features {
+		id, _ := f.Properties[idProp].(string)
+		nm, _ := f.Properties[nameProp].(string)
+		switch f.Geometry.(type) {
+		case orb.Polygon, orb.MultiPolygon:
+		default:
+			return nil, fmt.Errorf("dataset: %s: feature %d: want Polygon or MultiPolygon, got %s", name, i, f.Geometry.GeoJSONType())
+		}
+		if id == "" || nm == "" {
+			return nil, fmt.Errorf("dataset: %s: feature %d: missing %q or %q property", name, i, idProp, nameProp)
+		}
+		out = append(out, atlas.Boundary{ID: id, Name: nm, Geometry: f.Geometry})
+	}
+	return out, nil
+}
+
+type validator struct{ errs []error }
+
+func (v *validator) add(e *RowError) {
+	if len(v.errs) < maxErrors {
+		v.errs = append(v.errs, e)
+	}
+}
+
+func (v *validator) err() error { return errors.Join(v.errs...) }
+
+type row struct {
+	file   string
+	line   int
+	cols   map[string]int
+	fields []string
+	v      *validator
+}
+
+func (r row) fail(field, format string, args ...any) {
+	r.v.add(&RowError{File: r.file, Line: r.line, Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (r row) raw(field string) string { return r.fields[r.cols[field]] }
+
+func (r row) str(field string, minLen, maxLen int) string {
+	s := r.raw(field)
+	if n := len([]rune(s)); n < minLen || n > maxLen {
+		if n == 0 {
+			r.fail(field, "required")
+		} else {
+			r.fail(field, "length %d out of [%d, %d]", n, minLen, maxLen)
+		}
+	}
+	return s
+}
+
+func (r row) optInt(field string, lo, hi int) int {
+	s := r.raw(field)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		r.fail(field, "want an integer in [%d, %d], got %q", lo, hi, s)
+		return 0
+	}
+	return n
+}
+
+func (r row) bool(field string) bool {
+	switch s := r.raw(field); s {
+	case "true":
+		return true
+	case "false":
+		return false
+	default:
+		r.fail(field, "want true or false, got %q", s)
+		return false
+	}
+}
+
+func (r row) point(lonField, latField string) orb.Point {
+	lon, err1 := strconv.ParseFloat(r.raw(lonField), 64)
+	lat, err2 := strconv.ParseFloat(r.raw(latField), 64)
+	if err1 != nil || lon < -180 || lon > 180 || lon != lon {
+		r.fail(lonField, "want a longitude in [-180, 180], got %q", r.raw(lonField))
+	}
+	if err2 != nil || lat < -90 || lat > 90 || lat != lat {
+		r.fail(latField, "want a latitude in [-90, 90], got %q", r.raw(latField))
+	}
+	return orb.Point{lon, lat}
+}
+
+func (r row) unique(field, id string, seen map[string]bool) {
+	if id == "" {
+		return
+	}
+	if seen[id] {
+		r.fail(field, "duplicate id %q", id)
+	}
+	seen[id] = true
+}
+
+// readCSV reads name from fsys, checks its header and calls fn for each row.
+// Structural errors (missing file, bad header, wrong column count, bad CSV
+// quoting) stop the read; value errors are collected in v.
+func readCSV(fsys fs.FS, name string, header []string, v *validator, fn func(row)) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return fmt.Errorf("dataset: %w", err)
+	}
+	defer f.Close()
+	return scanCSV(f, name, header, v, fn)
+}
+
+// scanCSV is readCSV on an open reader; name is used in errors.
+func scanCSV(rd io.Reader, name string, header []string, v *validator, fn func(row)) error {
+	cr := csv.NewReader(rd)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = len(header)
+	got, err := cr.Read()
+	if err != nil {
+		return &RowError{File: name, Line: 1, Reason: "cannot read header: " + err.Error()}
+	}
+	cols := map[string]int{}
+	for i, h := range got {
+		cols[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	for _, h := range header {
+		if _, ok := cols[h]; !ok {
+			return &RowError{File: name, Line: 1, Field: h, Reason: "missing column; want header " + strings.Join(header, ",")}
+		}
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return &RowError{File: name, Line: pe.Line, Reason: pe.Err.Error()}
+			}
+			return &RowError{File: name, Line: line, Reason: err.Error()}
+		}
+		fn(row{file: name, line: line, cols: cols, fields: rec, v: v})
+	}
+}

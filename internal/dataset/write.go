@@ -1,0 +1,112 @@
+package dataset
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/paulmach/orb"
+)
+
+// Write writes the five CSV files of ds into dir (created if needed). The
+// output is deterministic: rows in slice order, coordinates with 5 decimals.
+// Boundary files are not written: use CopyBoundaries.
+func Write(dir string, ds *atlas.Dataset) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	files := []struct {
+		name   string
+		header []string
+		n      int
+		row    func(i int) []string
+	}{
+		{CountriesFile, countryHeader, len(ds.Countries), func(i int) []string {
+			c := ds.Countries[i]
+			return append([]string{c.ISO2, c.ISO3, c.NameFR, c.NameEN}, coords(c.Label)...)
+		}},
+		{AuthoritiesFile, authorityHeader, len(ds.Authorities), func(i int) []string {
+			a := ds.Authorities[i]
+			return append([]string{a.ID, string(a.Type), a.Code, a.Name, a.Departement, a.Region, optInt(a.Population)}, coords(a.Point)...)
+		}},
+		{PartnersFile, partnerHeader, len(ds.Partners), func(i int) []string {
+			p := ds.Partners[i]
+			return append([]string{p.ID, optInt(int(p.GeonameID)), p.Name, p.Country, p.Subdivision, optInt(p.Population)}, coords(p.Point)...)
+		}},
+		{PartnershipsFile, partnershipHeader, len(ds.Partnerships), func(i int) []string {
+			p := ds.Partnerships[i]
+			return []string{p.ID, p.AuthorityID, p.PartnerID, string(p.Kind), optInt(p.StartYear), strconv.FormatBool(p.Active), string(p.Provenance)}
+		}},
+		{ProjectsFile, projectHeader, len(ds.Projects), func(i int) []string {
+			p := ds.Projects[i]
+			return []string{p.ID, p.PartnershipID, p.Title, strings.Join(p.Themes, "|"), optInt(p.StartYear), string(p.Provenance)}
+		}},
+	}
+	for _, f := range files {
+		if err := writeFile(filepath.Join(dir, f.name), func(w io.Writer) error {
+			cw := csv.NewWriter(w)
+			if err := cw.Write(f.header); err != nil {
+				return err
+			}
+			for i := 0; i < f.n; i++ {
+				if err := cw.Write(f.row(i)); err != nil {
+					return err
+				}
+			}
+			cw.Flush()
+			return cw.Error()
+		}); err != nil {
+			return fmt.Errorf("dataset: write %s: %w", f.name, err)
+		}
+	}
+	return nil
+}
+
+// CopyBoundaries copies the three boundary GeoJSON files from src to dir.
+func CopyBoundaries(dir string, src fs.FS) error {
+	for _, name := range []string{CountryShapes, RegionShapes, DepartementShape} {
+		data, err := fs.ReadFile(src, name)
+		if err != nil {
+			return fmt.Errorf("dataset: %w", err)
+		}
+		if err := writeFile(filepath.Join(dir, name), func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+			return fmt.Errorf("dataset: write %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// writeFile writes through a temporary file renamed into place, so a failed
+// write never leaves a truncated dataset file behind.
+func writeFile(path string, fill func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := fill(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func coords(p orb.Point) []string {
+	return []string{strconv.FormatFloat(p[0], 'f', 5, 64), strconv.FormatFloat(p[1], 'f', 5, 64)}
+}
+
+func optInt(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
