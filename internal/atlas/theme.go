@@ -7,7 +7,10 @@ type Theme struct {
 	LabelEN string
 }
 
-var themes = [...]Theme{
+// NumThemes is the number of fixed themes.
+const NumThemes = 11
+
+var themes = [NumThemes]Theme{
 	{"economie-durable", "Économie durable", "Sustainable economy"},
 	{"education-recherche", "Éducation et recherche", "Education and research"},
 	{"environnement-climat-energie", "Environnement, climat et énergie", "Environment, climate and energy"},
