@@ -1,0 +1,18 @@
+// Package static embeds the atlas web pages and their assets: the pages
+// (index.html for "/", embed.html for "/embed", country.html for
+// "/atlas/{country}"), their own JS and CSS, the vendored browser libraries and
+// the map glyphs. Everything a page loads is served by the atlas server itself,
+// under /static/<path>; see README.md for the page URL and postMessage API.
+package static
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed index.html embed.html country.html css js vendor glyphs
+var files embed.FS
+
+// FS returns the embedded tree, rooted at this directory: "index.html",
+// "js/atlas.js", "vendor/maplibre-gl.js", "glyphs/Go-Regular/0-255.pbf", …
+func FS() fs.FS { return files }

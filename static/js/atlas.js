@@ -1,0 +1,607 @@
+/* The atlas page ("/") and the embed page ("/embed"): one map, a filter
+ * panel, a legend, the result list, charts and the detail panel, all driven by
+ * one state kept in the URL. Mode comes from <body data-mode="atlas|embed">. */
+(function () {
+  'use strict';
+  var C = window.AtlasCore, t = C.t;
+  var mode = document.body.getAttribute('data-mode') || 'atlas';
+  var embed = mode === 'embed';
+  var st = C.parseState(location.search);
+  var $ = function (id) { return document.getElementById(id); };
+  var msgs = $('messages');
+  var facets = null, map = null, charts = {}, listOffset = 0, listTotal = 0, applySeq = 0;
+  var LIST_PAGE = 50;
+
+  document.documentElement.lang = st.lang;
+  st.errors.forEach(function (e) {
+    C.showMessage(msgs, t('badParam', { p: e.param, v: e.value, why: e.why }));
+  });
+
+  function el(tag, attrs, kids) {
+    var e = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) {
+      if (k === 'text') e.textContent = attrs[k];
+      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), attrs[k]);
+      else if (attrs[k] !== null && attrs[k] !== undefined && attrs[k] !== false) e.setAttribute(k, attrs[k] === true ? '' : attrs[k]);
+    });
+    (kids || []).forEach(function (k) { if (k) e.appendChild(typeof k === 'string' ? document.createTextNode(k) : k); });
+    return e;
+  }
+
+  // ---- static texts ----------------------------------------------------------
+  function translatePage() {
+    document.querySelectorAll('[data-t]').forEach(function (n) { n.textContent = t(n.getAttribute('data-t')); });
+    document.querySelectorAll('[data-t-label]').forEach(function (n) { n.setAttribute('aria-label', t(n.getAttribute('data-t-label'))); });
+    document.title = t('title');
+  }
+  translatePage();
+
+  // ---- URL and host page -------------------------------------------------------
+  function syncURL() {
+    var q = C.pageQuery(st, { panel: embed && st.panel });
+    history.replaceState(null, '', location.pathname + (q ? '?' + q : ''));
+    if (window.parent !== window) {
+      window.parent.postMessage({ type: 'atlas:state', state: publicState(), url: location.href }, '*');
+    }
+  }
+  function publicState() {
+    return { filters: JSON.parse(JSON.stringify(st.filters)), view: st.view, selected: st.sel, lang: st.lang };
+  }
+
+  // ---- legend ----------------------------------------------------------------------
+  function buildLegend() {
+    var box = $('legend');
+    if (!box) return;
+    box.textContent = '';
+    var ul = el('ul', { class: 'legend-list' });
+    C.TYPES.forEach(function (r) {
+      ul.appendChild(el('li', null, [el('span', { class: 'sw dot', style: 'background:' + r[3] }), C.label(C.TYPES, r[0])]));
+    });
+    ul.appendChild(el('li', null, [el('span', { class: 'sw dot', style: 'background:' + C.PARTNER_COLOR }), t('partners')]));
+    ul.appendChild(el('li', null, [el('span', { class: 'sw dot big', style: 'background:#54606e' }), t('cluster')]));
+    C.KINDS.forEach(function (r) {
+      ul.appendChild(el('li', null, [el('span', { class: 'sw line', style: 'background:' + r[3] }), C.label(C.KINDS, r[0])]));
+    });
+    box.appendChild(el('h2', { class: 'h', text: t('legend') }));
+    box.appendChild(ul);
+  }
+
+  // ---- filter panel ---------------------------------------------------------------
+  function checkboxGroup(name, table, legendKey) {
+    var fs = el('fieldset', { class: 'group', 'data-facet': name }, [el('legend', { text: t(legendKey) })]);
+    table.forEach(function (r) {
+      var id = 'f-' + name + '-' + r[0];
+      var cb = el('input', { type: 'checkbox', id: id, name: name, value: r[0], checked: st.filters[name].indexOf(r[0]) >= 0 });
+      cb.addEventListener('change', function () {
+        var cur = st.filters[name];
+        var i = cur.indexOf(r[0]);
+        if (cb.checked && i < 0) cur.push(r[0]);
+        if (!cb.checked && i >= 0) cur.splice(i, 1);
+        changed();
+      });
+      var sw = r[3] ? el('span', { class: 'sw dot', style: 'background:' + r[3] }) : null;
+      fs.appendChild(el('div', { class: 'cb' }, [cb, el('label', { for: id }, [sw, C.label(table, r[0])])]));
+    });
+    return fs;
+  }
+
+  function countryName(iso) {
+    var c = facets && facets.countries.filter(function (x) { return x.iso2 === iso; })[0];
+    return c ? (st.lang === 'en' ? c.name_en : c.name_fr) : iso;
+  }
+
+  function chips(facet, labeller) {
+    var box = el('div', { class: 'chips', 'data-chips': facet });
+    st.filters[facet].forEach(function (v) {
+      box.appendChild(el('span', { class: 'chip' }, [labeller(v),
+        el('button', { type: 'button', class: 'chip-x', 'aria-label': t('remove') + ' ' + labeller(v), text: '×',
+          onclick: function () { st.filters[facet] = st.filters[facet].filter(function (x) { return x !== v; }); changed(true); } })]));
+    });
+    return box;
+  }
+
+  function buildFilters() {
+    var form = $('filters-form');
+    if (!form) return;
+    form.textContent = '';
+    // Countries: search box with suggestions, selected ones as chips.
+    var cfs = el('fieldset', { class: 'group' }, [el('legend', { text: t('country') })]);
+    var dl = el('datalist', { id: 'countries-list' });
+    (facets ? facets.countries : []).forEach(function (c) {
+      if (c.iso2 === 'FR') return;
+      dl.appendChild(el('option', { value: (st.lang === 'en' ? c.name_en : c.name_fr) + ' (' + c.iso2 + ')' }));
+    });
+    var input = el('input', { type: 'search', id: 'country-search', list: 'countries-list', placeholder: t('countrySearch'), 'aria-label': t('countrySearch'), autocomplete: 'off' });
+    function pick() {
+      var m = /\(([A-Z]{2})\)\s*$/.exec(input.value);
+      var iso = m ? m[1] : null;
+      if (!iso && facets) {
+        var v = input.value.trim().toLowerCase();
+        var hit = facets.countries.filter(function (c) { return c.iso2.toLowerCase() === v || (c.name_fr || '').toLowerCase() === v || (c.name_en || '').toLowerCase() === v; })[0];
+        iso = hit && hit.iso2;
+      }
+      if (iso && st.filters.country.indexOf(iso) < 0) { st.filters.country.push(iso); input.value = ''; changed(true); }
+    }
+    input.addEventListener('change', pick);
+    input.addEventListener('keydown', function (e) { if (e.key === 'Enter') { e.preventDefault(); pick(); } });
+    cfs.appendChild(input);
+    cfs.appendChild(dl);
+    cfs.appendChild(chips('country', countryName));
+    form.appendChild(cfs);
+
+    if (st.filters.authority.length) {
+      form.appendChild(el('fieldset', { class: 'group' }, [el('legend', { text: t('authority') }), chips('authority', function (v) { return names[v] || v; })]));
+    }
+    if (st.filters.partner.length) {
+      form.appendChild(el('fieldset', { class: 'group' }, [el('legend', { text: t('partner') }), chips('partner', function (v) { return names[v] || v; })]));
+    }
+    form.appendChild(checkboxGroup('theme', C.THEMES, 'themes'));
+    form.appendChild(checkboxGroup('type', C.TYPES, 'types'));
+    form.appendChild(checkboxGroup('kind', C.KINDS, 'kinds'));
+    form.appendChild(checkboxGroup('provenance', C.PROVENANCES, 'provenance'));
+
+    // Years: two range inputs (since, until).
+    var ymin = facets && facets.years && facets.years.min || 1950, ymax = facets && facets.years && facets.years.max || new Date().getFullYear();
+    var yfs = el('fieldset', { class: 'group years' }, [el('legend', { text: t('years') })]);
+    var out = el('output', { id: 'years-out', 'aria-live': 'polite' });
+    function yearsText() {
+      out.textContent = (st.filters.since || ymin) + ' – ' + (st.filters.until || ymax);
+    }
+    ['since', 'until'].forEach(function (p) {
+      var val = st.filters[p] !== null ? st.filters[p] : (p === 'since' ? ymin : ymax);
+      var r = el('input', { type: 'range', id: 'f-' + p, min: ymin, max: ymax, step: 1, value: val, 'aria-label': t(p) });
+      r.addEventListener('input', function () {
+        var v = +r.value;
+        var other = $(p === 'since' ? 'f-until' : 'f-since');
+        if (p === 'since' && v > +other.value) { other.value = v; st.filters.until = v === ymax ? null : v; }
+        if (p === 'until' && v < +other.value) { other.value = v; st.filters.since = v === ymin ? null : v; }
+        st.filters[p] = (p === 'since' && v === ymin) || (p === 'until' && v === ymax) ? null : v;
+        yearsText();
+        changed();
+      });
+      yfs.appendChild(el('label', { class: 'range', for: 'f-' + p }, [t(p)]));
+      yfs.appendChild(r);
+    });
+    yearsText();
+    yfs.appendChild(out);
+    yfs.appendChild(el('p', { class: 'hint', text: t('yearsHint') }));
+    form.appendChild(yfs);
+    form.appendChild(el('button', { type: 'button', class: 'btn', id: 'reset', text: t('reset'), onclick: function () {
+      st.filters = C.emptyFilters(); st.sel = null; changed(true);
+    } }));
+  }
+  var names = {};
+
+  // ---- updates -------------------------------------------------------------------------
+  var timer = null;
+  function changed(rebuild) {
+    if (rebuild) buildFilters();
+    clearTimeout(timer);
+    timer = setTimeout(apply, 200);
+  }
+
+  // apply pushes the state everywhere: URL, tiles, counts, charts, list.
+  function apply() {
+    var seq = ++applySeq;
+    syncURL();
+    var mapDone = map && map.getSource('atlas') ? C.setAtlasFilters(map, st.filters) : Promise.resolve();
+    var jobs = [mapDone, refreshCounts(seq)];
+    if (!embed) { jobs.push(refreshList(seq, true)); jobs.push(refreshCharts(seq)); }
+    return Promise.all(jobs).catch(function (err) { C.showMessage(msgs, C.problemText(err)); });
+  }
+
+  function refreshCounts(seq) {
+    var box = $('counts');
+    var q = C.filterQuery(st.filters);
+    var path = '/api/stats?by=kind&unit=partnerships' + (q ? '&' + q : '');
+    return C.api(path).then(function (s) {
+      if (seq !== applySeq || !box) return;
+      listTotal = s.total;
+      box.textContent = t('partnershipsN', { n: s.total });
+      box.setAttribute('data-total', s.total);
+    });
+  }
+
+  // ---- result list ------------------------------------------------------------------------
+  function refreshList(seq, reset) {
+    var ul = $('result-list');
+    if (!ul) return Promise.resolve();
+    if (reset) listOffset = 0;
+    var q = C.filterQuery(st.filters);
+    return C.api('/geojson/partnerships?limit=' + LIST_PAGE + '&offset=' + listOffset + (q ? '&' + q : '')).then(function (fc) {
+      if (seq !== undefined && seq !== applySeq) return;
+      if (reset) ul.textContent = '';
+      fc.features.forEach(function (f) { ul.appendChild(listItem(f.properties)); });
+      listOffset += fc.numberReturned || fc.features.length;
+      var total = fc.numberMatched !== undefined ? fc.numberMatched : listOffset;
+      $('list-status').textContent = total === 0 ? t('noResult') : t('showingN', { shown: listOffset, n: total });
+      $('list-more').hidden = listOffset >= total;
+      ul.setAttribute('data-matched', total);
+    });
+  }
+
+  function listItem(p) {
+    var year = p.start_year ? String(p.start_year) : '—';
+    var li = el('li', { role: 'option', tabindex: '-1', 'data-id': p.id, 'aria-selected': String(p.id === st.sel) }, [
+      el('span', { class: 'sw dot', style: 'background:' + typeColor(p.authority_type) }),
+      el('span', { class: 'li-main' }, [el('strong', { text: p.authority_name }), ' — ', p.partner_name, ' ', el('span', { class: 'muted', text: '(' + (p.country_name || p.country) + ')' })]),
+      el('span', { class: 'li-meta', text: C.label(C.KINDS, p.kind) + ' · ' + year + (p.provenance === 'synthetic' ? ' · ' + (st.lang === 'en' ? 'synthetic' : 'synthétique') : '') })
+    ]);
+    li.addEventListener('click', function () { select(p.id, true); });
+    return li;
+  }
+  function typeColor(type) { var r = C.TYPES.filter(function (x) { return x[0] === type; })[0]; return r ? r[3] : '#777'; }
+
+  function listKeys(e) {
+    var ul = $('result-list');
+    var items = Array.prototype.slice.call(ul.querySelectorAll('li'));
+    if (!items.length) return;
+    var i = items.indexOf(document.activeElement);
+    var next = null;
+    if (e.key === 'ArrowDown') next = items[Math.min(items.length - 1, i + 1)];
+    else if (e.key === 'ArrowUp') next = items[Math.max(0, i - 1)];
+    else if (e.key === 'Home') next = items[0];
+    else if (e.key === 'End') next = items[items.length - 1];
+    else if ((e.key === 'Enter' || e.key === ' ') && i >= 0) { e.preventDefault(); select(items[i].getAttribute('data-id'), true); return; }
+    if (next) { e.preventDefault(); items.forEach(function (x) { x.tabIndex = -1; }); next.tabIndex = 0; next.focus(); }
+  }
+
+  // ---- download: exactly the filtered set ----------------------------------------------------
+  function fetchAll(q) {
+    var all = [], offset = 0, limit = 10000;
+    function page() {
+      return C.api('/geojson/partnerships?limit=' + limit + '&offset=' + offset + (q ? '&' + q : '')).then(function (fc) {
+        all = all.concat(fc.features);
+        offset += fc.features.length;
+        var total = fc.numberMatched !== undefined ? fc.numberMatched : offset;
+        if (fc.features.length > 0 && offset < total) return page();
+        return { type: 'FeatureCollection', numberMatched: total, features: all };
+      });
+    }
+    return page();
+  }
+  var CSV_COLS = ['id', 'authority_id', 'authority_name', 'authority_type', 'partner_id', 'partner_name', 'country', 'country_name', 'kind', 'start_year', 'active', 'provenance', 'themes', 'projects'];
+  function csvCell(v) {
+    if (v === undefined || v === null) return '';
+    if (Array.isArray(v)) v = v.map(function (x) { return typeof x === 'object' ? (x.title || x.id) : x; }).join('|');
+    v = String(v);
+    return /[",\n;]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  }
+  function download(kind) {
+    var q = C.filterQuery(st.filters);
+    var status = $('download-status');
+    status.textContent = t('downloading');
+    return fetchAll(q).then(function (fc) {
+      var blob, name = 'partenariats' + (q ? '-filtre' : '');
+      if (kind === 'csv') {
+        var lines = [CSV_COLS.join(',')];
+        fc.features.forEach(function (f) {
+          var p = f.properties;
+          lines.push(CSV_COLS.map(function (c) { return csvCell(c === 'projects' && Array.isArray(p.projects) ? p.projects.length : p[c]); }).join(','));
+        });
+        blob = new Blob(['\ufeff' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' });
+        name += '.csv';
+      } else {
+        blob = new Blob([JSON.stringify(fc)], { type: 'application/geo+json' });
+        name += '.geojson';
+      }
+      var a = el('a', { href: URL.createObjectURL(blob), download: name });
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      status.textContent = t('partnershipsN', { n: fc.features.length }) + ' — ' + name;
+      window.atlasLastDownload = { kind: kind, count: fc.features.length, matched: fc.numberMatched };
+    }).catch(function (err) { status.textContent = ''; C.showMessage(msgs, C.problemText(err)); });
+  }
+
+  // ---- charts --------------------------------------------------------------------------------
+  var CHARTS = [
+    ['theme', 'chart-theme', 'byTheme', 'bar-h'],
+    ['country', 'chart-country', 'byCountry', 'bar-h'],
+    ['year', 'chart-year', 'byYear', 'bar'],
+    ['type', 'chart-type', 'byType', 'doughnut']
+  ];
+  function refreshCharts(seq) {
+    if (!window.Chart || !$('chart-theme')) return Promise.resolve();
+    var q = C.filterQuery(st.filters);
+    return Promise.all(CHARTS.map(function (c) {
+      return C.api('/api/stats?by=' + c[0] + '&unit=partnerships' + (q ? '&' + q : '')).then(function (s) {
+        if (seq !== applySeq) return;
+        drawChart(c, s);
+      });
+    }));
+  }
+  function groupLabel(by, g) {
+    if (by === 'theme') return C.label(C.THEMES, g.key);
+    if (by === 'type') return C.label(C.TYPES, g.key);
+    if (by === 'kind') return C.label(C.KINDS, g.key);
+    if (by === 'country') return st.lang === 'en' && facets ? countryName(g.key) : (g.label || g.key);
+    if (by === 'year' && !g.key) return t('yearNone');
+    return g.label || g.key;
+  }
+  function drawChart(c, s) {
+    var groups = s.groups || [];
+    if (c[0] === 'country') groups = groups.slice(0, 15);
+    var labels = groups.map(function (g) { return groupLabel(c[0], g); });
+    var data = groups.map(function (g) { return g.count; });
+    var colors = c[0] === 'type' ? groups.map(function (g) { return typeColor(g.key); }) : '#3a6ea5';
+    var canvas = $(c[1]);
+    canvas.setAttribute('aria-label', t(c[2]) + ' : ' + groups.map(function (g, i) { return labels[i] + ' ' + C.fmt(g.count); }).join(', '));
+    canvas.setAttribute('data-total', s.total);
+    if (charts[c[0]]) {
+      var ch = charts[c[0]];
+      ch.data.labels = labels;
+      ch.data.datasets[0].data = data;
+      ch.data.datasets[0].backgroundColor = colors;
+      ch.options.plugins.title.text = t(c[2]);
+      ch.update();
+      return;
+    }
+    var horizontal = c[3] === 'bar-h';
+    charts[c[0]] = new Chart(canvas, {
+      type: c[3] === 'doughnut' ? 'doughnut' : 'bar',
+      data: { labels: labels, datasets: [{ label: t('unitPartnerships'), data: data, backgroundColor: colors }] },
+      options: {
+        locale: C.locale(), animation: false, responsive: true, maintainAspectRatio: false,
+        indexAxis: horizontal ? 'y' : 'x',
+        plugins: { legend: { display: c[3] === 'doughnut', position: 'right' }, title: { display: true, text: t(c[2]) } },
+        scales: c[3] === 'doughnut' ? {} : { x: { ticks: { autoSkip: true } }, y: { ticks: { autoSkip: !horizontal } } }
+      }
+    });
+  }
+
+  // ---- detail panel --------------------------------------------------------------------------
+  function select(id, fly) {
+    st.sel = id || null;
+    if (map && map.getLayer('partnerships-selected')) map.setFilter('partnerships-selected', ['==', ['get', 'id'], st.sel || '__none__']);
+    document.querySelectorAll('#result-list li').forEach(function (li) { li.setAttribute('aria-selected', String(li.getAttribute('data-id') === st.sel)); });
+    syncURL();
+    var box = $('detail');
+    if (!st.sel) { if (box) box.hidden = true; return Promise.resolve(); }
+    return C.api('/api/partnerships/' + encodeURIComponent(st.sel)).then(function (p) {
+      showDetail(p);
+      if (fly && map) {
+        var a = p.authority || {}, b = p.partner || {};
+        var pts = [coords(a), coords(b)].filter(Boolean);
+        if (pts.length === 2) {
+          var bounds = new maplibregl.LngLatBounds(pts[0], pts[0]).extend(pts[1]);
+          map.fitBounds(bounds, { padding: 60, maxZoom: 6, duration: 600 });
+        }
+      }
+    }).catch(function (err) {
+      C.showMessage(msgs, C.problemText(err) + (err.status === 404 ? ' (sel)' : ''));
+      st.sel = null; syncURL();
+    });
+  }
+  function coords(o) {
+    if (!o) return null;
+    if (o.geometry && o.geometry.coordinates) return o.geometry.coordinates;
+    if (Array.isArray(o.coordinates)) return o.coordinates;
+    if (o.lon !== undefined && o.lat !== undefined) return [o.lon, o.lat];
+    if (o.location && o.location.lon !== undefined) return [o.location.lon, o.location.lat];
+    return null;
+  }
+  function showDetail(p) {
+    var box = $('detail');
+    if (!box) return;
+    var pr = p.properties || p;
+    var a = pr.authority || { id: pr.authority_id, name: pr.authority_name, type: pr.authority_type };
+    var b = pr.partner || { id: pr.partner_id, name: pr.partner_name, country: pr.country, country_name: pr.country_name };
+    var themes = pr.themes || [];
+    if (typeof themes === 'string') themes = themes.split('|').filter(Boolean);
+    var projects = Array.isArray(pr.projects) ? pr.projects : [];
+    box.textContent = '';
+    box.hidden = false;
+    var prov = pr.provenance === 'synthetic' ? t('provSynthetic') : t('provReal');
+    box.appendChild(el('div', { class: 'detail-head' }, [
+      el('h2', { class: 'h', text: t('detail') }),
+      el('button', { type: 'button', class: 'msg-close', 'aria-label': t('close'), text: '×', onclick: function () { select(null); } })
+    ]));
+    var dl = el('dl');
+    function row(k, v) { if (v !== null && v !== undefined && v !== '') { dl.appendChild(el('dt', { text: k })); dl.appendChild(el('dd', null, [v])); } }
+    row(t('authority'), el('span', null, [el('strong', { text: a.name || a.id }), ' (' + C.label(C.TYPES, a.type) + ')']));
+    row(t('partner'), el('span', null, [el('strong', { text: b.name || b.id }), ' (' + (b.country_name || pr.country_name || b.country || pr.country || '') + ')']));
+    row(t('kind'), C.label(C.KINDS, pr.kind));
+    row(t('start'), pr.start_year ? String(pr.start_year) : t('startUnknown'));
+    if (pr.active !== undefined) row(t('active'), pr.active ? '✓' : '✗');
+    row(t('themes'), themes.map(function (s) { return C.label(C.THEMES, s); }).join(', ') || '—');
+    row(t('provenance'), el('span', { class: pr.provenance === 'synthetic' ? 'prov-syn' : 'prov-real', text: prov }));
+    box.appendChild(dl);
+    if (projects.length) {
+      box.appendChild(el('h3', { class: 'h3', text: t('projectsN', { n: projects.length }) }));
+      var ul = el('ul', { class: 'projects' });
+      projects.forEach(function (pj) {
+        var th = (pj.themes || []).map(function (s) { return C.label(C.THEMES, s); }).join(', ');
+        ul.appendChild(el('li', null, [el('span', { text: pj.title || pj.id }), pj.start_year ? ' (' + pj.start_year + ')' : '', th ? el('span', { class: 'muted', text: ' — ' + th }) : null]));
+      });
+      box.appendChild(ul);
+    }
+    if (a.id) names[a.id] = a.name;
+    if (b.id) names[b.id] = b.name;
+    var actions = el('div', { class: 'actions' });
+    if (a.id) actions.appendChild(el('button', { type: 'button', class: 'btn', text: t('filterOn') + ' ' + (a.name || a.id), onclick: function () { st.filters.authority = [a.id]; changed(true); } }));
+    box.appendChild(actions);
+  }
+
+  // ---- map interactions ----------------------------------------------------------------------
+  function wireMap() {
+    var popup = new maplibregl.Popup({ closeButton: true, maxWidth: '280px' });
+    map.on('click', function (e) {
+      var fs = map.queryRenderedFeatures([[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]], { layers: ['authorities-circle', 'partners-circle', 'partnerships-line'] });
+      if (!fs.length) return;
+      var f = fs[0], p = f.properties;
+      if (p.cluster) {
+        map.easeTo({ center: f.geometry.type === 'Point' ? f.geometry.coordinates : e.lngLat, zoom: Math.min(map.getZoom() + 2, 12) });
+        return;
+      }
+      if (f.layer.id === 'partnerships-line') { select(p.id, false); return; }
+      var isAuth = f.layer.id === 'authorities-circle';
+      names[p.id] = p.name;
+      var body = el('div', { class: 'popup' }, [
+        el('strong', { text: p.name }),
+        el('div', { class: 'muted', text: isAuth ? C.label(C.TYPES, p.type) : (p.country_name || p.country) }),
+        el('div', { text: t('partnershipsN', { n: +p.partnerships || 0 }) }),
+        el('button', { type: 'button', class: 'btn small', text: t('filterOn') + ' ' + p.name, onclick: function () {
+          st.filters[isAuth ? 'authority' : 'partner'] = [p.id]; popup.remove(); changed(true);
+        } })
+      ]);
+      popup.setLngLat(e.lngLat).setDOMContent(body).addTo(map);
+    });
+    FEATURE_CURSOR.forEach(function (l) {
+      map.on('mouseenter', l, function () { map.getCanvas().style.cursor = 'pointer'; });
+      map.on('mouseleave', l, function () { map.getCanvas().style.cursor = ''; });
+    });
+    map.on('moveend', function () {
+      var c = map.getCenter();
+      st.view = { zoom: map.getZoom(), lat: c.lat, lon: c.lng };
+      syncURL();
+    });
+    if (embed) {
+      // Do not capture the host page's scrolling: wheel zoom only once the
+      // map has been clicked or focused.
+      map.scrollZoom.disable();
+      var box = map.getContainer();
+      box.addEventListener('focusin', function () { map.scrollZoom.enable(); });
+      box.addEventListener('mousedown', function () { map.scrollZoom.enable(); });
+      box.addEventListener('focusout', function () { map.scrollZoom.disable(); });
+      box.addEventListener('mouseleave', function () { map.scrollZoom.disable(); });
+    }
+  }
+  var FEATURE_CURSOR = ['authorities-circle', 'partners-circle', 'partnerships-line'];
+
+  // ---- embed dialog and share ----------------------------------------------------------------
+  function embedSnippet() {
+    var withPanel = $('embed-panel') && $('embed-panel').checked;
+    var q = C.pageQuery(st, { panel: withPanel, embed: true });
+    var src = location.origin + '/embed' + (q ? '?' + q : '');
+    return '<iframe src="' + src.replace(/&/g, '&amp;') + '" title="' + t('title') + '" width="100%" height="480" style="border:0" loading="lazy" allowfullscreen></iframe>';
+  }
+  function wireChrome() {
+    var d = $('embed-dialog');
+    if ($('btn-embed') && d) {
+      $('btn-embed').addEventListener('click', function () { $('embed-code').value = embedSnippet(); d.showModal(); $('embed-code').select(); });
+      $('embed-panel').addEventListener('change', function () { $('embed-code').value = embedSnippet(); });
+      $('embed-copy').addEventListener('click', function () { copy($('embed-code').value); });
+      $('embed-close').addEventListener('click', function () { d.close(); });
+    }
+    if ($('btn-share')) $('btn-share').addEventListener('click', function () { copy(location.href); C.showMessage(msgs, t('copied'), 'info'); });
+    if ($('btn-lang')) {
+      $('btn-lang').textContent = t('lang');
+      $('btn-lang').addEventListener('click', function () {
+        st.lang = st.lang === 'en' ? 'fr' : 'en';
+        C.setLang(st.lang);
+        syncURL();
+        location.reload();
+      });
+    }
+    if ($('list-more')) $('list-more').addEventListener('click', function () { refreshList(undefined, false); });
+    if ($('result-list')) $('result-list').addEventListener('keydown', listKeys);
+    if ($('dl-csv')) $('dl-csv').addEventListener('click', function () { download('csv'); });
+    if ($('dl-geojson')) $('dl-geojson').addEventListener('click', function () { download('geojson'); });
+    document.querySelectorAll('[role=tab]').forEach(function (tab) {
+      tab.addEventListener('click', function () { showTab(tab.getAttribute('data-tab')); });
+    });
+    if ($('toggle-filters')) $('toggle-filters').addEventListener('click', function () {
+      var p = $('filters');
+      p.hidden = !p.hidden;
+      $('toggle-filters').setAttribute('aria-expanded', String(!p.hidden));
+    });
+    var open = $('open-atlas');
+    if (open) open.addEventListener('click', function () { open.href = '/?' + C.pageQuery(st, { embed: true }); });
+  }
+  function showTab(name) {
+    st.tab = name === 'stats' ? 'stats' : 'list';
+    document.querySelectorAll('[role=tab]').forEach(function (tab) {
+      var on = tab.getAttribute('data-tab') === st.tab;
+      tab.setAttribute('aria-selected', String(on));
+      $(tab.getAttribute('aria-controls')).hidden = !on;
+    });
+    Object.keys(charts).forEach(function (k) { charts[k].resize(); });
+    syncURL();
+  }
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).catch(function () {});
+    else {
+      var ta = el('textarea', { style: 'position:fixed;left:-9999px' });
+      ta.value = text; document.body.appendChild(ta); ta.select();
+      try { document.execCommand('copy'); } catch (e) { /* ignore */ }
+      ta.remove();
+    }
+  }
+
+  // ---- host page API (postMessage) ----------------------------------------------------------
+  function setFilters(f, replace) {
+    var next = replace ? C.emptyFilters() : st.filters;
+    var errs = [];
+    Object.keys(f || {}).forEach(function (k) {
+      if (!(k in next)) { errs.push(k); return; }
+      var v = f[k];
+      if (k === 'since' || k === 'until') next[k] = v === null || v === '' || v === undefined ? null : +v;
+      else next[k] = v === null || v === undefined ? [] : (Array.isArray(v) ? v.slice() : String(v).split(',')).filter(Boolean);
+    });
+    // Reuse the URL parser for the same validation as a typed URL.
+    var probe = C.parseState('?' + C.filterQuery(next) + '&lang=' + st.lang);
+    probe.errors.forEach(function (e) { C.showMessage(msgs, t('badParam', { p: e.param, v: e.value, why: e.why })); });
+    errs.forEach(function (k) { C.showMessage(msgs, t('badParamNoValue', { p: k, why: st.lang === 'en' ? 'unknown parameter' : 'paramètre inconnu' })); });
+    st.filters = probe.filters;
+    buildFilters();
+    return validateThenApply();
+  }
+  function validateThenApply() {
+    return C.validate(st, '/api/stats?by=kind&unit=partnerships', function (text) { C.showMessage(msgs, text); })
+      .then(function () { buildFilters(); return apply(); })
+      .catch(function (err) { C.showMessage(msgs, C.problemText(err)); });
+  }
+  window.addEventListener('message', function (e) {
+    var m = e.data;
+    if (!m || typeof m !== 'object' || typeof m.type !== 'string' || m.type.indexOf('atlas:') !== 0) return;
+    if (m.type === 'atlas:setFilters') setFilters(m.filters, m.replace !== false);
+    else if (m.type === 'atlas:setView' && map) map.jumpTo({ center: m.center, zoom: m.zoom });
+    else if (m.type === 'atlas:select') select(m.id, true);
+    else if (m.type === 'atlas:getState' && e.source) e.source.postMessage({ type: 'atlas:state', state: publicState(), url: location.href }, e.origin === 'null' ? '*' : e.origin);
+  });
+
+  // ---- start -----------------------------------------------------------------------------------
+  function start() {
+    buildLegend();
+    wireChrome();
+    if ($('filters')) {
+      if (embed) { $('filters').hidden = !st.panel; if ($('toggle-filters')) $('toggle-filters').hidden = !st.panel; }
+    }
+    if (!embed) showTab(st.tab);
+    var needFacets = !embed || st.panel;
+    var facetsP = needFacets ? C.api('/api/facets').then(function (f) { facets = f; }).catch(function (err) { C.showMessage(msgs, C.problemText(err)); }) : Promise.resolve();
+    // Validate the URL filters with the server before the map asks for tiles.
+    var valid = C.validate(st, '/api/stats?by=kind&unit=partnerships', function (text) { C.showMessage(msgs, text); })
+      .then(function (s) { listTotal = s.total; if ($('counts')) { $('counts').textContent = t('partnershipsN', { n: s.total }); $('counts').setAttribute('data-total', s.total); } })
+      .catch(function (err) { C.showMessage(msgs, C.problemText(err)); });
+    valid.then(function () {
+      syncURL();
+      map = C.makeMap('map', st, {
+        defaultView: embed ? { zoom: 1.2, lat: 30, lon: 30 } : null,
+        onError: function (err) { C.showMessage(msgs, C.problemText(err)); }
+      });
+      window.atlasMap = map;
+      wireMap();
+      map.on('load', function () {
+        if (st.sel) select(st.sel, false);
+        if (window.parent !== window) window.parent.postMessage({ type: 'atlas:ready', state: publicState() }, '*');
+      });
+      if (!embed) { refreshList(applySeq, true).catch(function (err) { C.showMessage(msgs, C.problemText(err)); }); }
+      return facetsP.then(function () {
+        buildFilters();
+        if (!embed) return refreshCharts(applySeq);
+      });
+    }).catch(function (err) { C.showMessage(msgs, C.problemText(err)); });
+  }
+
+  window.atlas = {
+    getState: publicState,
+    setFilters: function (f) { return setFilters(f, true); },
+    setView: function (v) { map.jumpTo({ center: [v.lon, v.lat], zoom: v.zoom }); },
+    select: function (id) { return select(id, true); },
+    countRendered: function () { return C.countRendered(map); },
+    download: download
+  };
+  start();
+})();

@@ -1,0 +1,443 @@
+/* Atlas français de la coopération décentralisée — shared browser code.
+ * State <-> URL, translations, API calls, map style and layers, messages.
+ * Every request goes to the page's own origin. */
+(function () {
+  'use strict';
+
+  var ORIGIN = location.origin;
+
+  var THEMES = [
+    ['economie-durable', 'Économie durable', 'Sustainable economy'],
+    ['education-recherche', 'Éducation et recherche', 'Education and research'],
+    ['environnement-climat-energie', 'Environnement, climat et énergie', 'Environment, climate and energy'],
+    ['culture-patrimoine', 'Culture et patrimoine', 'Culture and heritage'],
+    ['gouvernance-humanitaire', 'Gouvernance locale et action humanitaire', 'Local governance and humanitarian action'],
+    ['tourisme', 'Tourisme', 'Tourism'],
+    ['numerique', 'Numérique', 'Digital'],
+    ['agriculture-alimentation', 'Agriculture et alimentation', 'Agriculture and food'],
+    ['jeunesse-formation', 'Jeunesse et formation', 'Youth and training'],
+    ['sante', 'Santé', 'Health'],
+    ['eau-assainissement', 'Eau et assainissement', 'Water and sanitation']
+  ];
+  var TYPES = [
+    ['region', 'Région', 'Region', '#1d4e89'],
+    ['departement', 'Département', 'Département', '#2a9d8f'],
+    ['groupement', 'Groupement (EPCI)', 'Inter-municipal body', '#e09f3e'],
+    ['commune', 'Commune', 'Municipality', '#c8553d']
+  ];
+  var KINDS = [
+    ['jumelage', 'Jumelage', 'Twinning', '#3a7bd5'],
+    ['cooperation', 'Coopération décentralisée', 'Decentralised cooperation', '#d1495b'],
+    ['amitie', "Pacte d'amitié", 'Friendship pact', '#7b4fa0']
+  ];
+  var PROVENANCES = [
+    ['real', 'Données réelles', 'Real data'],
+    ['synthetic', 'Données synthétiques (fictives)', 'Synthetic (made-up) data']
+  ];
+  var PARTNER_COLOR = '#5b3f8c';
+
+  var I18N = {
+    fr: {
+      title: 'Atlas français de la coopération décentralisée',
+      filters: 'Filtres', country: 'Pays partenaire', countrySearch: 'Rechercher un pays…',
+      themes: 'Thématiques', types: 'Type de collectivité', kinds: 'Nature du partenariat',
+      provenance: 'Provenance', years: 'Année de début', since: 'Depuis', until: "Jusqu'à",
+      yearsHint: 'Les jumelages réels sans année connue sont exclus dès que les années sont filtrées.',
+      reset: 'Réinitialiser', remove: 'Retirer', authority: 'Collectivité', partner: 'Autorité partenaire',
+      legend: 'Légende', arcs: 'Partenariats', partners: 'Autorités partenaires', cluster: 'Groupe (nombre)',
+      list: 'Liste', stats: 'Statistiques', detail: 'Détail', more: 'Afficher plus',
+      download: 'Télécharger', csv: 'CSV', geojson: 'GeoJSON',
+      embed: 'Intégrer', share: 'Copier le lien', copied: 'Lien copié.', copy: 'Copier', close: 'Fermer',
+      embedTitle: 'Intégrer cette carte', embedHelp: "Collez ce code dans une page web : la carte s'ouvrira avec les filtres et la vue actuels.",
+      withPanel: 'Afficher le panneau de filtres', openAtlas: "Ouvrir l'atlas complet",
+      partnershipsN: '{n} partenariat|{n} partenariats', authoritiesN: '{n} collectivité française|{n} collectivités françaises',
+      partnersN: '{n} autorité partenaire|{n} autorités partenaires', projectsN: '{n} projet|{n} projets',
+      showingN: '{shown} affichés sur {n}', noResult: 'Aucun partenariat ne correspond à ces filtres.',
+      byTheme: 'Partenariats par thématique', byCountry: 'Partenariats par pays (15 premiers)',
+      byYear: 'Partenariats par année de début', byType: 'Partenariats par type de collectivité',
+      kind: 'Nature', start: 'Début', startUnknown: 'non renseignée', projects: 'Projets', active: 'Actif', inactive: 'Inactif',
+      provReal: 'Données réelles (source publique)', provSynthetic: 'Données synthétiques : partenariat fictif, généré pour la démonstration',
+      filterOn: 'Filtrer sur', zoomIn: 'Zoomer', loading: 'Chargement…',
+      badParam: 'Paramètre « {p} » : valeur « {v} » non reconnue ({why}). La carte est affichée sans ce filtre.',
+      badParamNoValue: 'Paramètre « {p} » refusé ({why}). La carte est affichée sans ce filtre.',
+      apiError: 'Erreur du serveur ({status}) : {why}', netError: 'Le serveur ne répond pas : {why}',
+      unknownCountry: 'code pays inconnu', unknownTheme: 'thématique inconnue', unknownType: 'type de collectivité inconnu',
+      unknownKind: 'nature inconnue', unknownProv: 'provenance inconnue', badYear: 'année mal formée (attendu : 4 chiffres)',
+      badRange: "l'année de début dépasse l'année de fin", badView: 'vue mal formée (attendu : zoom/latitude/longitude)',
+      lang: 'English', langCode: 'en', mapLabel: 'Carte des partenariats', listLabel: 'Liste des partenariats filtrés',
+      france: 'France', topPartners: 'Principales autorités partenaires', topAuthorities: 'Principales collectivités françaises',
+      countryView: 'Coopérations décentralisées entre la France et {c}', otherCountry: 'Autre pays…',
+      yearNone: 'Non renseignée', unitPartnerships: 'partenariats', downloading: 'Préparation du téléchargement…',
+      frenchSide: 'Côté français', partnerSide: 'Côté partenaire', links: 'Liens (année de début)'
+    },
+    en: {
+      title: 'French atlas of decentralised cooperation',
+      filters: 'Filters', country: 'Partner country', countrySearch: 'Search a country…',
+      themes: 'Themes', types: 'Authority type', kinds: 'Kind of partnership',
+      provenance: 'Provenance', years: 'Start year', since: 'From', until: 'To',
+      yearsHint: 'Real twinnings with no known year are excluded as soon as years are filtered.',
+      reset: 'Reset', remove: 'Remove', authority: 'Authority', partner: 'Partner authority',
+      legend: 'Legend', arcs: 'Partnerships', partners: 'Partner authorities', cluster: 'Group (count)',
+      list: 'List', stats: 'Statistics', detail: 'Detail', more: 'Show more',
+      download: 'Download', csv: 'CSV', geojson: 'GeoJSON',
+      embed: 'Embed', share: 'Copy link', copied: 'Link copied.', copy: 'Copy', close: 'Close',
+      embedTitle: 'Embed this map', embedHelp: 'Paste this code in a web page: the map opens with the current filters and view.',
+      withPanel: 'Show the filter panel', openAtlas: 'Open the full atlas',
+      partnershipsN: '{n} partnership|{n} partnerships', authoritiesN: '{n} French authority|{n} French authorities',
+      partnersN: '{n} partner authority|{n} partner authorities', projectsN: '{n} project|{n} projects',
+      showingN: '{shown} shown of {n}', noResult: 'No partnership matches these filters.',
+      byTheme: 'Partnerships by theme', byCountry: 'Partnerships by country (top 15)',
+      byYear: 'Partnerships by start year', byType: 'Partnerships by authority type',
+      kind: 'Kind', start: 'Start', startUnknown: 'unknown', projects: 'Projects', active: 'Active', inactive: 'Inactive',
+      provReal: 'Real data (public source)', provSynthetic: 'Synthetic data: a made-up partnership, generated for demonstration',
+      filterOn: 'Filter on', zoomIn: 'Zoom in', loading: 'Loading…',
+      badParam: 'Parameter “{p}”: value “{v}” not recognised ({why}). The map is shown without this filter.',
+      badParamNoValue: 'Parameter “{p}” rejected ({why}). The map is shown without this filter.',
+      apiError: 'Server error ({status}): {why}', netError: 'The server does not answer: {why}',
+      unknownCountry: 'unknown country code', unknownTheme: 'unknown theme', unknownType: 'unknown authority type',
+      unknownKind: 'unknown kind', unknownProv: 'unknown provenance', badYear: 'malformed year (expected 4 digits)',
+      badRange: 'start year is after end year', badView: 'malformed view (expected zoom/latitude/longitude)',
+      lang: 'Français', langCode: 'fr', mapLabel: 'Map of partnerships', listLabel: 'List of the filtered partnerships',
+      france: 'France', topPartners: 'Top partner authorities', topAuthorities: 'Top French authorities',
+      countryView: 'Decentralised cooperation between France and {c}', otherCountry: 'Other country…',
+      yearNone: 'Unknown', unitPartnerships: 'partnerships', downloading: 'Preparing the download…',
+      frenchSide: 'French side', partnerSide: 'Partner side', links: 'Links (start year)'
+    }
+  };
+
+  var LIST_FACETS = ['country', 'theme', 'type', 'kind', 'provenance', 'authority', 'partner'];
+  var YEAR_MIN = 1900, YEAR_MAX = 2100;
+
+  var lang = 'fr';
+  function t(key, vars) {
+    var s = (I18N[lang] && I18N[lang][key]) || I18N.fr[key] || key;
+    if (vars) {
+      if (s.indexOf('|') >= 0 && 'n' in vars) s = s.split('|')[vars.n === 1 ? 0 : 1];
+      s = s.replace(/\{(\w+)\}/g, function (m, k) {
+        var v = vars[k];
+        return v === undefined ? m : (typeof v === 'number' ? fmt(v) : v);
+      });
+    }
+    return s;
+  }
+  function locale() { return lang === 'en' ? 'en-GB' : 'fr-FR'; }
+  function fmt(n) { return new Intl.NumberFormat(locale()).format(n); }
+  function label(table, slug) {
+    for (var i = 0; i < table.length; i++) if (table[i][0] === slug) return lang === 'en' ? table[i][2] : table[i][1];
+    return slug;
+  }
+  function slugs(table) { return table.map(function (r) { return r[0]; }); }
+
+  function emptyFilters() {
+    return { country: [], theme: [], type: [], kind: [], provenance: [], authority: [], partner: [], since: null, until: null };
+  }
+
+  // parseState reads the page URL. Bad values are dropped and reported in
+  // state.errors so that the page shows the map without that filter.
+  function parseState(search, opts) {
+    opts = opts || {};
+    var q = new URLSearchParams(search);
+    var st = { filters: emptyFilters(), view: null, sel: null, lang: 'fr', panel: false, tab: 'list', errors: [] };
+    if (q.get('lang') === 'en') st.lang = 'en';
+    lang = st.lang;
+    function bad(p, v, why) { st.errors.push({ param: p, value: v, why: why }); }
+    function list(p) {
+      var out = [];
+      q.getAll(p).forEach(function (raw) {
+        raw.split(',').forEach(function (v) { v = v.trim(); if (v && out.indexOf(v) < 0) out.push(v); });
+      });
+      return out;
+    }
+    list('country').forEach(function (v) {
+      var u = v.toUpperCase();
+      if (/^[A-Z]{2}$/.test(u)) st.filters.country.push(u); else bad('country', v, t('unknownCountry'));
+    });
+    [['theme', THEMES, 'unknownTheme'], ['type', TYPES, 'unknownType'], ['kind', KINDS, 'unknownKind'],
+      ['provenance', PROVENANCES, 'unknownProv']].forEach(function (d) {
+      var ok = slugs(d[1]);
+      list(d[0]).forEach(function (v) {
+        var s = v.toLowerCase();
+        if (ok.indexOf(s) >= 0) st.filters[d[0]].push(s); else bad(d[0], v, t(d[2]));
+      });
+    });
+    st.filters.authority = list('authority');
+    st.filters.partner = list('partner');
+    ['since', 'until'].forEach(function (p) {
+      var v = q.get(p);
+      if (v === null || v === '') return;
+      if (/^\d{4}$/.test(v) && +v >= YEAR_MIN && +v <= YEAR_MAX) st.filters[p] = +v; else bad(p, v, t('badYear'));
+    });
+    if (st.filters.since !== null && st.filters.until !== null && st.filters.since > st.filters.until) {
+      bad('until', String(st.filters.until), t('badRange'));
+      st.filters.until = null;
+    }
+    var view = q.get('view');
+    if (view) {
+      var m = /^(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(view);
+      if (m && +m[1] >= 0 && +m[1] <= 22 && Math.abs(+m[2]) <= 90 && Math.abs(+m[3]) <= 180) {
+        st.view = { zoom: +m[1], lat: +m[2], lon: +m[3] };
+      } else bad('view', view, t('badView'));
+    }
+    if (q.get('sel')) st.sel = q.get('sel');
+    var panel = q.get('panel');
+    st.panel = panel === '1' || panel === 'true' || panel === 'filters';
+    if (q.get('tab') === 'stats') st.tab = 'stats';
+    var known = LIST_FACETS.concat(['since', 'until', 'view', 'sel', 'lang', 'panel', 'tab']);
+    q.forEach(function (v, k) { if (known.indexOf(k) < 0 && (opts.extra || []).indexOf(k) < 0) bad(k, v, lang === 'en' ? 'unknown parameter' : 'paramètre inconnu'); });
+    return st;
+  }
+
+  // filterQuery returns the API query string (without "?") of the filters.
+  function filterQuery(f, omit) {
+    var q = new URLSearchParams();
+    LIST_FACETS.forEach(function (k) { if (f[k].length && k !== omit) q.set(k, f[k].join(',')); });
+    if (f.since !== null && omit !== 'since') q.set('since', String(f.since));
+    if (f.until !== null && omit !== 'until') q.set('until', String(f.until));
+    return q.toString().replace(/%2C/g, ',');
+  }
+
+  function pageQuery(st, extra) {
+    var q = filterQuery(st.filters, extra && extra.omit);
+    var p = new URLSearchParams(q);
+    if (st.view) p.set('view', [round(st.view.zoom, 2), round(st.view.lat, 4), round(st.view.lon, 4)].join('/'));
+    if (st.sel) p.set('sel', st.sel);
+    if (st.lang === 'en') p.set('lang', 'en');
+    if (extra && extra.panel) p.set('panel', '1');
+    if (st.tab === 'stats' && !(extra && extra.embed)) p.set('tab', 'stats');
+    return p.toString().replace(/%2C/g, ',').replace(/%2F/g, '/');
+  }
+  function round(x, d) { var m = Math.pow(10, d); return Math.round(x * m) / m; }
+
+  // ---- API ----------------------------------------------------------------
+  function ApiError(status, problem) {
+    this.status = status;
+    this.problem = problem || {};
+    this.param = this.problem.param || null;
+    this.message = this.problem.detail || this.problem.title || ('HTTP ' + status);
+  }
+  function api(path) {
+    return fetch(ORIGIN + path, { headers: { Accept: 'application/json' } }).then(function (r) {
+      var ct = r.headers.get('Content-Type') || '';
+      if (!r.ok) {
+        var p = ct.indexOf('json') >= 0 ? r.json().catch(function () { return null; }) : Promise.resolve(null);
+        return p.then(function (body) { throw new ApiError(r.status, body); });
+      }
+      return r.json();
+    });
+  }
+  // problemText turns an API problem into a French (or English) sentence
+  // naming the parameter.
+  function problemText(err) {
+    if (!(err instanceof ApiError)) return t('netError', { why: String(err && err.message || err) });
+    if (err.param) {
+      var m = /invalid value "([^"]*)"/.exec(err.message);
+      var why = err.message.replace(/^parameter "[^"]*":\s*/, '').replace(/^invalid value "[^"]*":\s*/, '');
+      return m ? t('badParam', { p: err.param, v: m[1], why: why }) : t('badParamNoValue', { p: err.param, why: why });
+    }
+    return t('apiError', { status: String(err.status), why: err.message });
+  }
+
+  // validate asks the server (one small stats request) whether the filters
+  // are accepted; each rejected parameter is removed and reported, and the
+  // last successful stats answer is returned.
+  function validate(st, path, onError) {
+    var tries = 0;
+    function attempt() {
+      var q = filterQuery(st.filters);
+      return api(path + (path.indexOf('?') >= 0 ? '&' : '?') + q).catch(function (err) {
+        if (err instanceof ApiError && err.status === 400 && err.param && st.filters[err.param] !== undefined && tries++ < 10) {
+          onError(problemText(err));
+          st.filters[err.param] = Array.isArray(st.filters[err.param]) ? [] : null;
+          return attempt();
+        }
+        throw err;
+      });
+    }
+    return attempt();
+  }
+
+  // ---- messages ------------------------------------------------------------
+  function showMessage(el, text, kind) {
+    if (!el) return;
+    var d = document.createElement('div');
+    d.className = 'msg msg-' + (kind || 'error');
+    d.setAttribute('role', kind === 'info' ? 'status' : 'alert');
+    var s = document.createElement('span');
+    s.textContent = text;
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'msg-close';
+    b.setAttribute('aria-label', t('close'));
+    b.textContent = '×';
+    b.onclick = function () { d.remove(); };
+    d.appendChild(s);
+    d.appendChild(b);
+    el.appendChild(d);
+  }
+
+  // ---- map -------------------------------------------------------------------
+  var ATLAS_LAYERS = 'partnerships,authorities,partners';
+  function tilesURL(layers, f) {
+    var q = f ? filterQuery(f) : '';
+    return ORIGIN + '/tiles/' + layers + '/{z}/{x}/{y}.mvt' + (q ? '?' + q : '');
+  }
+  function matchColor(prop, table, fallback) {
+    var e = ['match', ['get', prop]];
+    table.forEach(function (r) { e.push(r[0], r[3]); });
+    e.push(fallback);
+    return e;
+  }
+  var FONT = ['Go-Regular'], FONT_BOLD = ['Go-Bold'];
+  var isCluster = ['==', ['get', 'cluster'], true];
+
+  function style(f, opts) {
+    opts = opts || {};
+    var hl = opts.highlightCountry;
+    return {
+      version: 8,
+      glyphs: ORIGIN + '/static/glyphs/{fontstack}/{range}.pbf',
+      sources: {
+        base: { type: 'vector', tiles: [tilesURL('countries,regions,departements')], minzoom: 0, maxzoom: 10 },
+        atlas: { type: 'vector', tiles: [tilesURL(ATLAS_LAYERS, f)], minzoom: 0, maxzoom: 14 }
+      },
+      layers: [
+        { id: 'background', type: 'background', paint: { 'background-color': '#dce8f0' } },
+        { id: 'countries-fill', type: 'fill', source: 'base', 'source-layer': 'countries',
+          paint: { 'fill-color': hl ? ['case', ['==', ['get', 'iso2'], hl], '#f6e7c8', ['==', ['get', 'iso2'], 'FR'], '#f3efe6', '#ebe8e1'] : ['case', ['==', ['get', 'iso2'], 'FR'], '#f6f1e4', '#efece5'] } },
+        { id: 'countries-line', type: 'line', source: 'base', 'source-layer': 'countries',
+          paint: { 'line-color': '#b6ada0', 'line-width': 0.6 } },
+        { id: 'regions-line', type: 'line', source: 'base', 'source-layer': 'regions',
+          paint: { 'line-color': '#9c8f7d', 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 0.4, 8, 1.4] } },
+        { id: 'departements-line', type: 'line', source: 'base', 'source-layer': 'departements', minzoom: 5,
+          paint: { 'line-color': '#c4b8a6', 'line-width': 0.5, 'line-dasharray': [2, 2] } },
+        { id: 'partnerships-line', type: 'line', source: 'atlas', 'source-layer': 'partnerships',
+          layout: { 'line-cap': 'round' },
+          paint: {
+            'line-color': matchColor('kind', KINDS, '#8a5a44'),
+            'line-opacity': ['case', isCluster, 0.55, 0.65],
+            'line-width': ['case', isCluster, ['interpolate', ['linear'], ['get', 'count'], 1, 1, 20, 3, 200, 7], ['interpolate', ['linear'], ['zoom'], 2, 0.8, 8, 2]]
+          } },
+        { id: 'partnerships-selected', type: 'line', source: 'atlas', 'source-layer': 'partnerships',
+          filter: ['==', ['get', 'id'], '__none__'],
+          paint: { 'line-color': '#111', 'line-width': 4 } },
+        { id: 'partnerships-year', type: 'symbol', source: 'atlas', 'source-layer': 'partnerships',
+          minzoom: opts.yearLabelsMinZoom === undefined ? 5 : opts.yearLabelsMinZoom,
+          filter: ['all', ['!', isCluster], ['has', 'start_year']],
+          layout: { 'symbol-placement': 'line', 'text-field': ['to-string', ['get', 'start_year']], 'text-font': FONT,
+            'text-size': 11, 'symbol-spacing': 400, 'text-keep-upright': true },
+          paint: { 'text-color': '#3b2f2f', 'text-halo-color': '#fff', 'text-halo-width': 1.4 } },
+        { id: 'partners-circle', type: 'circle', source: 'atlas', 'source-layer': 'partners',
+          paint: {
+            'circle-color': PARTNER_COLOR, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1,
+            'circle-radius': ['case', isCluster, ['interpolate', ['linear'], ['get', 'count'], 2, 9, 50, 15, 500, 24], 4.5],
+            'circle-opacity': ['case', isCluster, 0.85, 1]
+          } },
+        { id: 'authorities-circle', type: 'circle', source: 'atlas', 'source-layer': 'authorities',
+          paint: {
+            'circle-color': ['case', isCluster, '#54606e', matchColor('type', TYPES, '#777')],
+            'circle-stroke-color': '#fff', 'circle-stroke-width': 1,
+            'circle-radius': ['case', isCluster, ['interpolate', ['linear'], ['get', 'count'], 2, 9, 50, 15, 500, 24],
+              ['match', ['get', 'type'], 'region', 7, 'departement', 6, 'groupement', 5, 4]],
+            'circle-opacity': ['case', isCluster, 0.85, 1]
+          } },
+        { id: 'clusters-count', type: 'symbol', source: 'atlas', 'source-layer': 'authorities', filter: isCluster,
+          layout: { 'text-field': ['to-string', ['get', 'count']], 'text-font': FONT_BOLD, 'text-size': 11, 'text-allow-overlap': true },
+          paint: { 'text-color': '#fff' } },
+        { id: 'partner-clusters-count', type: 'symbol', source: 'atlas', 'source-layer': 'partners', filter: isCluster,
+          layout: { 'text-field': ['to-string', ['get', 'count']], 'text-font': FONT_BOLD, 'text-size': 11, 'text-allow-overlap': true },
+          paint: { 'text-color': '#fff' } },
+        { id: 'authorities-label', type: 'symbol', source: 'atlas', 'source-layer': 'authorities', minzoom: 6,
+          filter: ['!', isCluster],
+          layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true },
+          paint: { 'text-color': '#222', 'text-halo-color': '#fff', 'text-halo-width': 1.2 } },
+        { id: 'partners-label', type: 'symbol', source: 'atlas', 'source-layer': 'partners', minzoom: 4,
+          filter: ['!', isCluster],
+          layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true },
+          paint: { 'text-color': '#3a2a5c', 'text-halo-color': '#fff', 'text-halo-width': 1.2 } }
+      ]
+    };
+  }
+
+  var FEATURE_LAYERS = ['partnerships-line', 'authorities-circle', 'partners-circle'];
+
+  // makeMap creates a MapLibre map with the atlas style and records timings
+  // in window.atlasPerf (performance.now(), i.e. ms since navigation start).
+  function makeMap(container, st, opts) {
+    opts = opts || {};
+    var v = st.view || opts.defaultView || { zoom: 1.6, lat: 30, lon: 40 };
+    var map = new maplibregl.Map({
+      container: container,
+      style: style(st.filters, opts),
+      center: [v.lon, v.lat],
+      zoom: v.zoom,
+      attributionControl: false,
+      dragRotate: false,
+      pitchWithRotate: false,
+      renderWorldCopies: false,
+      fadeDuration: 0,
+      maxZoom: 14,
+      localIdeographFontFamily: 'sans-serif'
+    });
+    map.touchZoomRotate.disableRotation();
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: opts.attribution || '© Atlas de la coopération décentralisée' }));
+    map.on('error', function (e) {
+      var msg = (e && e.error && e.error.message) || '';
+      // A glyph range we do not ship (a script other than Latin) only loses
+      // a few labels: not worth an error on the page.
+      if (/glyph|\.pbf/i.test(msg)) { console.warn('atlas: ' + msg); return; }
+      if (opts.onError) opts.onError(e.error || e);
+      else console.warn('atlas map: ' + msg);
+    });
+    var perf = window.atlasPerf = window.atlasPerf || {};
+    map.on('render', function () {
+      if (perf.firstPartnerships || !map.getLayer('partnerships-line')) return;
+      if (map.queryRenderedFeatures({ layers: ['partnerships-line'] }).length > 0) {
+        perf.firstPartnerships = performance.now();
+      }
+    });
+    return map;
+  }
+
+  // setAtlasFilters swaps the tile URL of the atlas source and resolves when
+  // the map is idle again with the new tiles.
+  function setAtlasFilters(map, f) {
+    var t0 = performance.now();
+    var src = map.getSource('atlas');
+    if (!src) return Promise.resolve();
+    src.setTiles([tilesURL(ATLAS_LAYERS, f)]);
+    return new Promise(function (resolve) {
+      map.once('idle', function () {
+        var perf = window.atlasPerf = window.atlasPerf || {};
+        perf.lastUpdateMs = performance.now() - t0;
+        resolve(perf.lastUpdateMs);
+      });
+    });
+  }
+
+  function countRendered(map) {
+    var out = {};
+    FEATURE_LAYERS.forEach(function (l) {
+      var seen = {}, n = 0, features = 0;
+      map.queryRenderedFeatures({ layers: [l] }).forEach(function (f) {
+        features++;
+        var p = f.properties, key = p.cluster ? 'c:' + (p.id || p.country || JSON.stringify(f.geometry.coordinates).slice(0, 40)) : p.id;
+        if (seen[key]) return;
+        seen[key] = 1;
+        n += p.cluster ? (+p.count || 0) : 1;
+      });
+      out[l.split('-')[0]] = { features: features, count: n };
+    });
+    return out;
+  }
+
+  window.AtlasCore = {
+    THEMES: THEMES, TYPES: TYPES, KINDS: KINDS, PROVENANCES: PROVENANCES, PARTNER_COLOR: PARTNER_COLOR,
+    LIST_FACETS: LIST_FACETS,
+    t: t, fmt: fmt, label: label, setLang: function (l) { lang = l; }, getLang: function () { return lang; }, locale: locale,
+    emptyFilters: emptyFilters, parseState: parseState, filterQuery: filterQuery, pageQuery: pageQuery,
+    api: api, ApiError: ApiError, problemText: problemText, validate: validate, showMessage: showMessage,
+    style: style, makeMap: makeMap, setAtlasFilters: setAtlasFilters, countRendered: countRendered,
+    tilesURL: tilesURL, FEATURE_LAYERS: FEATURE_LAYERS
+  };
+})();
