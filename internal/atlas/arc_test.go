@@ -1,0 +1,70 @@
+package atlas_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/paulmach/orb"
+)
+
+func TestArc(t *testing.T) {
+	paris, tokyo := orb.Point{2.35, 48.85}, orb.Point{139.69, 35.69}
+	arc := atlas.Arc(paris, tokyo, 100)
+	if len(arc) != 1 {
+		t.Fatalf("Paris–Tokyo split into %d parts", len(arc))
+	}
+	line := arc[0]
+	if line[0] != paris || line[len(line)-1] != tokyo {
+		t.Fatalf("endpoints %v %v", line[0], line[len(line)-1])
+	}
+	d := atlas.DistanceKm(paris, tokyo)
+	if d < 9600 || d > 9800 {
+		t.Fatalf("Paris–Tokyo distance %.0f km", d)
+	}
+	if want := int(math.Ceil(d/100)) + 1; len(line) != want {
+		t.Fatalf("got %d points, want %d", len(line), want)
+	}
+	// The great circle goes north of both endpoints (over Siberia).
+	maxLat := -90.0
+	for _, p := range line {
+		maxLat = max(maxLat, p[1])
+	}
+	if maxLat < 60 {
+		t.Fatalf("arc max latitude %.1f, want a great circle over Siberia", maxLat)
+	}
+}
+
+func TestArcAntimeridian(t *testing.T) {
+	// Auckland to Honolulu crosses 180°.
+	a, b := orb.Point{174.76, -36.85}, orb.Point{-157.86, 21.31}
+	arc := atlas.Arc(a, b, 50)
+	if len(arc) != 2 {
+		t.Fatalf("want 2 parts, got %d", len(arc))
+	}
+	for _, part := range arc {
+		if len(part) < 2 {
+			t.Fatalf("degenerate part %v", part)
+		}
+		for _, p := range part {
+			if p[0] < -180 || p[0] > 180 {
+				t.Fatalf("longitude %v out of range", p[0])
+			}
+		}
+	}
+	end0, start1 := arc[0][len(arc[0])-1], arc[1][0]
+	if math.Abs(end0[0]) != 180 || end0[0] != -start1[0] || end0[1] != start1[1] {
+		t.Fatalf("parts do not meet at the antimeridian: %v %v", end0, start1)
+	}
+	if arc[0][0] != a || arc[1][len(arc[1])-1] != b {
+		t.Fatal("endpoints lost")
+	}
+}
+
+func TestArcSamePoint(t *testing.T) {
+	p := orb.Point{2, 48}
+	arc := atlas.Arc(p, p, 100)
+	if len(arc) != 1 || len(arc[0]) != 2 {
+		t.Fatalf("got %v", arc)
+	}
+}
