@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/atlas-cooperation/atlas/geodata"
+	"github.com/atlas-cooperation/atlas/internal/dataset"
+)
+
+// defaultGeodataOut is where `atlas geodata build` writes by default: the
+// embedded dataset directory of the source tree.
+const defaultGeodataOut = "geodata/dataset"
+
+// geodataSources returns the real input files; a variable so tests can swap it.
+var geodataSources = geodata.Sources
+
+// runGeodata implements `atlas geodata build [--out DIR] [--scale N] [--seed N]`:
+// it generates the dataset from the embedded sources and writes its CSV
+// files to DIR. When DIR is not the embedded dataset directory, the boundary
+// files are copied there too, so that DIR is a complete dataset.
+func runGeodata(args []string, stdout, stderr io.Writer) error {
+	usage := "usage: atlas geodata build [--out DIR] [--scale N] [--seed N]"
+	if len(args) == 0 || args[0] != "build" {
+		fmt.Fprintln(stderr, usage)
+		return errors.New("geodata: want the build subcommand")
+	}
+	fs := flag.NewFlagSet("atlas geodata build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", defaultGeodataOut, "output directory")
+	scale := fs.Int("scale", 1, "1: the calibrated default dataset; N > 1: N × 11,600 partnerships for load tests")
+	seed := fs.Uint64("seed", dataset.DefaultSeed, "random seed")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("geodata build: unexpected argument %q", fs.Arg(0))
+	}
+	if *scale < 1 {
+		return fmt.Errorf("geodata build: --scale must be at least 1, got %d", *scale)
+	}
+	start := time.Now()
+	ds, err := dataset.Generate(geodataSources(), dataset.GenerateOptions{Seed: *seed, Scale: *scale})
+	if err != nil {
+		return err
+	}
+	if err := dataset.Write(*out, ds); err != nil {
+		return err
+	}
+	if filepath.Clean(*out) != filepath.Clean(defaultGeodataOut) {
+		if err := dataset.CopyBoundaries(*out, geodata.Dataset()); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "geodata: wrote %s: %d authorities, %d partners, %d partnerships, %d projects, %d countries in %s\n",
+		*out, len(ds.Authorities), len(ds.Partners), len(ds.Partnerships), len(ds.Projects), len(ds.Countries),
+		time.Since(start).Round(time.Millisecond))
+	return nil
+}
