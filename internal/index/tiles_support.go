@@ -1,0 +1,23 @@
+package index
+
+// Accessors used by the vector tile renderer (package tiles).
+
+// AuthorityAreas returns the indices, in Dataset().RegionShapes and
+// Dataset().DepartementShapes, of the région and département of authority a;
+// -1 when unknown or not applicable (a région has no département).
+func (s *Snapshot) AuthorityAreas(a int32) (region, departement int32) {
+	return s.authRegion[a], s.authDept[a]
+}
+
+// PartnershipCountry returns the index in Dataset().Countries of the country
+// of partnership i's partner.
+func (s *Snapshot) PartnershipCountry(i int32) int32 { return s.pCountry[i] }
+
+// CountryIndex returns the index in Dataset().Countries of the country with
+// that ISO2 code, or -1.
+func (s *Snapshot) CountryIndex(iso2 string) int32 {
+	if c, ok := s.countryByID[iso2]; ok {
+		return c
+	}
+	return -1
+}

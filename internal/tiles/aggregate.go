@@ -1,0 +1,548 @@
+package tiles
+
+import (
+	"cmp"
+	"container/list"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/simplify"
+	"github.com/tidwall/rtree"
+)
+
+// memo holds values computed once per key (clusters, aggregates, simplified
+// shapes), bounded in number of keys (oldest first out). Safe for concurrent
+// use; concurrent first uses of a key build once.
+type memo struct {
+	mu    sync.Mutex
+	m     map[string]*memoEntry
+	order []string
+	max   int
+}
+
+type memoEntry struct {
+	once sync.Once
+	v    any
+}
+
+func (m *memo) get(key string, build func() any) any {
+	m.mu.Lock()
+	if m.m == nil {
+		m.m = map[string]*memoEntry{}
+	}
+	e, ok := m.m[key]
+	if !ok {
+		e = &memoEntry{}
+		if len(m.order) >= m.max {
+			delete(m.m, m.order[0])
+			m.order = m.order[1:]
+		}
+		m.m[key] = e
+		m.order = append(m.order, key)
+	}
+	m.mu.Unlock()
+	e.once.Do(func() { e.v = build() })
+	return e.v
+}
+
+// ---------------------------------------------------------------------------
+// Point clusters
+
+// clusterSet is the grid clustering of one point layer's selected features
+// at one zoom: cells of ClusterCellUnits in the global world grid, grouped by
+// the tile that holds them.
+type clusterSet struct {
+	tiles    map[uint64][2]int32 // tile key → [lo, hi) in clusters
+	clusters []cluster
+}
+
+type cluster struct {
+	lon, lat float64 // members' mean, WGS84
+	n        int32   // members
+	first    int32   // the member when n == 1
+	pships   int32   // sum of the members' matching partnerships
+	byType   [4]int32
+	country  int32 // dominant country (index in Dataset().Countries), partners
+	cell     uint64
+	tile     uint64
+}
+
+func tileKey(x, y uint64) uint64 { return x<<32 | y }
+
+func (r *Renderer) clusters(j *job, layer string) *clusterSet {
+	key := j.fkey + "/clusters/" + layer + "/" + strconv.Itoa(j.fr.z)
+	return r.aggs.get(key, func() any { return buildClusters(j.snap, j.sel, j.f, layer, j.fr.z) }).(*clusterSet)
+}
+
+func buildClusters(snap *index.Snapshot, sel *index.Selection, f atlas.Filter, layer string, z int) *clusterSet {
+	ds := snap.Dataset()
+	var members []int32
+	if layer == index.LayerAuthorities {
+		members = sel.Authorities()
+	} else {
+		members = sel.Partners()
+	}
+	ws := worldSize(z)
+	byCell := map[uint64]int32{}
+	var cs []cluster
+	type cc struct{ cl, country int32 }
+	countries := map[cc]int32{}
+	for _, i := range members {
+		p := snap.Point(layer, i)
+		if f.BBox != nil && !f.BBox.Contains(p) {
+			continue
+		}
+		x, y := toWorld(p, ws)
+		cx := uint64(math.Max(0, math.Min(ws-1, x)) / ClusterCellUnits)
+		cy := uint64(math.Max(0, math.Min(ws-1, y)) / ClusterCellUnits)
+		cell := cx<<32 | cy
+		k, ok := byCell[cell]
+		if !ok {
+			k = int32(len(cs))
+			byCell[cell] = k
+			cs = append(cs, cluster{first: i, cell: cell, tile: tileKey(cx*ClusterCellUnits/Extent, cy*ClusterCellUnits/Extent)})
+		}
+		c := &cs[k]
+		c.n++
+		c.lon += p[0]
+		c.lat += p[1]
+		if layer == index.LayerAuthorities {
+			c.pships += int32(sel.AuthorityCount(i))
+			switch snap.AuthorityTypeOf(i) {
+			case atlas.Region:
+				c.byType[0]++
+			case atlas.Departement:
+				c.byType[1]++
+			case atlas.Groupement:
+				c.byType[2]++
+			default:
+				c.byType[3]++
+			}
+		} else {
+			c.pships += int32(sel.PartnerCount(i))
+			countries[cc{k, snap.CountryIndex(ds.Partners[i].Country)}]++
+		}
+	}
+	if layer == index.LayerPartners {
+		best := make([]int32, len(cs))
+		for k := range cs {
+			cs[k].country = -1
+		}
+		for k, n := range countries {
+			c := &cs[k.cl]
+			if n > best[k.cl] || (n == best[k.cl] && k.country < c.country) {
+				best[k.cl], c.country = n, k.country
+			}
+		}
+	}
+	for k := range cs {
+		cs[k].lon /= float64(cs[k].n)
+		cs[k].lat /= float64(cs[k].n)
+	}
+	slices.SortFunc(cs, func(a, b cluster) int {
+		if c := cmp.Compare(a.tile, b.tile); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.cell, b.cell)
+	})
+	set := &clusterSet{tiles: map[uint64][2]int32{}, clusters: cs}
+	for lo := 0; lo < len(cs); {
+		hi := lo + 1
+		for hi < len(cs) && cs[hi].tile == cs[lo].tile {
+			hi++
+		}
+		set.tiles[cs[lo].tile] = [2]int32{int32(lo), int32(hi)}
+		lo = hi
+	}
+	return set
+}
+
+var typeCountKeys = [4]string{"count_region", "count_departement", "count_groupement", "count_commune"}
+
+func (j *job) drawClusters(layer string, cs *clusterSet, sel *index.Selection) error {
+	fr := &j.fr
+	n := int64(1) << fr.z
+	ds := j.snap.Dataset()
+	for dy := int64(-1); dy <= 1; dy++ {
+		for dx := int64(-1); dx <= 1; dx++ {
+			tx, ty := int64(j.t.X)+dx, int64(j.t.Y)+dy
+			if tx < 0 || ty < 0 || tx >= n || ty >= n {
+				continue
+			}
+			span, ok := cs.tiles[tileKey(uint64(tx), uint64(ty))]
+			if !ok {
+				continue
+			}
+			if err := j.ctx.Err(); err != nil {
+				return err
+			}
+			for _, c := range cs.clusters[span[0]:span[1]] {
+				p := fr.tilePt(orb.Point{c.lon, c.lat})
+				if !fr.inBox(p[0], p[1]) {
+					continue
+				}
+				if c.n == 1 {
+					j.pointFeature(layer, c.first, fr.tilePt(j.snap.Point(layer, c.first)))
+					continue
+				}
+				e := &j.enc
+				e.begin()
+				e.bool("cluster", true)
+				e.int("count", int64(c.n))
+				e.int("partnerships", int64(c.pships))
+				if layer == index.LayerAuthorities {
+					for t, k := range typeCountKeys {
+						e.int(k, int64(c.byType[t]))
+					}
+				} else if c.country >= 0 {
+					e.str("country", ds.Countries[c.country].ISO2)
+					e.str("country_name", ds.Countries[c.country].NameFR)
+				}
+				e.point(p[0], p[1])
+				e.end()
+			}
+		}
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------------------
+// Arc aggregates
+
+// Aggregation levels of arcs, finest first.
+var aggLevelNames = [3]string{"authority", "departement", "region"}
+
+// arcAggregates groups a filter's selected partnerships by (French
+// authority, country), (département, country) and (région, country).
+type arcAggregates struct {
+	levels [3]aggLevel
+}
+
+type aggLevel struct {
+	groups []aggGroup
+	tree   rtree.RTreeG[int32]
+}
+
+type aggGroup struct {
+	key, name string
+	country   int32     // index in Dataset().Countries
+	from, to  orb.Point // members' mean French point, country label point
+	n         int32
+}
+
+func (r *Renderer) aggregates(j *job) *arcAggregates {
+	return r.aggs.get(j.fkey+"/arcs", func() any { return buildAggregates(j.snap, j.sel, j.f) }).(*arcAggregates)
+}
+
+func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter) *arcAggregates {
+	ds := snap.Dataset()
+	agg := &arcAggregates{}
+	type acc struct {
+		lon, lat float64
+		n        int32
+		key      int64
+		country  int32
+	}
+	var maps [3]map[uint64]int32
+	var accs [3][]acc
+	for l := range maps {
+		maps[l] = map[uint64]int32{}
+	}
+	for _, i := range sel.Partnerships() {
+		if f.BBox != nil && !snap.Intersects(index.LayerPartnerships, i, *f.BBox) {
+			continue
+		}
+		a, _ := snap.PartnershipEnds(i)
+		c := snap.PartnershipCountry(i)
+		reg, dep := snap.AuthorityAreas(a)
+		keys := [3]int64{int64(a), int64(dep), int64(reg)}
+		if dep < 0 {
+			keys[1] = -2 - int64(reg) // a région stands for itself at the département level
+		}
+		p := ds.Authorities[a].Point
+		for l, k := range keys {
+			mk := uint64(uint32(int32(k)))<<32 | uint64(uint32(c))
+			g, ok := maps[l][mk]
+			if !ok {
+				g = int32(len(accs[l]))
+				maps[l][mk] = g
+				accs[l] = append(accs[l], acc{key: k, country: c})
+			}
+			ac := &accs[l][g]
+			ac.lon += p[0]
+			ac.lat += p[1]
+			ac.n++
+		}
+	}
+	for l := range accs {
+		lv := &agg.levels[l]
+		for _, ac := range accs[l] {
+			g := aggGroup{country: ac.country, n: ac.n,
+				from: orb.Point{ac.lon / float64(ac.n), ac.lat / float64(ac.n)},
+				to:   ds.Countries[ac.country].Label}
+			switch {
+			case l == 0:
+				g.key, g.name = ds.Authorities[ac.key].ID, ds.Authorities[ac.key].Name
+			case ac.key >= 0 && l == 1:
+				g.key, g.name = ds.DepartementShapes[ac.key].ID, ds.DepartementShapes[ac.key].Name
+			case ac.key >= 0:
+				g.key, g.name = ds.RegionShapes[ac.key].ID, ds.RegionShapes[ac.key].Name
+			case ac.key < -1:
+				r := -2 - ac.key
+				g.key, g.name = ds.RegionShapes[r].ID, ds.RegionShapes[r].Name
+			}
+			lv.groups = append(lv.groups, g)
+		}
+		// Stable order: by key then country.
+		slices.SortFunc(lv.groups, func(a, b aggGroup) int {
+			if c := cmp.Compare(a.key, b.key); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.country, b.country)
+		})
+		for gi, g := range lv.groups {
+			for _, part := range atlas.Arc(g.from, g.to, 200) {
+				b := part.Bound()
+				lv.tree.Insert(b.Min, b.Max, int32(gi))
+			}
+		}
+	}
+	return agg
+}
+
+func (j *job) drawAggregates(agg *arcAggregates) error {
+	fr := &j.fr
+	ids := j.ids[:0]
+	level := 0
+	for l := range agg.levels {
+		ids = ids[:0]
+		over := false
+		agg.levels[l].tree.Search(fr.wgs.Min, fr.wgs.Max, func(_, _ [2]float64, g int32) bool {
+			ids = append(ids, g)
+			if len(ids) > 2*AggregateBudget {
+				over = true
+				return false
+			}
+			return true
+		})
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		level = l
+		if !over && len(ids) <= AggregateBudget {
+			break
+		}
+	}
+	j.ids = ids
+	ds := j.snap.Dataset()
+	seg := arcSegmentKm(fr.z)
+	lv := &agg.levels[level]
+	for n, gi := range ids {
+		if n%64 == 0 {
+			if err := j.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		g := &lv.groups[gi]
+		if !j.arcGeometry(g.from, g.to, seg) {
+			continue
+		}
+		e := &j.enc
+		e.bool("cluster", true)
+		e.int("count", int64(g.n))
+		e.str("country", ds.Countries[g.country].ISO2)
+		e.str("country_name", ds.Countries[g.country].NameFR)
+		e.str("level", aggLevelNames[level])
+		e.str("key", g.key)
+		e.str("name", g.name)
+		e.end()
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------------------
+// Boundaries
+
+// ShapeMaxZoom is the zoom whose simplification serves every higher zoom.
+const ShapeMaxZoom = 12
+
+// shapeSet is one boundary layer projected to world units at zoom z and
+// simplified for it.
+type shapeSet struct {
+	z      int
+	shapes []shape
+}
+
+type shape struct {
+	polys  []orb.Polygon
+	bounds []orb.Bound
+	bound  orb.Bound
+}
+
+// shapeTolerance is the Douglas-Peucker tolerance of boundaries at zoom z,
+// in tile units: hard at low zoom, where boundaries are the basemap.
+func shapeTolerance(z int) float64 {
+	switch {
+	case z <= 2:
+		return 24
+	case z <= 4:
+		return 12
+	case z <= 6:
+		return 6
+	}
+	return 3
+}
+
+func (r *Renderer) shapes(snap *index.Snapshot, layer string, z int) *shapeSet {
+	z = min(z, ShapeMaxZoom)
+	key := snap.Version() + "/shapes/" + layer + "/" + strconv.Itoa(z)
+	return r.aggs.get(key, func() any { return buildShapes(snap, layer, z) }).(*shapeSet)
+}
+
+func buildShapes(snap *index.Snapshot, layer string, z int) *shapeSet {
+	ds := snap.Dataset()
+	var bs []atlas.Boundary
+	switch layer {
+	case index.LayerCountries:
+		bs = ds.CountryShapes
+	case index.LayerRegions:
+		bs = ds.RegionShapes
+	default:
+		bs = ds.DepartementShapes
+	}
+	ws := worldSize(z)
+	tol := shapeTolerance(z)
+	dp := simplify.DouglasPeucker(tol)
+	set := &shapeSet{z: z, shapes: make([]shape, len(bs))}
+	for i, b := range bs {
+		var mp orb.MultiPolygon
+		switch g := b.Geometry.(type) {
+		case orb.Polygon:
+			mp = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			mp = g
+		}
+		s := &set.shapes[i]
+		s.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+		largest := largestPolygon(mp)
+		for pi, poly := range mp {
+			var out orb.Polygon
+			for k, ring := range poly {
+				wr := make(orb.Ring, len(ring))
+				for n, p := range ring {
+					x, y := toWorld(p, ws)
+					wr[n] = orb.Point{x, y}
+				}
+				full := wr
+				wr = dp.Ring(slices.Clone(full))
+				if len(wr) < 4 || math.Abs(ringArea(wr)) < tol*tol {
+					if k == 0 && pi == largest {
+						// Every shape keeps its main polygon, however small.
+						wr = simplify.DouglasPeucker(tol / 16).Ring(full)
+					} else if k == 0 {
+						break
+					} else {
+						continue
+					}
+				}
+				out = append(out, wr)
+			}
+			if len(out) == 0 {
+				continue
+			}
+			b := out[0].Bound()
+			s.polys = append(s.polys, out)
+			s.bounds = append(s.bounds, b)
+			s.bound = s.bound.Union(b)
+		}
+	}
+	return set
+}
+
+func largestPolygon(mp orb.MultiPolygon) int {
+	best, ba := -1, -1.0
+	for i, p := range mp {
+		if len(p) == 0 {
+			continue
+		}
+		if a := math.Abs(ringArea(p[0])); a > ba {
+			best, ba = i, a
+		}
+	}
+	return best
+}
+
+func ringArea(r orb.Ring) float64 {
+	var a float64
+	for i := 0; i+1 < len(r); i++ {
+		a += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
+	}
+	return a / 2
+}
+
+// ---------------------------------------------------------------------------
+// Rendered tile cache
+
+// lru is a cache of rendered tiles bounded by the sum of their sizes.
+type lru struct {
+	mu    sync.Mutex
+	max   int64
+	size  int64
+	ll    *list.List
+	items map[string]*list.Element
+}
+
+type lruEntry struct {
+	key string
+	t   *Tile
+}
+
+func newLRU(max int64) *lru {
+	return &lru{max: max, ll: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *lru) get(key string) (*Tile, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	c.ll.MoveToFront(e)
+	return e.Value.(*lruEntry).t, true
+}
+
+func (c *lru) put(key string, t *Tile) {
+	sz := t.size()
+	if sz > c.max {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[key]; ok {
+		return
+	}
+	c.items[key] = c.ll.PushFront(&lruEntry{key, t})
+	c.size += sz
+	for c.size > c.max {
+		e := c.ll.Back()
+		ent := e.Value.(*lruEntry)
+		c.ll.Remove(e)
+		delete(c.items, ent.key)
+		c.size -= ent.t.size()
+	}
+}
+
+// CacheSize returns the current size of the rendered-tile cache, in bytes.
+func (r *Renderer) CacheSize() int64 {
+	if r.cache == nil {
+		return 0
+	}
+	r.cache.mu.Lock()
+	defer r.cache.mu.Unlock()
+	return r.cache.size
+}

@@ -1,0 +1,201 @@
+package tiles
+
+import (
+	"math"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+// maxLat is the latitude limit of Web Mercator.
+const maxLat = 85.0511287798066
+
+// worldSize returns the width of the world in world units at zoom z.
+func worldSize(z int) float64 { return float64(Extent) * math.Exp2(float64(z)) }
+
+// toWorld projects a WGS84 point to world units of a world ws units wide.
+func toWorld(p orb.Point, ws float64) (x, y float64) {
+	lat := math.Max(-maxLat, math.Min(maxLat, p[1]))
+	x = (p[0] + 180) / 360 * ws
+	s := math.Sin(lat * math.Pi / 180)
+	y = (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)) * ws
+	return x, y
+}
+
+// fromWorld is the inverse of toWorld.
+func fromWorld(x, y, ws float64) orb.Point {
+	lon := x/ws*360 - 180
+	n := math.Pi - 2*math.Pi*y/ws
+	lat := 180 / math.Pi * math.Atan(math.Sinh(n))
+	return orb.Point{lon, lat}
+}
+
+// frame places one tile in world units.
+type frame struct {
+	z      int
+	ws     float64   // world size, world units
+	ox, oy float64   // tile origin (north-west corner), world units
+	box    orb.Bound // buffered tile, tile units
+	wgs    orb.Bound // buffered tile, WGS84 (longitudes clamped to ±180)
+}
+
+func newFrame(t maptile.Tile) frame {
+	f := frame{z: int(t.Z), ws: worldSize(int(t.Z))}
+	f.ox, f.oy = float64(t.X)*Extent, float64(t.Y)*Extent
+	f.box = orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
+	nw := fromWorld(math.Max(0, f.ox-Buffer), math.Max(0, f.oy-Buffer), f.ws)
+	se := fromWorld(math.Min(f.ws, f.ox+Extent+Buffer), math.Min(f.ws, f.oy+Extent+Buffer), f.ws)
+	f.wgs = orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
+	if f.wgs.Min[1] <= -maxLat+1e-9 {
+		f.wgs.Min[1] = -90
+	}
+	if f.wgs.Max[1] >= maxLat-1e-9 {
+		f.wgs.Max[1] = 90
+	}
+	return f
+}
+
+// tilePt projects a WGS84 point to tile units.
+func (f *frame) tilePt(p orb.Point) orb.Point {
+	x, y := toWorld(p, f.ws)
+	return orb.Point{x - f.ox, y - f.oy}
+}
+
+// inBox reports whether a point in tile units lies in the buffered tile.
+func (f *frame) inBox(x, y float64) bool {
+	return x >= -Buffer && y >= -Buffer && x <= Extent+Buffer && y <= Extent+Buffer
+}
+
+// arcSegmentKm is the densification step of arcs at zoom z, coarse at low
+// zoom (a segment stays a few pixels long) and at least 2 km.
+func arcSegmentKm(z int) float64 {
+	return math.Max(2, 1000/math.Exp2(float64(z)))
+}
+
+// coarseKm is the step of the first pass of arcPieces, which finds the parts
+// of an arc near the tile before densifying only those.
+const coarseKm = 100
+
+// greatCircle interpolates along the great circle from a to b.
+type greatCircle struct {
+	a, b   orb.Point
+	d      float64 // angular distance, radians
+	sd     float64
+	va, vb [3]float64
+}
+
+func newGreatCircle(a, b orb.Point) greatCircle {
+	g := greatCircle{a: a, b: b, d: atlas.DistanceKm(a, b) / atlas.EarthRadiusKm}
+	g.sd = math.Sin(g.d)
+	g.va = unit(a)
+	g.vb = unit(b)
+	return g
+}
+
+func unit(p orb.Point) [3]float64 {
+	lat, lon := p[1]*math.Pi/180, p[0]*math.Pi/180
+	return [3]float64{math.Cos(lat) * math.Cos(lon), math.Cos(lat) * math.Sin(lon), math.Sin(lat)}
+}
+
+// at returns the point at fraction t in [0, 1] of the arc.
+func (g *greatCircle) at(t float64) orb.Point {
+	if t <= 0 {
+		return g.a
+	}
+	if t >= 1 {
+		return g.b
+	}
+	A := math.Sin((1-t)*g.d) / g.sd
+	B := math.Sin(t*g.d) / g.sd
+	x := A*g.va[0] + B*g.vb[0]
+	y := A*g.va[1] + B*g.vb[1]
+	z := A*g.va[2] + B*g.vb[2]
+	return orb.Point{math.Atan2(y, x) * 180 / math.Pi, math.Atan2(z, math.Hypot(x, y)) * 180 / math.Pi}
+}
+
+// arcPieces appends to dst the parts of the great-circle arc from a to b that
+// may cross the WGS84 bound wb, densified every segKm and split at the
+// antimeridian (as atlas.Arc does). Parts far from wb are left out, so that a
+// long arc costs little in a small tile.
+func arcPieces(dst orb.MultiLineString, a, b orb.Point, segKm float64, wb orb.Bound) orb.MultiLineString {
+	g := newGreatCircle(a, b)
+	dkm := g.d * atlas.EarthRadiusKm
+	if dkm < 1e-6 {
+		if wb.Contains(a) {
+			dst = append(dst, orb.LineString{a, b})
+		}
+		return dst
+	}
+	step := math.Max(segKm, coarseKm)
+	n := max(1, int(math.Ceil(dkm/step)))
+	fine := max(1, int(math.Ceil(dkm/float64(n)/segKm)))
+	const margin = 0.2 // degrees: chord vs great circle within a coarse step
+	var cur orb.LineString
+	prev := g.at(0)
+	for i := 1; i <= n; i++ {
+		next := g.at(float64(i) / float64(n))
+		rel := math.Abs(next[0]-prev[0]) > 180 // crosses the antimeridian: keep
+		if !rel {
+			sb := orb.Bound{Min: prev, Max: prev}.Extend(next).Pad(margin)
+			rel = sb.Intersects(wb)
+		}
+		if rel {
+			if len(cur) == 0 {
+				cur = append(cur, prev)
+			}
+			for k := 1; k <= fine; k++ {
+				if k == fine {
+					cur = append(cur, next)
+				} else {
+					cur = append(cur, g.at((float64(i-1)+float64(k)/float64(fine))/float64(n)))
+				}
+			}
+		} else if len(cur) > 0 {
+			dst = splitAntimeridian(dst, cur)
+			cur = nil
+		}
+		prev = next
+	}
+	if len(cur) > 0 {
+		dst = splitAntimeridian(dst, cur)
+	}
+	return dst
+}
+
+// splitAntimeridian appends pts to dst as one or more lines that stay within
+// [-180, 180] longitude, meeting at ±180 where pts jumps across.
+func splitAntimeridian(dst orb.MultiLineString, pts orb.LineString) orb.MultiLineString {
+	start := 0
+	var carry orb.Point
+	carried := false
+	for i := 1; i < len(pts); i++ {
+		p, q := pts[i-1], pts[i]
+		if math.Abs(q[0]-p[0]) <= 180 {
+			continue
+		}
+		edge := 180.0
+		if p[0] < 0 {
+			edge = -180
+		}
+		qx := q[0] + 2*edge
+		t := (edge - p[0]) / (qx - p[0])
+		lat := p[1] + t*(q[1]-p[1])
+		part := make(orb.LineString, 0, i-start+2)
+		if carried {
+			part = append(part, carry)
+		}
+		part = append(part, pts[start:i]...)
+		part = append(part, orb.Point{edge, lat})
+		dst = append(dst, part)
+		carry, carried = orb.Point{-edge, lat}, true
+		start = i
+	}
+	if !carried {
+		return append(dst, pts)
+	}
+	part := make(orb.LineString, 0, len(pts)-start+1)
+	part = append(part, carry)
+	part = append(part, pts[start:]...)
+	return append(dst, part)
+}

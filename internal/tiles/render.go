@@ -1,0 +1,428 @@
+package tiles
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
+	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/simplify"
+)
+
+// Generalisation budgets (features per layer and tile) and zooms.
+const (
+	// PointClusterMaxZoom is the first zoom at which authorities and partners
+	// are drawn individually (below it they are grid-clustered).
+	PointClusterMaxZoom = 8
+	// PointBudget is the most individual points of one layer in a tile; a
+	// denser tile is grid-clustered whatever the zoom.
+	PointBudget = 2000
+	// ClusterCellUnits is the side of a clustering grid cell, in tile units
+	// (a global grid per zoom: 16×16 cells per tile).
+	ClusterCellUnits = 256
+	// ArcBudget is the most individual partnership arcs in a tile; above it
+	// arcs are aggregated by (authority|département|région, country).
+	ArcBudget = 1500
+	// AggregateBudget is the most aggregated arcs at the authority and
+	// département levels in a tile before falling back to a coarser level;
+	// the région level is always accepted.
+	AggregateBudget = 2500
+)
+
+// Tile is a rendered vector tile.
+type Tile struct {
+	Data  []byte // MVT (protobuf), uncompressed
+	Gzip  []byte // gzip of Data, for clients that accept it
+	Empty bool   // no feature in any requested layer: Data and Gzip are empty
+}
+
+func (t *Tile) size() int64 { return int64(len(t.Data) + len(t.Gzip) + 64) }
+
+// Options configures a Renderer.
+type Options struct {
+	// CacheBytes bounds the rendered-tile cache (sum of len(Data)+len(Gzip));
+	// 0 disables it.
+	CacheBytes int64
+}
+
+// Renderer renders tiles. It caches rendered tiles (LRU by bytes) and the
+// per-(snapshot, filter, zoom) clusters and aggregates they are cut from.
+// A Renderer is safe for concurrent use; concurrent identical requests
+// render once.
+type Renderer struct {
+	cache *lru
+
+	flightMu sync.Mutex
+	flight   map[string]*call
+
+	aggs memo
+
+	pool sync.Pool // *job scratch
+	gz   sync.Pool // *gzip.Writer
+}
+
+type call struct {
+	done chan struct{}
+	t    *Tile
+	err  error
+}
+
+// NewRenderer returns a Renderer.
+func NewRenderer(o Options) *Renderer {
+	r := &Renderer{flight: map[string]*call{}}
+	if o.CacheBytes > 0 {
+		r.cache = newLRU(o.CacheBytes)
+	}
+	r.aggs.max = 256
+	return r
+}
+
+// Render renders the requested layers of tile t for the selection of f on
+// snap, in the given layer order (one MVT layer per requested layer, named
+// as the layer). Layers must be known (see ParseLayers) and t valid (see
+// ParseZXY); otherwise the error wraps atlas.ErrInvalid. Render returns
+// ctx.Err() when ctx ends first. The returned Tile is shared: callers must
+// not modify it.
+func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) (*Tile, error) {
+	if snap == nil {
+		return nil, errors.New("tiles: no snapshot")
+	}
+	if t.Z > MaxZoom || !t.Valid() {
+		return nil, atlas.InvalidParam("z", strconv.Itoa(int(t.Z)), fmt.Sprintf("tile %d/%d/%d out of range", t.Z, t.X, t.Y))
+	}
+	if len(layers) == 0 {
+		return nil, atlas.InvalidParam("layers", "", "no layer requested")
+	}
+	for _, l := range layers {
+		if _, err := index.LayerByID(l); err != nil {
+			return nil, atlas.InvalidParam("layers", l, "unknown layer")
+		}
+	}
+	key := cacheKey(snap, layers, t, f)
+	if r.cache != nil {
+		if tl, ok := r.cache.get(key); ok {
+			return tl, nil
+		}
+	}
+	r.flightMu.Lock()
+	if c, ok := r.flight[key]; ok {
+		r.flightMu.Unlock()
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if c.err != nil && ctx.Err() == nil && (errors.Is(c.err, context.Canceled) || errors.Is(c.err, context.DeadlineExceeded)) {
+			// The leader's request ended, not ours: render for ourselves.
+			return r.render(ctx, snap, layers, t, f)
+		}
+		return c.t, c.err
+	}
+	c := &call{done: make(chan struct{})}
+	r.flight[key] = c
+	r.flightMu.Unlock()
+
+	c.t, c.err = r.render(ctx, snap, layers, t, f)
+	if c.err == nil && r.cache != nil {
+		r.cache.put(key, c.t)
+	}
+	r.flightMu.Lock()
+	delete(r.flight, key)
+	r.flightMu.Unlock()
+	close(c.done)
+	return c.t, c.err
+}
+
+func cacheKey(snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) string {
+	var b strings.Builder
+	b.WriteString(snap.Version())
+	b.WriteByte('/')
+	for i, l := range layers {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(l)
+	}
+	fmt.Fprintf(&b, "/%d/%d/%d?", t.Z, t.X, t.Y)
+	b.WriteString(f.Encode())
+	return b.String()
+}
+
+// job is the scratch state of one render.
+type job struct {
+	r    *Renderer
+	ctx  context.Context
+	snap *index.Snapshot
+	sel  *index.Selection
+	f    atlas.Filter
+	fkey string
+	t    maptile.Tile
+	fr   frame
+
+	enc     layerEncoder
+	out     []byte
+	scratch []byte
+	ids     []int32
+	mls     orb.MultiLineString
+	lsBuf   orb.LineString
+	seen    map[int32]struct{}
+}
+
+func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) (*Tile, error) {
+	j, _ := r.pool.Get().(*job)
+	if j == nil {
+		j = &job{seen: map[int32]struct{}{}}
+	}
+	defer r.pool.Put(j)
+	j.r, j.ctx, j.snap, j.t, j.f = r, ctx, snap, t, f
+	j.sel = snap.Select(f)
+	j.fkey = snap.Version() + "?" + f.Encode()
+	j.fr = newFrame(t)
+	j.out = j.out[:0]
+	for _, l := range layers {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		j.enc.reset(l)
+		var err error
+		switch l {
+		case index.LayerAuthorities, index.LayerPartners:
+			err = j.points(l)
+		case index.LayerPartnerships:
+			err = j.arcs()
+		default:
+			err = j.boundaries(l)
+		}
+		if err != nil {
+			return nil, err
+		}
+		j.out, j.scratch = j.enc.appendLayer(j.out, j.scratch)
+	}
+	if len(j.out) == 0 {
+		return &Tile{Empty: true}, nil
+	}
+	tl := &Tile{Data: bytes.Clone(j.out)}
+	var buf bytes.Buffer
+	buf.Grow(len(tl.Data)/2 + 64)
+	zw, _ := r.gz.Get().(*gzip.Writer)
+	if zw == nil {
+		zw, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	} else {
+		zw.Reset(&buf)
+	}
+	zw.Write(tl.Data)
+	zw.Close()
+	r.gz.Put(zw)
+	tl.Gzip = buf.Bytes()
+	return tl, nil
+}
+
+// ---------------------------------------------------------------------------
+// Points
+
+func (j *job) points(layer string) error {
+	sel, fr := j.sel, &j.fr
+	if j.t.Z >= PointClusterMaxZoom {
+		ids := j.ids[:0]
+		over := false
+		j.snap.Search(layer, fr.wgs, func(i int32) bool {
+			if !j.pointSelected(layer, i) {
+				return true
+			}
+			ids = append(ids, i)
+			if len(ids) > PointBudget {
+				over = true
+				return false
+			}
+			return true
+		})
+		j.ids = ids
+		if !over {
+			slices.Sort(ids)
+			for n, i := range ids {
+				if n%256 == 0 {
+					if err := j.ctx.Err(); err != nil {
+						return err
+					}
+				}
+				p := fr.tilePt(j.snap.Point(layer, i))
+				if !fr.inBox(p[0], p[1]) {
+					continue
+				}
+				j.pointFeature(layer, i, p)
+			}
+			return nil
+		}
+	}
+	cs := j.r.clusters(j, layer)
+	return j.drawClusters(layer, cs, sel)
+}
+
+func (j *job) pointSelected(layer string, i int32) bool {
+	var n int
+	if layer == index.LayerAuthorities {
+		n = j.sel.AuthorityCount(i)
+	} else {
+		n = j.sel.PartnerCount(i)
+	}
+	if n == 0 {
+		return false
+	}
+	return j.f.BBox == nil || j.f.BBox.Contains(j.snap.Point(layer, i))
+}
+
+func (j *job) pointFeature(layer string, i int32, p orb.Point) {
+	e := &j.enc
+	e.begin()
+	e.props(j.snap.Properties(layer, i, j.sel))
+	e.point(p[0], p[1])
+	e.end()
+}
+
+// ---------------------------------------------------------------------------
+// Arcs
+
+func (j *job) arcs() error {
+	fr := &j.fr
+	ids := j.ids[:0]
+	over := false
+	raw := 0
+	j.snap.Search(index.LayerPartnerships, fr.wgs, func(i int32) bool {
+		if !j.sel.Has(i) {
+			return true
+		}
+		raw++
+		ids = append(ids, i)
+		// An arc is indexed once per antimeridian part (at most two).
+		if raw > 2*ArcBudget {
+			over = true
+			return false
+		}
+		return true
+	})
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	j.ids = ids
+	if !over && len(ids) <= ArcBudget {
+		seg := arcSegmentKm(fr.z)
+		for n, i := range ids {
+			if n%64 == 0 {
+				if err := j.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if j.f.BBox != nil && !j.snap.Intersects(index.LayerPartnerships, i, *j.f.BBox) {
+				continue
+			}
+			a, p := j.snap.PartnershipEnds(i)
+			ds := j.snap.Dataset()
+			if !j.arcGeometry(ds.Authorities[a].Point, ds.Partners[p].Point, seg) {
+				continue
+			}
+			j.enc.props(j.snap.Properties(index.LayerPartnerships, i, j.sel))
+			j.enc.end()
+		}
+		return nil
+	}
+	agg := j.r.aggregates(j)
+	return j.drawAggregates(agg)
+}
+
+// arcGeometry begins a feature and sets its geometry to the great-circle arc
+// from a to b cut to the tile; it reports whether anything is left.
+func (j *job) arcGeometry(a, b orb.Point, segKm float64) bool {
+	fr := &j.fr
+	j.enc.begin()
+	j.mls = arcPieces(j.mls[:0], a, b, segKm, fr.wgs)
+	dp := simplify.DouglasPeucker(lineTolerance)
+	for _, part := range j.mls {
+		ls := j.lsBuf[:0]
+		for _, p := range part {
+			ls = append(ls, fr.tilePt(p))
+		}
+		j.lsBuf = ls
+		for _, c := range clip.LineString(fr.box, ls) {
+			if len(c) > 2 {
+				c = dp.LineString(c)
+			}
+			j.enc.line(c)
+		}
+	}
+	return len(j.enc.geom) > 0
+}
+
+// lineTolerance is the Douglas-Peucker tolerance of lines, in tile units.
+const lineTolerance = 2
+
+// ---------------------------------------------------------------------------
+// Boundaries
+
+func (j *job) boundaries(layer string) error {
+	fr := &j.fr
+	bs := j.r.shapes(j.snap, layer, fr.z)
+	scale := math1(fr.z - bs.z)
+	clear(j.seen)
+	ids := j.ids[:0]
+	j.snap.Search(layer, fr.wgs, func(i int32) bool {
+		if _, ok := j.seen[i]; !ok {
+			j.seen[i] = struct{}{}
+			ids = append(ids, i)
+		}
+		return true
+	})
+	slices.Sort(ids)
+	j.ids = ids
+	// Buffered tile in the shapes' world units.
+	wb := orb.Bound{
+		Min: orb.Point{(fr.ox - Buffer) / scale, (fr.oy - Buffer) / scale},
+		Max: orb.Point{(fr.ox + Extent + Buffer) / scale, (fr.oy + Extent + Buffer) / scale},
+	}
+	for _, i := range ids {
+		if err := j.ctx.Err(); err != nil {
+			return err
+		}
+		if j.f.BBox != nil && !j.snap.Intersects(layer, i, *j.f.BBox) {
+			continue
+		}
+		s := &bs.shapes[i]
+		if !s.bound.Intersects(wb) {
+			continue
+		}
+		j.enc.begin()
+		for k, poly := range s.polys {
+			if !s.bounds[k].Intersects(wb) {
+				continue
+			}
+			tp := make(orb.Polygon, 0, len(poly))
+			for _, r := range poly {
+				tr := make(orb.Ring, len(r))
+				for n, p := range r {
+					tr[n] = orb.Point{p[0]*scale - fr.ox, p[1]*scale - fr.oy}
+				}
+				tp = append(tp, tr)
+			}
+			tp = clip.Polygon(fr.box, tp)
+			if len(tp) > 0 {
+				j.enc.polygon(tp)
+			}
+		}
+		if len(j.enc.geom) == 0 {
+			continue
+		}
+		j.enc.props(j.snap.Properties(layer, i, j.sel))
+		j.enc.end()
+	}
+	return nil
+}
+
+func math1(dz int) float64 { return float64(uint64(1) << uint(dz)) }

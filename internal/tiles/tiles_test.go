@@ -1,0 +1,529 @@
+package tiles_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/tiles"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+func TestParseZXY(t *testing.T) {
+	tests := map[string]struct {
+		z, x, y string
+		want    maptile.Tile
+		param   string // "" when valid
+	}{
+		"world tile":                {"0", "0", "0", maptile.New(0, 0, 0), ""},
+		"last tile at z5":           {"5", "31", "31", maptile.New(31, 31, 5), ""},
+		"max zoom":                  {"22", "4194303", "0", maptile.New(4194303, 0, 22), ""},
+		"zoom above max":            {"23", "0", "0", maptile.Tile{}, "z"},
+		"negative zoom":             {"-1", "0", "0", maptile.Tile{}, "z"},
+		"plus sign":                 {"+1", "0", "0", maptile.Tile{}, "z"},
+		"leading zero":              {"05", "0", "0", maptile.Tile{}, "z"},
+		"empty zoom":                {"", "0", "0", maptile.Tile{}, "z"},
+		"space":                     {"1 ", "0", "0", maptile.Tile{}, "z"},
+		"x out of range":            {"1", "2", "0", maptile.Tile{}, "x"},
+		"y out of range":            {"1", "0", "2", maptile.Tile{}, "y"},
+		"x not a number":            {"3", "a", "0", maptile.Tile{}, "x"},
+		"y decimal":                 {"3", "1", "1.0", maptile.Tile{}, "y"},
+		"huge x overflows":          {"3", "99999999999999999999999", "0", maptile.Tile{}, "x"},
+		"x at z0 must be zero":      {"0", "1", "0", maptile.Tile{}, "x"},
+		"unicode digit is refused":  {"٣", "0", "0", maptile.Tile{}, "z"},
+		"zero x and y at high zoom": {"14", "0", "0", maptile.New(0, 0, 14), ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := tiles.ParseZXY(tc.z, tc.x, tc.y)
+			if tc.param == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				if got != tc.want {
+					t.Fatalf("got %v, want %v", got, tc.want)
+				}
+				return
+			}
+			if !errors.Is(err, atlas.ErrInvalid) {
+				t.Fatalf("error %v does not wrap ErrInvalid", err)
+			}
+			var pe *atlas.ParamError
+			if !errors.As(err, &pe) || pe.Param != tc.param {
+				t.Fatalf("error %v does not name parameter %q", err, tc.param)
+			}
+		})
+	}
+}
+
+func FuzzParseZXY(f *testing.F) {
+	for _, s := range [][3]string{{"0", "0", "0"}, {"5", "16", "11"}, {"22", "4194303", "4194303"}, {"3", "8", "0"}, {"01", "0", "0"}, {"-0", "0", "0"}} {
+		f.Add(s[0], s[1], s[2])
+	}
+	f.Fuzz(func(t *testing.T, z, x, y string) {
+		tl, err := tiles.ParseZXY(z, x, y)
+		if err != nil {
+			if !errors.Is(err, atlas.ErrInvalid) {
+				t.Fatalf("error %v does not wrap ErrInvalid", err)
+			}
+			return
+		}
+		if strconv.Itoa(int(tl.Z)) != z || strconv.FormatUint(uint64(tl.X), 10) != x || strconv.FormatUint(uint64(tl.Y), 10) != y {
+			t.Fatalf("%q/%q/%q accepted as %v: does not round-trip", z, x, y, tl)
+		}
+		if tl.Z > tiles.MaxZoom || uint64(tl.X) >= 1<<tl.Z || uint64(tl.Y) >= 1<<tl.Z {
+			t.Fatalf("%v out of range", tl)
+		}
+	})
+}
+
+func TestParseLayers(t *testing.T) {
+	tests := map[string]struct {
+		in   string
+		want []string
+		err  error
+	}{
+		"one layer":          {"partnerships", []string{"partnerships"}, nil},
+		"order is kept":      {"countries,authorities", []string{"countries", "authorities"}, nil},
+		"every layer":        {strings.Join(allLayers(), ","), allLayers(), nil},
+		"unknown layer":      {"partnerships,roads", nil, atlas.ErrNotFound},
+		"duplicate":          {"partners,partners", nil, atlas.ErrInvalid},
+		"empty":              {"", nil, atlas.ErrInvalid},
+		"empty item":         {"partners,", nil, atlas.ErrInvalid},
+		"case matters":       {"Partners", nil, atlas.ErrNotFound},
+		"spaces not trimmed": {"partners, countries", nil, atlas.ErrNotFound},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := tiles.ParseLayers(tc.in)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) {
+					t.Fatalf("error %v, want one wrapping %v", err, tc.err)
+				}
+				if tc.err == atlas.ErrNotFound && !strings.Contains(err.Error(), "partnerships, authorities") {
+					t.Fatalf("error %q does not list the layers", err)
+				}
+				return
+			}
+			if err != nil || strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Fatalf("got %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestWorldTile(t *testing.T) {
+	snap := defaultSnapshot(t)
+	r := tiles.NewRenderer(tiles.Options{})
+	tl := render(t, r, snap, allLayers(), maptile.New(0, 0, 0), atlas.Filter{})
+	if tl.Empty {
+		t.Fatal("world tile empty")
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(tl.Gzip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(raw, tl.Data) {
+		t.Fatalf("gzip does not hold Data (%v)", err)
+	}
+	ls := decode(t, tl)
+	for _, name := range allLayers() {
+		l, ok := ls[name]
+		if !ok || len(l.Features) == 0 {
+			t.Fatalf("layer %s missing or empty", name)
+		}
+		if l.Extent != tiles.Extent {
+			t.Errorf("layer %s extent %d", name, l.Extent)
+		}
+	}
+	// Every country polygon with a simplified shape at z0 is there, with counts.
+	sel := snap.Select(atlas.Filter{})
+	counted := 0
+	for _, f := range ls[index.LayerCountries].Features {
+		iso, _ := f.Properties["iso2"].(string)
+		i, err := snap.Lookup(index.LayerCountries, iso)
+		if err != nil {
+			t.Fatalf("country %q: %v", iso, err)
+		}
+		want := snap.Properties(index.LayerCountries, i, sel)["partnerships"].(int)
+		if got := f.Properties["partnerships"].(float64); int(got) != want {
+			t.Errorf("%s partnerships %v, want %d", iso, got, want)
+		}
+		counted += want
+	}
+	if counted == 0 {
+		t.Error("no partnership counted on countries")
+	}
+	// z0 is aggregated: arcs are clusters with a level and a country.
+	total := 0
+	for _, f := range ls[index.LayerPartnerships].Features {
+		if !isCluster(f) {
+			continue
+		}
+		if f.Properties["country"] == nil || f.Properties["level"] == nil || f.Properties["key"] == nil {
+			t.Fatalf("aggregate without country/level/key: %v", f.Properties)
+		}
+		total += int(f.Properties["count"].(float64))
+	}
+	if total == 0 {
+		t.Fatal("no aggregated arcs at z0")
+	}
+	if total != len(sel.Partnerships()) {
+		t.Errorf("aggregates count %d partnerships, selection has %d", total, len(sel.Partnerships()))
+	}
+	// Authority clusters account for every authority with a partnership.
+	n := 0
+	for _, f := range ls[index.LayerAuthorities].Features {
+		if isCluster(f) {
+			c := int(f.Properties["count"].(float64))
+			sum := 0
+			for _, k := range []string{"count_region", "count_departement", "count_groupement", "count_commune"} {
+				sum += int(f.Properties[k].(float64))
+			}
+			if sum != c {
+				t.Errorf("cluster type counts %d != count %d", sum, c)
+			}
+			n += c
+		} else {
+			n++
+		}
+	}
+	if n != len(sel.Authorities()) {
+		t.Errorf("authorities at z0: %d, selection %d", n, len(sel.Authorities()))
+	}
+}
+
+// tilesOf returns the tiles at zoom z that the bound b touches.
+func tilesOf(b orb.Bound, z maptile.Zoom) []maptile.Tile {
+	lo := maptile.At(orb.Point{b.Min[0], b.Max[1]}, z)
+	hi := maptile.At(orb.Point{b.Max[0], b.Min[1]}, z)
+	last := uint32(1)<<z - 1
+	hi.X, hi.Y = min(hi.X, last), min(hi.Y, last)
+	var out []maptile.Tile
+	for x := lo.X; x <= hi.X; x++ {
+		for y := lo.Y; y <= hi.Y; y++ {
+			out = append(out, maptile.New(x, y, z))
+		}
+	}
+	return out
+}
+
+// TestFilterArcsAtZ5 checks that every individual arc of the tiles covering
+// a filter's arcs is selected, that they all carry their properties, and that
+// together they are exactly the selection.
+func TestFilterArcsAtZ5(t *testing.T) {
+	snap := defaultSnapshot(t)
+	r := tiles.NewRenderer(tiles.Options{CacheBytes: 64 << 20})
+	for _, q := range []string{"country=JP", "country=NZ,FJ", "country=BJ&kind=cooperation", "theme=culture-patrimoine&since=2010"} {
+		t.Run(q, func(t *testing.T) {
+			f := parseFilter(t, snap, q)
+			ids, sel, err := snap.Items(index.LayerPartnerships, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ids) == 0 || len(ids) > tiles.ArcBudget {
+				t.Skipf("%d arcs", len(ids))
+			}
+			want := map[string]bool{}
+			covering := map[maptile.Tile]bool{}
+			for _, i := range ids {
+				want[snap.FeatureID(index.LayerPartnerships, i)] = true
+				for _, part := range snap.Arc(i, index.ArcSegmentKm) {
+					for _, tl := range tilesOf(part.Bound(), 5) {
+						covering[tl] = true
+					}
+				}
+			}
+			got := map[string]bool{}
+			for tl := range covering {
+				ls := decode(t, render(t, r, snap, []string{index.LayerPartnerships}, tl, f))
+				l := ls[index.LayerPartnerships]
+				if l == nil {
+					continue
+				}
+				for _, ft := range l.Features {
+					if isCluster(ft) {
+						t.Fatalf("tile %v: aggregated arcs for %d selected", tl, len(ids))
+					}
+					id, _ := ft.Properties["id"].(string)
+					i, err := snap.Lookup(index.LayerPartnerships, id)
+					if err != nil || !sel.Has(i) {
+						t.Fatalf("tile %v: arc %q not selected", tl, id)
+					}
+					props := snap.Properties(index.LayerPartnerships, i, sel)
+					for _, k := range []string{"authority_id", "authority_name", "authority_type", "partner_id", "partner_name", "country", "country_name", "kind", "provenance"} {
+						if ft.Properties[k] != props[k] {
+							t.Fatalf("arc %s: %s = %v, want %v", id, k, ft.Properties[k], props[k])
+						}
+					}
+					if y, ok := props["start_year"]; ok && ft.Properties["start_year"] != float64(y.(int)) {
+						t.Fatalf("arc %s: start_year %v, want %v", id, ft.Properties["start_year"], y)
+					}
+					if th := strings.Join(props["themes"].([]string), "|"); th != "" && ft.Properties["themes"] != th {
+						t.Fatalf("arc %s: themes %v, want %q", id, ft.Properties["themes"], th)
+					}
+					got[id] = true
+				}
+			}
+			if len(got) != len(want) {
+				t.Fatalf("tiles hold %d distinct arcs, selection %d", len(got), len(want))
+			}
+			for id := range want {
+				if !got[id] {
+					t.Fatalf("arc %s missing", id)
+				}
+			}
+		})
+	}
+}
+
+func parseFilter(t testing.TB, snap *index.Snapshot, q string) atlas.Filter {
+	t.Helper()
+	vals, err := urlParse(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := atlas.ParseFilter(vals, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestFilterChangesPoints checks point layers against snap.Items for a
+// filter at a zoom where points are individual.
+func TestFilterChangesPoints(t *testing.T) {
+	snap := defaultSnapshot(t)
+	r := tiles.NewRenderer(tiles.Options{})
+	f := parseFilter(t, snap, "country=JP")
+	for _, layer := range []string{index.LayerAuthorities, index.LayerPartners} {
+		ids, _, _ := snap.Items(layer, f)
+		want := map[string]bool{}
+		covering := map[maptile.Tile]bool{}
+		for _, i := range ids {
+			want[snap.FeatureID(layer, i)] = true
+			covering[maptile.At(snap.Point(layer, i), 9)] = true
+		}
+		got := map[string]bool{}
+		for tl := range covering {
+			l := decode(t, render(t, r, snap, []string{layer}, tl, f))[layer]
+			if l == nil {
+				t.Fatalf("%s: tile %v empty", layer, tl)
+			}
+			for _, ft := range l.Features {
+				if isCluster(ft) {
+					t.Fatalf("%s: cluster at z9 for a small selection", layer)
+				}
+				id := ft.Properties["id"].(string)
+				if !want[id] {
+					t.Fatalf("%s: %s not selected", layer, id)
+				}
+				got[id] = true
+				if ft.Properties["partnerships"].(float64) < 1 {
+					t.Fatalf("%s: %s without matching partnership", layer, id)
+				}
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d in tiles, %d selected", layer, len(got), len(want))
+		}
+	}
+	// A filter changes the boundary counts but keeps every polygon.
+	all := decode(t, render(t, r, snap, []string{index.LayerCountries}, maptile.New(0, 0, 0), atlas.Filter{}))
+	jp := decode(t, render(t, r, snap, []string{index.LayerCountries}, maptile.New(0, 0, 0), f))
+	if len(all[index.LayerCountries].Features) != len(jp[index.LayerCountries].Features) {
+		t.Fatal("a filter changed the set of country polygons")
+	}
+	for _, ft := range jp[index.LayerCountries].Features {
+		n := ft.Properties["partnerships"].(float64)
+		if (ft.Properties["iso2"] == "JP") != (n > 0) {
+			t.Fatalf("country=JP: %v has %v partnerships", ft.Properties["iso2"], n)
+		}
+	}
+}
+
+func TestBBoxFilter(t *testing.T) {
+	snap := defaultSnapshot(t)
+	r := tiles.NewRenderer(tiles.Options{})
+	// Around Lyon: authorities outside the bbox disappear.
+	f := parseFilter(t, snap, "bbox=4.7,45.6,5.0,45.9")
+	tl := maptile.At(orb.Point{4.85, 45.75}, 8)
+	l := decode(t, render(t, r, snap, []string{index.LayerAuthorities}, tl, f))[index.LayerAuthorities]
+	if l == nil || len(l.Features) == 0 {
+		t.Fatal("no authority in the bbox")
+	}
+	for _, ft := range l.Features {
+		i, err := snap.Lookup(index.LayerAuthorities, ft.Properties["id"].(string))
+		if err != nil || !snap.Intersects(index.LayerAuthorities, i, *f.BBox) {
+			t.Fatalf("%v outside the bbox", ft.Properties["id"])
+		}
+	}
+}
+
+// TestAntimeridian renders an arc to New Zealand or Fiji: both sides of the
+// antimeridian get valid geometry.
+func TestAntimeridian(t *testing.T) {
+	snap := defaultSnapshot(t)
+	r := tiles.NewRenderer(tiles.Options{})
+	var arc int32 = -1
+	for _, iso := range []string{"FJ", "NZ"} {
+		ids, _, _ := snap.Items(index.LayerPartnerships, parseFilter(t, snap, "country="+iso))
+		for _, i := range ids {
+			if len(snap.Arc(i, index.ArcSegmentKm)) > 1 {
+				arc = i
+				break
+			}
+		}
+		if arc >= 0 {
+			break
+		}
+	}
+	if arc < 0 {
+		t.Skip("no antimeridian-crossing arc in the data")
+	}
+	id := snap.FeatureID(index.LayerPartnerships, arc)
+	f := atlas.Filter{Partners: []string{snap.Dataset().Partners[func() int32 { _, p := snap.PartnershipEnds(arc); return p }()].ID}}
+	east := maptile.At(orb.Point{179.9, snap.Arc(arc, 100)[0][len(snap.Arc(arc, 100)[0])-1][1]}, 4)
+	west := maptile.At(orb.Point{-179.9, snap.Arc(arc, 100)[1][0][1]}, 4)
+	for _, tl := range []maptile.Tile{east, west} {
+		l := decode(t, render(t, r, snap, []string{index.LayerPartnerships}, tl, f))[index.LayerPartnerships]
+		if l == nil {
+			t.Fatalf("tile %v: arc %s missing", tl, id)
+		}
+		found := false
+		for _, ft := range l.Features {
+			if ft.Properties["id"] != id {
+				continue
+			}
+			found = true
+			var parts orb.MultiLineString
+			switch g := ft.Geometry.(type) {
+			case orb.LineString:
+				parts = orb.MultiLineString{g}
+			case orb.MultiLineString:
+				parts = g
+			default:
+				t.Fatalf("geometry %T", g)
+			}
+			for _, p := range parts {
+				if len(p) < 2 {
+					t.Fatalf("tile %v: degenerate part", tl)
+				}
+				for _, pt := range p {
+					if pt[0] < -tiles.Buffer-1 || pt[0] > tiles.Extent+tiles.Buffer+1 || pt[1] < -tiles.Buffer-1 || pt[1] > tiles.Extent+tiles.Buffer+1 || math.IsNaN(pt[0]) {
+						t.Fatalf("tile %v: point %v outside the buffered tile", tl, pt)
+					}
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("tile %v: arc %s missing", tl, id)
+		}
+	}
+}
+
+func TestCache(t *testing.T) {
+	snap := defaultSnapshot(t)
+	tl := maptile.New(16, 11, 5)
+	ctx := context.Background()
+
+	r := tiles.NewRenderer(tiles.Options{CacheBytes: 8 << 20})
+	a, err := r.Render(ctx, snap, allLayers(), tl, atlas.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := r.Render(ctx, snap, allLayers(), tl, atlas.Filter{})
+	if a != b || !bytes.Equal(a.Data, b.Data) {
+		t.Fatal("cache hit is not the cached tile")
+	}
+	u := tiles.NewRenderer(tiles.Options{})
+	c, _ := u.Render(ctx, snap, allLayers(), tl, atlas.Filter{})
+	d, _ := u.Render(ctx, snap, allLayers(), tl, atlas.Filter{})
+	if c == d {
+		t.Fatal("CacheBytes 0 cached a tile")
+	}
+	if !bytes.Equal(a.Data, c.Data) || !bytes.Equal(c.Data, d.Data) {
+		t.Fatal("rendering is not deterministic")
+	}
+	if u.CacheSize() != 0 {
+		t.Fatal("disabled cache holds bytes")
+	}
+
+	// Bound: a small cache never exceeds its budget.
+	const budget = 200 << 10
+	s := tiles.NewRenderer(tiles.Options{CacheBytes: budget})
+	for x := uint32(14); x < 20; x++ {
+		for y := uint32(8); y < 14; y++ {
+			if _, err := s.Render(ctx, snap, allLayers(), maptile.New(x, y, 5), atlas.Filter{}); err != nil {
+				t.Fatal(err)
+			}
+			if s.CacheSize() > budget {
+				t.Fatalf("cache holds %d bytes > %d", s.CacheSize(), budget)
+			}
+		}
+	}
+	if s.CacheSize() == 0 {
+		t.Fatal("cache never used")
+	}
+
+	// Cancelled context.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := u.Render(cctx, snap, allLayers(), maptile.New(0, 0, 0), atlas.Filter{Kinds: []atlas.Kind{atlas.Amitie}}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled render: %v", err)
+	}
+}
+
+func TestConcurrentRender(t *testing.T) {
+	snap := defaultSnapshot(t)
+	r := tiles.NewRenderer(tiles.Options{CacheBytes: 16 << 20})
+	tl := maptile.New(32, 22, 6)
+	want := render(t, tiles.NewRenderer(tiles.Options{}), snap, allLayers(), tl, atlas.Filter{})
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := r.Render(context.Background(), snap, allLayers(), tl, atlas.Filter{})
+			if err == nil && !bytes.Equal(got.Data, want.Data) {
+				err = errors.New("different bytes")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestRenderRejects(t *testing.T) {
+	snap := defaultSnapshot(t)
+	r := tiles.NewRenderer(tiles.Options{})
+	if _, err := r.Render(context.Background(), snap, []string{"roads"}, maptile.New(0, 0, 0), atlas.Filter{}); !errors.Is(err, atlas.ErrInvalid) {
+		t.Fatalf("unknown layer: %v", err)
+	}
+	if _, err := r.Render(context.Background(), snap, allLayers(), maptile.New(4, 0, 1), atlas.Filter{}); !errors.Is(err, atlas.ErrInvalid) {
+		t.Fatalf("invalid tile: %v", err)
+	}
+}
+
+func TestEmptyTile(t *testing.T) {
+	snap := defaultSnapshot(t)
+	r := tiles.NewRenderer(tiles.Options{})
+	// Middle of the South Pacific, points only.
+	tl := maptile.At(orb.Point{-130, -45}, 10)
+	got := render(t, r, snap, []string{index.LayerAuthorities, index.LayerPartners}, tl, atlas.Filter{})
+	if !got.Empty || len(got.Data) != 0 {
+		t.Fatalf("tile %v not empty: %d bytes", tl, len(got.Data))
+	}
+}
