@@ -129,7 +129,8 @@ type Authority struct {
 // Partner is a foreign partner authority.
 //
 // ID is stable: the GeoNames id ("3186084") where the place is known to
-// GeoNames, otherwise "x-" followed by the id of the partnership it came from.
+// GeoNames, otherwise "x-" followed by a slug of its country and name
+// ("x-gb-wells").
 type Partner struct {
 	ID          string
 	GeonameID   int64 // 0 when unknown

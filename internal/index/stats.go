@@ -85,9 +85,11 @@ func (s *Snapshot) Stats(by, unit string, f atlas.Filter) (Stats, error) {
 		total = len(ids)
 		for _, u := range ids {
 			keys = keys[:0]
-			list := s.authPships[u]
+			var list []int32
 			if unit == "partners" {
 				list = s.partPships[u]
+			} else {
+				list = s.authPships[u]
 			}
 			for _, i := range list {
 				if sel.Has(i) {

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the configuration of atlas serve: Default, then environment
+// variables (ATLAS_*), then flags.
+type Config struct {
+	Addr          string
+	DataDir       string // a dataset directory; empty serves the embedded dataset
+	CacheSize     int64  // tile cache bytes; 0 disables it
+	CacheControl  string
+	PublicURL     string
+	LogLevel      slog.Level
+	ReadTimeout   time.Duration
+	WriteTimeout  time.Duration
+	IdleTimeout   time.Duration
+	ShutdownGrace time.Duration
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{
+		Addr:          ":8080",
+		CacheSize:     256 << 20,
+		CacheControl:  "public, max-age=300, stale-while-revalidate=60",
+		LogLevel:      slog.LevelInfo,
+		ReadTimeout:   10 * time.Second,
+		WriteTimeout:  60 * time.Second,
+		IdleTimeout:   120 * time.Second,
+		ShutdownGrace: 15 * time.Second,
+	}
+}
+
+// envVar documents one environment variable.
+type envVar struct{ name, flag string }
+
+var serveEnv = []envVar{
+	{"ATLAS_ADDR", "addr"}, {"ATLAS_DATA", "data"}, {"ATLAS_CACHE_SIZE", "cache-size"},
+	{"ATLAS_CACHE_CONTROL", "cache-control"}, {"ATLAS_PUBLIC_URL", "public-url"},
+	{"ATLAS_LOG_LEVEL", "log-level"}, {"ATLAS_READ_TIMEOUT", "read-timeout"},
+	{"ATLAS_WRITE_TIMEOUT", "write-timeout"}, {"ATLAS_IDLE_TIMEOUT", "idle-timeout"},
+	{"ATLAS_SHUTDOWN_GRACE", "shutdown-grace"},
+}
+
+// parseServeConfig builds the Config from getenv and args. Every problem is
+// reported at once.
+func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("atlas serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address `host:port` (env ATLAS_ADDR)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "serve the dataset in `dir` instead of the embedded one (env ATLAS_DATA)")
+	fs.Int64Var(&c.CacheSize, "cache-size", c.CacheSize, "tile cache size in `bytes`; 0 disables the cache (env ATLAS_CACHE_SIZE)")
+	fs.StringVar(&c.CacheControl, "cache-control", c.CacheControl, "Cache-Control `header` of data responses (env ATLAS_CACHE_CONTROL)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "external base `URL` used in links; default: from the request (env ATLAS_PUBLIC_URL)")
+	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "log `level`: debug (logs every request), info, warn, error (env ATLAS_LOG_LEVEL)")
+	fs.DurationVar(&c.ReadTimeout, "read-timeout", c.ReadTimeout, "HTTP read timeout (env ATLAS_READ_TIMEOUT)")
+	fs.DurationVar(&c.WriteTimeout, "write-timeout", c.WriteTimeout, "HTTP write timeout (env ATLAS_WRITE_TIMEOUT)")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "HTTP keep-alive idle timeout (env ATLAS_IDLE_TIMEOUT)")
+	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "time given to requests in flight on SIGINT/SIGTERM (env ATLAS_SHUTDOWN_GRACE)")
+	var errs []error
+	for _, e := range serveEnv {
+		if v := getenv(e.name); v != "" {
+			if err := fs.Set(e.flag, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: %v", e.name, v, err))
+			}
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, errUsage
+		}
+		return c, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		errs = append(errs, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " ")))
+	}
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+// Validate reports every invalid field at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Addr == "" {
+		errs = append(errs, errors.New("addr: must not be empty"))
+	}
+	if c.CacheSize < 0 {
+		errs = append(errs, errors.New("cache-size: must be >= 0 (0 disables the cache)"))
+	}
+	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
+		errs = append(errs, fmt.Errorf("public-url: %q must start with http:// or https://", c.PublicURL))
+	}
+	for name, d := range map[string]time.Duration{"read-timeout": c.ReadTimeout, "write-timeout": c.WriteTimeout, "idle-timeout": c.IdleTimeout, "shutdown-grace": c.ShutdownGrace} {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: must be positive", name))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// LogValue logs the effective configuration (it holds no secret yet).
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("addr", c.Addr), slog.String("data", orDefault(c.DataDir, "embedded")),
+		slog.String("cache_size", strconv.FormatInt(c.CacheSize, 10)), slog.String("cache_control", c.CacheControl),
+		slog.String("public_url", c.PublicURL), slog.String("log_level", c.LogLevel.String()),
+		slog.Duration("read_timeout", c.ReadTimeout), slog.Duration("write_timeout", c.WriteTimeout),
+	)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

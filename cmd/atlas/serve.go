@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/atlas-cooperation/atlas/geodata"
+	"github.com/atlas-cooperation/atlas/internal/dataset"
+	"github.com/atlas-cooperation/atlas/internal/httpapi"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/tiles"
+	"github.com/atlas-cooperation/atlas/static"
+)
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log.Info("starting", "version", version, "config", cfg)
+
+	start := time.Now()
+	var src fs.FS = geodata.Dataset()
+	if cfg.DataDir != "" {
+		src = os.DirFS(cfg.DataDir)
+	}
+	snap, err := loadSnapshot(src)
+	if err != nil {
+		return err
+	}
+	log.Info("dataset loaded", "version", snap.Version(), "partnerships", snap.Len(index.LayerPartnerships),
+		"authorities", snap.Len(index.LayerAuthorities), "partners", snap.Len(index.LayerPartners),
+		"duration", time.Since(start).Round(time.Millisecond))
+	live := index.NewLive(snap)
+
+	api, err := httpapi.New(live, tiles.NewRenderer(tiles.Options{CacheBytes: cfg.CacheSize}), httpapi.Options{
+		CacheControl: cfg.CacheControl, PublicURL: cfg.PublicURL, Static: static.FS(), Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr: cfg.Addr, Handler: api,
+		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: cfg.ReadTimeout,
+		WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "startup", time.Since(start).Round(time.Millisecond))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", cfg.ShutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// loadSnapshot reads, validates and indexes the dataset in src.
+func loadSnapshot(src fs.FS) (*index.Snapshot, error) {
+	ds, err := dataset.Load(src)
+	if err != nil {
+		return nil, err
+	}
+	return index.New(ds)
+}

@@ -1,0 +1,62 @@
+// Package atlastest builds the real serving stack on the embedded default
+// dataset for tests: the index snapshot, the HTTP handler and an httptest
+// server, with the web pages. Tests use the real index as their test double.
+package atlastest
+
+import (
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/atlas-cooperation/atlas/geodata"
+	"github.com/atlas-cooperation/atlas/internal/dataset"
+	"github.com/atlas-cooperation/atlas/internal/httpapi"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/tiles"
+	"github.com/atlas-cooperation/atlas/static"
+)
+
+var (
+	once    sync.Once
+	snap    *index.Snapshot
+	loadErr error
+)
+
+// Snapshot returns the snapshot of the embedded dataset, built once per test
+// binary and shared (it is immutable).
+func Snapshot(tb testing.TB) *index.Snapshot {
+	tb.Helper()
+	once.Do(func() {
+		ds, err := dataset.Load(geodata.Dataset())
+		if err != nil {
+			loadErr = err
+			return
+		}
+		snap, loadErr = index.New(ds)
+	})
+	if loadErr != nil {
+		tb.Fatalf("load embedded dataset: %v", loadErr)
+	}
+	return snap
+}
+
+// Handler returns the HTTP handler on the embedded dataset with a tile cache
+// of cacheBytes (0 disables it) and the web pages.
+func Handler(tb testing.TB, cacheBytes int64) *httpapi.Server {
+	tb.Helper()
+	h, err := httpapi.New(index.NewLive(Snapshot(tb)), tiles.NewRenderer(tiles.Options{CacheBytes: cacheBytes}),
+		httpapi.Options{Static: static.FS()})
+	if err != nil {
+		tb.Fatalf("httpapi.New: %v", err)
+	}
+	return h
+}
+
+// NewServer starts an httptest server on the embedded dataset, closed when
+// the test ends.
+func NewServer(tb testing.TB) *httptest.Server {
+	tb.Helper()
+	srv := httptest.NewServer(Handler(tb, 64<<20))
+	tb.Cleanup(srv.Close)
+	return srv
+}

@@ -1,0 +1,60 @@
+package httpapi
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sync"
+)
+
+var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
+
+// body returns the writer for a response body: gzip-compressed (and the
+// headers set) when the client accepts it, buffered either way. Call the
+// returned close function once the body is written.
+func body(w http.ResponseWriter, r *http.Request) (io.Writer, func() error) {
+	w.Header().Add("Vary", "Accept-Encoding")
+	if !acceptsGzip(r) {
+		bw := bufio.NewWriterSize(w, 32<<10)
+		return bw, bw.Flush
+	}
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Del("Content-Length")
+	gz := gzipPool.Get().(*gzip.Writer)
+	gz.Reset(w)
+	bw := bufio.NewWriterSize(gz, 32<<10)
+	return bw, func() error {
+		err := bw.Flush()
+		if cerr := gz.Close(); err == nil {
+			err = cerr
+		}
+		gzipPool.Put(gz)
+		return err
+	}
+}
+
+// writeJSON writes v as a JSON response with the given content type, status
+// 200, after the conditional-request check on tag (skipped when tag is "").
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, contentType, tag string, v any) error {
+	if tag != "" && s.notModified(w, r, tag) {
+		return nil
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", contentType)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	out, done := body(w, r)
+	if _, err := out.Write(data); err != nil {
+		return err
+	}
+	if _, err := out.Write([]byte{'\n'}); err != nil {
+		return err
+	}
+	return done()
+}

@@ -1,0 +1,110 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/gorilla/mux"
+)
+
+// parsePage reads limit and offset.
+func (s *Server) parsePage(q url.Values) (limit, offset int, err error) {
+	limit = s.opts.DefaultLimit
+	if q.Has("limit") {
+		limit, err = strconv.Atoi(q.Get("limit"))
+		if err != nil || limit < 1 || limit > s.opts.MaxLimit {
+			return 0, 0, atlas.InvalidParam("limit", q.Get("limit"), fmt.Sprintf("expected an integer between 1 and %d", s.opts.MaxLimit))
+		}
+	}
+	if q.Has("offset") {
+		offset, err = strconv.Atoi(q.Get("offset"))
+		if err != nil || offset < 0 {
+			return 0, 0, atlas.InvalidParam("offset", q.Get("offset"), "expected a non-negative integer")
+		}
+	}
+	return limit, offset, nil
+}
+
+// handleGeoJSON serves GET /geojson/{layer}?<filters>&limit=&offset=: an RFC
+// 7946 FeatureCollection in stable (load) order, with numberMatched,
+// numberReturned and next/prev links, streamed feature by feature.
+func (s *Server) handleGeoJSON(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	layer := mux.Vars(r)["layer"]
+	if _, err := index.LayerByID(layer); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f, err := parseFilter(q, snap, "limit", "offset")
+	if err != nil {
+		return err
+	}
+	limit, offset, err := s.parsePage(q)
+	if err != nil {
+		return err
+	}
+	page := fmt.Sprintf("limit=%d&offset=%d", limit, offset)
+	canonical := "/geojson/" + layer + "?" + f.Encode() + "&" + page
+	if s.notModified(w, r, etag(r, snap.Version(), canonical)) {
+		return nil
+	}
+	ids, sel, err := snap.Items(layer, f)
+	if err != nil {
+		return err
+	}
+	total := len(ids)
+	lo, hi := min(offset, total), min(offset+limit, total)
+	w.Header().Set("Content-Type", "application/geo+json")
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	base := s.baseURL(r) + "/geojson/" + layer + "?"
+	if fq := f.Encode(); fq != "" {
+		base += fq + "&"
+	}
+	type link struct {
+		Href string `json:"href"`
+		Rel  string `json:"rel"`
+		Type string `json:"type"`
+	}
+	links := []link{{base + page, "self", "application/geo+json"}}
+	if hi < total {
+		links = append(links, link{fmt.Sprintf("%slimit=%d&offset=%d", base, limit, hi), "next", "application/geo+json"})
+	}
+	if lo > 0 {
+		links = append(links, link{fmt.Sprintf("%slimit=%d&offset=%d", base, limit, max(0, lo-limit)), "prev", "application/geo+json"})
+	}
+	out, done := body(w, r)
+	head, err := json.Marshal(struct {
+		Type           string `json:"type"`
+		NumberMatched  int    `json:"numberMatched"`
+		NumberReturned int    `json:"numberReturned"`
+		Links          []link `json:"links"`
+	}{"FeatureCollection", total, hi - lo, links})
+	if err != nil {
+		return err
+	}
+	out.Write(head[:len(head)-1])
+	out.Write([]byte(`,"features":[`))
+	for k, i := range ids[lo:hi] {
+		if k%256 == 0 && r.Context().Err() != nil {
+			return r.Context().Err()
+		}
+		data, err := json.Marshal(snap.Feature(layer, i, sel))
+		if err != nil {
+			return err
+		}
+		if k > 0 {
+			out.Write([]byte{','})
+		}
+		if _, err := out.Write(data); err != nil {
+			return err
+		}
+	}
+	out.Write([]byte("]}\n"))
+	return done()
+}

@@ -1,0 +1,82 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+type staticFile struct {
+	data  []byte
+	etag  string
+	ctype string
+}
+
+type staticFiles struct{ files map[string]staticFile }
+
+// loadStatic reads every file of fsys once, with its ETag (content hash).
+func loadStatic(fsys fs.FS) (*staticFiles, error) {
+	st := &staticFiles{files: map[string]staticFile{}}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		ctype := mime.TypeByExtension(path.Ext(p))
+		switch path.Ext(p) {
+		case ".pbf":
+			ctype = "application/x-protobuf"
+		case ".js", ".mjs":
+			ctype = "text/javascript; charset=utf-8"
+		case ".json":
+			ctype = "application/json"
+		}
+		if ctype == "" {
+			ctype = http.DetectContentType(data)
+		}
+		st.files[p] = staticFile{data, `"` + hex.EncodeToString(sum[:8]) + `"`, ctype}
+		return nil
+	})
+	return st, err
+}
+
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name, cacheControl string) {
+	f, ok := s.static.files[name]
+	if !ok || strings.HasSuffix(name, "_test.go") || strings.HasSuffix(name, ".go") {
+		s.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", f.ctype)
+	w.Header().Set("ETag", f.etag)
+	w.Header().Set("Cache-Control", cacheControl)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.data))
+}
+
+// NotFound answers 404 with a problem body.
+func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
+	s.router.NotFoundHandler.ServeHTTP(w, r)
+}
+
+// page serves an HTML page; its state lives in the URL's query, read by the
+// page's script, so the page itself is the same for every query.
+func (s *Server) page(name string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.serveFile(w, r, name, "public, max-age=60")
+	}
+}
+
+// handleStatic serves /static/<path> (assets, vendored libraries, glyphs).
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	s.serveFile(w, r, strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/"), "public, max-age=3600")
+}

@@ -1,0 +1,56 @@
+package httpapi
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+)
+
+// handleStats serves GET /api/stats?by=&unit=&<filters>[&format=csv].
+func (s *Server) handleStats(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	q := r.URL.Query()
+	f, err := parseFilter(q, snap, "by", "unit", "format")
+	if err != nil {
+		return err
+	}
+	by, unit, format := q.Get("by"), q.Get("unit"), q.Get("format")
+	if by == "" {
+		by = "country"
+	}
+	if unit == "" {
+		unit = "partnerships"
+	}
+	if format != "" && format != "json" && format != "csv" {
+		return atlas.InvalidParam("format", format, "allowed: json, csv")
+	}
+	st, err := snap.Stats(by, unit, f)
+	if err != nil {
+		return err
+	}
+	canonical := "/api/stats?by=" + by + "&unit=" + unit + "&format=" + format + "&" + f.Encode()
+	if format != "csv" {
+		return s.writeJSON(w, r, "application/json", etag(r, snap.Version(), canonical), st)
+	}
+	if s.notModified(w, r, etag(r, snap.Version(), canonical)) {
+		return nil
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="atlas-stats-`+by+`-`+unit+`.csv"`)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	out, done := body(w, r)
+	cw := csv.NewWriter(out)
+	cw.Write([]string{by, "label", unit})
+	for _, g := range st.Groups {
+		cw.Write([]string{g.Key, g.Label, strconv.Itoa(g.Count)})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return done()
+}

@@ -1,0 +1,133 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/tiles"
+	"github.com/gorilla/mux"
+)
+
+// handleTile serves GET /tiles/{layers}/{z}/{x}/{y}.mvt?<filters>.
+func (s *Server) handleTile(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	v := mux.Vars(r)
+	layers, err := tiles.ParseLayers(v["layers"])
+	if err != nil {
+		return err
+	}
+	t, err := tiles.ParseZXY(v["z"], v["x"], v["y"])
+	if err != nil {
+		return err
+	}
+	f, err := parseFilter(r.URL.Query(), snap)
+	if err != nil {
+		return err
+	}
+	canonical := fmt.Sprintf("/tiles/%s/%d/%d/%d.mvt?%s", strings.Join(layers, ","), t.Z, t.X, t.Y, f.Encode())
+	gz := acceptsGzip(r)
+	w.Header().Add("Vary", "Accept-Encoding")
+	if s.notModified(w, r, etag(r, snap.Version(), canonical)) {
+		return nil
+	}
+	tile, err := s.tiles.Render(r.Context(), snap, layers, t, f)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	if tile.Empty {
+		// Every empty tile gets the same answer: 204 with no body.
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	data := tile.Data
+	if gz {
+		data = tile.Gzip
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Type", tiles.ContentType)
+	h.Set("Content-Length", fmt.Sprint(len(data)))
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+// tileJSON is a TileJSON 3.0.0 document.
+type tileJSON struct {
+	TileJSON     string        `json:"tilejson"`
+	Name         string        `json:"name"`
+	Description  string        `json:"description"`
+	Version      string        `json:"version"`
+	Attribution  string        `json:"attribution"`
+	Scheme       string        `json:"scheme"`
+	Tiles        []string      `json:"tiles"`
+	MinZoom      int           `json:"minzoom"`
+	MaxZoom      int           `json:"maxzoom"`
+	Bounds       [4]float64    `json:"bounds"`
+	Center       [3]float64    `json:"center"`
+	VectorLayers []vectorLayer `json:"vector_layers"`
+}
+
+type vectorLayer struct {
+	ID          string            `json:"id"`
+	Description string            `json:"description"`
+	MinZoom     int               `json:"minzoom"`
+	MaxZoom     int               `json:"maxzoom"`
+	Fields      map[string]string `json:"fields"`
+}
+
+// TileJSONMaxZoom is the maxzoom TileJSON advertises; clients overzoom past it.
+const TileJSONMaxZoom = 14
+
+// Attribution is the credit line of the data.
+const Attribution = `Données : jumelages © contributeurs de Wikipédia (CC BY-SA 4.0) via twincities ; GeoNames (CC BY 4.0) ; IGN ADMIN EXPRESS (Licence Ouverte) ; Natural Earth ; complément synthétique`
+
+// handleTileJSON serves GET /tiles/{layers}.json?<filters>.
+func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	layers, err := tiles.ParseLayers(mux.Vars(r)["layers"])
+	if err != nil {
+		return err
+	}
+	f, err := parseFilter(r.URL.Query(), snap)
+	if err != nil {
+		return err
+	}
+	base := s.baseURL(r)
+	joined := strings.Join(layers, ",")
+	url := base + "/tiles/" + joined + "/{z}/{x}/{y}.mvt"
+	if q := f.Encode(); q != "" {
+		url += "?" + q
+	}
+	doc := tileJSON{
+		TileJSON: "3.0.0", Name: "atlas " + joined,
+		Description: "Atlas de la coopération décentralisée: " + joined,
+		Version:     "1.0.0", Attribution: Attribution, Scheme: "xyz",
+		Tiles: []string{url}, MinZoom: 0, MaxZoom: TileJSONMaxZoom,
+		Bounds: [4]float64{-180, -85.0511, 180, 85.0511}, Center: [3]float64{2.35, 46.6, 3},
+	}
+	for _, id := range layers {
+		l, _ := index.LayerByID(id)
+		fields := map[string]string{}
+		for _, fd := range l.Fields {
+			fields[fd.Name] = tileJSONType(fd.Type)
+		}
+		doc.VectorLayers = append(doc.VectorLayers, vectorLayer{ID: l.ID, Description: l.Description, MaxZoom: TileJSONMaxZoom, Fields: fields})
+	}
+	tag := etag(r, snap.Version(), base+"|"+url)
+	return s.writeJSON(w, r, "application/json", tag, doc)
+}
+
+// tileJSONType maps a JSON Schema type to the TileJSON field type names
+// (String, Number, Boolean) that MapLibre and GDAL read.
+func tileJSONType(t string) string {
+	switch t {
+	case "integer", "number":
+		return "Number"
+	case "boolean":
+		return "Boolean"
+	}
+	return "String"
+}

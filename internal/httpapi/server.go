@@ -1,0 +1,300 @@
+// Package httpapi is the atlas's HTTP layer: the router, one handler per
+// resource, middleware (logging, recovery, gzip, conditional requests) and
+// the mapping of errors to HTTP problems. It reads the current index snapshot
+// through the small Snapshots interface it declares, so any store that can
+// publish a snapshot (embedded files, PostgreSQL) serves the same answers.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/tiles"
+	"github.com/gorilla/mux"
+)
+
+// Snapshots publishes the snapshot to serve. Current returns nil until the
+// first snapshot is loaded (then /readyz answers 503 and data routes 503).
+// index.Live implements it.
+type Snapshots interface {
+	Current() *index.Snapshot
+}
+
+// Statuser is optionally implemented by a Snapshots whose source can be
+// degraded (a lost database): /readyz reports its status. ok=false with a
+// snapshot loaded means "degraded": still serving the last snapshot.
+type Statuser interface {
+	Status() (ok bool, detail string)
+}
+
+// Options configures the HTTP layer.
+type Options struct {
+	// CacheControl is sent with every successful data response.
+	CacheControl string
+	// PublicURL, when set, is the external base URL used in links
+	// (TileJSON tiles, next/prev). Otherwise it is derived from the request.
+	PublicURL string
+	// DefaultLimit and MaxLimit bound /geojson pages.
+	DefaultLimit, MaxLimit int
+	// Static holds the web pages and assets; nil serves none.
+	Static fs.FS
+	// Logger receives request logs and errors; nil discards them.
+	Logger *slog.Logger
+}
+
+// DefaultOptions returns the options used when a field is left zero.
+func DefaultOptions() Options {
+	return Options{
+		CacheControl: "public, max-age=300, stale-while-revalidate=60",
+		DefaultLimit: 1000,
+		MaxLimit:     10000,
+	}
+}
+
+// Server is the atlas HTTP handler. It is safe for concurrent use.
+type Server struct {
+	snaps  Snapshots
+	tiles  *tiles.Renderer
+	opts   Options
+	log    *slog.Logger
+	router *mux.Router
+	static *staticFiles
+}
+
+// New returns a Server serving the snapshots of snaps, rendering tiles with r.
+func New(snaps Snapshots, r *tiles.Renderer, opts Options) (*Server, error) {
+	def := DefaultOptions()
+	if opts.CacheControl == "" {
+		opts.CacheControl = def.CacheControl
+	}
+	if opts.DefaultLimit <= 0 {
+		opts.DefaultLimit = def.DefaultLimit
+	}
+	if opts.MaxLimit <= 0 {
+		opts.MaxLimit = def.MaxLimit
+	}
+	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{snaps: snaps, tiles: r, opts: opts, log: opts.Logger}
+	if opts.Static != nil {
+		st, err := loadStatic(opts.Static)
+		if err != nil {
+			return nil, err
+		}
+		s.static = st
+	}
+	s.routes()
+	return s, nil
+}
+
+// handlerFunc is a handler that returns its error for writeError.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error
+
+func (s *Server) routes() {
+	r := mux.NewRouter()
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, fmt.Errorf("path %q: %w", r.URL.Path, atlas.ErrNotFound))
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeProblem(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed", "")
+	})
+	get := func(path string, h handlerFunc) { r.Handle(path, s.data(h)).Methods(http.MethodGet, http.MethodHead) }
+
+	get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.handleTile)
+	get("/tiles/{layers}.json", s.handleTileJSON)
+	get("/geojson/{layer}", s.handleGeoJSON)
+	get("/api/stats", s.handleStats)
+	get("/api/layers", s.handleLayers)
+	get("/api/facets", s.handleFacets)
+	get("/api/search", s.handleSearch)
+	get("/api/partnerships/{id}", s.handlePartnership)
+	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/readyz", s.handleReady).Methods(http.MethodGet, http.MethodHead)
+	if s.static != nil {
+		r.HandleFunc("/", s.page("index.html")).Methods(http.MethodGet, http.MethodHead)
+		r.HandleFunc("/embed", s.page("embed.html")).Methods(http.MethodGet, http.MethodHead)
+		r.HandleFunc("/atlas/{country}", s.page("country.html")).Methods(http.MethodGet, http.MethodHead)
+		r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", http.HandlerFunc(s.handleStatic))).Methods(http.MethodGet, http.MethodHead)
+	}
+	s.router = r
+}
+
+// ServeHTTP implements http.Handler with logging, recovery and gzip.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", v)
+			if !rec.wrote {
+				s.writeProblem(rec, http.StatusInternalServerError, "internal error", "")
+			}
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "request",
+			slog.String("method", r.Method), slog.String("uri", r.URL.RequestURI()),
+			slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
+			slog.Duration("duration", time.Since(start)))
+	}()
+	s.router.ServeHTTP(rec, r)
+}
+
+// data wraps a handler that needs the current snapshot.
+func (s *Server) data(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		snap := s.snaps.Current()
+		if snap == nil {
+			w.Header().Set("Retry-After", "1")
+			s.writeProblem(w, http.StatusServiceUnavailable, "data not loaded yet", "")
+			return
+		}
+		if err := h(w, r, snap); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// problem is an RFC 9457 problem document.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Param  string `json:"param,omitempty"`
+}
+
+// writeError maps err to a status: validation errors (atlas.ErrInvalid) are
+// written for users and sent as they are; not found → 404; anything else is
+// logged and hidden behind "internal error".
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var pe *atlas.ParamError
+	switch {
+	case errors.As(err, &pe):
+		s.writeProblem(w, http.StatusBadRequest, pe.Error(), pe.Param)
+	case errors.Is(err, atlas.ErrInvalid):
+		s.writeProblem(w, http.StatusBadRequest, err.Error(), "")
+	case errors.Is(err, atlas.ErrNotFound):
+		s.writeProblem(w, http.StatusNotFound, strings.TrimSuffix(err.Error(), ": "+atlas.ErrNotFound.Error())+": not found", "")
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		if r.Context().Err() != nil {
+			return // the client went away
+		}
+		s.writeProblem(w, http.StatusServiceUnavailable, "request timed out", "")
+	default:
+		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
+		s.writeProblem(w, http.StatusInternalServerError, "internal error", "")
+	}
+}
+
+func (s *Server) writeProblem(w http.ResponseWriter, status int, detail, param string) {
+	h := w.Header()
+	h.Del("ETag")
+	h.Del("Content-Encoding")
+	h.Set("Content-Type", "application/problem+json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Param: param})
+}
+
+// etag returns a strong ETag derived from the data version and the canonical
+// request (path and canonical query); the gzip variant of a response (sent
+// when r accepts gzip) gets its own tag.
+func etag(r *http.Request, version, canonical string) string {
+	h := fnv.New64a()
+	h.Write([]byte(canonical))
+	e := fmt.Sprintf(`"%s-%x`, version, h.Sum64())
+	if acceptsGzip(r) {
+		e += "-gz"
+	}
+	return e + `"`
+}
+
+// notModified sets ETag and Cache-Control and answers 304 when the request's
+// If-None-Match matches; it reports whether it did.
+func (s *Server) notModified(w http.ResponseWriter, r *http.Request, tag string) bool {
+	w.Header().Set("ETag", tag)
+	w.Header().Set("Cache-Control", s.opts.CacheControl)
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "W/"))
+			if t == tag || t == "*" {
+				w.WriteHeader(http.StatusNotModified)
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// baseURL returns the external base URL for links.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.opts.PublicURL != "" {
+		return s.opts.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host
+}
+
+// parseFilter checks that q holds only filter parameters and extra, then
+// parses the filter against snap's vocabulary.
+func parseFilter(q url.Values, snap *index.Snapshot, extra ...string) (atlas.Filter, error) {
+	if err := atlas.CheckParams(q, append(atlas.FilterParams(), extra...)...); err != nil {
+		return atlas.Filter{}, err
+	}
+	return atlas.ParseFilter(q, snap)
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, p := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		p = strings.TrimSpace(p)
+		if p == "gzip" || strings.HasPrefix(p, "gzip;") && !strings.HasSuffix(strings.ReplaceAll(p, " ", ""), "q=0") {
+			return true
+		}
+	}
+	return false
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

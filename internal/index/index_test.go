@@ -1,0 +1,213 @@
+package index_test
+
+import (
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/atlastest"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/paulmach/orb"
+)
+
+func mustFilter(t testing.TB, snap *index.Snapshot, query string) atlas.Filter {
+	t.Helper()
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := atlas.ParseFilter(q, snap)
+	if err != nil {
+		t.Fatalf("filter %q: %v", query, err)
+	}
+	return f
+}
+
+// scan is the obvious full scan the index must agree with.
+func scan(snap *index.Snapshot, f atlas.Filter) []int32 {
+	ds := snap.Dataset()
+	themesOf := map[string][]string{}
+	for _, pr := range ds.Projects {
+		themesOf[pr.PartnershipID] = append(themesOf[pr.PartnershipID], pr.Themes...)
+	}
+	auth := map[string]atlas.Authority{}
+	for _, a := range ds.Authorities {
+		auth[a.ID] = a
+	}
+	country := map[string]string{}
+	for _, p := range ds.Partners {
+		country[p.ID] = p.Country
+	}
+	var out []int32
+	for i, p := range ds.Partnerships {
+		ok := (len(f.Countries) == 0 || slices.Contains(f.Countries, country[p.PartnerID])) &&
+			(len(f.Types) == 0 || slices.Contains(f.Types, auth[p.AuthorityID].Type)) &&
+			(len(f.Kinds) == 0 || slices.Contains(f.Kinds, p.Kind)) &&
+			(len(f.Provenances) == 0 || slices.Contains(f.Provenances, p.Provenance)) &&
+			(len(f.Authorities) == 0 || slices.Contains(f.Authorities, p.AuthorityID)) &&
+			(len(f.Partners) == 0 || slices.Contains(f.Partners, p.PartnerID)) &&
+			f.MatchYear(p.StartYear)
+		if ok && len(f.Themes) > 0 {
+			ok = false
+			for _, t := range themesOf[p.ID] {
+				if slices.Contains(f.Themes, t) {
+					ok = true
+				}
+			}
+		}
+		if ok && f.BBox != nil {
+			ok = snap.Intersects(index.LayerPartnerships, int32(i), *f.BBox)
+		}
+		if ok {
+			out = append(out, int32(i))
+		}
+	}
+	return out
+}
+
+func TestItemsAgreeWithScan(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	for _, q := range []string{
+		"", "country=JP", "country=JP,BJ", "theme=culture-patrimoine,tourisme", "type=commune,region",
+		"kind=cooperation", "since=2000", "until=1990", "since=2000&until=2010&kind=cooperation,amitie",
+		"country=DE&type=commune&kind=jumelage", "provenance=real", "authority=75056", "theme=eau-assainissement&country=ML,BF,SN",
+		"bbox=-20,5,10,25", "bbox=-20,5,10,25&theme=sante", "country=PF,NZ,FJ,US",
+	} {
+		t.Run(q, func(t *testing.T) {
+			f := mustFilter(t, snap, q)
+			got, _, err := snap.Items(index.LayerPartnerships, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := scan(snap, f)
+			if !slices.Equal(got, want) {
+				t.Fatalf("index selects %d partnerships, scan %d", len(got), len(want))
+			}
+			st, err := snap.Stats("kind", "partnerships", f)
+			if err != nil || st.Total != len(want) {
+				t.Fatalf("stats total %d (%v), want %d", st.Total, err, len(want))
+			}
+		})
+	}
+}
+
+func TestDerivedLayers(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	f := mustFilter(t, snap, "country=JP")
+	pships, sel, _ := snap.Items(index.LayerPartnerships, f)
+	auths, _, _ := snap.Items(index.LayerAuthorities, f)
+	parts, _, _ := snap.Items(index.LayerPartners, f)
+	wantA, wantP := map[int32]int{}, map[int32]int{}
+	for _, i := range pships {
+		a, p := snap.PartnershipEnds(i)
+		wantA[a]++
+		wantP[p]++
+	}
+	if len(auths) != len(wantA) || len(parts) != len(wantP) {
+		t.Fatalf("%d authorities, %d partners; want %d, %d", len(auths), len(wantA), len(parts), len(wantP))
+	}
+	for _, a := range auths {
+		if sel.AuthorityCount(a) != wantA[a] {
+			t.Fatalf("authority %d count %d want %d", a, sel.AuthorityCount(a), wantA[a])
+		}
+	}
+	for _, p := range parts {
+		if snap.Dataset().Partners[p].Country != "JP" {
+			t.Fatal("partner outside Japan")
+		}
+	}
+	// Countries always list every polygon, with counts.
+	countries, _, _ := snap.Items(index.LayerCountries, f)
+	if len(countries) != snap.Len(index.LayerCountries) {
+		t.Fatalf("countries layer lists %d of %d", len(countries), snap.Len(index.LayerCountries))
+	}
+	jp, err := snap.Lookup(index.LayerCountries, "JP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := snap.Properties(index.LayerCountries, jp, sel)["partnerships"]; got != len(pships) {
+		t.Fatalf("JP polygon count %v, want %d", got, len(pships))
+	}
+}
+
+func TestSearchTree(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	// Every partner point inside a box is found by the R-tree.
+	b := orb.Bound{Min: orb.Point{-10, 10}, Max: orb.Point{5, 20}}
+	found := map[int32]bool{}
+	snap.Search(index.LayerPartners, b, func(i int32) bool { found[i] = true; return true })
+	for i, p := range snap.Dataset().Partners {
+		if b.Contains(p.Point) != found[int32(i)] {
+			t.Fatalf("partner %s at %v: in box %v, found %v", p.ID, p.Point, b.Contains(p.Point), found[int32(i)])
+		}
+	}
+	if len(found) == 0 {
+		t.Fatal("no partner in West Africa box")
+	}
+}
+
+func TestVersionIsContentDerived(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	again, err := index.New(snap.Dataset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Version() != snap.Version() {
+		t.Fatal("same data, different version")
+	}
+	ds := *snap.Dataset()
+	ds.Partnerships = slices.Clone(ds.Partnerships)
+	ds.Partnerships[0].Active = !ds.Partnerships[0].Active
+	changed, err := index.New(&ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changed.Version() == snap.Version() {
+		t.Fatal("changed data, same version")
+	}
+}
+
+func TestSearchNames(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	as, _ := snap.SearchNames("lyon", 5)
+	if len(as) == 0 || snap.Dataset().Authorities[as[0]].Name != "Lyon" {
+		t.Fatalf("search lyon: %v", as)
+	}
+	as2, _ := snap.SearchNames("LYÔN", 5)
+	if !slices.Equal(as, as2) {
+		t.Fatal("search is not accent/case-insensitive")
+	}
+}
+
+func TestLive(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	l := index.NewLive(nil)
+	if l.Current() != nil {
+		t.Fatal("empty Live has a snapshot")
+	}
+	l.Swap(snap)
+	if l.Current() != snap {
+		t.Fatal("swap not visible")
+	}
+}
+
+func BenchmarkNew(b *testing.B) {
+	ds := atlastest.Snapshot(b).Dataset()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := index.New(ds); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSearchTree(b *testing.B) {
+	snap := atlastest.Snapshot(b)
+	bound := orb.Bound{Min: orb.Point{-5, 42}, Max: orb.Point{8, 51}}
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		snap.Search(index.LayerAuthorities, bound, func(int32) bool { n++; return true })
+	}
+}
