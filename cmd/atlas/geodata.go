@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 
 	"github.com/atlas-cooperation/atlas/geodata"
@@ -21,8 +20,7 @@ var geodataSources = geodata.Sources
 
 // runGeodata implements `atlas geodata build [--out DIR] [--scale N] [--seed N]`:
 // it generates the dataset from the embedded sources and writes its CSV
-// files to DIR. When DIR is not the embedded dataset directory, the boundary
-// files are copied there too, so that DIR is a complete dataset.
+// files and the generalised boundaries to DIR, a complete dataset directory.
 func runGeodata(args []string, stdout, stderr io.Writer) error {
 	usage := "usage: atlas geodata build [--out DIR] [--scale N] [--seed N]"
 	if len(args) == 0 || args[0] != "build" {
@@ -56,10 +54,8 @@ func runGeodata(args []string, stdout, stderr io.Writer) error {
 	if err := dataset.Write(*out, ds); err != nil {
 		return err
 	}
-	if filepath.Clean(*out) != filepath.Clean(defaultGeodataOut) {
-		if err := dataset.CopyBoundaries(*out, geodata.Dataset()); err != nil {
-			return err
-		}
+	if err := dataset.WriteBoundaries(*out, geodataSources()); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "geodata: wrote %s: %d authorities, %d partners, %d partnerships, %d projects, %d countries in %s\n",
 		*out, len(ds.Authorities), len(ds.Partners), len(ds.Partnerships), len(ds.Projects), len(ds.Countries),

@@ -49,7 +49,11 @@ func TestCommittedDatasetIsGenerated(t *testing.T) {
 	if err := dataset.Write(dir, generated(t)); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{dataset.AuthoritiesFile, dataset.PartnersFile, dataset.PartnershipsFile, dataset.ProjectsFile, dataset.CountriesFile} {
+	if err := dataset.WriteBoundaries(dir, geodata.Sources()); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{dataset.AuthoritiesFile, dataset.PartnersFile, dataset.PartnershipsFile, dataset.ProjectsFile, dataset.CountriesFile,
+		dataset.CountryShapes, dataset.RegionShapes, dataset.DepartementShape} {
 		want, err := fs.ReadFile(geodata.Dataset(), name)
 		if err != nil {
 			t.Fatal(err)
@@ -157,7 +161,7 @@ func TestGenerateScale2(t *testing.T) {
 	if err := dataset.Write(dir, ds); err != nil {
 		t.Fatal(err)
 	}
-	if err := dataset.CopyBoundaries(dir, geodata.Dataset()); err != nil {
+	if err := dataset.WriteBoundaries(dir, geodata.Sources()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := dataset.Load(os.DirFS(dir)); err != nil {

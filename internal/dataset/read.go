@@ -24,6 +24,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/paulmach/orb"
@@ -77,6 +78,36 @@ const maxErrors = 50
 // up to 50 *RowError values and no dataset is returned.
 func Load(fsys fs.FS) (*atlas.Dataset, error) {
 	ds := &atlas.Dataset{}
+	// The boundaries are independent of the tables: parse them meanwhile.
+	var wg sync.WaitGroup
+	var shapeErrs [3]error
+	for k, sh := range []struct {
+		dst             *[]atlas.Boundary
+		name, id, name2 string
+	}{
+		{&ds.CountryShapes, CountryShapes, "iso2", "name_fr"},
+		{&ds.RegionShapes, RegionShapes, "code", "nom"},
+		{&ds.DepartementShapes, DepartementShape, "code", "nom"},
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			*sh.dst, shapeErrs[k] = readShapes(fsys, sh.name, sh.id, sh.name2)
+		}()
+	}
+	defer wg.Wait()
+	if err := loadTables(fsys, ds); err != nil {
+		return nil, err
+	}
+	wg.Wait()
+	if err := errors.Join(shapeErrs[:]...); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// loadTables reads and validates the CSV tables into ds.
+func loadTables(fsys fs.FS, ds *atlas.Dataset) error {
 	v := &validator{}
 	if err := readCSV(fsys, CountriesFile, countryHeader, v, func(r row) {
 		ds.Countries = append(ds.Countries, atlas.Country{
@@ -85,7 +116,7 @@ func Load(fsys fs.FS) (*atlas.Dataset, error) {
 			Label: r.point("label_lon", "label_lat"),
 		})
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	countries := map[string]bool{}
 	for _, c := range ds.Countries {
@@ -105,7 +136,7 @@ func Load(fsys fs.FS) (*atlas.Dataset, error) {
 		r.unique("id", a.ID, authIDs)
 		ds.Authorities = append(ds.Authorities, a)
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	partnerIDs := map[string]bool{}
 	if err := readCSV(fsys, PartnersFile, partnerHeader, v, func(r row) {
@@ -121,7 +152,7 @@ func Load(fsys fs.FS) (*atlas.Dataset, error) {
 		r.unique("id", p.ID, partnerIDs)
 		ds.Partners = append(ds.Partners, p)
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	pshipIDs := map[string]bool{}
 	if err := readCSV(fsys, PartnershipsFile, partnershipHeader, v, func(r row) {
@@ -145,7 +176,7 @@ func Load(fsys fs.FS) (*atlas.Dataset, error) {
 		r.unique("id", p.ID, pshipIDs)
 		ds.Partnerships = append(ds.Partnerships, p)
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	projIDs := map[string]bool{}
 	if err := readCSV(fsys, ProjectsFile, projectHeader, v, func(r row) {
@@ -180,22 +211,9 @@ func Load(fsys fs.FS) (*atlas.Dataset, error) {
 		r.unique("id", p.ID, projIDs)
 		ds.Projects = append(ds.Projects, p)
 	}); err != nil {
-		return nil, err
+		return err
 	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	var err error
-	if ds.CountryShapes, err = readShapes(fsys, CountryShapes, "iso2", "name_fr"); err != nil {
-		return nil, err
-	}
-	if ds.RegionShapes, err = readShapes(fsys, RegionShapes, "code", "nom"); err != nil {
-		return nil, err
-	}
-	if ds.DepartementShapes, err = readShapes(fsys, DepartementShape, "code", "nom"); err != nil {
-		return nil, err
-	}
-	return ds, nil
+	return v.err()
 }
 
 func readShapes(fsys fs.FS, name, idProp, nameProp string) ([]atlas.Boundary, error) {

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,7 +15,7 @@ import (
 
 // Write writes the five CSV files of ds into dir (created if needed). The
 // output is deterministic: rows in slice order, coordinates with 5 decimals.
-// Boundary files are not written: use CopyBoundaries.
+// Boundary files are not written: use WriteBoundaries.
 func Write(dir string, ds *atlas.Dataset) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -63,20 +62,6 @@ func Write(dir string, ds *atlas.Dataset) error {
 			return cw.Error()
 		}); err != nil {
 			return fmt.Errorf("dataset: write %s: %w", f.name, err)
-		}
-	}
-	return nil
-}
-
-// CopyBoundaries copies the three boundary GeoJSON files from src to dir.
-func CopyBoundaries(dir string, src fs.FS) error {
-	for _, name := range []string{CountryShapes, RegionShapes, DepartementShape} {
-		data, err := fs.ReadFile(src, name)
-		if err != nil {
-			return fmt.Errorf("dataset: %w", err)
-		}
-		if err := writeFile(filepath.Join(dir, name), func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-			return fmt.Errorf("dataset: write %s: %w", name, err)
 		}
 	}
 	return nil

@@ -271,13 +271,20 @@ func (s *Snapshot) buildTrees() {
 	s.trees[LayerPartners] = pts(len(ds.Partners), func(i int) orb.Point { return ds.Partners[i].Point })
 	var arcs rtree.RTreeG[int32]
 	for i := range ds.Partnerships {
-		ml := s.Arc(int32(i), ArcSegmentKm)
-		b := ml.Bound()
-		s.arcBounds[i] = b
-		for _, part := range ml {
-			pb := part.Bound()
+		// Bounds from a coarse densification, padded: every finer
+		// densification of the same great circle stays inside.
+		ml := s.Arc(int32(i), boundSegmentKm)
+		var all orb.Bound
+		for k, part := range ml {
+			pb := pad(part.Bound())
 			arcs.Insert(pb.Min, pb.Max, int32(i))
+			if k == 0 {
+				all = pb
+			} else {
+				all = all.Union(pb)
+			}
 		}
+		s.arcBounds[i] = all
 	}
 	s.trees[LayerPartnerships] = &arcs
 	shapes := func(bs []atlas.Boundary) *rtree.RTreeG[int32] {
@@ -299,6 +306,20 @@ func (s *Snapshot) buildTrees() {
 	s.trees[LayerCountries] = shapes(ds.CountryShapes)
 	s.trees[LayerRegions] = shapes(ds.RegionShapes)
 	s.trees[LayerDepartements] = shapes(ds.DepartementShapes)
+}
+
+// boundSegmentKm is the densification used for arc bounding boxes; boundPad
+// (degrees) covers the gap between a 300 km chord and its arc (< 2 km).
+const (
+	boundSegmentKm = 300
+	boundPad       = 0.05
+)
+
+func pad(b orb.Bound) orb.Bound {
+	return orb.Bound{
+		Min: orb.Point{math.Max(-180, b.Min[0]-boundPad), math.Max(-90, b.Min[1]-boundPad)},
+		Max: orb.Point{math.Min(180, b.Max[0]+boundPad), math.Min(90, b.Max[1]+boundPad)},
+	}
 }
 
 // Arc returns partnership i's great-circle arc from the French authority to
