@@ -70,12 +70,8 @@ func (f *frame) inBox(x, y float64) bool {
 // arcSegmentKm is the densification step of arcs at zoom z, coarse at low
 // zoom (a segment stays a few pixels long) and at least 2 km.
 func arcSegmentKm(z int) float64 {
-	return math.Max(2, 1000/math.Exp2(float64(z)))
+	return math.Max(2, 2000/math.Exp2(float64(z)))
 }
-
-// coarseKm is the step of the first pass of arcPieces, which finds the parts
-// of an arc near the tile before densifying only those.
-const coarseKm = 100
 
 // greatCircle interpolates along the great circle from a to b.
 type greatCircle struct {
@@ -114,53 +110,83 @@ func (g *greatCircle) at(t float64) orb.Point {
 	return orb.Point{math.Atan2(y, x) * 180 / math.Pi, math.Atan2(z, math.Hypot(x, y)) * 180 / math.Pi}
 }
 
+// arcCutter cuts great-circle arcs to a WGS84 bound.
+type arcCutter struct {
+	g     greatCircle
+	wb    orb.Bound
+	segKm float64
+	dst   orb.MultiLineString
+	cur   orb.LineString
+}
+
 // arcPieces appends to dst the parts of the great-circle arc from a to b that
-// may cross the WGS84 bound wb, densified every segKm and split at the
-// antimeridian (as atlas.Arc does). Parts far from wb are left out, so that a
+// may cross the WGS84 bound wb, densified so that no segment is longer than
+// segKm, and split at the antimeridian (as atlas.Arc does). It bisects the
+// arc and skips every sub-arc whose enclosing spherical cap misses wb, so a
 // long arc costs little in a small tile.
 func arcPieces(dst orb.MultiLineString, a, b orb.Point, segKm float64, wb orb.Bound) orb.MultiLineString {
-	g := newGreatCircle(a, b)
-	dkm := g.d * atlas.EarthRadiusKm
-	if dkm < 1e-6 {
+	c := arcCutter{g: newGreatCircle(a, b), wb: wb, segKm: segKm, dst: dst}
+	if c.g.d*atlas.EarthRadiusKm < 1e-6 {
 		if wb.Contains(a) {
-			dst = append(dst, orb.LineString{a, b})
+			c.dst = append(c.dst, orb.LineString{a, b})
 		}
-		return dst
+		return c.dst
 	}
-	step := math.Max(segKm, coarseKm)
-	n := max(1, int(math.Ceil(dkm/step)))
-	fine := max(1, int(math.Ceil(dkm/float64(n)/segKm)))
-	const margin = 0.2 // degrees: chord vs great circle within a coarse step
-	var cur orb.LineString
-	prev := g.at(0)
-	for i := 1; i <= n; i++ {
-		next := g.at(float64(i) / float64(n))
-		rel := math.Abs(next[0]-prev[0]) > 180 // crosses the antimeridian: keep
-		if !rel {
-			sb := orb.Bound{Min: prev, Max: prev}.Extend(next).Pad(margin)
-			rel = sb.Intersects(wb)
+	c.walk(0, 1, a, b)
+	c.flush()
+	return c.dst
+}
+
+func (c *arcCutter) flush() {
+	if len(c.cur) > 1 {
+		c.dst = splitAntimeridian(c.dst, c.cur)
+	}
+	c.cur = nil
+}
+
+// walk handles the sub-arc [t0, t1] whose end points are p0 and p1.
+func (c *arcCutter) walk(t0, t1 float64, p0, p1 orb.Point) {
+	theta := (t1 - t0) * c.g.d // radians
+	tm := (t0 + t1) / 2
+	pm := c.g.at(tm)
+	if !capMayHit(pm, theta/2*180/math.Pi, c.wb) {
+		c.flush()
+		return
+	}
+	if theta*atlas.EarthRadiusKm <= c.segKm {
+		if len(c.cur) == 0 {
+			c.cur = append(c.cur, p0)
 		}
-		if rel {
-			if len(cur) == 0 {
-				cur = append(cur, prev)
-			}
-			for k := 1; k <= fine; k++ {
-				if k == fine {
-					cur = append(cur, next)
-				} else {
-					cur = append(cur, g.at((float64(i-1)+float64(k)/float64(fine))/float64(n)))
-				}
-			}
-		} else if len(cur) > 0 {
-			dst = splitAntimeridian(dst, cur)
-			cur = nil
+		c.cur = append(c.cur, p1)
+		return
+	}
+	c.walk(t0, tm, p0, pm)
+	c.walk(tm, t1, pm, p1)
+}
+
+// capMayHit reports whether the spherical cap of radius r degrees around c
+// may intersect b (a conservative test on the cap's lon/lat box, across the
+// antimeridian too).
+func capMayHit(c orb.Point, r float64, b orb.Bound) bool {
+	r += 1e-6
+	if c[1]-r > b.Max[1] || c[1]+r < b.Min[1] {
+		return false
+	}
+	lat := math.Abs(c[1]) + r
+	if lat >= 89 || r >= 90 {
+		return true
+	}
+	dl := r / math.Cos(lat*math.Pi/180)
+	if dl >= 180 {
+		return true
+	}
+	for _, shift := range [3]float64{0, 360, -360} {
+		lo, hi := c[0]-dl+shift, c[0]+dl+shift
+		if hi >= b.Min[0] && lo <= b.Max[0] {
+			return true
 		}
-		prev = next
 	}
-	if len(cur) > 0 {
-		dst = splitAntimeridian(dst, cur)
-	}
-	return dst
+	return false
 }
 
 // splitAntimeridian appends pts to dst as one or more lines that stay within

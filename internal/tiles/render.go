@@ -32,11 +32,11 @@ const (
 	ClusterCellUnits = 256
 	// ArcBudget is the most individual partnership arcs in a tile; above it
 	// arcs are aggregated by (authority|département|région, country).
-	ArcBudget = 1500
+	ArcBudget = 1000
 	// AggregateBudget is the most aggregated arcs at the authority and
 	// département levels in a tile before falling back to a coarser level;
 	// the région level is always accepted.
-	AggregateBudget = 2500
+	AggregateBudget = 1500
 )
 
 // Tile is a rendered vector tile.

@@ -370,42 +370,43 @@ func TestBBoxFilter(t *testing.T) {
 	}
 }
 
-// TestAntimeridian renders an arc to New Zealand or Fiji: both sides of the
-// antimeridian get valid geometry.
+// TestAntimeridian renders an arc from Paris to the east of Fiji (lon
+// -178.5), whose great circle crosses the antimeridian: both sides get valid
+// geometry, in the tiles on each side of ±180.
 func TestAntimeridian(t *testing.T) {
-	snap := defaultSnapshot(t)
+	ds := &atlas.Dataset{
+		Countries: []atlas.Country{{ISO2: "FJ", ISO3: "FJI", NameFR: "Fidji", NameEN: "Fiji", Label: orb.Point{178, -17.8}}},
+		Authorities: []atlas.Authority{{ID: "75056", Type: atlas.Commune, Code: "75056", Name: "Paris",
+			Departement: "75", Region: "11", Point: orb.Point{2.35, 48.86}}},
+		Partners:     []atlas.Partner{{ID: "x-1", Name: "Lakeba", Country: "FJ", Point: orb.Point{-178.8, -18.2}}},
+		Partnerships: []atlas.Partnership{{ID: "SYN-1", AuthorityID: "75056", PartnerID: "x-1", Kind: atlas.Cooperation, StartYear: 2015, Provenance: atlas.Synthetic}},
+		Projects:     []atlas.Project{{ID: "P1", PartnershipID: "SYN-1", Title: "Eau", Themes: []string{"eau-assainissement"}, Provenance: atlas.Synthetic}},
+	}
+	snap, err := index.New(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parts := snap.Arc(0, index.ArcSegmentKm); len(parts) < 2 {
+		t.Fatalf("test arc does not cross the antimeridian: %d parts", len(parts))
+	}
 	r := tiles.NewRenderer(tiles.Options{})
-	var arc int32 = -1
-	for _, iso := range []string{"FJ", "NZ"} {
-		ids, _, _ := snap.Items(index.LayerPartnerships, parseFilter(t, snap, "country="+iso))
-		for _, i := range ids {
-			if len(snap.Arc(i, index.ArcSegmentKm)) > 1 {
-				arc = i
-				break
+	for _, z := range []maptile.Zoom{0, 2, 4, 5} {
+		crossLat := snap.Arc(0, 100)[1][0][1]
+		east := maptile.At(orb.Point{179.99, crossLat}, z)
+		west := maptile.At(orb.Point{-179.99, crossLat}, z)
+		tilesToCheck := []maptile.Tile{east, west}
+		if z == 0 {
+			tilesToCheck = tilesToCheck[:1]
+		}
+		for _, tl := range tilesToCheck {
+			l := decode(t, render(t, r, snap, []string{index.LayerPartnerships}, tl, atlas.Filter{}))[index.LayerPartnerships]
+			if l == nil || len(l.Features) != 1 {
+				t.Fatalf("tile %v: want the arc", tl)
 			}
-		}
-		if arc >= 0 {
-			break
-		}
-	}
-	if arc < 0 {
-		t.Skip("no antimeridian-crossing arc in the data")
-	}
-	id := snap.FeatureID(index.LayerPartnerships, arc)
-	f := atlas.Filter{Partners: []string{snap.Dataset().Partners[func() int32 { _, p := snap.PartnershipEnds(arc); return p }()].ID}}
-	east := maptile.At(orb.Point{179.9, snap.Arc(arc, 100)[0][len(snap.Arc(arc, 100)[0])-1][1]}, 4)
-	west := maptile.At(orb.Point{-179.9, snap.Arc(arc, 100)[1][0][1]}, 4)
-	for _, tl := range []maptile.Tile{east, west} {
-		l := decode(t, render(t, r, snap, []string{index.LayerPartnerships}, tl, f))[index.LayerPartnerships]
-		if l == nil {
-			t.Fatalf("tile %v: arc %s missing", tl, id)
-		}
-		found := false
-		for _, ft := range l.Features {
-			if ft.Properties["id"] != id {
-				continue
+			ft := l.Features[0]
+			if ft.Properties["id"] != "SYN-1" || ft.Properties["themes"] != "eau-assainissement" || ft.Properties["start_year"] != float64(2015) {
+				t.Fatalf("tile %v: properties %v", tl, ft.Properties)
 			}
-			found = true
 			var parts orb.MultiLineString
 			switch g := ft.Geometry.(type) {
 			case orb.LineString:
@@ -415,19 +416,26 @@ func TestAntimeridian(t *testing.T) {
 			default:
 				t.Fatalf("geometry %T", g)
 			}
+			if z == 0 && len(parts) < 2 {
+				t.Fatalf("world tile: want both sides of the antimeridian, got %d parts", len(parts))
+			}
+			touchesEdge := false
 			for _, p := range parts {
 				if len(p) < 2 {
 					t.Fatalf("tile %v: degenerate part", tl)
 				}
 				for _, pt := range p {
-					if pt[0] < -tiles.Buffer-1 || pt[0] > tiles.Extent+tiles.Buffer+1 || pt[1] < -tiles.Buffer-1 || pt[1] > tiles.Extent+tiles.Buffer+1 || math.IsNaN(pt[0]) {
+					if pt[0] < -tiles.Buffer || pt[0] > tiles.Extent+tiles.Buffer || pt[1] < -tiles.Buffer || pt[1] > tiles.Extent+tiles.Buffer || math.IsNaN(pt[0]) {
 						t.Fatalf("tile %v: point %v outside the buffered tile", tl, pt)
+					}
+					if (tl == east && pt[0] >= tiles.Extent-1) || (tl == west && pt[0] <= 1) {
+						touchesEdge = true
 					}
 				}
 			}
-		}
-		if !found {
-			t.Fatalf("tile %v: arc %s missing", tl, id)
+			if !touchesEdge {
+				t.Fatalf("tile %v: arc does not reach the antimeridian edge: %v", tl, parts)
+			}
 		}
 	}
 }

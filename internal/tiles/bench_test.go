@@ -1,0 +1,56 @@
+package tiles_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/tiles"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+// benchTiles are tiles over France (Paris at high zoom), the densest area.
+var benchTiles = []maptile.Tile{
+	maptile.New(0, 0, 0),
+	maptile.At(orb.Point{2.35, 48.86}, 2),
+	maptile.At(orb.Point{2.35, 48.86}, 5),
+	maptile.At(orb.Point{2.35, 48.86}, 8),
+	maptile.At(orb.Point{2.35, 48.86}, 12),
+}
+
+func benchRender(b *testing.B, snap *index.Snapshot, cacheBytes int64) {
+	layers := allLayers()
+	for _, tl := range benchTiles {
+		b.Run(fmt.Sprintf("z%d", tl.Z), func(b *testing.B) {
+			r := tiles.NewRenderer(tiles.Options{CacheBytes: cacheBytes})
+			ctx := context.Background()
+			// Warm the per-filter aggregates (and the cache when enabled).
+			first, err := r.Render(ctx, snap, layers, tl, atlas.Filter{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := r.Render(ctx, snap, layers, tl, atlas.Filter{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(first.Data)), "bytes/tile")
+		})
+	}
+}
+
+// BenchmarkRender renders uncached tiles of every layer (the per-filter
+// clusters and aggregates are built before the timer starts, as on a warm
+// server).
+func BenchmarkRender(b *testing.B) { benchRender(b, defaultSnapshot(b), 0) }
+
+// BenchmarkRenderCached serves the same tiles from the rendered-tile cache.
+func BenchmarkRenderCached(b *testing.B) { benchRender(b, defaultSnapshot(b), 64<<20) }
+
+// BenchmarkRender100x is BenchmarkRender on the dataset of ATLAS_DATA_100.
+func BenchmarkRender100x(b *testing.B) { benchRender(b, bigSnapshot(b), 0) }
