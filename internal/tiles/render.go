@@ -183,7 +183,11 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 	if j == nil {
 		j = &job{seen: map[int32]struct{}{}}
 	}
-	defer r.pool.Put(j)
+	defer func() {
+		// Do not keep a snapshot alive from the pool.
+		j.ctx, j.snap, j.sel = nil, nil, nil
+		r.pool.Put(j)
+	}()
 	j.r, j.ctx, j.snap, j.t, j.f = r, ctx, snap, t, f
 	j.sel = snap.Select(f)
 	j.fkey = snap.Version() + "?" + f.Encode()
