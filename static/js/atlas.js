@@ -566,7 +566,11 @@
     buildLegend();
     wireChrome();
     if ($('filters')) {
-      if (embed) { $('filters').hidden = !st.panel; if ($('toggle-filters')) $('toggle-filters').hidden = !st.panel; }
+      if (embed) {
+        // On a phone the panel would hide the map: start it folded.
+        $('filters').hidden = !st.panel || window.innerWidth < 560;
+        if ($('toggle-filters')) { $('toggle-filters').hidden = !st.panel; $('toggle-filters').setAttribute('aria-expanded', String(!$('filters').hidden)); }
+      }
     }
     if (!embed) showTab(st.tab);
     var needFacets = !embed || st.panel;

@@ -66,7 +66,7 @@
       badRange: "l'année de début dépasse l'année de fin", badView: 'vue mal formée (attendu : zoom/latitude/longitude)',
       lang: 'English', langCode: 'en', mapLabel: 'Carte des partenariats', listLabel: 'Liste des partenariats filtrés',
       france: 'France', topPartners: 'Principales autorités partenaires', topAuthorities: 'Principales collectivités françaises',
-      countryView: 'Coopérations décentralisées entre la France et {c}', otherCountry: 'Autre pays…',
+      countryView: 'Coopérations décentralisées France – {c}', otherCountry: 'Autre pays…',
       yearNone: 'Non renseignée', unitPartnerships: 'partenariats', downloading: 'Préparation du téléchargement…',
       frenchSide: 'Côté français', partnerSide: 'Côté partenaire', links: 'Liens (année de début)'
     },
@@ -99,7 +99,7 @@
       badRange: 'start year is after end year', badView: 'malformed view (expected zoom/latitude/longitude)',
       lang: 'Français', langCode: 'fr', mapLabel: 'Map of partnerships', listLabel: 'List of the filtered partnerships',
       france: 'France', topPartners: 'Top partner authorities', topAuthorities: 'Top French authorities',
-      countryView: 'Decentralised cooperation between France and {c}', otherCountry: 'Other country…',
+      countryView: 'Decentralised cooperation France – {c}', otherCountry: 'Other country…',
       yearNone: 'Unknown', unitPartnerships: 'partnerships', downloading: 'Preparing the download…',
       frenchSide: 'French side', partnerSide: 'Partner side', links: 'Links (start year)'
     }
@@ -315,7 +315,9 @@
           paint: {
             'line-color': matchColor('kind', KINDS, '#8a5a44'),
             'line-opacity': ['case', isCluster, 0.55, 0.65],
-            'line-width': ['case', isCluster, ['interpolate', ['linear'], ['get', 'count'], 1, 1, 20, 3, 200, 7], ['interpolate', ['linear'], ['zoom'], 2, 0.8, 8, 2]]
+            'line-width': ['interpolate', ['linear'], ['zoom'],
+              2, ['case', isCluster, ['interpolate', ['linear'], ['get', 'count'], 1, 1, 20, 3, 200, 7], 0.8],
+              8, ['case', isCluster, ['interpolate', ['linear'], ['get', 'count'], 1, 1.5, 20, 4, 200, 8], 2]]
           } },
         { id: 'partnerships-selected', type: 'line', source: 'atlas', 'source-layer': 'partnerships',
           filter: ['==', ['get', 'id'], '__none__'],
@@ -386,8 +388,10 @@
       // A glyph range we do not ship (a script other than Latin) only loses
       // a few labels: not worth an error on the page.
       if (/glyph|\.pbf/i.test(msg)) { console.warn('atlas: ' + msg); return; }
-      if (opts.onError) opts.onError(e.error || e);
-      else console.warn('atlas map: ' + msg);
+      // Tile requests refused by the server (bad filter) are shown on the
+      // page; anything else is a bug of the page itself.
+      if (e.error && e.error.status && opts.onError) opts.onError(new ApiError(e.error.status, { detail: msg }));
+      else console.error('atlas map: ' + msg);
     });
     var perf = window.atlasPerf = window.atlasPerf || {};
     map.on('render', function () {
@@ -421,7 +425,11 @@
       var seen = {}, n = 0, features = 0;
       map.queryRenderedFeatures({ layers: [l] }).forEach(function (f) {
         features++;
-        var p = f.properties, key = p.cluster ? 'c:' + (p.id || p.country || JSON.stringify(f.geometry.coordinates).slice(0, 40)) : p.id;
+        // The same feature comes once per tile it crosses: count it once.
+        // Aggregated arcs are keyed by level, key and country; point clusters
+        // by their position.
+        var p = f.properties;
+        var key = !p.cluster ? 'f:' + p.id : p.level ? 'a:' + p.level + ':' + p.key + ':' + p.country : 'c:' + JSON.stringify(f.geometry.coordinates);
         if (seen[key]) return;
         seen[key] = 1;
         n += p.cluster ? (+p.count || 0) : 1;
