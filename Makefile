@@ -26,7 +26,7 @@ bench: ## run the Go benchmarks (BENCHTIME=1x by default; e.g. BENCHTIME=2s)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 
 load: ## load benchmark over loopback: atlas vs a fixed-body server (ratios)
-	$(GO) test -run '^$$' -bench 'BenchmarkLoad' -benchtime 1x -v ./internal/httpapi/
+	$(GO) test -run '^$$' -bench 'BenchmarkLoad' -benchtime 1x -v ./cmd/atlas/
 
 fuzz: ## run each fuzz target for FUZZTIME
 	./scripts/fuzz.sh $(FUZZTIME)

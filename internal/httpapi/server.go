@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
@@ -51,6 +52,8 @@ type Options struct {
 	Static fs.FS
 	// Logger receives request logs and errors; nil discards them.
 	Logger *slog.Logger
+	// Declarations, when set, serves the write routes; nil answers 501.
+	Declarations Declarations
 }
 
 // DefaultOptions returns the options used when a field is left zero.
@@ -121,6 +124,8 @@ func (s *Server) routes() {
 	get("/api/facets", s.handleFacets)
 	get("/api/search", s.handleSearch)
 	get("/api/partnerships/{id}", s.handlePartnership)
+	s.exportRoutes(r) // /export/{layer}.{ext}, /atlas/{country}.{ext}: before the /atlas/{country} page
+	s.declarationRoutes(r)
 	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/readyz", s.handleReady).Methods(http.MethodGet, http.MethodHead)
 	if s.static != nil {
@@ -164,6 +169,14 @@ func (s *Server) data(h handlerFunc) http.Handler {
 			return
 		}
 		if err := h(w, r, snap); err != nil {
+			if rec, ok := w.(*statusRecorder); ok && rec.wrote {
+				// The response has started: the client only sees a cut
+				// body. A client that went away is routine, not an error.
+				if r.Context().Err() == nil && !isClientGone(err) {
+					s.log.ErrorContext(r.Context(), "response failed", "path", r.URL.Path, "err", err)
+				}
+				return
+			}
 			s.writeError(w, r, err)
 		}
 	})
@@ -190,8 +203,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.writeProblem(w, http.StatusBadRequest, err.Error(), "")
 	case errors.Is(err, atlas.ErrNotFound):
 		s.writeProblem(w, http.StatusNotFound, strings.TrimSuffix(err.Error(), ": "+atlas.ErrNotFound.Error())+": not found", "")
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		if r.Context().Err() != nil {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), isClientGone(err):
+		if r.Context().Err() != nil || isClientGone(err) {
 			return // the client went away
 		}
 		s.writeProblem(w, http.StatusServiceUnavailable, "request timed out", "")
@@ -263,6 +276,12 @@ func parseFilter(q url.Values, snap *index.Snapshot, extra ...string) (atlas.Fil
 		return atlas.Filter{}, err
 	}
 	return atlas.ParseFilter(q, snap)
+}
+
+// isClientGone reports whether err comes from writing to a client that
+// closed its connection.
+func isClientGone(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, context.Canceled)
 }
 
 func acceptsGzip(r *http.Request) bool {

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/atlas-cooperation/atlas/geodata"
+	"github.com/atlas-cooperation/atlas/internal/dataset"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/paulmach/orb/maptile"
+)
+
+// Load benchmark over loopback. It builds the atlas binary, starts it as a
+// separate process (so its start-up time and memory are its own), and drives
+// it and a fixed-body net/http server with the same client, in one run, so
+// that the figures are ratios on the same noisy machine:
+//
+//	go test -run '^$' -bench BenchmarkLoad -benchtime 1x -v ./cmd/atlas/
+//
+// Requests are bounded (LOAD_REQUESTS, default 20000 per phase) and so is
+// time (LOAD_SECONDS, default 15 s per phase). The tile mix is z2–z12 around
+// the endpoints of random partnerships (SEED to replay). ATLAS_DATA_100, when
+// set to a dataset directory (atlas geodata build --scale 100 --out DIR),
+// runs the same phases on it.
+
+const loadWorkers = 8
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+func BenchmarkLoad(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "atlas")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		b.Fatalf("build: %v", err)
+	}
+	datasets := []struct{ name, dir string }{{"embedded", ""}}
+	if d := os.Getenv("ATLAS_DATA_100"); d != "" {
+		datasets = append(datasets, struct{ name, dir string }{"100x", d})
+	}
+	for _, d := range datasets {
+		b.Run(d.name, func(b *testing.B) { loadDataset(b, bin, d.dir) })
+	}
+}
+
+func loadDataset(b *testing.B, bin, dir string) {
+	seed := uint64(envInt("SEED", int(time.Now().UnixNano()%1_000_000)))
+	b.Logf("SEED=%d", seed)
+	paths := tileMix(b, dir, seed, 4000)
+
+	uncached := startServer(b, bin, dir, "0")
+	cached := startServer(b, bin, dir, strconv.Itoa(512<<20))
+
+	// The fixed-body server answers with a body of the mix's median tile size.
+	sizes := make([]int, 0, 200)
+	for _, p := range paths[:200] {
+		if n := fetchSize(b, uncached.url+p); n > 0 {
+			sizes = append(sizes, n)
+		}
+	}
+	slices.Sort(sizes)
+	fixedBody := make([]byte, max(1, sizes[len(sizes)/2]))
+	fixed := startFixed(b, fixedBody)
+
+	n, limit := envInt("LOAD_REQUESTS", 20000), time.Duration(envInt("LOAD_SECONDS", 15))*time.Second
+	fx := drive(b, fixed, paths, n, limit)
+	un := drive(b, uncached.url, paths, n, limit)
+	drive(b, cached.url, paths, len(paths), limit) // warm the cache
+	ca := drive(b, cached.url, paths, n, limit)
+	gj := drive(b, uncached.url, []string{"/geojson/partnerships?country=JP&limit=10000", "/geojson/partnerships?country=BJ&limit=10000", "/geojson/partnerships?country=DE&limit=10000"}, 600, limit)
+
+	b.Logf("fixed body %d B: %.0f req/s, p99 %v", len(fixedBody), fx.rps, fx.p99)
+	b.Logf("uncached tiles: %.0f req/s (%.0f%% of fixed), p50 %v p99 %v max %v, largest %d B", un.rps, 100*un.rps/fx.rps, un.p50, un.p99, un.max, un.largest)
+	b.Logf("cached tiles:   %.0f req/s (%.0f%% of fixed), p99 %v", ca.rps, 100*ca.rps/fx.rps, ca.p99)
+	b.Logf("one country's partnerships as GeoJSON: p50 %v p99 %v", gj.p50, gj.p99)
+	b.Logf("start-up %v; RSS after load: uncached %d MB, cached %d MB (peak %d / %d MB)", uncached.startup,
+		rss(uncached.cmd, "VmRSS")>>10, rss(cached.cmd, "VmRSS")>>10, rss(uncached.cmd, "VmHWM")>>10, rss(cached.cmd, "VmHWM")>>10)
+	b.ReportMetric(100*un.rps/fx.rps, "uncached-%-of-fixed")
+	b.ReportMetric(100*ca.rps/fx.rps, "cached-%-of-fixed")
+	b.ReportMetric(float64(un.p99.Microseconds())/1000, "uncached-p99-ms")
+	b.ReportMetric(float64(gj.p99.Microseconds())/1000, "geojson-country-p99-ms")
+	b.ReportMetric(float64(uncached.startup.Milliseconds()), "startup-ms")
+	b.ReportMetric(float64(rss(cached.cmd, "VmHWM")>>10), "peak-rss-MB")
+	b.ReportMetric(float64(un.largest)/1024, "largest-tile-KB")
+}
+
+// tileMix returns n tile paths of all layers at z2–z12 around the endpoints
+// of random partnerships (deterministic for a seed).
+func tileMix(b *testing.B, dir string, seed uint64, n int) []string {
+	var src = geodata.Dataset()
+	if dir != "" {
+		src = os.DirFS(dir)
+	}
+	ds, err := dataset.Load(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap, err := index.New(ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 1))
+	paths := make([]string, n)
+	for i := range paths {
+		p := rng.IntN(len(ds.Partnerships))
+		a, pt := snap.PartnershipEnds(int32(p))
+		pos := ds.Authorities[a].Point
+		if rng.IntN(2) == 0 {
+			pos = ds.Partners[pt].Point
+		}
+		t := maptile.At(pos, maptile.Zoom(2+rng.IntN(11)))
+		paths[i] = fmt.Sprintf("/tiles/partnerships,authorities,partners,countries,regions,departements/%d/%d/%d.mvt", t.Z, t.X, t.Y)
+	}
+	return paths
+}
+
+type server struct {
+	url     string
+	cmd     *exec.Cmd
+	startup time.Duration
+}
+
+func freeAddr(b *testing.B) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func startServer(b *testing.B, bin, dir, cache string) server {
+	addr := freeAddr(b)
+	args := []string{"serve", "--addr", addr, "--cache-size", cache, "--log-level", "warn"}
+	if dir != "" {
+		args = append(args, "--data", dir)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
+	url := "http://" + addr
+	for time.Since(start) < 60*time.Second {
+		resp, err := http.Get(url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return server{url, cmd, time.Since(start)}
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	b.Fatalf("server on %s not ready after 60 s", addr)
+	return server{}
+}
+
+func startFixed(b *testing.B, body []byte) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
+		w.Write(body)
+	})}
+	go srv.Serve(ln)
+	b.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+func fetchSize(b *testing.B, url string) int {
+	resp, err := http.Get(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return len(data)
+}
+
+type result struct {
+	rps           float64
+	p50, p99, max time.Duration
+	largest       int
+}
+
+// drive sends up to n requests (cycling through paths) with loadWorkers
+// concurrent keep-alive clients, for at most limit.
+func drive(b *testing.B, base string, paths []string, n int, limit time.Duration) result {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadWorkers, DisableCompression: true}}
+	var next atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
+	largest := 0
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < loadWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			big := 0
+			buf := bufio.NewReaderSize(nil, 64<<10)
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					break
+				}
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+paths[i%len(paths)], nil)
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					if ctx.Err() != nil {
+						break
+					}
+					b.Errorf("GET %s: %v", req.URL, err)
+					return
+				}
+				buf.Reset(resp.Body)
+				m, _ := io.Copy(io.Discard, buf)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
+					b.Errorf("GET %s = %d", req.URL, resp.StatusCode)
+					return
+				}
+				mine = append(mine, time.Since(t0))
+				big = max(big, int(m))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			largest = max(largest, big)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if len(lat) == 0 {
+		b.Fatalf("no request completed against %s", base)
+	}
+	slices.Sort(lat)
+	at := func(q float64) time.Duration { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
+	return result{rps: float64(len(lat)) / elapsed.Seconds(), p50: at(0.5), p99: at(0.99), max: lat[len(lat)-1], largest: largest}
+}
+
+// rss reads a memory field (kB) of the process from /proc.
+func rss(cmd *exec.Cmd, field string) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, field+":") {
+			n, _ := strconv.Atoi(strings.Fields(line)[1])
+			return n
+		}
+	}
+	return 0
+}
