@@ -62,6 +62,7 @@
     C.KINDS.forEach(function (r) {
       ul.appendChild(el('li', null, [el('span', { class: 'sw line', style: 'background:' + r[3] }), C.label(C.KINDS, r[0])]));
     });
+    ul.appendChild(el('li', null, [el('span', { class: 'sw line', style: 'background:' + C.GROUPED_COLOR }), t('arcsGrouped')]));
     box.appendChild(el('h2', { class: 'h', text: t('legend') }));
     box.appendChild(ul);
   }

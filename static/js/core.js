@@ -34,7 +34,7 @@
     ['real', 'Données réelles', 'Real data'],
     ['synthetic', 'Données synthétiques (fictives)', 'Synthetic (made-up) data']
   ];
-  var PARTNER_COLOR = '#5b3f8c';
+  var PARTNER_COLOR = '#5b3f8c', GROUPED_COLOR = '#8a5a44';
 
   var I18N = {
     fr: {
@@ -44,7 +44,7 @@
       provenance: 'Provenance', years: 'Année de début', since: 'Depuis', until: "Jusqu'à",
       yearsHint: 'Les jumelages réels sans année connue sont exclus dès que les années sont filtrées.',
       reset: 'Réinitialiser', remove: 'Retirer', authority: 'Collectivité', partner: 'Autorité partenaire',
-      legend: 'Légende', arcs: 'Partenariats', partners: 'Autorités partenaires', cluster: 'Groupe (nombre)',
+      legend: 'Légende', arcs: 'Partenariats', arcsGrouped: 'Partenariats regroupés (vue éloignée)', partners: 'Autorités partenaires', cluster: 'Groupe (nombre)',
       list: 'Liste', stats: 'Statistiques', detail: 'Détail', more: 'Afficher plus',
       download: 'Télécharger', csv: 'CSV', geojson: 'GeoJSON',
       embed: 'Intégrer', share: 'Copier le lien', copied: 'Lien copié.', copy: 'Copier', close: 'Fermer',
@@ -77,7 +77,7 @@
       provenance: 'Provenance', years: 'Start year', since: 'From', until: 'To',
       yearsHint: 'Real twinnings with no known year are excluded as soon as years are filtered.',
       reset: 'Reset', remove: 'Remove', authority: 'Authority', partner: 'Partner authority',
-      legend: 'Legend', arcs: 'Partnerships', partners: 'Partner authorities', cluster: 'Group (count)',
+      legend: 'Legend', arcs: 'Partnerships', arcsGrouped: 'Grouped partnerships (zoomed out)', partners: 'Partner authorities', cluster: 'Group (count)',
       list: 'List', stats: 'Statistics', detail: 'Detail', more: 'Show more',
       download: 'Download', csv: 'CSV', geojson: 'GeoJSON',
       embed: 'Embed', share: 'Copy link', copied: 'Link copied.', copy: 'Copy', close: 'Close',
@@ -232,6 +232,9 @@
     if (err.param) {
       var m = /invalid value "([^"]*)"/.exec(err.message);
       var why = err.message.replace(/^parameter "[^"]*":\s*/, '').replace(/^invalid value "[^"]*":\s*/, '');
+      // The server explains in English; say the usual reasons in the page's language.
+      var known = { country: 'unknownCountry', theme: 'unknownTheme', type: 'unknownType', kind: 'unknownKind', provenance: 'unknownProv' };
+      if (/^unknown/.test(why) && known[err.param]) why = t(known[err.param]);
       return m ? t('badParam', { p: err.param, v: m[1], why: why }) : t('badParamNoValue', { p: err.param, why: why });
     }
     return t('apiError', { status: String(err.status), why: err.message });
@@ -313,7 +316,7 @@
         { id: 'partnerships-line', type: 'line', source: 'atlas', 'source-layer': 'partnerships',
           layout: { 'line-cap': 'round' },
           paint: {
-            'line-color': matchColor('kind', KINDS, '#8a5a44'),
+            'line-color': matchColor('kind', KINDS, GROUPED_COLOR),
             'line-opacity': ['case', isCluster, 0.55, 0.65],
             'line-width': ['interpolate', ['linear'], ['zoom'],
               2, ['case', isCluster, ['interpolate', ['linear'], ['get', 'count'], 1, 1, 20, 3, 200, 7], 0.8],
@@ -440,7 +443,7 @@
   }
 
   window.AtlasCore = {
-    THEMES: THEMES, TYPES: TYPES, KINDS: KINDS, PROVENANCES: PROVENANCES, PARTNER_COLOR: PARTNER_COLOR,
+    THEMES: THEMES, TYPES: TYPES, KINDS: KINDS, PROVENANCES: PROVENANCES, PARTNER_COLOR: PARTNER_COLOR, GROUPED_COLOR: GROUPED_COLOR,
     LIST_FACETS: LIST_FACETS,
     t: t, fmt: fmt, label: label, setLang: function (l) { lang = l; }, getLang: function () { return lang; }, locale: locale,
     emptyFilters: emptyFilters, parseState: parseState, filterQuery: filterQuery, pageQuery: pageQuery,

@@ -44,6 +44,7 @@
     C.TYPES.forEach(function (r) { ul.appendChild(el('li', null, [el('span', { class: 'sw dot', style: 'background:' + r[3] }), C.label(C.TYPES, r[0])])); });
     ul.appendChild(el('li', null, [el('span', { class: 'sw dot', style: 'background:' + C.PARTNER_COLOR }), t('partners')]));
     C.KINDS.forEach(function (r) { ul.appendChild(el('li', null, [el('span', { class: 'sw line', style: 'background:' + r[3] }), C.label(C.KINDS, r[0])])); });
+    ul.appendChild(el('li', null, [el('span', { class: 'sw line', style: 'background:' + C.GROUPED_COLOR }), t('arcsGrouped')]));
     $('legend').appendChild(el('h2', { class: 'h', text: t('legend') }));
     $('legend').appendChild(ul);
   }
