@@ -1,0 +1,139 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/jackc/pgx/v5"
+)
+
+// Boundary layer names as stored in atlas_boundaries.layer.
+const (
+	LayerCountries    = "countries"
+	LayerRegions      = "regions"
+	LayerDepartements = "departements"
+)
+
+type boundaryLayer struct {
+	name   string
+	shapes []atlas.Boundary
+}
+
+func boundaryLayers(ds *atlas.Dataset) []boundaryLayer {
+	return []boundaryLayer{
+		{LayerCountries, ds.CountryShapes},
+		{LayerRegions, ds.RegionShapes},
+		{LayerDepartements, ds.DepartementShapes},
+	}
+}
+
+// Beginner begins transactions: a *pgx.Conn, a *pgxpool.Pool or a pgx.Tx.
+type Beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// LoadDataset reads the whole dataset in one REPEATABLE READ, READ ONLY
+// transaction (a consistent snapshot of the database) and returns it with
+// the data revision it corresponds to. Rows come in load order, so the
+// result equals what dataset.Load returns for the files that were imported.
+func LoadDataset(ctx context.Context, db Beginner) (*atlas.Dataset, int64, error) {
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgis: load: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
+		return nil, 0, fmt.Errorf("postgis: load: %w", err)
+	}
+	var rev int64
+	if err := tx.QueryRow(ctx, `SELECT rev FROM atlas_revision`).Scan(&rev); err != nil {
+		return nil, 0, fmt.Errorf("postgis: load: revision: %w", err)
+	}
+	ds := &atlas.Dataset{}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM atlas_partnerships`).Scan(&n); err == nil {
+		ds.Partnerships = make([]atlas.Partnership, 0, n)
+	}
+	steps := []struct {
+		name, sql string
+		scan      func(pgx.Rows) error
+	}{
+		{"countries", `SELECT iso2, iso3, name_fr, name_en, label_lon, label_lat FROM atlas_countries ORDER BY ord`,
+			func(r pgx.Rows) error {
+				var c atlas.Country
+				err := r.Scan(&c.ISO2, &c.ISO3, &c.NameFR, &c.NameEN, &c.Label[0], &c.Label[1])
+				ds.Countries = append(ds.Countries, c)
+				return err
+			}},
+		{"authorities", `SELECT id, type, code, name, departement, region, population, lon, lat FROM atlas_authorities ORDER BY ord`,
+			func(r pgx.Rows) error {
+				var a atlas.Authority
+				err := r.Scan(&a.ID, &a.Type, &a.Code, &a.Name, &a.Departement, &a.Region, &a.Population, &a.Point[0], &a.Point[1])
+				ds.Authorities = append(ds.Authorities, a)
+				return err
+			}},
+		{"partners", `SELECT id, geonameid, name, country, subdivision, population, lon, lat FROM atlas_partners ORDER BY ord`,
+			func(r pgx.Rows) error {
+				var p atlas.Partner
+				err := r.Scan(&p.ID, &p.GeonameID, &p.Name, &p.Country, &p.Subdivision, &p.Population, &p.Point[0], &p.Point[1])
+				ds.Partners = append(ds.Partners, p)
+				return err
+			}},
+		{"partnerships", `SELECT id, authority_id, partner_id, kind, start_year, active, provenance FROM atlas_partnerships ORDER BY ord`,
+			func(r pgx.Rows) error {
+				var p atlas.Partnership
+				err := r.Scan(&p.ID, &p.AuthorityID, &p.PartnerID, &p.Kind, &p.StartYear, &p.Active, &p.Provenance)
+				ds.Partnerships = append(ds.Partnerships, p)
+				return err
+			}},
+		{"projects", `SELECT id, partnership_id, title, themes, start_year, provenance FROM atlas_projects ORDER BY ord`,
+			func(r pgx.Rows) error {
+				var p atlas.Project
+				err := r.Scan(&p.ID, &p.PartnershipID, &p.Title, &p.Themes, &p.StartYear, &p.Provenance)
+				ds.Projects = append(ds.Projects, p)
+				return err
+			}},
+		{"boundaries", `SELECT layer, id, name, ST_AsEWKB(geom) FROM atlas_boundaries ORDER BY layer, ord`,
+			func(r pgx.Rows) error {
+				var layer string
+				var b atlas.Boundary
+				var wkb []byte
+				if err := r.Scan(&layer, &b.ID, &b.Name, &wkb); err != nil {
+					return err
+				}
+				g, err := decodeEWKB(wkb)
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", layer, b.ID, err)
+				}
+				b.Geometry = g
+				switch layer {
+				case LayerCountries:
+					ds.CountryShapes = append(ds.CountryShapes, b)
+				case LayerRegions:
+					ds.RegionShapes = append(ds.RegionShapes, b)
+				case LayerDepartements:
+					ds.DepartementShapes = append(ds.DepartementShapes, b)
+				default:
+					return fmt.Errorf("unknown boundary layer %q", layer)
+				}
+				return nil
+			}},
+	}
+	for _, st := range steps {
+		rows, err := tx.Query(ctx, st.sql)
+		if err != nil {
+			return nil, 0, fmt.Errorf("postgis: load %s: %w", st.name, err)
+		}
+		for rows.Next() {
+			if err := st.scan(rows); err != nil {
+				rows.Close()
+				return nil, 0, fmt.Errorf("postgis: load %s: %w", st.name, err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, 0, fmt.Errorf("postgis: load %s: %w", st.name, err)
+		}
+	}
+	return ds, rev, tx.Commit(ctx)
+}
