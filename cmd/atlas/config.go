@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/atlas-cooperation/atlas/internal/postgis"
 )
 
 // Config is the configuration of atlas serve: Default, then environment
@@ -24,19 +26,25 @@ type Config struct {
 	WriteTimeout  time.Duration
 	IdleTimeout   time.Duration
 	ShutdownGrace time.Duration
+	// DatabaseURL, when set, serves from PostgreSQL (and enables writes).
+	DatabaseURL        string
+	DBMaxConns         int32
+	DBStatementTimeout time.Duration
 }
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
 	return Config{
-		Addr:          ":8080",
-		CacheSize:     256 << 20,
-		CacheControl:  "public, max-age=300, stale-while-revalidate=60",
-		LogLevel:      slog.LevelInfo,
-		ReadTimeout:   10 * time.Second,
-		WriteTimeout:  60 * time.Second,
-		IdleTimeout:   120 * time.Second,
-		ShutdownGrace: 15 * time.Second,
+		Addr:               ":8080",
+		CacheSize:          256 << 20,
+		CacheControl:       "public, max-age=300, stale-while-revalidate=60",
+		LogLevel:           slog.LevelInfo,
+		ReadTimeout:        10 * time.Second,
+		WriteTimeout:       60 * time.Second,
+		IdleTimeout:        120 * time.Second,
+		ShutdownGrace:      15 * time.Second,
+		DBMaxConns:         8,
+		DBStatementTimeout: 30 * time.Second,
 	}
 }
 
@@ -49,6 +57,8 @@ var serveEnv = []envVar{
 	{"ATLAS_LOG_LEVEL", "log-level"}, {"ATLAS_READ_TIMEOUT", "read-timeout"},
 	{"ATLAS_WRITE_TIMEOUT", "write-timeout"}, {"ATLAS_IDLE_TIMEOUT", "idle-timeout"},
 	{"ATLAS_SHUTDOWN_GRACE", "shutdown-grace"},
+	{"DATABASE_URL", "database-url"}, {"ATLAS_DATABASE_URL", "database-url"},
+	{"ATLAS_DB_MAX_CONNS", "db-max-conns"}, {"ATLAS_DB_STATEMENT_TIMEOUT", "db-statement-timeout"},
 }
 
 // parseServeConfig builds the Config from getenv and args. Every problem is
@@ -67,6 +77,13 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", c.WriteTimeout, "HTTP write timeout (env ATLAS_WRITE_TIMEOUT)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "HTTP keep-alive idle timeout (env ATLAS_IDLE_TIMEOUT)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "time given to requests in flight on SIGINT/SIGTERM (env ATLAS_SHUTDOWN_GRACE)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "serve from PostgreSQL/PostGIS at `URL` and enable the write API (env ATLAS_DATABASE_URL, DATABASE_URL)")
+	fs.Func("db-max-conns", "PostgreSQL pool size (env ATLAS_DB_MAX_CONNS; default 8)", func(s string) error {
+		n, err := strconv.ParseInt(s, 10, 32)
+		c.DBMaxConns = int32(n)
+		return err
+	})
+	fs.DurationVar(&c.DBStatementTimeout, "db-statement-timeout", c.DBStatementTimeout, "PostgreSQL statement_timeout of every session (env ATLAS_DB_STATEMENT_TIMEOUT)")
 	var errs []error
 	for _, e := range serveEnv {
 		if v := getenv(e.name); v != "" {
@@ -96,6 +113,12 @@ func (c Config) Validate() error {
 	if c.Addr == "" {
 		errs = append(errs, errors.New("addr: must not be empty"))
 	}
+	if c.DatabaseURL != "" && c.DataDir != "" {
+		errs = append(errs, errors.New("data and database-url: give one source only"))
+	}
+	if c.DBMaxConns < 1 {
+		errs = append(errs, errors.New("db-max-conns: must be at least 1"))
+	}
 	if c.CacheSize < 0 {
 		errs = append(errs, errors.New("cache-size: must be >= 0 (0 disables the cache)"))
 	}
@@ -114,6 +137,7 @@ func (c Config) Validate() error {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr), slog.String("data", orDefault(c.DataDir, "embedded")),
+		slog.String("database", postgis.Redact(c.DatabaseURL)),
 		slog.String("cache_size", strconv.FormatInt(c.CacheSize, 10)), slog.String("cache_control", c.CacheControl),
 		slog.String("public_url", c.PublicURL), slog.String("log_level", c.LogLevel.String()),
 		slog.Duration("read_timeout", c.ReadTimeout), slog.Duration("write_timeout", c.WriteTimeout),

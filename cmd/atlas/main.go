@@ -48,6 +48,9 @@ const usage = `atlas — Atlas de la coopération décentralisée
 Usage:
   atlas serve [flags]           serve tiles, GeoJSON, stats and the web atlas
   atlas geodata build [flags]   rebuild the dataset from geodata/sources
+  atlas migrate [flags]         apply the PostgreSQL schema migrations
+  atlas import [flags] [files]  validate and load a dataset into PostgreSQL
+  atlas token create|revoke     manage the bearer tokens of the write API
   atlas version                 print the version
 
 Run "atlas <command> -h" for the flags of a command.
@@ -63,6 +66,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, args[1:], getenv, stdout, stderr)
 	case "geodata":
 		return runGeodata(args[1:], stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], getenv, stdout, stderr)
+	case "token":
+		return runToken(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "atlas", version)
 		return nil

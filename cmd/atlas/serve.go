@@ -29,21 +29,32 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("starting", "version", version, "config", cfg)
 
 	start := time.Now()
-	var src fs.FS = geodata.Dataset()
-	if cfg.DataDir != "" {
-		src = os.DirFS(cfg.DataDir)
+	var live httpapi.Snapshots
+	var decl httpapi.Declarations
+	if cfg.DatabaseURL != "" {
+		var stopDB func()
+		if live, decl, stopDB, err = serveDatabase(ctx, cfg, log); err != nil {
+			return err
+		}
+		defer stopDB()
+	} else {
+		var src fs.FS = geodata.Dataset()
+		if cfg.DataDir != "" {
+			src = os.DirFS(cfg.DataDir)
+		}
+		snap, err := loadSnapshot(src)
+		if err != nil {
+			return err
+		}
+		log.Info("dataset loaded", "version", snap.Version(), "partnerships", snap.Len(index.LayerPartnerships),
+			"authorities", snap.Len(index.LayerAuthorities), "partners", snap.Len(index.LayerPartners),
+			"duration", time.Since(start).Round(time.Millisecond))
+		live = index.NewLive(snap)
 	}
-	snap, err := loadSnapshot(src)
-	if err != nil {
-		return err
-	}
-	log.Info("dataset loaded", "version", snap.Version(), "partnerships", snap.Len(index.LayerPartnerships),
-		"authorities", snap.Len(index.LayerAuthorities), "partners", snap.Len(index.LayerPartners),
-		"duration", time.Since(start).Round(time.Millisecond))
-	live := index.NewLive(snap)
 
 	api, err := httpapi.New(live, tiles.NewRenderer(tiles.Options{CacheBytes: cfg.CacheSize}), httpapi.Options{
 		CacheControl: cfg.CacheControl, PublicURL: cfg.PublicURL, Static: static.FS(), Logger: log,
+		Declarations: decl,
 	})
 	if err != nil {
 		return err

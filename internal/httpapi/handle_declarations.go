@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
@@ -273,7 +274,7 @@ func decodeBody(r *http.Request, v any) error {
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &te):
-		return atlas.InvalidParam(te.Field, "", fmt.Sprintf("want a JSON %s, got %s", te.Type.Kind(), te.Value))
+		return atlas.InvalidParam(te.Field, "", fmt.Sprintf("want a JSON %s, got %s", jsonKind(te.Type.Kind()), te.Value))
 	case errors.As(err, &mbe):
 		return atlas.InvalidParam("body", "", fmt.Sprintf("larger than %d bytes", maxDeclarationBody))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -300,4 +301,20 @@ func writeRecord(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	_, err = w.Write(append(data, '\n'))
 	return err
+}
+
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.String:
+		return "string"
+	case reflect.Pointer, reflect.Interface:
+		return "value"
+	}
+	return "number"
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package postgis_test
+
+const raceEnabled = false

@@ -1,0 +1,136 @@
+package postgis_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/atlas-cooperation/atlas/internal/httpapi"
+	"github.com/atlas-cooperation/atlas/internal/postgis"
+	"github.com/atlas-cooperation/atlas/internal/postgis/pgtest"
+)
+
+func postgisSourceOptions() postgis.SourceOptions {
+	return postgis.SourceOptions{Migrate: true, MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, PingEvery: time.Second}
+}
+
+var admin = httpapi.Principal{TokenID: 0, Admin: true}
+
+// adminPrincipal creates an admin token and returns its principal.
+func adminPrincipal(t *testing.T, pool postgis.Beginner) httpapi.Principal {
+	t.Helper()
+	tok, err := postgis.CreateToken(context.Background(), pool, postgis.TokenSpec{Admin: true, Label: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return httpapi.Principal{TokenID: tok.ID, Admin: true}
+}
+
+// TestReplicasConverge: two sources on one database both publish a write
+// within a second.
+func TestReplicasConverge(t *testing.T) {
+	url, pool := importedDB(t)
+	a := startSource(t, url, postgisSourceOptions())
+	b := startSource(t, url, postgisSourceOptions())
+	waitLoaded(t, a, time.Minute)
+	waitLoaded(t, b, time.Minute)
+	v0 := a.Current().Version()
+	if b.Current().Version() != v0 {
+		t.Fatal("replicas disagree at start")
+	}
+	store := postgis.NewStore(pool)
+	p := adminPrincipal(t, pool)
+	wstart := time.Now()
+	rec, err := store.CreatePartnership(context.Background(), p, httpapi.PartnershipInput{AuthorityID: "31555", PartnerID: "3186084", Kind: "cooperation", StartYear: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now() // committed
+	t.Logf("write took %s", start.Sub(wstart).Round(time.Millisecond))
+	budget := time.Second // the target: every replica within a second of the commit
+	if raceEnabled {
+		budget *= 5
+	}
+	for name, src := range map[string]*postgis.Source{"a": a, "b": b} {
+		eventually(t, budget-time.Since(start), "replica "+name+" sees the write", func() bool {
+			s := src.Current()
+			_, err := s.Lookup("partnerships", rec.ID)
+			return s.Version() != v0 && err == nil
+		})
+	}
+	t.Logf("both replicas converged %s after the write", time.Since(start).Round(time.Millisecond))
+	if a.Current().Version() != b.Current().Version() {
+		t.Fatal("replicas disagree after the write")
+	}
+	// Deleting it brings the original version (and ETags) back.
+	if err := store.DeletePartnership(context.Background(), p, rec.ID); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 2*time.Second, "back to the original version", func() bool {
+		return a.Current().Version() == v0 && b.Current().Version() == v0
+	})
+}
+
+// TestDatabaseLostWhileServing stops the database under a running source:
+// it keeps serving its snapshot, reports degraded, reconnects when the
+// database is back and catches up with a write made meanwhile.
+func TestDatabaseLostWhileServing(t *testing.T) {
+	c := pgtest.StartCluster(t)
+	pool := openMigrated(t, c.URL)
+	ctx := context.Background()
+	if _, err := postgis.Import(ctx, pool, embedded(t), postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	src := startSource(t, c.URL, postgisSourceOptions())
+	waitLoaded(t, src, time.Minute)
+	v0 := src.Current().Version()
+	if ok, detail := src.Status(); !ok {
+		t.Fatalf("status before the stop: %s", detail)
+	}
+
+	c.Stop()
+	eventually(t, 5*time.Second, "degraded status", func() bool { ok, _ := src.Status(); return !ok })
+	if s := src.Current(); s == nil || s.Version() != v0 {
+		t.Fatal("the last snapshot must keep being served")
+	}
+	_, detail := src.Status()
+	t.Logf("degraded: %s", detail)
+
+	c.Start()
+	// A write while the source may still be reconnecting: it must catch up.
+	store := postgis.NewStore(pool)
+	p := adminPrincipal(t, pool)
+	var rec httpapi.PartnershipRecord
+	eventually(t, 10*time.Second, "write after restart", func() bool {
+		var err error
+		rec, err = store.CreatePartnership(ctx, p, httpapi.PartnershipInput{AuthorityID: "31555", PartnerID: "3186084", Kind: "amitie"})
+		return err == nil
+	})
+	eventually(t, 10*time.Second, "reconnected and caught up", func() bool {
+		ok, _ := src.Status()
+		_, err := src.Current().Lookup("partnerships", rec.ID)
+		return ok && err == nil
+	})
+}
+
+// TestDatabaseDownAtStart: no snapshot (readyz 503) until the database
+// comes up, then it loads by itself.
+func TestDatabaseDownAtStart(t *testing.T) {
+	c := pgtest.StartCluster(t)
+	pool := openMigrated(t, c.URL)
+	if _, err := postgis.Import(context.Background(), pool, embedded(t), postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pool.Close()
+	c.Stop()
+	src := startSource(t, c.URL, postgisSourceOptions())
+	time.Sleep(300 * time.Millisecond)
+	if src.Current() != nil {
+		t.Fatal("a snapshot without a database")
+	}
+	if ok, detail := src.Status(); ok || detail == "" {
+		t.Fatalf("status with the database down: %v %q", ok, detail)
+	}
+	c.Start()
+	waitLoaded(t, src, 30*time.Second)
+}
