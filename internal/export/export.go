@@ -1,0 +1,197 @@
+// Package export writes the atlas layers as downloadable files: GeoJSON and
+// CSV streamed feature by feature (memory stays flat whatever the size of the
+// result, the first bytes leave before the last feature is read), a
+// GeoPackage (OGC 12-128r17, GeoPackage 1.3, EPSG:4326, R-tree spatial index) built in a
+// temporary SQLite file, and the whole vector tile pyramid as a PMTiles v3
+// archive.
+//
+// Every writer exports exactly the features that /geojson/{layer} lists for
+// the same filter, in the same (load) order, without paging.
+package export
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+)
+
+// Format is an export file format.
+type Format string
+
+// Export formats.
+const (
+	GeoJSON    Format = "geojson"
+	CSV        Format = "csv"
+	GeoPackage Format = "gpkg"
+)
+
+// ParseFormat returns the format named by a file extension.
+func ParseFormat(ext string) (Format, error) {
+	switch f := Format(ext); f {
+	case GeoJSON, CSV, GeoPackage:
+		return f, nil
+	}
+	return "", atlas.InvalidParam("format", ext, "allowed: geojson, csv, gpkg")
+}
+
+// ContentType returns the media type of the format.
+func (f Format) ContentType() string {
+	switch f {
+	case GeoJSON:
+		return "application/geo+json"
+	case CSV:
+		return "text/csv; charset=utf-8"
+	case GeoPackage:
+		return "application/geopackage+sqlite3"
+	}
+	return "application/octet-stream"
+}
+
+// Lang selects the language of column headers (CSV) and field names
+// (GeoPackage keeps the English names, which are also the GeoJSON ones).
+type Lang string
+
+// Languages.
+const (
+	English Lang = "en" // snake_case names, as the GeoJSON properties
+	French  Lang = "fr"
+)
+
+// ParseLang parses the lang parameter ("" means English).
+func ParseLang(s string) (Lang, error) {
+	switch Lang(s) {
+	case "", English:
+		return English, nil
+	case French:
+		return French, nil
+	}
+	return "", atlas.InvalidParam("lang", s, "allowed: en, fr")
+}
+
+// Options tunes a streamed export.
+type Options struct {
+	// Lang of the CSV headers.
+	Lang Lang
+	// BOM starts a CSV with a UTF-8 byte order mark, so that spreadsheet
+	// software that otherwise guesses a legacy code page (Excel on Windows)
+	// reads accented names correctly.
+	BOM bool
+	// Flush, when set, is called after the first features are written and
+	// then about every FlushBytes bytes, to push the response to the client.
+	Flush func() error
+	// FlushBytes is the flush period in bytes (default 256 KiB).
+	FlushBytes int
+}
+
+func (o Options) flushBytes() int {
+	if o.FlushBytes > 0 {
+		return o.FlushBytes
+	}
+	return 256 << 10
+}
+
+// Filename returns the download name of an export:
+// atlas-<layer>-<filter>.<ext>, where <filter> is a slug of the canonical
+// filter ("all" for the zero filter), shortened with a hash when long.
+func Filename(layer string, f atlas.Filter, ext string) string {
+	return "atlas-" + layer + "-" + FilterSlug(f) + "." + ext
+}
+
+// FilterSlug returns a file-name-safe slug of the canonical filter:
+// "country-DE_kind-jumelage", "all" for the zero filter.
+func FilterSlug(f atlas.Filter) string {
+	enc := f.Encode()
+	if enc == "" {
+		return "all"
+	}
+	var b strings.Builder
+	for _, kv := range strings.Split(enc, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		if b.Len() > 0 {
+			b.WriteByte('_')
+		}
+		b.WriteString(k)
+		b.WriteByte('-')
+		for _, r := range strings.NewReplacer("%2C", "+", "%2c", "+").Replace(v) {
+			switch {
+			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '+':
+				b.WriteRune(r)
+			default:
+				b.WriteByte('-')
+			}
+		}
+	}
+	s := b.String()
+	if len(s) > 80 {
+		h := sha256.Sum256([]byte(enc))
+		s = s[:64] + "-" + hex.EncodeToString(h[:4])
+	}
+	return s
+}
+
+// Coordinates are written with CoordDecimals decimals (about 10 cm).
+const CoordDecimals = 6
+
+func roundCoord(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+
+// column is one exported attribute.
+type column struct {
+	Name string // English snake_case, as the GeoJSON property
+	FR   string // French header
+	Type string // JSON Schema type: string, integer, boolean, number
+}
+
+// columns returns the attribute columns of layer, in the documented order
+// (index.Layers order, projects as a count), without geometry.
+func columns(layer string) []column {
+	fr := map[string]string{
+		"id": "identifiant", "authority_id": "id_collectivite", "authority_name": "collectivite",
+		"authority_type": "type_collectivite", "partner_id": "id_partenaire", "partner_name": "partenaire",
+		"country": "pays", "country_name": "nom_pays", "kind": "nature", "start_year": "annee_debut",
+		"active": "actif", "provenance": "provenance", "themes": "thematiques", "projects": "nb_projets",
+		"name": "nom", "type": "type", "code": "code", "departement": "departement", "region": "region",
+		"population": "population", "partnerships": "nb_partenariats", "subdivision": "subdivision",
+		"iso2": "iso2", "name_en": "nom_anglais",
+	}
+	l, err := index.LayerByID(layer)
+	if err != nil {
+		return nil
+	}
+	out := make([]column, 0, len(l.Fields))
+	for _, f := range l.Fields {
+		n := fr[f.Name]
+		if n == "" {
+			n = f.Name
+		}
+		out = append(out, column{Name: f.Name, FR: n, Type: f.Type})
+	}
+	return out
+}
+
+// geometryColumns returns the geometry columns of a CSV export of layer.
+func geometryColumns(layer string) []column {
+	switch layer {
+	case index.LayerPartnerships:
+		return []column{
+			{"authority_lon", "collectivite_lon", "number"}, {"authority_lat", "collectivite_lat", "number"},
+			{"partner_lon", "partenaire_lon", "number"}, {"partner_lat", "partenaire_lat", "number"},
+		}
+	case index.LayerAuthorities, index.LayerPartners:
+		return []column{{"lon", "lon", "number"}, {"lat", "lat", "number"}}
+	default:
+		return []column{{"wkt", "wkt", "string"}}
+	}
+}
+
+// checkLayer returns an error wrapping atlas.ErrNotFound for an unknown layer.
+func checkLayer(layer string) error {
+	if _, err := index.LayerByID(layer); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}

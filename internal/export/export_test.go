@@ -1,0 +1,315 @@
+package export_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/atlastest"
+	"github.com/atlas-cooperation/atlas/internal/export"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+func filter(t testing.TB, snap *index.Snapshot, q string) atlas.Filter {
+	t.Helper()
+	v, err := url.ParseQuery(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := atlas.ParseFilter(v, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// requireTool returns the path of an external tool, skipping the test when
+// it is absent unless ATLAS_REQUIRE_SERVICES=1.
+func requireTool(t *testing.T, name, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("ATLAS_REQUIRE_SERVICES") == "1" {
+			t.Fatalf("%s not found (Debian package %s) and ATLAS_REQUIRE_SERVICES=1", name, pkg)
+		}
+		t.Skipf("%s not found (install the Debian package %s)", name, pkg)
+	}
+	return p
+}
+
+func sameGeometry(a, b orb.Geometry) bool {
+	var pa, pb []orb.Point
+	collect := func(g orb.Geometry, dst *[]orb.Point) {
+		switch g := g.(type) {
+		case orb.Point:
+			*dst = append(*dst, g)
+		case orb.LineString:
+			*dst = append(*dst, g...)
+		case orb.MultiLineString:
+			for _, l := range g {
+				*dst = append(*dst, l...)
+			}
+		case orb.Polygon:
+			for _, r := range g {
+				*dst = append(*dst, r...)
+			}
+		case orb.MultiPolygon:
+			for _, p := range g {
+				for _, r := range p {
+					*dst = append(*dst, r...)
+				}
+			}
+		}
+	}
+	if a.GeoJSONType() != b.GeoJSONType() {
+		return false
+	}
+	collect(a, &pa)
+	collect(b, &pb)
+	if len(pa) != len(pb) {
+		return false
+	}
+	for i := range pa {
+		if math.Abs(pa[i][0]-pb[i][0]) > 1e-6 || math.Abs(pa[i][1]-pb[i][1]) > 1e-6 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestGeoJSONMatchesFeatures checks that the export holds exactly the
+// features /geojson lists, with the same properties, for every layer.
+func TestGeoJSONMatchesFeatures(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	for _, q := range []string{"country=DE", "country=JP&kind=cooperation", "theme=sante&since=2010", "bbox=-5,42,8,51&type=region"} {
+		f := filter(t, snap, q)
+		for _, l := range index.Layers() {
+			var buf bytes.Buffer
+			n, err := export.WriteGeoJSON(context.Background(), &buf, snap, l.ID, f, export.Options{})
+			if err != nil {
+				t.Fatalf("%s?%s: %v", l.ID, q, err)
+			}
+			var fc struct {
+				Type          string             `json:"type"`
+				NumberMatched int                `json:"numberMatched"`
+				Features      []*geojson.Feature `json:"features"`
+			}
+			if err := json.Unmarshal(buf.Bytes(), &fc); err != nil {
+				t.Fatalf("%s?%s: not JSON: %v", l.ID, q, err)
+			}
+			ids, sel, _ := snap.Items(l.ID, f)
+			if fc.Type != "FeatureCollection" || len(fc.Features) != len(ids) || n != len(ids) || fc.NumberMatched != len(ids) {
+				t.Fatalf("%s?%s: %d features (numberMatched %d, n %d), want %d", l.ID, q, len(fc.Features), fc.NumberMatched, n, len(ids))
+			}
+			for k, i := range ids {
+				want := snap.Feature(l.ID, i, sel)
+				// Round-trip the reference through JSON so that types compare.
+				data, _ := json.Marshal(want)
+				var ref geojson.Feature
+				if err := json.Unmarshal(data, &ref); err != nil {
+					t.Fatal(err)
+				}
+				got := fc.Features[k]
+				if got.ID != ref.ID {
+					t.Fatalf("%s?%s: feature %d id %v, want %v", l.ID, q, k, got.ID, ref.ID)
+				}
+				if !reflect.DeepEqual(got.Properties, ref.Properties) {
+					t.Fatalf("%s?%s: feature %v properties\n got %v\nwant %v", l.ID, q, ref.ID, got.Properties, ref.Properties)
+				}
+				if !sameGeometry(got.Geometry, ref.Geometry) {
+					t.Fatalf("%s?%s: feature %v geometry differs", l.ID, q, ref.ID)
+				}
+			}
+		}
+	}
+}
+
+func TestGeoJSONEscapes(t *testing.T) {
+	// appendString must agree with encoding/json on awkward names.
+	snap := atlastest.Snapshot(t)
+	var buf bytes.Buffer
+	if _, err := export.WriteGeoJSON(context.Background(), &buf, snap, index.LayerPartners, atlas.Filter{}, export.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(buf.Bytes()) {
+		t.Fatal("invalid JSON")
+	}
+}
+
+func TestFlushEarly(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	var buf bytes.Buffer
+	var atFirstFlush int
+	flushes := 0
+	o := export.Options{FlushBytes: 64 << 10, Flush: func() error {
+		if flushes == 0 {
+			atFirstFlush = buf.Len()
+		}
+		flushes++
+		return nil
+	}}
+	if _, err := export.WriteGeoJSON(context.Background(), &buf, snap, index.LayerPartnerships, atlas.Filter{}, o); err != nil {
+		t.Fatal(err)
+	}
+	if atFirstFlush == 0 || atFirstFlush > 32<<10 {
+		t.Errorf("first flush after %d bytes, want the first few features only", atFirstFlush)
+	}
+	if want := buf.Len() / (512 << 10); flushes < want {
+		t.Errorf("%d flushes for %d bytes", flushes, buf.Len())
+	}
+}
+
+func TestCSV(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	f := filter(t, snap, "country=JP")
+	for _, l := range index.Layers() {
+		for _, lang := range []export.Lang{export.English, export.French} {
+			var buf bytes.Buffer
+			n, err := export.WriteCSV(context.Background(), &buf, snap, l.ID, f, export.Options{Lang: lang, BOM: lang == export.French})
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := buf.Bytes()
+			if lang == export.French {
+				if !bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+					t.Fatal("no BOM")
+				}
+				data = data[3:]
+			}
+			r := csv.NewReader(bytes.NewReader(data))
+			rows, err := r.ReadAll()
+			if err != nil {
+				t.Fatalf("%s: %v", l.ID, err)
+			}
+			ids, sel, _ := snap.Items(l.ID, f)
+			if len(rows) != len(ids)+1 || n != len(ids) {
+				t.Fatalf("%s: %d rows, want %d + header", l.ID, len(rows), len(ids))
+			}
+			if !reflect.DeepEqual(rows[0], export.CSVHeader(l.ID, lang)) {
+				t.Fatalf("%s: header %v", l.ID, rows[0])
+			}
+			if lang == export.French {
+				continue
+			}
+			col := map[string]int{}
+			for i, h := range rows[0] {
+				col[h] = i
+			}
+			for k, i := range ids {
+				props := snap.Properties(l.ID, i, sel)
+				row := rows[k+1]
+				for name, v := range props {
+					want := ""
+					switch v := v.(type) {
+					case string:
+						want = v
+					case int:
+						want = strconv.Itoa(v)
+					case bool:
+						want = strconv.FormatBool(v)
+					case []string:
+						want = strings.Join(v, "|")
+					}
+					if got := row[col[name]]; got != want {
+						t.Fatalf("%s %v: %s = %q, want %q", l.ID, props["id"], name, got, want)
+					}
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	export.WriteCSV(context.Background(), &buf, snap, index.LayerPartnerships, f, export.Options{Lang: export.French})
+	if !strings.HasPrefix(buf.String(), "identifiant,id_collectivite,collectivite,type_collectivite,") {
+		t.Errorf("French header: %.100s", buf.String())
+	}
+	if !strings.Contains(strings.SplitN(buf.String(), "\n", 2)[0], "collectivite_lon,collectivite_lat,partenaire_lon,partenaire_lat") {
+		t.Errorf("French header: %.300s", buf.String())
+	}
+}
+
+func TestFilename(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	for q, want := range map[string]string{
+		"":                         "atlas-partnerships-all.csv",
+		"country=JP,DE":            "atlas-partnerships-country-DE+JP.csv",
+		"kind=jumelage&since=2001": "atlas-partnerships-kind-jumelage_since-2001.csv",
+	} {
+		if got := export.Filename("partnerships", filter(t, snap, q), "csv"); got != want {
+			t.Errorf("Filename(%q) = %q, want %q", q, got, want)
+		}
+	}
+	long := export.Filename("partnerships", filter(t, snap, "country=DE,JP,BJ,SN,ML,BF,MA,TN,DZ,IT,ES,PT,GB,US,CA&theme=sante,tourisme"), "csv")
+	if len(long) > 120 || !regexp.MustCompile(`^[A-Za-z0-9._+-]+$`).MatchString(long) {
+		t.Errorf("long filename %q", long)
+	}
+}
+
+func TestGeoPackage(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	dir := t.TempDir()
+	for _, tc := range []struct{ layer, q string }{
+		{"partnerships", "country=JP"},
+		{"authorities", "country=DE"},
+		{"partners", ""},
+		{"countries", "kind=cooperation"},
+		{"regions", ""},
+		{"departements", "bbox=-2,43,4,47"},
+	} {
+		f := filter(t, snap, tc.q)
+		path := filepath.Join(dir, tc.layer+".gpkg")
+		n, err := export.WriteGeoPackage(context.Background(), path, snap, tc.layer, f)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.layer, err)
+		}
+		ids, _, _ := snap.Items(tc.layer, f)
+		if n != len(ids) || n == 0 {
+			t.Fatalf("%s: wrote %d, want %d", tc.layer, n, len(ids))
+		}
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows, idx int
+		var app int64
+		db.QueryRow(`SELECT count(*) FROM "` + tc.layer + `"`).Scan(&rows)
+		db.QueryRow(`SELECT count(*) FROM "rtree_` + tc.layer + `_geom"`).Scan(&idx)
+		db.QueryRow(`PRAGMA application_id`).Scan(&app)
+		db.Close()
+		if rows != n || idx != n || app != 0x47504B47 {
+			t.Fatalf("%s: %d rows, %d in the R-tree, application_id %x", tc.layer, rows, idx, app)
+		}
+		if _, err := exec.LookPath("ogrinfo"); err != nil && os.Getenv("ATLAS_REQUIRE_SERVICES") != "1" {
+			continue
+		}
+		ogrinfo := requireTool(t, "ogrinfo", "gdal-bin")
+		out, err := exec.Command(ogrinfo, "-al", "-so", path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ogrinfo %s: %v\n%s", tc.layer, err, out)
+		}
+		s := string(out)
+		if strings.Contains(s, "ERROR") || strings.Contains(s, "Warning") {
+			t.Errorf("ogrinfo %s complains:\n%s", tc.layer, s)
+		}
+		for _, want := range []string{"Layer name: " + tc.layer, "Feature Count: " + strconv.Itoa(n), "EPSG\",4326", "FID Column = fid", "Geometry Column = geom"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("ogrinfo %s: no %q in\n%s", tc.layer, want, s)
+			}
+		}
+	}
+	requireTool(t, "ogrinfo", "gdal-bin")
+}

@@ -1,0 +1,160 @@
+package export
+
+import (
+	"context"
+	"io"
+	"strconv"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+)
+
+// stream batches small appends into writes of about chunk bytes and calls
+// the flush callback after the first batch and then periodically.
+type stream struct {
+	w          io.Writer
+	buf        []byte
+	o          Options
+	n          int64 // bytes written to w
+	sinceFlush int
+	flushed    bool
+}
+
+const chunk = 32 << 10
+
+func newStream(w io.Writer, o Options) *stream {
+	return &stream{w: w, buf: make([]byte, 0, 2*chunk), o: o}
+}
+
+// maybeWrite writes the buffer once it holds a chunk (or always when force).
+func (s *stream) maybeWrite(force bool) error {
+	if len(s.buf) < chunk && !force {
+		return nil
+	}
+	if len(s.buf) > 0 {
+		n, err := s.w.Write(s.buf)
+		s.n += int64(n)
+		s.sinceFlush += n
+		if err != nil {
+			return err
+		}
+		s.buf = s.buf[:0]
+	}
+	if s.o.Flush != nil && (!s.flushed || s.sinceFlush >= s.o.flushBytes()) {
+		s.flushed, s.sinceFlush = true, 0
+		return s.o.Flush()
+	}
+	return nil
+}
+
+// WriteGeoJSON streams the features of layer that f selects as an RFC 7946
+// FeatureCollection (with a numberMatched member) to w, in load order. The
+// features are those of /geojson/{layer} (same ids, geometries and
+// properties; partnerships carry their projects), with coordinates rounded
+// to CoordDecimals decimals. It returns the number of features written.
+func WriteGeoJSON(ctx context.Context, w io.Writer, snap *index.Snapshot, layer string, f atlas.Filter, o Options) (int, error) {
+	if err := checkLayer(layer); err != nil {
+		return 0, err
+	}
+	ids, sel, err := snap.Items(layer, f)
+	if err != nil {
+		return 0, err
+	}
+	s := newStream(w, o)
+	s.buf = append(s.buf, `{"type":"FeatureCollection","name":`...)
+	s.buf = appendString(s.buf, "atlas-"+layer)
+	s.buf = append(s.buf, `,"numberMatched":`...)
+	s.buf = strconv.AppendInt(s.buf, int64(len(ids)), 10)
+	s.buf = append(s.buf, `,"features":[`...)
+	s.buf = append(s.buf, '\n')
+	err = encodeParallel(ctx, len(ids), s, []byte(",\n"), func(b []byte, k int) []byte {
+		i := ids[k]
+		b = append(b, `{"type":"Feature","id":`...)
+		b = appendString(b, snap.FeatureID(layer, i))
+		b = append(b, `,"geometry":`...)
+		b = appendGeometry(b, snap.Geometry(layer, i))
+		b = append(b, `,"properties":`...)
+		if layer == index.LayerPartnerships {
+			b = appendPartnershipProps(b, snap, i)
+		} else {
+			b, _ = appendProps(b, snap.Properties(layer, i, sel), nil)
+		}
+		return append(b, '}')
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.buf = append(s.buf, "\n]}\n"...)
+	return len(ids), s.maybeWrite(true)
+}
+
+// partnership is the typed view of a partnership's properties.
+type partnership struct {
+	p        *atlas.Partnership
+	a        *atlas.Authority
+	pt       *atlas.Partner
+	country  string
+	projects []index.ProjectJSON
+	themes   []string
+}
+
+func partnershipOf(snap *index.Snapshot, i int32) partnership {
+	ds := snap.Dataset()
+	a, pt := snap.PartnershipEnds(i)
+	v := partnership{p: &ds.Partnerships[i], a: &ds.Authorities[a], pt: &ds.Partners[pt],
+		country: ds.Countries[snap.PartnershipCountry(i)].NameFR, projects: snap.PartnershipProjects(i)}
+	var mask uint32
+	for _, pr := range v.projects {
+		for _, t := range pr.Themes {
+			if ti := atlas.ThemeIndex(t); ti >= 0 {
+				mask |= 1 << ti
+			}
+		}
+	}
+	v.themes = []string{}
+	for ti, th := range allThemes {
+		if mask&(1<<ti) != 0 {
+			v.themes = append(v.themes, th.Slug)
+		}
+	}
+	return v
+}
+
+var allThemes = atlas.Themes()
+
+// appendPartnershipProps writes what index.Properties + Feature give for a
+// partnership (keys sorted), without the intermediate map.
+func appendPartnershipProps(b []byte, snap *index.Snapshot, i int32) []byte {
+	v := partnershipOf(snap, i)
+	b = append(b, `{"active":`...)
+	b = strconv.AppendBool(b, v.p.Active)
+	b = append(b, `,"authority_id":`...)
+	b = appendString(b, v.a.ID)
+	b = append(b, `,"authority_name":`...)
+	b = appendString(b, v.a.Name)
+	b = append(b, `,"authority_type":`...)
+	b = appendString(b, string(v.a.Type))
+	b = append(b, `,"country":`...)
+	b = appendString(b, v.pt.Country)
+	b = append(b, `,"country_name":`...)
+	b = appendString(b, v.country)
+	b = append(b, `,"id":`...)
+	b = appendString(b, v.p.ID)
+	b = append(b, `,"kind":`...)
+	b = appendString(b, string(v.p.Kind))
+	b = append(b, `,"partner_id":`...)
+	b = appendString(b, v.pt.ID)
+	b = append(b, `,"partner_name":`...)
+	b = appendString(b, v.pt.Name)
+	b = append(b, `,"projects":`...)
+	b = appendValue(b, v.projects)
+	b = append(b, `,"provenance":`...)
+	b = appendString(b, string(v.p.Provenance))
+	if v.p.StartYear != 0 {
+		b = append(b, `,"start_year":`...)
+		b = strconv.AppendInt(b, int64(v.p.StartYear), 10)
+	}
+	b = append(b, `,"themes":`...)
+	b = appendValue(b, v.themes)
+	return append(b, '}')
+}
