@@ -152,6 +152,11 @@ func Import(ctx context.Context, db Beginner, ds *atlas.Dataset, opt ImportOptio
 		return st, fmt.Errorf("postgis: import: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	// A bulk load is long by nature: the session's statement_timeout (meant
+	// for the serving paths) does not apply to it.
+	if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+		return st, fmt.Errorf("postgis: import: %w", err)
+	}
 	// One import at a time, and no declaration while it runs.
 	if _, err := tx.Exec(ctx, `LOCK TABLE atlas_countries, atlas_authorities, atlas_partners, atlas_partnerships, atlas_projects, atlas_boundaries IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 		return st, fmt.Errorf("postgis: import: lock: %w", err)

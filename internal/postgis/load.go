@@ -43,7 +43,12 @@ func LoadDataset(ctx context.Context, db Beginner) (*atlas.Dataset, int64, error
 		return nil, 0, fmt.Errorf("postgis: load: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	// Reading a large dataset takes as long as it takes (ctx still bounds
+	// it): the session's statement_timeout does not apply.
 	if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
+		return nil, 0, fmt.Errorf("postgis: load: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
 		return nil, 0, fmt.Errorf("postgis: load: %w", err)
 	}
 	var rev int64

@@ -17,7 +17,7 @@ func postgisSourceOptions() postgis.SourceOptions {
 var admin = httpapi.Principal{TokenID: 0, Admin: true}
 
 // adminPrincipal creates an admin token and returns its principal.
-func adminPrincipal(t *testing.T, pool postgis.Beginner) httpapi.Principal {
+func adminPrincipal(t testing.TB, pool postgis.Beginner) httpapi.Principal {
 	t.Helper()
 	tok, err := postgis.CreateToken(context.Background(), pool, postgis.TokenSpec{Admin: true, Label: "test"})
 	if err != nil {

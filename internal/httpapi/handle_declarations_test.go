@@ -1,0 +1,117 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/atlas-cooperation/atlas/internal/atlastest"
+	"github.com/atlas-cooperation/atlas/internal/httpapi"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/tiles"
+)
+
+// TestWritesNeedADatabase: without a declarations store every write route
+// answers 501 with a problem saying so; reads are unaffected.
+func TestWritesNeedADatabase(t *testing.T) {
+	srv := atlastest.NewServer(t)
+	for _, c := range []struct{ method, path string }{
+		{"POST", "/api/partnerships"}, {"PUT", "/api/partnerships/FRTW00001"}, {"DELETE", "/api/partnerships/FRTW00001"},
+		{"POST", "/api/projects"}, {"PUT", "/api/projects/PRJ-000001"}, {"DELETE", "/api/projects/PRJ-000001"},
+	} {
+		req, _ := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(`{}`))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct{ Detail string }
+		json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotImplemented || !strings.Contains(p.Detail, "database") {
+			t.Errorf("%s %s: %d %q", c.method, c.path, resp.StatusCode, p.Detail)
+		}
+	}
+	if resp, err := http.Get(srv.URL + "/api/partnerships/FRTW00001"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("read: %v", err)
+	}
+}
+
+// fakeDecl accepts one token and records calls.
+type fakeDecl struct {
+	httpapi.Declarations
+	created []httpapi.PartnershipInput
+}
+
+func (f *fakeDecl) Authenticate(_ context.Context, token string) (httpapi.Principal, error) {
+	if token == "good" {
+		return httpapi.Principal{TokenID: 1, Authority: "31555"}, nil
+	}
+	return httpapi.Principal{}, httpapi.ErrUnauthenticated
+}
+
+func (f *fakeDecl) CreatePartnership(_ context.Context, p httpapi.Principal, in httpapi.PartnershipInput) (httpapi.PartnershipRecord, error) {
+	if in.AuthorityID != p.Authority {
+		return httpapi.PartnershipRecord{}, httpapi.ErrForbidden
+	}
+	if in.Kind != "jumelage" {
+		return httpapi.PartnershipRecord{}, httpapi.FieldErrors{{Field: "kind", Reason: "unknown kind"}}
+	}
+	f.created = append(f.created, in)
+	return httpapi.PartnershipRecord{ID: "DECL-000001", AuthorityID: in.AuthorityID, Kind: in.Kind, Active: true, Provenance: "real"}, nil
+}
+
+func TestDeclarationStatuses(t *testing.T) {
+	f := &fakeDecl{}
+	h, err := httpapi.New(index.NewLive(atlastest.Snapshot(t)), tiles.NewRenderer(tiles.Options{}), httpapi.Options{Declarations: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, c := range []struct {
+		name, token, ctype, body string
+		want                     int
+		param                    string
+	}{
+		{"no token", "", "application/json", `{}`, 401, ""},
+		{"bad token", "bad", "application/json", `{}`, 401, ""},
+		{"wrong scope", "good", "application/json", `{"authority_id":"75056","kind":"jumelage"}`, 403, ""},
+		{"invalid field", "good", "application/json", `{"authority_id":"31555","kind":"x"}`, 422, "kind"},
+		{"unknown field", "good", "application/json", `{"authority_id":"31555","color":"x"}`, 400, "color"},
+		{"wrong type", "good", "application/json", `{"start_year":"2020"}`, 400, "start_year"},
+		{"malformed", "good", "application/json", `{"authority_id":`, 400, "body"},
+		{"trailing data", "good", "application/json", `{} {}`, 400, "body"},
+		{"not json", "good", "text/plain", `{}`, 415, ""},
+		{"created", "good", "application/json", `{"authority_id":"31555","kind":"jumelage"}`, 201, ""},
+	} {
+		req, _ := http.NewRequest("POST", srv.URL+"/api/partnerships", strings.NewReader(c.body))
+		req.Header.Set("Content-Type", c.ctype)
+		if c.token != "" {
+			req.Header.Set("Authorization", "Bearer "+c.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct{ Param string }
+		json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		if resp.StatusCode != c.want || p.Param != c.param {
+			t.Errorf("%s: got %d param %q, want %d %q", c.name, resp.StatusCode, p.Param, c.want, c.param)
+		}
+		if c.want == 401 && resp.Header.Get("WWW-Authenticate") == "" {
+			t.Errorf("%s: no WWW-Authenticate", c.name)
+		}
+		if c.want == 201 && !strings.HasSuffix(resp.Header.Get("Location"), "/api/partnerships/DECL-000001") {
+			t.Errorf("Location %q", resp.Header.Get("Location"))
+		}
+	}
+	if len(f.created) != 1 {
+		t.Fatalf("%d creates reached the store, want 1", len(f.created))
+	}
+	_ = errors.New
+}
