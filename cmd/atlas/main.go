@@ -6,6 +6,7 @@
 //
 //	atlas serve [flags]          run the HTTP server
 //	atlas geodata build [flags]  rebuild the embedded dataset from its sources
+//	atlas export pmtiles [flags] write the tile pyramid as a PMTiles archive
 //	atlas version                print the version
 package main
 
@@ -48,6 +49,7 @@ const usage = `atlas — Atlas de la coopération décentralisée
 Usage:
   atlas serve [flags]           serve tiles, GeoJSON, stats and the web atlas
   atlas geodata build [flags]   rebuild the dataset from geodata/sources
+  atlas export pmtiles [flags]  write the tile pyramid as a PMTiles archive
   atlas migrate [flags]         apply the PostgreSQL schema migrations
   atlas import [flags] [files]  validate and load a dataset into PostgreSQL
   atlas token create|revoke     manage the bearer tokens of the write API
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], stdout, stderr)
 	case "geodata":
 		return runGeodata(args[1:], stdout, stderr)
 	case "migrate":

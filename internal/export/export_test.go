@@ -7,6 +7,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -312,4 +314,11 @@ func TestGeoPackage(t *testing.T) {
 		}
 	}
 	requireTool(t, "ogrinfo", "gdal-bin")
+}
+
+func get(t testing.TB, h http.Handler, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec
 }
