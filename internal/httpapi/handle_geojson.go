@@ -90,18 +90,17 @@ func (s *Server) handleGeoJSON(w http.ResponseWriter, r *http.Request, snap *ind
 	}
 	out.Write(head[:len(head)-1])
 	out.Write([]byte(`,"features":[`))
+	var buf []byte
 	for k, i := range ids[lo:hi] {
 		if k%256 == 0 && r.Context().Err() != nil {
 			return r.Context().Err()
 		}
-		data, err := json.Marshal(snap.Feature(layer, i, sel))
-		if err != nil {
-			return err
-		}
+		buf = buf[:0]
 		if k > 0 {
-			out.Write([]byte{','})
+			buf = append(buf, ',')
 		}
-		if _, err := out.Write(data); err != nil {
+		buf = snap.AppendFeature(buf, layer, i, sel)
+		if _, err := out.Write(buf); err != nil {
 			return err
 		}
 	}

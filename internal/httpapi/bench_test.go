@@ -1,0 +1,49 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/atlas-cooperation/atlas/internal/atlastest"
+)
+
+// BenchmarkGeoJSON writes one country's partnerships (the whole filtered set)
+// through the handler, without conditional-request short cuts.
+func BenchmarkGeoJSON(b *testing.B) {
+	srv := atlastest.Handler(b, 0)
+	for _, q := range []string{"country=JP", "country=BJ", "country=DE", "theme=tourisme"} {
+		path := "/geojson/partnerships?limit=10000&" + q
+		b.Run(q, func(b *testing.B) {
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("GET %s = %d", path, rec.Code)
+				}
+				n = rec.Body.Len()
+			}
+			b.ReportMetric(float64(n)/1024, "KB/response")
+		})
+	}
+}
+
+// BenchmarkStats computes a grouped count through the handler.
+func BenchmarkStats(b *testing.B) {
+	srv := atlastest.Handler(b, 0)
+	for _, q := range []string{"by=country&unit=partnerships", "by=theme&unit=projects&kind=cooperation", "by=region&unit=authorities&since=2000"} {
+		path := "/api/stats?" + q
+		b.Run(q, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("GET %s = %d", path, rec.Code)
+				}
+			}
+		})
+	}
+}
