@@ -124,6 +124,7 @@ func (s *Server) routes() {
 	get("/api/facets", s.handleFacets)
 	get("/api/search", s.handleSearch)
 	get("/api/partnerships/{id}", s.handlePartnership)
+	s.ogcRoutes(r)
 	s.exportRoutes(r) // /export/{layer}.{ext}, /atlas/{country}.{ext}: before the /atlas/{country} page
 	s.declarationRoutes(r)
 	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)

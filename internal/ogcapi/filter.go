@@ -1,0 +1,860 @@
+package ogcapi
+
+import (
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/ogcapi/cql2"
+	"github.com/paulmach/orb"
+)
+
+// A Plan selects the features of one collection: the index facets (cheap,
+// posting lists and R-trees) and, for what they cannot express (LIKE, OR
+// across facets, NOT, polygons…), a residual predicate evaluated on each
+// candidate the facets let through. A Plan is immutable and safe for
+// concurrent use.
+type Plan struct {
+	Layer  string
+	Filter atlas.Filter // facets handed to Snapshot.Items
+	None   bool         // provably matches nothing
+	pred   pred         // nil when the facets are exact
+}
+
+// tri is a three-valued logic value (CQL2 comparisons with null are unknown).
+type tri int8
+
+const (
+	tFalse tri = iota
+	tTrue
+	tUnknown
+)
+
+func triOf(b bool) tri {
+	if b {
+		return tTrue
+	}
+	return tFalse
+}
+
+type pred func(r *row) tri
+
+// row is one candidate feature.
+type row struct {
+	snap  *index.Snapshot
+	sel   *index.Selection
+	layer string
+	i     int32
+	props map[string]any // lazily, for non-partnership layers
+}
+
+// Residual reports whether the plan evaluates a predicate per candidate.
+func (p *Plan) Residual() bool { return p.pred != nil }
+
+// Items returns the sorted indices of the features the plan selects, and the
+// selection of its facets (for the feature properties).
+func (p *Plan) Items(snap *index.Snapshot) ([]int32, *index.Selection, error) {
+	if p.None {
+		return nil, snap.Select(p.Filter), nil
+	}
+	ids, sel, err := snap.Items(p.Layer, p.Filter)
+	if err != nil || p.pred == nil {
+		return ids, sel, err
+	}
+	out := make([]int32, 0, len(ids)/2)
+	r := &row{snap: snap, sel: sel, layer: p.Layer}
+	for _, i := range ids {
+		r.i, r.props = i, nil
+		if p.pred(r) == tTrue {
+			out = append(out, i)
+		}
+	}
+	return out, sel, nil
+}
+
+// Match reports whether feature i (already selected by the facets) passes
+// the residual predicate.
+func (p *Plan) Match(snap *index.Snapshot, sel *index.Selection, i int32) bool {
+	if p.None {
+		return false
+	}
+	if p.pred == nil {
+		return true
+	}
+	return p.pred(&row{snap: snap, sel: sel, layer: p.Layer, i: i}) == tTrue
+}
+
+// Compile builds the plan of filter n (nil: no filter) on layer, ANDed with
+// the facets of base (from the query parameters). snap answers whether the
+// identifiers named exist. Errors are *cql2.Error with the position of the
+// offending expression.
+func Compile(snap *index.Snapshot, layer string, base atlas.Filter, n cql2.Node) (*Plan, error) {
+	qs, err := Queryables(layer)
+	if err != nil {
+		return nil, err
+	}
+	c := &compiler{snap: snap, layer: layer, qs: map[string]Queryable{}}
+	for _, q := range qs {
+		c.qs[q.Name] = q
+	}
+	p := &Plan{Layer: layer, Filter: base}
+	if n == nil {
+		return p, nil
+	}
+	var conj []cql2.Node
+	var flatten func(n cql2.Node)
+	flatten = func(n cql2.Node) {
+		if l, ok := n.(*cql2.Logic); ok && l.Op == "and" {
+			for _, a := range l.Args {
+				flatten(a)
+			}
+			return
+		}
+		conj = append(conj, n)
+	}
+	flatten(n)
+	var residual []pred
+	for _, x := range conj {
+		pr, err := c.predicate(x)
+		if err != nil {
+			return nil, err
+		}
+		if !c.facet(p, x) {
+			residual = append(residual, pr)
+		}
+	}
+	switch len(residual) {
+	case 0:
+	case 1:
+		p.pred = residual[0]
+	default:
+		p.pred = and(residual)
+	}
+	return p, nil
+}
+
+func and(ps []pred) pred {
+	return func(r *row) tri {
+		out := tTrue
+		for _, p := range ps {
+			switch p(r) {
+			case tFalse:
+				return tFalse
+			case tUnknown:
+				out = tUnknown
+			}
+		}
+		return out
+	}
+}
+
+func or(ps []pred) pred {
+	return func(r *row) tri {
+		out := tFalse
+		for _, p := range ps {
+			switch p(r) {
+			case tTrue:
+				return tTrue
+			case tUnknown:
+				out = tUnknown
+			}
+		}
+		return out
+	}
+}
+
+type compiler struct {
+	snap  *index.Snapshot
+	layer string
+	qs    map[string]Queryable
+}
+
+// Values -----------------------------------------------------------------
+
+type vkind int8
+
+const (
+	vNull vkind = iota
+	vStr
+	vNum
+	vBool
+	vArr  // strings
+	vTime // closed interval [t0, t1] in Unix seconds
+	vGeom
+)
+
+type val struct {
+	k      vkind
+	s      string
+	n      float64
+	b      bool
+	arr    []string
+	t0, t1 int64
+	g      orb.Geometry
+	bbox   *orb.Bound // set for BBOX literals
+}
+
+// A scalar is a compiled value expression with its static type.
+type scalar struct {
+	typ   string // a queryable type, or "temporal", "literal-array"
+	get   func(r *row) val
+	konst *val // set for literals
+	prop  string
+	pos   cql2.Pos
+}
+
+const (
+	tTemporal = "temporal"
+	tLitArray = "literal-array"
+)
+
+func (c *compiler) scalar(n cql2.Node) (scalar, error) {
+	pos := cql2.PosOf(n)
+	lit := func(typ string, v val) (scalar, error) {
+		return scalar{typ: typ, get: func(*row) val { return v }, konst: &v, pos: pos}, nil
+	}
+	switch n := n.(type) {
+	case *cql2.Property:
+		q, ok := c.qs[n.Name]
+		if !ok {
+			return scalar{}, cql2.Errorf(pos, "unknown property %q; see the queryables of %s", n.Name, c.layer)
+		}
+		return scalar{typ: q.Type, get: c.getter(q), prop: q.Name, pos: pos}, nil
+	case *cql2.String:
+		return lit(qString, val{k: vStr, s: n.V})
+	case *cql2.Number:
+		return lit(qNumber, val{k: vNum, n: n.V})
+	case *cql2.Bool:
+		return lit(qBoolean, val{k: vBool, b: n.V})
+	case *cql2.Date, *cql2.Timestamp, *cql2.Interval:
+		t0, t1, err := temporal(n)
+		if err != nil {
+			return scalar{}, err
+		}
+		return lit(tTemporal, val{k: vTime, t0: t0, t1: t1})
+	case *cql2.Array:
+		var ss []string
+		for _, it := range n.Items {
+			switch it := it.(type) {
+			case *cql2.String:
+				ss = append(ss, it.V)
+			default:
+				return scalar{}, cql2.Errorf(cql2.PosOf(it), "array literals may hold strings only")
+			}
+		}
+		return lit(tLitArray, val{k: vArr, arr: ss})
+	case *cql2.Geometry:
+		if err := checkLonLat(n); err != nil {
+			return scalar{}, err
+		}
+		return lit(qGeometry, val{k: vGeom, g: n.G})
+	case *cql2.BBox:
+		cs := n.Coords
+		minx, miny, maxx, maxy := cs[0], cs[1], cs[2], cs[3]
+		if len(cs) == 6 {
+			minx, miny, maxx, maxy = cs[0], cs[1], cs[3], cs[4]
+		}
+		if miny > maxy || minx < -180 || maxx > 180 || miny < -90 || maxy > 90 || minx > 180 || maxx < -180 {
+			return scalar{}, cql2.Errorf(pos, "BBOX: expected minLon, minLat, maxLon, maxLat in degrees (minLon > maxLon crosses the antimeridian)")
+		}
+		b := orb.Bound{Min: orb.Point{minx, miny}, Max: orb.Point{maxx, maxy}}
+		var g orb.Geometry = b.ToPolygon()
+		if minx > maxx { // crosses the antimeridian
+			g = orb.MultiPolygon{
+				orb.Bound{Min: orb.Point{minx, miny}, Max: orb.Point{180, maxy}}.ToPolygon(),
+				orb.Bound{Min: orb.Point{-180, miny}, Max: orb.Point{maxx, maxy}}.ToPolygon(),
+			}
+			return lit(qGeometry, val{k: vGeom, g: g})
+		}
+		return lit(qGeometry, val{k: vGeom, g: g, bbox: &b})
+	case *cql2.Func:
+		return scalar{}, cql2.Errorf(pos, "function %s is not supported as a value", n.Name)
+	}
+	return scalar{}, cql2.Errorf(pos, "a predicate is not a value here")
+}
+
+func checkLonLat(n *cql2.Geometry) error {
+	var bad bool
+	var walk func(g orb.Geometry)
+	walk = func(g orb.Geometry) {
+		if c, ok := g.(orb.Collection); ok {
+			for _, s := range c {
+				walk(s)
+			}
+			return
+		}
+		b := g.Bound()
+		if b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90 {
+			bad = true
+		}
+	}
+	walk(n.G)
+	if bad {
+		return cql2.Errorf(n.Pos, "geometry coordinates must be longitude/latitude in degrees (CRS84)")
+	}
+	return nil
+}
+
+// temporal returns the closed interval of a temporal literal.
+func temporal(n cql2.Node) (int64, int64, error) {
+	switch n := n.(type) {
+	case *cql2.Date:
+		t, _ := time.Parse("2006-01-02", n.V)
+		return t.Unix(), t.Unix(), nil
+	case *cql2.Timestamp:
+		t, _ := time.Parse(time.RFC3339Nano, n.V)
+		return t.Unix(), t.Unix(), nil
+	case *cql2.Interval:
+		bound := func(b cql2.Node, start bool) (int64, error) {
+			switch b := b.(type) {
+			case *cql2.String:
+				if start {
+					return math.MinInt64, nil
+				}
+				return math.MaxInt64, nil
+			case *cql2.Date, *cql2.Timestamp:
+				t0, _, err := temporal(b)
+				return t0, err
+			}
+			return 0, cql2.Errorf(cql2.PosOf(b), "interval bounds must be dates, timestamps or '..'")
+		}
+		a, err := bound(n.Start, true)
+		if err != nil {
+			return 0, 0, err
+		}
+		b, err := bound(n.End, false)
+		if err != nil {
+			return 0, 0, err
+		}
+		if a > b {
+			return 0, 0, cql2.Errorf(n.Pos, "interval starts after it ends")
+		}
+		return a, b, nil
+	}
+	return 0, 0, cql2.Errorf(cql2.PosOf(n), "expected a temporal value")
+}
+
+// YearInterval returns the Unix seconds of the first and last second of year y.
+func YearInterval(y int) (int64, int64) {
+	t := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+	return t.Unix(), t.AddDate(1, 0, 0).Unix() - 1
+}
+
+// Getters -------------------------------------------------------------------
+
+func (c *compiler) getter(q Queryable) func(r *row) val {
+	if q.Name == GeometryProperty {
+		return func(r *row) val { return val{k: vGeom, g: r.snap.Geometry(r.layer, r.i)} }
+	}
+	if c.layer == index.LayerPartnerships {
+		return partnershipGetter(q.Name)
+	}
+	name := q.Name
+	return func(r *row) val {
+		if r.props == nil {
+			r.props = r.snap.Properties(r.layer, r.i, r.sel)
+		}
+		return anyVal(r.props[name])
+	}
+}
+
+func anyVal(v any) val {
+	switch v := v.(type) {
+	case string:
+		return val{k: vStr, s: v}
+	case int:
+		return val{k: vNum, n: float64(v)}
+	case int64:
+		return val{k: vNum, n: float64(v)}
+	case float64:
+		return val{k: vNum, n: v}
+	case bool:
+		return val{k: vBool, b: v}
+	case []string:
+		return val{k: vArr, arr: v}
+	}
+	return val{}
+}
+
+var themeList = atlas.Themes()
+
+func themesOf(m uint16) []string {
+	out := make([]string, 0, 3)
+	for t, th := range themeList {
+		if m&(1<<t) != 0 {
+			out = append(out, th.Slug)
+		}
+	}
+	return out
+}
+
+func partnershipGetter(name string) func(r *row) val {
+	ds := func(r *row) *atlas.Dataset { return r.snap.Dataset() }
+	auth := func(r *row) *atlas.Authority {
+		a, _ := r.snap.PartnershipEnds(r.i)
+		return &ds(r).Authorities[a]
+	}
+	partner := func(r *row) *atlas.Partner {
+		_, p := r.snap.PartnershipEnds(r.i)
+		return &ds(r).Partners[p]
+	}
+	str := func(f func(r *row) string) func(r *row) val {
+		return func(r *row) val { return val{k: vStr, s: f(r)} }
+	}
+	switch name {
+	case "id":
+		return str(func(r *row) string { return ds(r).Partnerships[r.i].ID })
+	case "authority_id":
+		return str(func(r *row) string { return auth(r).ID })
+	case "authority_name":
+		return str(func(r *row) string { return auth(r).Name })
+	case "authority_type":
+		return str(func(r *row) string { return string(auth(r).Type) })
+	case "partner_id":
+		return str(func(r *row) string { return partner(r).ID })
+	case "partner_name":
+		return str(func(r *row) string { return partner(r).Name })
+	case "country":
+		return str(func(r *row) string { return partner(r).Country })
+	case "country_name":
+		return str(func(r *row) string {
+			c := ds(r).Countries[r.snap.PartnershipCountry(r.i)]
+			return c.NameFR
+		})
+	case "kind":
+		return str(func(r *row) string { return string(ds(r).Partnerships[r.i].Kind) })
+	case "provenance":
+		return str(func(r *row) string { return string(ds(r).Partnerships[r.i].Provenance) })
+	case "start_year":
+		return func(r *row) val {
+			y := ds(r).Partnerships[r.i].StartYear
+			if y == 0 {
+				return val{}
+			}
+			t0, t1 := YearInterval(y)
+			return val{k: vNum, n: float64(y), t0: t0, t1: t1}
+		}
+	case "active":
+		return func(r *row) val { return val{k: vBool, b: ds(r).Partnerships[r.i].Active} }
+	case "themes", "theme":
+		return func(r *row) val { return val{k: vArr, arr: themesOf(r.snap.PartnershipThemeMask(r.i))} }
+	case "projects":
+		return func(r *row) val { return val{k: vNum, n: float64(r.snap.PartnershipProjectCount(r.i))} }
+	}
+	return func(*row) val { return val{} }
+}
+
+// Predicates ------------------------------------------------------------------
+
+func numeric(t string) bool { return t == qInteger || t == qNumber || t == qYear }
+
+// comparable checks that a and b can be compared with op.
+func comparable(a, b scalar, op string, pos cql2.Pos) error {
+	ok := false
+	switch {
+	case numeric(a.typ) && numeric(b.typ):
+		ok = true
+	case a.typ == qString && b.typ == qString, a.typ == qTheme && b.typ == qString, a.typ == qString && b.typ == qTheme:
+		ok = a.typ == qString || op == "=" || op == "<>"
+	case a.typ == qBoolean && b.typ == qBoolean:
+		ok = op == "=" || op == "<>"
+	}
+	if !ok {
+		return cql2.Errorf(pos, "cannot compare %s with %s using %s", describeScalar(a), describeScalar(b), op)
+	}
+	return nil
+}
+
+func describeScalar(s scalar) string {
+	t := s.typ
+	switch t {
+	case qYear:
+		t = "integer"
+	case qTheme:
+		t = "theme"
+	case tLitArray:
+		t = "array"
+	}
+	if s.prop != "" {
+		return "property " + s.prop + " (" + t + ")"
+	}
+	return "a " + t + " literal"
+}
+
+func cmpVals(a, b val) (int, bool) {
+	switch {
+	case a.k == vNull || b.k == vNull:
+		return 0, false
+	case a.k == vNum && b.k == vNum:
+		switch {
+		case a.n < b.n:
+			return -1, true
+		case a.n > b.n:
+			return 1, true
+		}
+		return 0, true
+	case a.k == vStr && b.k == vStr:
+		return strings.Compare(a.s, b.s), true
+	case a.k == vBool && b.k == vBool:
+		if a.b == b.b {
+			return 0, true
+		}
+		return 1, true
+	}
+	return 0, false
+}
+
+func opHolds(op string, c int) bool {
+	switch op {
+	case "=":
+		return c == 0
+	case "<>":
+		return c != 0
+	case "<":
+		return c < 0
+	case ">":
+		return c > 0
+	case "<=":
+		return c <= 0
+	}
+	return c >= 0
+}
+
+func (c *compiler) predicate(n cql2.Node) (pred, error) {
+	pos := cql2.PosOf(n)
+	switch n := n.(type) {
+	case *cql2.Logic:
+		ps := make([]pred, len(n.Args))
+		for i, a := range n.Args {
+			p, err := c.predicate(a)
+			if err != nil {
+				return nil, err
+			}
+			ps[i] = p
+		}
+		if n.Op == "and" {
+			return and(ps), nil
+		}
+		return or(ps), nil
+	case *cql2.Not:
+		p, err := c.predicate(n.Arg)
+		if err != nil {
+			return nil, err
+		}
+		return func(r *row) tri {
+			switch p(r) {
+			case tTrue:
+				return tFalse
+			case tFalse:
+				return tTrue
+			}
+			return tUnknown
+		}, nil
+	case *cql2.Bool:
+		v := triOf(n.V)
+		return func(*row) tri { return v }, nil
+	case *cql2.Property:
+		s, err := c.scalar(n)
+		if err != nil {
+			return nil, err
+		}
+		if s.typ != qBoolean {
+			return nil, cql2.Errorf(pos, "property %s is not a boolean", n.Name)
+		}
+		return func(r *row) tri {
+			v := s.get(r)
+			if v.k != vBool {
+				return tUnknown
+			}
+			return triOf(v.b)
+		}, nil
+	case *cql2.Compare:
+		a, err := c.scalar(n.Left)
+		if err != nil {
+			return nil, err
+		}
+		b, err := c.scalar(n.Right)
+		if err != nil {
+			return nil, err
+		}
+		if err := comparable(a, b, n.Op, pos); err != nil {
+			return nil, err
+		}
+		if a.typ == qTheme || b.typ == qTheme {
+			th, lit := a, b
+			if b.typ == qTheme {
+				th, lit = b, a
+			}
+			eq := n.Op == "="
+			return func(r *row) tri {
+				l := lit.get(r)
+				if l.k == vNull {
+					return tUnknown
+				}
+				return triOf(slices.Contains(th.get(r).arr, l.s) == eq)
+			}, nil
+		}
+		op := n.Op
+		return func(r *row) tri {
+			c, ok := cmpVals(a.get(r), b.get(r))
+			if !ok {
+				return tUnknown
+			}
+			return triOf(opHolds(op, c))
+		}, nil
+	case *cql2.Like:
+		a, err := c.scalar(n.Value)
+		if err != nil {
+			return nil, err
+		}
+		if a.typ != qString && a.typ != qTheme {
+			return nil, cql2.Errorf(pos, "LIKE needs a string, not %s", describeScalar(a))
+		}
+		pat, ok := n.Pattern.(*cql2.String)
+		if !ok {
+			return nil, cql2.Errorf(cql2.PosOf(n.Pattern), "LIKE needs a string pattern")
+		}
+		re := likeRegexp(pat.V)
+		if a.typ == qTheme {
+			return func(r *row) tri {
+				return triOf(slices.ContainsFunc(a.get(r).arr, re.MatchString))
+			}, nil
+		}
+		return func(r *row) tri {
+			v := a.get(r)
+			if v.k != vStr {
+				return tUnknown
+			}
+			return triOf(re.MatchString(v.s))
+		}, nil
+	case *cql2.Between:
+		v, err := c.scalar(n.Value)
+		if err != nil {
+			return nil, err
+		}
+		lo, err := c.scalar(n.Low)
+		if err != nil {
+			return nil, err
+		}
+		hi, err := c.scalar(n.High)
+		if err != nil {
+			return nil, err
+		}
+		if !numeric(v.typ) || !numeric(lo.typ) || !numeric(hi.typ) {
+			return nil, cql2.Errorf(pos, "BETWEEN needs numbers")
+		}
+		return func(r *row) tri {
+			x := v.get(r)
+			c1, ok1 := cmpVals(x, lo.get(r))
+			c2, ok2 := cmpVals(x, hi.get(r))
+			if !ok1 || !ok2 {
+				return tUnknown
+			}
+			return triOf(c1 >= 0 && c2 <= 0)
+		}, nil
+	case *cql2.In:
+		v, err := c.scalar(n.Value)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]scalar, len(n.List))
+		for i, it := range n.List {
+			s, err := c.scalar(it)
+			if err != nil {
+				return nil, err
+			}
+			if err := comparable(v, s, "=", cql2.PosOf(it)); err != nil {
+				return nil, err
+			}
+			items[i] = s
+		}
+		if v.typ == qTheme {
+			return func(r *row) tri {
+				arr := v.get(r).arr
+				for _, it := range items {
+					if slices.Contains(arr, it.get(r).s) {
+						return tTrue
+					}
+				}
+				return tFalse
+			}, nil
+		}
+		return func(r *row) tri {
+			x := v.get(r)
+			if x.k == vNull {
+				return tUnknown
+			}
+			for _, it := range items {
+				if c, ok := cmpVals(x, it.get(r)); ok && c == 0 {
+					return tTrue
+				}
+			}
+			return tFalse
+		}, nil
+	case *cql2.IsNull:
+		v, err := c.scalar(n.Arg)
+		if err != nil {
+			return nil, err
+		}
+		if v.typ == qTheme {
+			return func(r *row) tri { return triOf(len(v.get(r).arr) == 0) }, nil
+		}
+		return func(r *row) tri { return triOf(v.get(r).k == vNull) }, nil
+	case *cql2.Func:
+		return c.function(n)
+	}
+	return nil, cql2.Errorf(pos, "expected a predicate")
+}
+
+// likeRegexp translates a CQL2 LIKE pattern (% any sequence, _ one
+// character, \ escape) into an anchored regular expression.
+func likeRegexp(p string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString(`(?s)^`)
+	esc := false
+	for _, r := range p {
+		switch {
+		case esc:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+			esc = false
+		case r == '\\':
+			esc = true
+		case r == '%':
+			b.WriteString(`.*`)
+		case r == '_':
+			b.WriteString(`.`)
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	if esc {
+		b.WriteString(`\\`)
+	}
+	b.WriteString(`$`)
+	return regexp.MustCompile(b.String())
+}
+
+func (c *compiler) function(n *cql2.Func) (pred, error) {
+	name := n.Name
+	if len(n.Args) != 2 {
+		return nil, cql2.Errorf(n.Pos, "%s takes 2 arguments, got %d", strings.ToUpper(name), len(n.Args))
+	}
+	a, err := c.scalar(n.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	b, err := c.scalar(n.Args[1])
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case name == "s_intersects" || name == "s_disjoint":
+		if a.typ != qGeometry || b.typ != qGeometry {
+			return nil, cql2.Errorf(n.Pos, "%s needs two geometries", strings.ToUpper(name))
+		}
+		want := name == "s_intersects"
+		return func(r *row) tri {
+			x, y := a.get(r), b.get(r)
+			hit := false
+			switch {
+			case y.bbox != nil && a.prop == GeometryProperty:
+				hit = r.snap.Intersects(r.layer, r.i, *y.bbox)
+			case x.bbox != nil && b.prop == GeometryProperty:
+				hit = r.snap.Intersects(r.layer, r.i, *x.bbox)
+			default:
+				hit = Intersects(x.g, y.g)
+			}
+			return triOf(hit == want)
+		}, nil
+	case strings.HasPrefix(name, "t_") && slices.Contains(cql2.TemporalFuncs, name):
+		if !temporalType(a.typ) || !temporalType(b.typ) {
+			return nil, cql2.Errorf(n.Pos, "%s needs two temporal values (start_year, DATE, TIMESTAMP or INTERVAL)", strings.ToUpper(name))
+		}
+		rel := allen[name]
+		return func(r *row) tri {
+			x, y := a.get(r), b.get(r)
+			if x.k == vNull || y.k == vNull {
+				return tUnknown
+			}
+			return triOf(rel(x.t0, x.t1, y.t0, y.t1))
+		}, nil
+	case slices.Contains(cql2.ArrayFuncs, name):
+		arr, lit, flip := a, b, false
+		if a.typ == tLitArray && b.typ == qArray {
+			arr, lit, flip = b, a, true
+		}
+		if arr.typ != qArray || lit.typ != tLitArray {
+			return nil, cql2.Errorf(n.Pos, "%s needs the themes property and an array literal", strings.ToUpper(name))
+		}
+		op := name
+		if flip {
+			switch op {
+			case "a_contains":
+				op = "a_containedby"
+			case "a_containedby":
+				op = "a_contains"
+			}
+		}
+		set := lit.konst.arr
+		return func(r *row) tri {
+			have := arr.get(r).arr
+			return triOf(arrayOp(op, have, set))
+		}, nil
+	}
+	if slices.Contains(cql2.SpatialFuncs, name) {
+		return nil, cql2.Errorf(n.Pos, "%s is not supported: use S_INTERSECTS or S_DISJOINT", strings.ToUpper(name))
+	}
+	return nil, cql2.Errorf(n.Pos, "unknown function %s", name)
+}
+
+func temporalType(t string) bool { return t == qYear || t == tTemporal }
+
+func arrayOp(op string, have, lit []string) bool {
+	in := func(xs []string, x string) bool { return slices.Contains(xs, x) }
+	all := func(xs, ys []string) bool { // every x in ys
+		for _, x := range xs {
+			if !in(ys, x) {
+				return false
+			}
+		}
+		return true
+	}
+	switch op {
+	case "a_equals":
+		return all(have, lit) && all(lit, have)
+	case "a_contains":
+		return all(lit, have)
+	case "a_containedby":
+		return all(have, lit)
+	}
+	for _, x := range lit {
+		if in(have, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// allen holds the CQL2 temporal relations between closed intervals
+// [a0, a1] and [b0, b1] (instants have a0 == a1).
+var allen = map[string]func(a0, a1, b0, b1 int64) bool{
+	"t_after":        func(a0, a1, b0, b1 int64) bool { return a0 > b1 },
+	"t_before":       func(a0, a1, b0, b1 int64) bool { return a1 < b0 },
+	"t_contains":     func(a0, a1, b0, b1 int64) bool { return a0 < b0 && a1 > b1 },
+	"t_disjoint":     func(a0, a1, b0, b1 int64) bool { return a1 < b0 || a0 > b1 },
+	"t_during":       func(a0, a1, b0, b1 int64) bool { return a0 > b0 && a1 < b1 },
+	"t_equals":       func(a0, a1, b0, b1 int64) bool { return a0 == b0 && a1 == b1 },
+	"t_finishedby":   func(a0, a1, b0, b1 int64) bool { return a0 < b0 && a1 == b1 },
+	"t_finishes":     func(a0, a1, b0, b1 int64) bool { return a0 > b0 && a1 == b1 },
+	"t_intersects":   func(a0, a1, b0, b1 int64) bool { return !(a1 < b0 || a0 > b1) },
+	"t_meets":        func(a0, a1, b0, b1 int64) bool { return a1 == b0 },
+	"t_metby":        func(a0, a1, b0, b1 int64) bool { return a0 == b1 },
+	"t_overlappedby": func(a0, a1, b0, b1 int64) bool { return a0 > b0 && a0 < b1 && a1 > b1 },
+	"t_overlaps":     func(a0, a1, b0, b1 int64) bool { return a0 < b0 && a1 > b0 && a1 < b1 },
+	"t_startedby":    func(a0, a1, b0, b1 int64) bool { return a0 == b0 && a1 > b1 },
+	"t_starts":       func(a0, a1, b0, b1 int64) bool { return a0 == b0 && a1 < b1 },
+}
