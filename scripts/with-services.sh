@@ -15,6 +15,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 # OGC API tests: GDAL's OAPIF and MVT drivers, and OWSLib (Debian's python3).
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
+command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils) # print map tests: pdfinfo, pdftoppm
 /usr/bin/python3 -c 'import owslib.ogcapi.features' >/dev/null 2>&1 || need+=(python3-owslib)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

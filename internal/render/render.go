@@ -1,0 +1,563 @@
+// Package render draws print maps of the atlas with a vector graphics
+// library (tdewolff/canvas): the country view of /atlas/{country} — France
+// and one partner country in a single equirectangular frame, the
+// great-circle arcs of their partnerships, French authorities coloured by
+// type (the web atlas palette), partner authorities, a legend, a title, a
+// credits line and, when the selection holds synthetic records, a visible
+// "données en partie synthétiques" notice — as SVG, PDF or PNG.
+//
+// Render is a pure function of its arguments: the same snapshot, country,
+// filter and options give the same bytes (PDF aside from nothing: no
+// timestamps are written).
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"image/png"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/paulmach/orb"
+	"github.com/tdewolff/canvas"
+	"github.com/tdewolff/canvas/renderers/pdf"
+	"github.com/tdewolff/canvas/renderers/rasterizer"
+	"github.com/tdewolff/canvas/renderers/svg"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+)
+
+// Format is an output format.
+type Format string
+
+// Formats.
+const (
+	SVG Format = "svg"
+	PDF Format = "pdf"
+	PNG Format = "png"
+)
+
+// ContentType returns the media type of f.
+func (f Format) ContentType() string {
+	switch f {
+	case SVG:
+		return "image/svg+xml"
+	case PDF:
+		return "application/pdf"
+	}
+	return "image/png"
+}
+
+// Size bounds.
+const (
+	MinMM, MaxMM   = 50.0, 1200.0 // page side, millimetres (A0 is 841 × 1189)
+	MinDPI, MaxDPI = 36.0, 600.0
+	MaxPixels      = 40e6 // PNG pixel budget (A3 at 300 dpi is 17.4 Mpx)
+)
+
+// Options sets the page. Zero values give A4 landscape at 150 dpi.
+type Options struct {
+	Format            Format
+	WidthMM, HeightMM float64
+	DPI               float64 // PNG resolution
+}
+
+func (o *Options) defaults() {
+	if o.WidthMM == 0 {
+		o.WidthMM = 297
+	}
+	if o.HeightMM == 0 {
+		o.HeightMM = 210
+	}
+	if o.DPI == 0 {
+		o.DPI = 150
+	}
+	if o.Format == "" {
+		o.Format = PNG
+	}
+}
+
+// Validate checks the options, naming the offending parameter (width,
+// height, dpi) in an atlas.ParamError.
+func (o Options) Validate() error {
+	o.defaults()
+	if o.WidthMM < MinMM || o.WidthMM > MaxMM || math.IsNaN(o.WidthMM) {
+		return atlas.InvalidParam("width", ff(o.WidthMM)+"mm", fmt.Sprintf("page width must be between %g and %g mm", MinMM, MaxMM))
+	}
+	if o.HeightMM < MinMM || o.HeightMM > MaxMM || math.IsNaN(o.HeightMM) {
+		return atlas.InvalidParam("height", ff(o.HeightMM)+"mm", fmt.Sprintf("page height must be between %g and %g mm", MinMM, MaxMM))
+	}
+	if o.DPI < MinDPI || o.DPI > MaxDPI || math.IsNaN(o.DPI) {
+		return atlas.InvalidParam("dpi", ff(o.DPI), fmt.Sprintf("expected a resolution between %g and %g dpi", MinDPI, MaxDPI))
+	}
+	if o.Format == PNG {
+		w, h := o.Pixels()
+		if float64(w)*float64(h) > MaxPixels {
+			return atlas.InvalidParam("dpi", ff(o.DPI), fmt.Sprintf("%d × %d px exceeds %g Mpx; lower dpi or the page size", w, h, MaxPixels/1e6))
+		}
+	}
+	switch o.Format {
+	case SVG, PDF, PNG:
+	default:
+		return atlas.InvalidParam("format", string(o.Format), "allowed: svg, pdf, png")
+	}
+	return nil
+}
+
+// Pixels returns the PNG size in pixels.
+func (o Options) Pixels() (w, h int) {
+	o.defaults()
+	return int(math.Round(o.WidthMM * o.DPI / 25.4)), int(math.Round(o.HeightMM * o.DPI / 25.4))
+}
+
+func ff(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// Palette: the web atlas's (static/js/core.js).
+var (
+	typeColors = map[atlas.AuthorityType]color.RGBA{
+		atlas.Region: hex("#1d4e89"), atlas.Departement: hex("#2a9d8f"),
+		atlas.Groupement: hex("#e09f3e"), atlas.Commune: hex("#c8553d"),
+	}
+	kindColors = map[atlas.Kind]color.RGBA{
+		atlas.Jumelage: hex("#3a7bd5"), atlas.Cooperation: hex("#d1495b"), atlas.Amitie: hex("#7b4fa0"),
+	}
+	partnerColor = hex("#5b3f8c")
+	seaColor     = hex("#dce8f0")
+	landColor    = hex("#efece5")
+	franceColor  = hex("#f6f1e4")
+	partnerLand  = hex("#f6e7c8")
+	borderColor  = hex("#b6ada0")
+	inkColor     = hex("#222222")
+	mutedColor   = hex("#5a5a5a")
+	warnColor    = hex("#b3261e")
+)
+
+func hex(s string) color.RGBA {
+	v, _ := strconv.ParseUint(s[1:], 16, 32)
+	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 0xff}
+}
+
+func withAlpha(c color.RGBA, a float64) color.RGBA {
+	// canvas takes premultiplied colours.
+	return color.RGBA{uint8(float64(c.R) * a), uint8(float64(c.G) * a), uint8(float64(c.B) * a), uint8(255 * a)}
+}
+
+var (
+	fontOnce sync.Once
+	fonts    *canvas.FontFamily
+	fontErr  error
+)
+
+// family returns the embedded Go fonts (BSD licence, golang.org/x/image):
+// rendering needs no system font.
+func family() (*canvas.FontFamily, error) {
+	fontOnce.Do(func() {
+		fonts = canvas.NewFontFamily("Go")
+		if fontErr = fonts.LoadFont(goregular.TTF, 0, canvas.FontRegular); fontErr != nil {
+			return
+		}
+		fontErr = fonts.LoadFont(gobold.TTF, 0, canvas.FontBold)
+	})
+	return fonts, fontErr
+}
+
+// France métropolitaine, the French side of every country view.
+var metropole = orb.Bound{Min: orb.Point{-5.3, 41.3}, Max: orb.Point{9.7, 51.2}}
+
+// Credits is the sources line printed under the map (geodata/ATTRIBUTION).
+const Credits = "Sources : jumelages © contributeurs de Wikipédia (CC BY-SA 4.0) via twincities (E. Hekman) ; lieux GeoNames (CC BY 4.0) ; " +
+	"limites IGN ADMIN EXPRESS COG (Licence Ouverte) ; collectivités INSEE/DGCL (Licence Ouverte 2.0) ; pays Made with Natural Earth ; " +
+	"complément synthétique généré par atlas (partenariats « synthetic » et projets)."
+
+// SyntheticNotice is printed when the mapped selection holds synthetic records.
+const SyntheticNotice = "Données en partie synthétiques : une partie des partenariats et tous les projets sont générés, non réels."
+
+// Render draws the country view of iso2 for filter f (its own country facet
+// is replaced by iso2) and returns the encoded page.
+func Render(snap *index.Snapshot, iso2 string, f atlas.Filter, o Options) ([]byte, error) {
+	o.defaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	country, ok := snap.Country(iso2)
+	if !ok {
+		return nil, fmt.Errorf("country %q: %w", iso2, atlas.ErrNotFound)
+	}
+	fam, err := family()
+	if err != nil {
+		return nil, fmt.Errorf("render: font: %w", err)
+	}
+	f.Countries = []string{iso2}
+	ids, sel, err := snap.Items(index.LayerPartnerships, f)
+	if err != nil {
+		return nil, err
+	}
+	m := newMap(snap, country, ids, sel, o)
+	c := canvas.New(o.WidthMM, o.HeightMM)
+	ctx := canvas.NewContext(c)
+	m.draw(ctx, fam)
+
+	// The format renderers are used directly: the umbrella package
+	// canvas/renderers pulls chart and plot libraries in.
+	var buf bytes.Buffer
+	switch o.Format {
+	case SVG:
+		r := svg.New(&buf, c.W, c.H, nil)
+		c.RenderTo(r)
+		err = r.Close()
+	case PDF:
+		r := pdf.New(&buf, c.W, c.H, nil)
+		c.RenderTo(r)
+		err = r.Close()
+	default:
+		img := rasterizer.Draw(c, canvas.DPI(o.DPI), canvas.DefaultColorSpace)
+		err = png.Encode(&buf, img)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// countryMap holds what one page shows.
+type countryMap struct {
+	snap    *index.Snapshot
+	country atlas.Country
+	ids     []int32
+	o       Options
+
+	auths    []int32 // distinct French authorities, largest type first
+	partners []int32
+	years    map[int32]int // earliest known start year per partner
+	byType   map[atlas.AuthorityType]int
+	byKind   map[atlas.Kind]int
+	y0, y1   int
+	synth    bool
+
+	frame                  orb.Bound // WGS84 extent shown
+	cosLat                 float64
+	mapX, mapY, mapW, mapH float64 // map rectangle on the page, mm (origin bottom-left)
+	scale                  float64 // mm per projected degree
+}
+
+func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index.Selection, o Options) *countryMap {
+	m := &countryMap{snap: snap, country: country, ids: ids, o: o, years: map[int32]int{},
+		byType: map[atlas.AuthorityType]int{}, byKind: map[atlas.Kind]int{}}
+	ds := snap.Dataset()
+	seenA, seenP := map[int32]bool{}, map[int32]bool{}
+	frame := metropole
+	partnerBound := orb.Bound{Min: country.Label, Max: country.Label}
+	for _, i := range ids {
+		p := ds.Partnerships[i]
+		a, pt := snap.PartnershipEnds(i)
+		m.byKind[p.Kind]++
+		if p.Provenance == atlas.Synthetic {
+			m.synth = true
+		}
+		if !seenA[a] {
+			seenA[a] = true
+			m.auths = append(m.auths, a)
+			m.byType[ds.Authorities[a].Type]++
+		}
+		if !seenP[pt] {
+			seenP[pt] = true
+			m.partners = append(m.partners, pt)
+			partnerBound = partnerBound.Extend(ds.Partners[pt].Point)
+		}
+		if y := p.StartYear; y != 0 {
+			if m.y0 == 0 || y < m.y0 {
+				m.y0 = y
+			}
+			m.y1 = max(m.y1, y)
+			if old, ok := m.years[pt]; !ok || y < old {
+				m.years[pt] = y
+			}
+		}
+	}
+	// The partner country: its largest polygon (no far-away islands), and
+	// every mapped partner.
+	if shape, err := snap.Lookup(index.LayerCountries, country.ISO2); err == nil {
+		partnerBound = partnerBound.Union(largestPolygon(snap.Geometry(index.LayerCountries, shape)).Bound())
+	}
+	if country.ISO2 != "FR" {
+		frame = frame.Union(partnerBound)
+	}
+	// Overseas French authorities stay out of the frame: the view is
+	// France métropolitaine and the partner country.
+	rank := map[atlas.AuthorityType]int{atlas.Region: 0, atlas.Departement: 1, atlas.Groupement: 2, atlas.Commune: 3}
+	slices.SortStableFunc(m.auths, func(a, b int32) int {
+		return rank[ds.Authorities[a].Type] - rank[ds.Authorities[b].Type]
+	})
+	// Margins: 6 % of the extent.
+	dx, dy := (frame.Max[0]-frame.Min[0])*0.06+0.5, (frame.Max[1]-frame.Min[1])*0.06+0.5
+	frame.Min[0], frame.Max[0] = math.Max(-180, frame.Min[0]-dx), math.Min(180, frame.Max[0]+dx)
+	frame.Min[1], frame.Max[1] = math.Max(-85, frame.Min[1]-dy), math.Min(85, frame.Max[1]+dy)
+	m.frame = frame
+	m.cosLat = math.Cos((frame.Min[1] + frame.Max[1]) / 2 * math.Pi / 180)
+
+	// Page layout (mm): title band on top, legend column on the right,
+	// credits at the bottom.
+	W, H := o.WidthMM, o.HeightMM
+	margin := math.Max(6, W*0.025)
+	legendW := math.Max(48, W*0.2)
+	titleH := math.Max(16, H*0.09)
+	footH := math.Max(12, H*0.07)
+	availW, availH := W-2*margin-legendW-4, H-2*margin-titleH-footH
+	pw, ph := (frame.Max[0]-frame.Min[0])*m.cosLat, frame.Max[1]-frame.Min[1]
+	m.scale = math.Min(availW/pw, availH/ph)
+	m.mapW, m.mapH = pw*m.scale, ph*m.scale
+	m.mapX = margin + (availW-m.mapW)/2
+	m.mapY = margin + footH + (availH-m.mapH)/2
+	return m
+}
+
+func largestPolygon(g orb.Geometry) orb.Polygon {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return g
+	case orb.MultiPolygon:
+		best, area := orb.Polygon(nil), -1.0
+		for _, p := range g {
+			if len(p) == 0 {
+				continue
+			}
+			b := p[0].Bound()
+			if a := (b.Max[0] - b.Min[0]) * (b.Max[1] - b.Min[1]); a > area {
+				best, area = p, a
+			}
+		}
+		return best
+	}
+	return nil
+}
+
+// xy projects a WGS84 point to page millimetres.
+func (m *countryMap) xy(p orb.Point) (float64, float64) {
+	return m.mapX + (p[0]-m.frame.Min[0])*m.cosLat*m.scale, m.mapY + (p[1]-m.frame.Min[1])*m.scale
+}
+
+func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
+	ds := m.snap.Dataset()
+	W, H := m.o.WidthMM, m.o.HeightMM
+	ctx.SetFillColor(color.White)
+	ctx.DrawPath(0, 0, canvas.Rectangle(W, H))
+
+	// Sea and land, clipped to the map rectangle by drawing the page margins
+	// over them afterwards.
+	ctx.SetFillColor(seaColor)
+	ctx.DrawPath(m.mapX, m.mapY, canvas.Rectangle(m.mapW, m.mapH))
+	wide := orb.Bound{Min: orb.Point{m.frame.Min[0] - 5, m.frame.Min[1] - 5}, Max: orb.Point{m.frame.Max[0] + 5, m.frame.Max[1] + 5}}
+	ctx.SetStrokeColor(borderColor)
+	ctx.SetStrokeWidth(0.15)
+	for k, b := range ds.CountryShapes {
+		if !b.Geometry.Bound().Intersects(wide) {
+			continue
+		}
+		fill := landColor
+		switch b.ID {
+		case "FR":
+			fill = franceColor
+		case m.country.ISO2:
+			fill = partnerLand
+		}
+		ctx.SetFillColor(fill)
+		p := m.polygonPath(m.snap.Geometry(index.LayerCountries, int32(k)))
+		if p != nil {
+			ctx.DrawPath(0, 0, p)
+		}
+	}
+
+	// Arcs, coloured by kind.
+	ctx.SetFillColor(canvas.Transparent)
+	ctx.SetStrokeWidth(math.Max(0.12, 0.35-float64(len(m.ids))/4000))
+	alpha := math.Max(0.15, math.Min(0.7, 60/math.Sqrt(float64(len(m.ids))+1)/10))
+	for _, i := range m.ids {
+		a, pt := m.snap.PartnershipEnds(i)
+		ml := atlas.Arc(ds.Authorities[a].Point, ds.Partners[pt].Point, 50)
+		ctx.SetStrokeColor(withAlpha(kindColors[ds.Partnerships[i].Kind], alpha))
+		for _, l := range ml {
+			path := &canvas.Path{}
+			for n, q := range l {
+				x, y := m.xy(q)
+				if n == 0 {
+					path.MoveTo(x, y)
+				} else {
+					path.LineTo(x, y)
+				}
+			}
+			ctx.DrawPath(0, 0, path)
+		}
+	}
+
+	// Points: partners, then French authorities (largest types below).
+	ctx.SetStrokeColor(color.White)
+	ctx.SetStrokeWidth(0.15)
+	ctx.SetFillColor(partnerColor)
+	for _, p := range m.partners {
+		x, y := m.xy(ds.Partners[p].Point)
+		ctx.DrawPath(x, y, canvas.Circle(0.7))
+	}
+	radius := map[atlas.AuthorityType]float64{atlas.Region: 1.7, atlas.Departement: 1.3, atlas.Groupement: 1.0, atlas.Commune: 0.75}
+	for _, a := range m.auths {
+		au := ds.Authorities[a]
+		if !m.frame.Contains(au.Point) {
+			continue
+		}
+		ctx.SetFillColor(typeColors[au.Type])
+		x, y := m.xy(au.Point)
+		ctx.DrawPath(x, y, canvas.Circle(radius[au.Type]))
+	}
+	// Start years next to the partners, when few enough to stay legible.
+	if len(m.partners) <= 40 {
+		face := fam.Face(6, mutedColor, canvas.FontRegular)
+		for _, p := range m.partners {
+			y, ok := m.years[p]
+			if !ok {
+				continue
+			}
+			px, py := m.xy(ds.Partners[p].Point)
+			ctx.DrawText(px+1, py+0.6, canvas.NewTextLine(face, strconv.Itoa(y), canvas.Left))
+		}
+	}
+
+	// Page margins over the map bleed, and the map frame.
+	ctx.SetStrokeColor(canvas.Transparent)
+	ctx.SetFillColor(color.White)
+	ctx.DrawPath(0, 0, canvas.Rectangle(W, m.mapY))
+	ctx.DrawPath(0, m.mapY+m.mapH, canvas.Rectangle(W, H-m.mapY-m.mapH))
+	ctx.DrawPath(0, 0, canvas.Rectangle(m.mapX, H))
+	ctx.DrawPath(m.mapX+m.mapW, 0, canvas.Rectangle(W-m.mapX-m.mapW, H))
+	ctx.SetFillColor(canvas.Transparent)
+	ctx.SetStrokeColor(borderColor)
+	ctx.SetStrokeWidth(0.3)
+	ctx.DrawPath(m.mapX, m.mapY, canvas.Rectangle(m.mapW, m.mapH))
+
+	m.drawText(ctx, fam)
+}
+
+// polygonPath returns the page path of a (multi)polygon, nil when empty.
+func (m *countryMap) polygonPath(g orb.Geometry) *canvas.Path {
+	var polys []orb.Polygon
+	switch g := g.(type) {
+	case orb.Polygon:
+		polys = []orb.Polygon{g}
+	case orb.MultiPolygon:
+		polys = g
+	}
+	path := &canvas.Path{}
+	for _, p := range polys {
+		for _, r := range p {
+			if len(r) < 3 {
+				continue
+			}
+			// Skip rings far outside the frame.
+			if !r.Bound().Intersects(orb.Bound{Min: orb.Point{m.frame.Min[0] - 5, m.frame.Min[1] - 5}, Max: orb.Point{m.frame.Max[0] + 5, m.frame.Max[1] + 5}}) {
+				continue
+			}
+			for n, q := range r {
+				x, y := m.xy(q)
+				if n == 0 {
+					path.MoveTo(x, y)
+				} else {
+					path.LineTo(x, y)
+				}
+			}
+			path.Close()
+		}
+	}
+	if path.Empty() {
+		return nil
+	}
+	return path
+}
+
+func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
+	W, H := m.o.WidthMM, m.o.HeightMM
+	k := math.Min(W, H) / 210 // type scale: 1 on A4
+	k = math.Max(0.6, math.Min(k, 3))
+	margin := math.Max(6, W*0.025)
+
+	title := fam.Face(18*k, inkColor, canvas.FontBold)
+	sub := fam.Face(9.5*k, mutedColor, canvas.FontRegular)
+	ctx.DrawText(margin, H-margin-6*k, canvas.NewTextLine(title, "Coopérations décentralisées : France – "+m.country.NameFR, canvas.Left))
+	subtitle := fmt.Sprintf("%d partenariats · %d collectivités françaises · %d autorités partenaires", len(m.ids), len(m.auths), len(m.partners))
+	if m.y0 != 0 {
+		subtitle += fmt.Sprintf(" · débuts de %d à %d", m.y0, m.y1)
+	}
+	ctx.DrawText(margin, H-margin-12.5*k, canvas.NewTextLine(sub, subtitle, canvas.Left))
+
+	// Legend column.
+	lx := m.mapX + m.mapW + 6
+	ly := m.mapY + m.mapH - 4*k
+	head := fam.Face(9*k, inkColor, canvas.FontBold)
+	item := fam.Face(8*k, inkColor, canvas.FontRegular)
+	line := 5 * k
+	ctx.DrawText(lx, ly, canvas.NewTextLine(head, "Collectivités françaises", canvas.Left))
+	ly -= line
+	ctx.SetStrokeColor(color.White)
+	ctx.SetStrokeWidth(0.15)
+	for _, t := range atlas.AuthorityTypes() {
+		ctx.SetFillColor(typeColors[t])
+		ctx.DrawPath(lx+1.5*k, ly+1*k, canvas.Circle(1.3*k))
+		ctx.DrawText(lx+4.5*k, ly, canvas.NewTextLine(item, fmt.Sprintf("%s (%d)", t.Label(), m.byType[t]), canvas.Left))
+		ly -= line
+	}
+	ctx.SetFillColor(partnerColor)
+	ctx.DrawPath(lx+1.5*k, ly+1*k, canvas.Circle(0.9*k))
+	ctx.DrawText(lx+4.5*k, ly, canvas.NewTextLine(item, fmt.Sprintf("Autorité partenaire (%d)", len(m.partners)), canvas.Left))
+	ly -= line * 1.5
+	ctx.DrawText(lx, ly, canvas.NewTextLine(head, "Partenariats", canvas.Left))
+	ly -= line
+	for _, kd := range atlas.Kinds() {
+		ctx.SetFillColor(canvas.Transparent)
+		ctx.SetStrokeColor(kindColors[kd])
+		ctx.SetStrokeWidth(0.6 * k)
+		seg := &canvas.Path{}
+		seg.MoveTo(0, 0)
+		seg.LineTo(3.5*k, 0)
+		ctx.DrawPath(lx, ly+1*k, seg)
+		ctx.SetFillColor(inkColor)
+		ctx.SetStrokeColor(canvas.Transparent)
+		ctx.DrawText(lx+4.5*k, ly, canvas.NewTextLine(item, fmt.Sprintf("%s (%d)", kd.Label(), m.byKind[kd]), canvas.Left))
+		ly -= line
+	}
+	if len(m.partners) <= 40 && m.y0 != 0 {
+		ly -= line * 0.3
+		ctx.DrawText(lx, ly, canvas.NewTextLine(fam.Face(7*k, mutedColor, canvas.FontRegular), "AAAA : première année de partenariat", canvas.Left))
+		ly -= line
+	}
+	if m.synth {
+		ly -= line * 0.5
+		warn := fam.Face(8*k, warnColor, canvas.FontBold)
+		ctx.DrawText(lx, ly, canvas.NewTextBox(warn, "Données en partie synthétiques", W-lx-margin, 0, canvas.Left, canvas.Top, nil))
+	}
+
+	// Scale bar (true at the frame's middle latitude) and credits.
+	foot := fam.Face(6.5*k, mutedColor, canvas.FontRegular)
+	kmPerMM := 111.32 / m.scale // one projected degree of latitude is 111.32 km
+	target := 30 * kmPerMM
+	step := math.Pow(10, math.Floor(math.Log10(target)))
+	for _, f := range []float64{5, 2, 1} {
+		if f*step <= target {
+			step *= f
+			break
+		}
+	}
+	barMM := step / kmPerMM
+	bx, by := m.mapX+3, m.mapY+3
+	ctx.SetFillColor(inkColor)
+	ctx.SetStrokeColor(canvas.Transparent)
+	ctx.DrawPath(bx, by, canvas.Rectangle(barMM, 0.8))
+	ctx.DrawText(bx+barMM+1.5, by, canvas.NewTextLine(fam.Face(7*k, inkColor, canvas.FontRegular), fmt.Sprintf("%g km (à %.0f° de latitude)", step, (m.frame.Min[1]+m.frame.Max[1])/2), canvas.Left))
+
+	credits := Credits
+	if m.synth {
+		credits = SyntheticNotice + " " + credits
+	}
+	ctx.DrawText(margin, m.mapY-3*k, canvas.NewTextBox(foot, credits, W-2*margin, 0, canvas.Left, canvas.Top, nil))
+}

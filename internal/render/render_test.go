@@ -1,0 +1,141 @@
+package render_test
+
+import (
+	"bytes"
+	"encoding/xml"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/atlastest"
+	"github.com/atlas-cooperation/atlas/internal/render"
+)
+
+func requireTool(t *testing.T, name, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("ATLAS_REQUIRE_SERVICES") == "1" {
+			t.Fatalf("%s not found (Debian package %s) and ATLAS_REQUIRE_SERVICES=1", name, pkg)
+		}
+		t.Skipf("%s not found (install the Debian package %s)", name, pkg)
+	}
+	return p
+}
+
+// artifact keeps a rendered file in ATLAS_ARTIFACTS (when set) for a look.
+func artifact(t *testing.T, name string, data []byte) string {
+	dir := os.Getenv("ATLAS_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestSVG(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	data, err := render.Render(snap, "JP", atlas.Filter{}, render.Options{Format: render.SVG})
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact(t, "atlas-jp.svg", data)
+	d := xml.NewDecoder(bytes.NewReader(data))
+	root := ""
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not XML: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && root == "" {
+			root = se.Name.Local
+		}
+	}
+	if root != "svg" {
+		t.Fatalf("root element %q", root)
+	}
+	// Text is drawn as glyph paths or text; the title font is embedded.
+	if len(data) < 10_000 {
+		t.Errorf("SVG of %d bytes: too small for a map", len(data))
+	}
+}
+
+func TestPNGSize(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	for _, o := range []render.Options{
+		{Format: render.PNG},
+		{Format: render.PNG, WidthMM: 210, HeightMM: 297, DPI: 72},
+	} {
+		data, err := render.Render(snap, "DE", atlas.Filter{Kinds: []atlas.Kind{atlas.Jumelage}}, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, h := o.Pixels()
+		if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+			t.Errorf("PNG %v, want %d × %d", b, w, h)
+		}
+		if o.DPI == 0 {
+			artifact(t, "atlas-de.png", data)
+			if w != 1754 || h != 1240 {
+				t.Errorf("default size %d × %d, want A4 landscape at 150 dpi", w, h)
+			}
+		}
+	}
+}
+
+func TestPDF(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	data, err := render.Render(snap, "BJ", atlas.Filter{}, render.Options{Format: render.PDF, WidthMM: 420, HeightMM: 297})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %q", data[:8])
+	}
+	path := artifact(t, "atlas-bj-a3.pdf", data)
+	pdfinfo := requireTool(t, "pdfinfo", "poppler-utils")
+	out, err := exec.Command(pdfinfo, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v\n%s", err, out)
+	}
+	// A3 landscape: 1190.55 × 841.89 pt.
+	if !strings.Contains(string(out), "Page size:      1190.55 x 841.89 pts (A3)") && !strings.Contains(string(out), "1190.55 x 841.89") {
+		t.Errorf("pdfinfo:\n%s", out)
+	}
+	if strings.Contains(string(out), "Syntax Error") {
+		t.Errorf("pdfinfo complains:\n%s", out)
+	}
+}
+
+func TestBadOptions(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	for param, o := range map[string]render.Options{
+		"width":  {Format: render.PNG, WidthMM: 10},
+		"height": {Format: render.PNG, HeightMM: 5000},
+		"dpi":    {Format: render.PNG, DPI: 5000},
+	} {
+		_, err := render.Render(snap, "JP", atlas.Filter{}, o)
+		var pe *atlas.ParamError
+		if !errorsAs(err, &pe) || pe.Param != param {
+			t.Errorf("%s: %v", param, err)
+		}
+	}
+	if _, err := render.Render(snap, "ZZ", atlas.Filter{}, render.Options{}); err == nil {
+		t.Error("unknown country rendered")
+	}
+}
