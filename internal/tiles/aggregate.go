@@ -428,15 +428,14 @@ func buildShapes(snap *index.Snapshot, layer string, z int) *shapeSet {
 		}
 		s := &set.shapes[i]
 		s.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-		largest := largestPolygon(mp)
-		for pi, poly := range mp {
+		var wmp orb.MultiPolygon
+		for _, poly := range mp {
+			wmp = appendWorldPolygon(wmp, poly, ws)
+		}
+		largest := largestPolygon(wmp)
+		for pi, poly := range wmp {
 			var out orb.Polygon
-			for k, ring := range poly {
-				wr := make(orb.Ring, len(ring))
-				for n, p := range ring {
-					x, y := toWorld(p, ws)
-					wr[n] = orb.Point{x, y}
-				}
+			for k, wr := range poly {
 				full := wr
 				wr = dp.Ring(slices.Clone(full))
 				if len(wr) < 4 || math.Abs(ringArea(wr)) < tol*tol {

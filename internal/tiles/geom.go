@@ -5,6 +5,7 @@ import (
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -224,4 +225,100 @@ func splitAntimeridian(dst orb.MultiLineString, pts orb.LineString) orb.MultiLin
 	part = append(part, carry)
 	part = append(part, pts[start:]...)
 	return append(dst, part)
+}
+
+// appendWorldPolygon projects a WGS84 polygon to world units of a world ws
+// units wide and appends it to dst. Latitudes are clamped to Web Mercator's
+// limit. A polygon whose rings jump across the antimeridian (consecutive
+// longitudes more than 180° apart) is unwrapped to continuous longitudes,
+// rings that encircle a pole are closed along it, and the result is cut at
+// the world's east and west edges, the part beyond one edge being moved to
+// the other: x never wraps across the world.
+func appendWorldPolygon(dst orb.MultiPolygon, poly orb.Polygon, ws float64) orb.MultiPolygon {
+	crosses := false
+	for _, r := range poly {
+		for i := 1; i < len(r); i++ {
+			if math.Abs(r[i][0]-r[i-1][0]) > 180 {
+				crosses = true
+				break
+			}
+		}
+	}
+	project := func(r orb.Ring) orb.Ring {
+		wr := make(orb.Ring, len(r))
+		for n, p := range r {
+			x, y := toWorld(p, ws)
+			wr[n] = orb.Point{x, y}
+		}
+		return wr
+	}
+	if !crosses {
+		out := make(orb.Polygon, len(poly))
+		for k, r := range poly {
+			out[k] = project(r)
+		}
+		return append(dst, out)
+	}
+	uw := make(orb.Polygon, 0, len(poly))
+	minX, maxX := math.Inf(1), math.Inf(-1)
+	for _, r := range poly {
+		if len(r) == 0 {
+			continue
+		}
+		u := make(orb.Ring, 0, len(r)+3)
+		u = append(u, r[0])
+		off := 0.0
+		for i := 1; i < len(r); i++ {
+			d := r[i][0] - r[i-1][0]
+			if d > 180 {
+				off -= 360
+			} else if d < -180 {
+				off += 360
+			}
+			u = append(u, orb.Point{r[i][0] + off, r[i][1]})
+		}
+		first, last := u[0], u[len(u)-1]
+		if math.Abs(last[0]-first[0]) > 180 {
+			// The ring goes round a pole: close it along the pole.
+			pole := -90.0
+			var sum float64
+			for _, p := range u {
+				sum += p[1]
+			}
+			if sum > 0 {
+				pole = 90
+			}
+			u = append(u, orb.Point{last[0], pole}, orb.Point{first[0], pole}, first)
+		} else if last != first {
+			u = append(u, first)
+		}
+		w := project(u)
+		for n := range w {
+			// toWorld maps longitudes linearly, also beyond ±180.
+			minX, maxX = math.Min(minX, w[n][0]), math.Max(maxX, w[n][0])
+		}
+		uw = append(uw, w)
+	}
+	if len(uw) == 0 {
+		return dst
+	}
+	world := orb.Bound{Min: orb.Point{0, -1}, Max: orb.Point{ws, ws + 1}}
+	for _, shift := range [3]float64{0, ws, -ws} {
+		if maxX+shift <= 0 || minX+shift >= ws {
+			continue
+		}
+		c := make(orb.Polygon, len(uw))
+		for k, r := range uw {
+			sr := make(orb.Ring, len(r))
+			for n, p := range r {
+				sr[n] = orb.Point{p[0] + shift, p[1]}
+			}
+			c[k] = sr
+		}
+		c = clip.Polygon(world, c)
+		if len(c) > 0 && len(c[0]) >= 4 {
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
