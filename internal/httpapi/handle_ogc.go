@@ -199,18 +199,17 @@ func (s *Server) handleOGCItems(w http.ResponseWriter, r *http.Request, snap *in
 	out.Write(head[:len(head)-1])
 	out.WriteString(`,"features":[`)
 	flush() // the first bytes go out before the features are encoded
+	var buf []byte
 	for k, i := range ids[lo:hi] {
 		if k%256 == 0 && r.Context().Err() != nil {
 			return r.Context().Err()
 		}
-		data, err := json.Marshal(snap.Feature(l.ID, i, sel))
-		if err != nil {
-			return err
-		}
+		buf = buf[:0]
 		if k > 0 {
-			out.WriteByte(',')
+			buf = append(buf, ',')
 		}
-		if _, err := out.Write(data); err != nil {
+		buf = ogcapi.AppendFeature(buf, snap, l.ID, i, sel)
+		if _, err := out.Write(buf); err != nil {
 			return err
 		}
 	}
