@@ -315,32 +315,20 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 	return agg
 }
 
-func (j *job) drawAggregates(agg *arcAggregates) error {
+// drawAggregates draws the arcs of the given aggregation level (above
+// ArcIndexMaxZoom) that cross the tile.
+func (j *job) drawAggregates(p *arcPlan, level int) error {
 	fr := &j.fr
 	ids := j.ids[:0]
-	level := 0
-	for l := range agg.levels {
-		ids = ids[:0]
-		over := false
-		agg.levels[l].tree.Search(fr.wgs.Min, fr.wgs.Max, func(_, _ [2]float64, g int32) bool {
-			ids = append(ids, g)
-			if len(ids) > 2*AggregateBudget {
-				over = true
-				return false
-			}
-			return true
-		})
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		level = l
-		if !over && len(ids) <= AggregateBudget {
-			break
-		}
-	}
+	lv := &p.agg.levels[level-1]
+	lv.tree.Search(fr.wgs.Min, fr.wgs.Max, func(_, _ [2]float64, g int32) bool {
+		ids = append(ids, g)
+		return true
+	})
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	j.ids = ids
-	ds := j.snap.Dataset()
 	seg := arcSegmentKm(fr.z)
-	lv := &agg.levels[level]
 	for n, gi := range ids {
 		if n%64 == 0 {
 			if err := j.ctx.Err(); err != nil {
@@ -351,15 +339,8 @@ func (j *job) drawAggregates(agg *arcAggregates) error {
 		if !j.arcGeometry(g.from, g.to, seg) {
 			continue
 		}
-		e := &j.enc
-		e.bool("cluster", true)
-		e.int("count", int64(g.n))
-		e.str("country", ds.Countries[g.country].ISO2)
-		e.str("country_name", ds.Countries[g.country].NameFR)
-		e.str("level", aggLevelNames[level])
-		e.str("key", g.key)
-		e.str("name", g.name)
-		e.end()
+		j.arcProps(p, level, int(gi))
+		j.enc.end()
 	}
 	return nil
 }

@@ -65,7 +65,8 @@ type Renderer struct {
 	flightMu sync.Mutex
 	flight   map[string]*call
 
-	aggs memo
+	aggs   memo
+	arcIdx memo // per (filter, zoom) arc indexes, larger: fewer kept
 
 	pool sync.Pool // *job scratch
 	gz   sync.Pool // *gzip.Writer
@@ -84,6 +85,7 @@ func NewRenderer(o Options) *Renderer {
 		r.cache = newLRU(o.CacheBytes)
 	}
 	r.aggs.max = 256
+	r.arcIdx.max = 64
 	return r
 }
 
@@ -297,49 +299,45 @@ func (j *job) pointFeature(layer string, i int32, p orb.Point) {
 // Arcs
 
 func (j *job) arcs() error {
+	p := j.r.arcPlan(j)
+	z := j.fr.z
+	level := p.level(z)
+	if z <= ArcIndexMaxZoom {
+		return j.drawArcIndex(p, j.r.arcIndex(j, p, level, z))
+	}
+	if level != levelIndividual {
+		return j.drawAggregates(p, level)
+	}
 	fr := &j.fr
 	ids := j.ids[:0]
-	over := false
-	raw := 0
 	j.snap.Search(index.LayerPartnerships, fr.wgs, func(i int32) bool {
-		if !j.sel.Has(i) {
-			return true
-		}
-		raw++
-		ids = append(ids, i)
-		// An arc is indexed once per antimeridian part (at most two).
-		if raw > 2*ArcBudget {
-			over = true
-			return false
+		if j.sel.Has(i) {
+			ids = append(ids, i)
 		}
 		return true
 	})
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	j.ids = ids
-	if !over && len(ids) <= ArcBudget {
-		seg := arcSegmentKm(fr.z)
-		for n, i := range ids {
-			if n%64 == 0 {
-				if err := j.ctx.Err(); err != nil {
-					return err
-				}
+	seg := arcSegmentKm(fr.z)
+	for n, i := range ids {
+		if n%64 == 0 {
+			if err := j.ctx.Err(); err != nil {
+				return err
 			}
-			if j.f.BBox != nil && !j.snap.Intersects(index.LayerPartnerships, i, *j.f.BBox) {
-				continue
-			}
-			a, p := j.snap.PartnershipEnds(i)
-			ds := j.snap.Dataset()
-			if !j.arcGeometry(ds.Authorities[a].Point, ds.Partners[p].Point, seg) {
-				continue
-			}
-			j.enc.props(j.snap.Properties(index.LayerPartnerships, i, j.sel))
-			j.enc.end()
 		}
-		return nil
+		if j.f.BBox != nil && !j.snap.Intersects(index.LayerPartnerships, i, *j.f.BBox) {
+			continue
+		}
+		a, pt := j.snap.PartnershipEnds(i)
+		ds := j.snap.Dataset()
+		if !j.arcGeometry(ds.Authorities[a].Point, ds.Partners[pt].Point, seg) {
+			continue
+		}
+		j.enc.props(j.snap.Properties(index.LayerPartnerships, i, j.sel))
+		j.enc.end()
 	}
-	agg := j.r.aggregates(j)
-	return j.drawAggregates(agg)
+	return nil
 }
 
 // arcGeometry begins a feature and sets its geometry to the great-circle arc

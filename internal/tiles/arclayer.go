@@ -1,0 +1,418 @@
+package tiles
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/simplify"
+	"github.com/tidwall/rtree"
+)
+
+// Arc levels: individual partnerships, then the aggregation levels of
+// aggLevelNames (levelAuthority is aggLevelNames[0], and so on).
+const (
+	levelIndividual = iota
+	levelAuthority
+	levelDepartement
+	levelRegion
+)
+
+// ArcIndexMaxZoom is the largest zoom whose arcs are prepared in world units
+// once per filter (above it tiles cut the great circles themselves).
+const ArcIndexMaxZoom = 12
+
+// arcPlan decides, once per filter and zoom, the level at which every tile
+// of that zoom draws the filter's arcs: the finest level whose densest tile
+// holds no more than the level's budget (ArcBudget for individual arcs,
+// AggregateBudget for the authority and département levels; the région level
+// is always accepted). The decision is the same for every tile of a zoom, so
+// neighbouring tiles never mix grouped and individual arcs.
+type arcPlan struct {
+	snap *index.Snapshot
+	ids  []int32 // selected partnerships (inside the filter's bbox), ascending
+	agg  *arcAggregates
+
+	mu     sync.Mutex
+	levels [MaxZoom + 1]int8 // 0 unknown, else level+1
+	hot    [3][MaxZoom + 1][]maptile.Tile
+	hotOK  [3][MaxZoom + 1]bool
+	once   [3]sync.Once
+	trees  [3]rtree.RTreeG[int32] // WGS84 bounds of arc pieces → item
+}
+
+func (r *Renderer) arcPlan(j *job) *arcPlan {
+	return r.aggs.get(j.fkey+"/arcplan", func() any {
+		p := &arcPlan{snap: j.snap}
+		for _, i := range j.sel.Partnerships() {
+			if j.f.BBox != nil && !j.snap.Intersects(index.LayerPartnerships, i, *j.f.BBox) {
+				continue
+			}
+			p.ids = append(p.ids, i)
+		}
+		slices.Sort(p.ids)
+		p.agg = r.aggregates(j)
+		return p
+	}).(*arcPlan)
+}
+
+// ends returns the end points of item k at level l.
+func (p *arcPlan) ends(l, k int) (a, b orb.Point) {
+	if l == levelIndividual {
+		ai, pi := p.snap.PartnershipEnds(p.ids[k])
+		ds := p.snap.Dataset()
+		return ds.Authorities[ai].Point, ds.Partners[pi].Point
+	}
+	g := &p.agg.levels[l-1].groups[k]
+	return g.from, g.to
+}
+
+func (p *arcPlan) items(l int) int {
+	if l == levelIndividual {
+		return len(p.ids)
+	}
+	return len(p.agg.levels[l-1].groups)
+}
+
+// tree returns the WGS84 index of level l's arcs (pieces of about 400 km),
+// used to count the arcs of a tile.
+func (p *arcPlan) tree(l int) *rtree.RTreeG[int32] {
+	p.once[l].Do(func() {
+		t := &p.trees[l]
+		for k := 0; k < p.items(l); k++ {
+			a, b := p.ends(l, k)
+			for _, part := range atlas.Arc(a, b, 100) {
+				for lo := 0; lo+1 < len(part); lo += 4 {
+					hi := min(lo+4, len(part)-1)
+					bd := orb.LineString(part[lo : hi+1]).Bound()
+					t.Insert(bd.Min, bd.Max, int32(k))
+				}
+			}
+		}
+	})
+	return &p.trees[l]
+}
+
+func levelBudget(l int) int {
+	if l == levelIndividual {
+		return ArcBudget
+	}
+	return AggregateBudget
+}
+
+// count returns the number of level l arcs that may cross the buffered tile.
+func (p *arcPlan) count(l int, t maptile.Tile, scratch []int32) (int, []int32) {
+	fr := newFrame(t)
+	ids := scratch[:0]
+	p.tree(l).Search(fr.wgs.Min, fr.wgs.Max, func(_, _ [2]float64, k int32) bool {
+		ids = append(ids, k)
+		return true
+	})
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	return len(ids), ids
+}
+
+// hotTiles returns the tiles of zoom z holding more level l arcs than the
+// level's budget. Arc counts only decrease from a tile to its children, so
+// the hot tiles of z are among the children of the hot tiles of z-1.
+// p.mu must be held.
+func (p *arcPlan) hotTiles(l, z int) []maptile.Tile {
+	if p.hotOK[l][z] {
+		return p.hot[l][z]
+	}
+	var cands []maptile.Tile
+	if z == 0 {
+		cands = []maptile.Tile{maptile.New(0, 0, 0)}
+	} else {
+		for _, h := range p.hotTiles(l, z-1) {
+			for dx := uint32(0); dx < 2; dx++ {
+				for dy := uint32(0); dy < 2; dy++ {
+					cands = append(cands, maptile.New(2*h.X+dx, 2*h.Y+dy, maptile.Zoom(z)))
+				}
+			}
+		}
+	}
+	var hot []maptile.Tile
+	var scratch []int32
+	for _, c := range cands {
+		var n int
+		n, scratch = p.count(l, c, scratch)
+		if n > levelBudget(l) {
+			hot = append(hot, c)
+		}
+	}
+	p.hot[l][z], p.hotOK[l][z] = hot, true
+	return hot
+}
+
+// level returns the arc level of zoom z.
+func (p *arcPlan) level(z int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if v := p.levels[z]; v != 0 {
+		return int(v - 1)
+	}
+	l := levelIndividual
+	if len(p.ids) > ArcBudget {
+		for l < levelRegion && len(p.hotTiles(l, z)) > 0 {
+			l++
+		}
+	}
+	p.levels[z] = int8(l + 1)
+	return l
+}
+
+// ---------------------------------------------------------------------------
+// Per-zoom arc index
+
+// arcIndex is one filter's arcs at one zoom and level, projected to world
+// units (latitudes clamped to the Mercator limit, longitudes continuous
+// along an arc, and the part beyond the antimeridian repeated on the other
+// side of the world), simplified for the zoom, and indexed by pieces.
+type arcIndex struct {
+	level  int
+	xy     []int32 // points, x y interleaved, world units
+	chunks []arcChunk
+	tree   rtree.RTreeG[int32] // chunk bounds → chunk
+}
+
+// arcChunk is a run of points [lo, hi] of one item's line.
+type arcChunk struct {
+	item   int32
+	lo, hi int32
+}
+
+// arcChunkPoints is the number of segments of an indexed chunk.
+const arcChunkPoints = 16
+
+func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
+	key := j.fkey + "/arcindex/" + strconv.Itoa(z)
+	return r.arcIdx.get(key, func() any { return buildArcIndex(p, level, z) }).(*arcIndex)
+}
+
+func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
+	ix := &arcIndex{level: level}
+	ws := worldSize(z)
+	dp := simplify.DouglasPeucker(1)
+	var line orb.LineString
+	for k := 0; k < p.items(level); k++ {
+		a, b := p.ends(level, k)
+		line = worldArc(line[:0], a, b, ws)
+		if len(line) > 2 {
+			line = dp.LineString(line)
+		}
+		minX, maxX := math.Inf(1), math.Inf(-1)
+		for _, q := range line {
+			minX, maxX = math.Min(minX, q[0]), math.Max(maxX, q[0])
+		}
+		for _, shift := range [3]float64{0, ws, -ws} {
+			if maxX+shift < -Buffer || minX+shift > ws+Buffer {
+				continue
+			}
+			base := int32(len(ix.xy) / 2)
+			for _, q := range line {
+				ix.xy = append(ix.xy, int32(math.Round(q[0]+shift)), int32(math.Round(q[1])))
+			}
+			n := int32(len(line))
+			for lo := int32(0); lo+1 < n; lo += arcChunkPoints {
+				hi := min(lo+arcChunkPoints, n-1)
+				ix.chunks = append(ix.chunks, arcChunk{item: int32(k), lo: base + lo, hi: base + hi})
+			}
+			if n == 1 {
+				ix.chunks = append(ix.chunks, arcChunk{item: int32(k), lo: base, hi: base})
+			}
+		}
+	}
+	for c, ch := range ix.chunks {
+		mn := [2]float64{math.Inf(1), math.Inf(1)}
+		mx := [2]float64{math.Inf(-1), math.Inf(-1)}
+		for i := ch.lo; i <= ch.hi; i++ {
+			x, y := float64(ix.xy[2*i]), float64(ix.xy[2*i+1])
+			mn[0], mn[1] = math.Min(mn[0], x), math.Min(mn[1], y)
+			mx[0], mx[1] = math.Max(mx[0], x), math.Max(mx[1], y)
+		}
+		ix.tree.Insert(mn, mx, int32(c))
+	}
+	return ix
+}
+
+// worldArc appends to dst the great-circle arc from a to b in world units of
+// a world ws units wide, with continuous x (it may leave [0, ws] when the arc
+// crosses the antimeridian), dense enough that the chord of every segment
+// stays within about one unit of the projected curve.
+func worldArc(dst orb.LineString, a, b orb.Point, ws float64) orb.LineString {
+	g := newGreatCircle(a, b)
+	proj := func(q orb.Point, refLon float64) orb.Point {
+		lon := q[0] + 360*math.Round((refLon-q[0])/360)
+		x, y := toWorld(orb.Point{lon, q[1]}, ws)
+		return orb.Point{x, y}
+	}
+	lonOf := func(w orb.Point) float64 { return w[0]/ws*360 - 180 }
+	if g.d*atlas.EarthRadiusKm < 1e-6 {
+		pa := proj(a, a[0])
+		return append(dst, pa, pa)
+	}
+	// Pre-sample every ≤ 2.5° of arc, so that longitudes stay continuous
+	// even near a pole, then subdivide where the curve is not yet flat.
+	n := max(2, int(math.Ceil(g.d*180/math.Pi/2.5)))
+	prev := proj(a, a[0])
+	dst = append(dst, prev)
+	t0 := 0.0
+	for s := 1; s <= n; s++ {
+		t1 := float64(s) / float64(n)
+		q := proj(g.at(t1), lonOf(prev))
+		dst = subdivide(dst, &g, t0, t1, prev, q, ws, proj, lonOf, 0)
+		prev, t0 = q, t1
+	}
+	return dst
+}
+
+func subdivide(dst orb.LineString, g *greatCircle, t0, t1 float64, p0, p1 orb.Point, ws float64,
+	proj func(orb.Point, float64) orb.Point, lonOf func(orb.Point) float64, depth int) orb.LineString {
+	tm := (t0 + t1) / 2
+	pm := proj(g.at(tm), lonOf(p0))
+	dx, dy := pm[0]-(p0[0]+p1[0])/2, pm[1]-(p0[1]+p1[1])/2
+	if depth >= 24 || dx*dx+dy*dy <= 0.25 {
+		return append(dst, p1)
+	}
+	dst = subdivide(dst, g, t0, tm, p0, pm, ws, proj, lonOf, depth+1)
+	return subdivide(dst, g, tm, t1, pm, p1, ws, proj, lonOf, depth+1)
+}
+
+// drawArcIndex draws the arcs of ix that cross the tile.
+func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
+	fr := &j.fr
+	hits := j.ids[:0]
+	ix.tree.Search([2]float64{fr.ox - Buffer, fr.oy - Buffer}, [2]float64{fr.ox + Extent + Buffer, fr.oy + Extent + Buffer},
+		func(_, _ [2]float64, c int32) bool {
+			hits = append(hits, c)
+			return true
+		})
+	slices.Sort(hits)
+	j.ids = hits
+	ox, oy := int64(fr.ox), int64(fr.oy)
+	for k, n := 0, 0; k < len(hits); n++ {
+		if n%64 == 0 {
+			if err := j.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		item := ix.chunks[hits[k]].item
+		j.enc.begin()
+		for k < len(hits) && ix.chunks[hits[k]].item == item {
+			ch := ix.chunks[hits[k]]
+			lo, hi := ch.lo, ch.hi
+			k++
+			for k < len(hits) && ix.chunks[hits[k]].item == item && ix.chunks[hits[k]].lo == hi {
+				hi = ix.chunks[hits[k]].hi
+				k++
+			}
+			j.clipLine(ix.xy[2*lo:2*hi+2], ox, oy)
+		}
+		if len(j.enc.geom) == 0 {
+			continue
+		}
+		j.arcProps(p, ix.level, int(item))
+		j.enc.end()
+	}
+	return nil
+}
+
+// arcProps writes the properties of item k of level l.
+func (j *job) arcProps(p *arcPlan, l, k int) {
+	e := &j.enc
+	if l == levelIndividual {
+		e.props(j.snap.Properties(index.LayerPartnerships, p.ids[k], j.sel))
+		return
+	}
+	ds := j.snap.Dataset()
+	g := &p.agg.levels[l-1].groups[k]
+	e.bool("cluster", true)
+	e.int("count", int64(g.n))
+	e.str("country", ds.Countries[g.country].ISO2)
+	e.str("country_name", ds.Countries[g.country].NameFR)
+	e.str("level", aggLevelNames[l-1])
+	e.str("key", g.key)
+	e.str("name", g.name)
+}
+
+// clipLine adds to the current feature the parts of the line xy (world
+// units, x y interleaved) inside the buffered tile whose origin is (ox, oy).
+func (j *job) clipLine(xy []int32, ox, oy int64) {
+	const lo, hi = -Buffer, Extent + Buffer
+	cur := j.lsBuf[:0]
+	flush := func() {
+		if len(cur) >= 2 {
+			j.enc.line(cur)
+		}
+		cur = cur[:0]
+	}
+	np := len(xy) / 2
+	if np == 1 {
+		x, y := float64(int64(xy[0])-ox), float64(int64(xy[1])-oy)
+		if x >= lo && x <= hi && y >= lo && y <= hi {
+			j.enc.line(orb.LineString{{x, y}, {x, y}})
+		}
+		return
+	}
+	for i := 0; i+1 < np; i++ {
+		p := orb.Point{float64(int64(xy[2*i]) - ox), float64(int64(xy[2*i+1]) - oy)}
+		q := orb.Point{float64(int64(xy[2*i+2]) - ox), float64(int64(xy[2*i+3]) - oy)}
+		a, b, ok := clipSegment(p, q, lo, hi)
+		if !ok {
+			flush()
+			continue
+		}
+		if len(cur) == 0 || cur[len(cur)-1] != a {
+			flush()
+			cur = append(cur, a)
+		}
+		cur = append(cur, b)
+		if b != q {
+			flush()
+		}
+	}
+	flush()
+	j.lsBuf = cur
+}
+
+// clipSegment clips p–q to the square [lo, hi]² (Liang–Barsky).
+func clipSegment(p, q orb.Point, lo, hi float64) (orb.Point, orb.Point, bool) {
+	dx, dy := q[0]-p[0], q[1]-p[1]
+	t0, t1 := 0.0, 1.0
+	for _, e := range [4][2]float64{{-dx, p[0] - lo}, {dx, hi - p[0]}, {-dy, p[1] - lo}, {dy, hi - p[1]}} {
+		pp, qq := e[0], e[1]
+		if pp == 0 {
+			if qq < 0 {
+				return p, q, false
+			}
+			continue
+		}
+		r := qq / pp
+		if pp < 0 {
+			if r > t1 {
+				return p, q, false
+			}
+			t0 = max(t0, r)
+		} else {
+			if r < t0 {
+				return p, q, false
+			}
+			t1 = min(t1, r)
+		}
+	}
+	a, b := p, q
+	if t0 > 0 {
+		a = orb.Point{p[0] + t0*dx, p[1] + t0*dy}
+	}
+	if t1 < 1 {
+		b = orb.Point{p[0] + t1*dx, p[1] + t1*dy}
+	}
+	return a, b, true
+}
