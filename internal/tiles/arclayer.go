@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"sync"
@@ -42,6 +43,8 @@ type arcPlan struct {
 	levels [MaxZoom + 1]int8 // 0 unknown, else level+1
 	hot    [3][MaxZoom + 1][]maptile.Tile
 	hotOK  [3][MaxZoom + 1]bool
+	stamp  []uint32 // per item: generation of the last count that saw it
+	gen    uint32
 	once   [3]sync.Once
 	trees  [3]rtree.RTreeG[int32] // WGS84 bounds of arc pieces → item
 }
@@ -105,17 +108,27 @@ func levelBudget(l int) int {
 	return AggregateBudget
 }
 
-// count returns the number of level l arcs that may cross the buffered tile.
-func (p *arcPlan) count(l int, t maptile.Tile, scratch []int32) (int, []int32) {
+// over reports whether more than the level's budget of level l arcs may
+// cross the buffered tile. p.mu must be held.
+func (p *arcPlan) over(l int, t maptile.Tile) bool {
 	fr := newFrame(t)
-	ids := scratch[:0]
+	if len(p.stamp) < p.items(l) {
+		p.stamp = make([]uint32, max(len(p.ids), p.items(l)))
+	}
+	p.gen++
+	if p.gen == 0 {
+		clear(p.stamp)
+		p.gen = 1
+	}
+	n, budget, gen := 0, levelBudget(l), p.gen
 	p.tree(l).Search(fr.wgs.Min, fr.wgs.Max, func(_, _ [2]float64, k int32) bool {
-		ids = append(ids, k)
-		return true
+		if p.stamp[k] != gen {
+			p.stamp[k] = gen
+			n++
+		}
+		return n <= budget
 	})
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	return len(ids), ids
+	return n > budget
 }
 
 // hotTiles returns the tiles of zoom z holding more level l arcs than the
@@ -139,11 +152,8 @@ func (p *arcPlan) hotTiles(l, z int) []maptile.Tile {
 		}
 	}
 	var hot []maptile.Tile
-	var scratch []int32
 	for _, c := range cands {
-		var n int
-		n, scratch = p.count(l, c, scratch)
-		if n > levelBudget(l) {
+		if p.over(l, c) {
 			hot = append(hot, c)
 		}
 	}
@@ -288,13 +298,28 @@ func subdivide(dst orb.LineString, g *greatCircle, t0, t1 float64, p0, p1 orb.Po
 // drawArcIndex draws the arcs of ix that cross the tile.
 func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 	fr := &j.fr
-	hits := j.ids[:0]
+	// Mark the chunks hit in a bitset and read it in order: cheaper than
+	// sorting the hits, which are many at low zoom.
+	words := (len(ix.chunks) + 63) / 64
+	if cap(j.bits) < words {
+		j.bits = make([]uint64, words)
+	}
+	bits := j.bits[:words]
+	clear(bits)
+	lo, hi := words, -1
 	ix.tree.Search([2]float64{fr.ox - Buffer, fr.oy - Buffer}, [2]float64{fr.ox + Extent + Buffer, fr.oy + Extent + Buffer},
 		func(_, _ [2]float64, c int32) bool {
-			hits = append(hits, c)
+			w := int(c >> 6)
+			bits[w] |= 1 << (c & 63)
+			lo, hi = min(lo, w), max(hi, w)
 			return true
 		})
-	slices.Sort(hits)
+	hits := j.ids[:0]
+	for w := lo; w <= hi; w++ {
+		for b := bits[w]; b != 0; b &= b - 1 {
+			hits = append(hits, int32(w<<6+bitsTrailingZeros(b)))
+		}
+	}
 	j.ids = hits
 	ox, oy := int64(fr.ox), int64(fr.oy)
 	for k, n := 0, 0; k < len(hits); n++ {
@@ -416,3 +441,5 @@ func clipSegment(p, q orb.Point, lo, hi float64) (orb.Point, orb.Point, bool) {
 	}
 	return a, b, true
 }
+
+func bitsTrailingZeros(b uint64) int { return bits.TrailingZeros64(b) }

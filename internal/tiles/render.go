@@ -175,6 +175,7 @@ type job struct {
 	out     []byte
 	scratch []byte
 	ids     []int32
+	bits    []uint64
 	mls     orb.MultiLineString
 	lsBuf   orb.LineString
 	seen    map[int32]struct{}
