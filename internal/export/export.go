@@ -13,7 +13,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
@@ -134,10 +133,6 @@ func FilterSlug(f atlas.Filter) string {
 	return s
 }
 
-// Coordinates are written with CoordDecimals decimals (about 10 cm).
-const CoordDecimals = 6
-
-func roundCoord(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 
 // column is one exported attribute.
 type column struct {

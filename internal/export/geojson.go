@@ -51,7 +51,7 @@ func (s *stream) maybeWrite(force bool) error {
 // FeatureCollection (with a numberMatched member) to w, in load order. The
 // features are those of /geojson/{layer} (same ids, geometries and
 // properties; partnerships carry their projects), with coordinates rounded
-// to CoordDecimals decimals. It returns the number of features written.
+// to index.GeoJSONDecimals decimals. It returns the number of features written.
 func WriteGeoJSON(ctx context.Context, w io.Writer, snap *index.Snapshot, layer string, f atlas.Filter, o Options) (int, error) {
 	if err := checkLayer(layer); err != nil {
 		return 0, err
@@ -62,24 +62,13 @@ func WriteGeoJSON(ctx context.Context, w io.Writer, snap *index.Snapshot, layer 
 	}
 	s := newStream(w, o)
 	s.buf = append(s.buf, `{"type":"FeatureCollection","name":`...)
-	s.buf = appendString(s.buf, "atlas-"+layer)
+	s.buf = index.AppendJSONString(s.buf, "atlas-"+layer)
 	s.buf = append(s.buf, `,"numberMatched":`...)
 	s.buf = strconv.AppendInt(s.buf, int64(len(ids)), 10)
 	s.buf = append(s.buf, `,"features":[`...)
 	s.buf = append(s.buf, '\n')
 	err = encodeParallel(ctx, len(ids), s, []byte(",\n"), func(b []byte, k int) []byte {
-		i := ids[k]
-		b = append(b, `{"type":"Feature","id":`...)
-		b = appendString(b, snap.FeatureID(layer, i))
-		b = append(b, `,"geometry":`...)
-		b = appendGeometry(b, snap.Geometry(layer, i))
-		b = append(b, `,"properties":`...)
-		if layer == index.LayerPartnerships {
-			b = appendPartnershipProps(b, snap, i)
-		} else {
-			b, _ = appendProps(b, snap.Properties(layer, i, sel), nil)
-		}
-		return append(b, '}')
+		return snap.AppendFeature(b, layer, ids[k], sel)
 	})
 	if err != nil {
 		return 0, err
@@ -121,40 +110,3 @@ func partnershipOf(snap *index.Snapshot, i int32) partnership {
 }
 
 var allThemes = atlas.Themes()
-
-// appendPartnershipProps writes what index.Properties + Feature give for a
-// partnership (keys sorted), without the intermediate map.
-func appendPartnershipProps(b []byte, snap *index.Snapshot, i int32) []byte {
-	v := partnershipOf(snap, i)
-	b = append(b, `{"active":`...)
-	b = strconv.AppendBool(b, v.p.Active)
-	b = append(b, `,"authority_id":`...)
-	b = appendString(b, v.a.ID)
-	b = append(b, `,"authority_name":`...)
-	b = appendString(b, v.a.Name)
-	b = append(b, `,"authority_type":`...)
-	b = appendString(b, string(v.a.Type))
-	b = append(b, `,"country":`...)
-	b = appendString(b, v.pt.Country)
-	b = append(b, `,"country_name":`...)
-	b = appendString(b, v.country)
-	b = append(b, `,"id":`...)
-	b = appendString(b, v.p.ID)
-	b = append(b, `,"kind":`...)
-	b = appendString(b, string(v.p.Kind))
-	b = append(b, `,"partner_id":`...)
-	b = appendString(b, v.pt.ID)
-	b = append(b, `,"partner_name":`...)
-	b = appendString(b, v.pt.Name)
-	b = append(b, `,"projects":`...)
-	b = appendValue(b, v.projects)
-	b = append(b, `,"provenance":`...)
-	b = appendString(b, string(v.p.Provenance))
-	if v.p.StartYear != 0 {
-		b = append(b, `,"start_year":`...)
-		b = strconv.AppendInt(b, int64(v.p.StartYear), 10)
-	}
-	b = append(b, `,"themes":`...)
-	b = appendValue(b, v.themes)
-	return append(b, '}')
-}

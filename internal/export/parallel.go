@@ -3,44 +3,13 @@ package export
 import (
 	"context"
 	"runtime"
-	"strconv"
 	"sync"
+
+	"github.com/atlas-cooperation/atlas/internal/index"
 )
 
-// appendCoord appends x rounded to CoordDecimals decimals, without trailing
-// zeros: fixed-point formatting is several times faster than the shortest
-// float formatting of strconv, and exports write millions of coordinates.
-func appendCoord(b []byte, x float64) []byte {
-	if x != x || x > 1e12 || x < -1e12 { // NaN or absurd: let strconv spell it
-		return strconv.AppendFloat(b, x, 'f', -1, 64)
-	}
-	v := int64(roundCoord(x) * 1e6)
-	if r := roundCoord(x)*1e6 - float64(v); r > 0.5 {
-		v++
-	} else if r < -0.5 {
-		v--
-	}
-	if v < 0 {
-		b = append(b, '-')
-		v = -v
-	}
-	b = strconv.AppendInt(b, v/1e6, 10)
-	frac := v % 1e6
-	if frac == 0 {
-		return b
-	}
-	var d [7]byte
-	d[0] = '.'
-	for i := 6; i >= 1; i-- {
-		d[i] = byte('0' + frac%10)
-		frac /= 10
-	}
-	n := 7
-	for d[n-1] == '0' {
-		n--
-	}
-	return append(b, d[:n]...)
-}
+// appendCoord appends a coordinate rounded to index.GeoJSONDecimals.
+func appendCoord(b []byte, x float64) []byte { return index.AppendCoordinate(b, x) }
 
 // batchSize is the number of features a worker encodes at a time; the first
 // batch is small so that the first bytes leave at once.

@@ -208,7 +208,7 @@ func (s *Server) handleOGCItems(w http.ResponseWriter, r *http.Request, snap *in
 		if k > 0 {
 			buf = append(buf, ',')
 		}
-		buf = ogcapi.AppendFeature(buf, snap, l.ID, i, sel)
+		buf = snap.AppendFeature(buf, l.ID, i, sel)
 		if _, err := out.Write(buf); err != nil {
 			return err
 		}
