@@ -477,3 +477,40 @@ func TestTileJSONCarriesFilter(t *testing.T) {
 		t.Fatalf("vector_layers %+v", doc.VectorLayers)
 	}
 }
+
+func TestPartnershipDetail(t *testing.T) {
+	srv := atlastest.Handler(t, 0)
+	var fc struct {
+		Features []struct {
+			ID         string         `json:"id"`
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	getJSON(t, srv, "/geojson/partnerships?kind=cooperation&theme=sante&limit=1", &fc)
+	if len(fc.Features) != 1 {
+		t.Fatal("no cooperation on health")
+	}
+	var p struct {
+		ID        string   `json:"id"`
+		Themes    []string `json:"themes"`
+		Authority struct {
+			ID string `json:"id"`
+		} `json:"authority"`
+		Projects []struct {
+			Themes []string `json:"themes"`
+		} `json:"projects"`
+	}
+	getJSON(t, srv, "/api/partnerships/"+fc.Features[0].ID, &p)
+	if p.ID != fc.Features[0].ID || p.Authority.ID != fc.Features[0].Properties["authority_id"] || len(p.Projects) == 0 {
+		t.Fatalf("detail %+v", p)
+	}
+	union := map[string]bool{}
+	for _, pr := range p.Projects {
+		for _, th := range pr.Themes {
+			union[th] = true
+		}
+	}
+	if len(union) != len(p.Themes) || !union["sante"] {
+		t.Fatalf("themes %v, projects' themes %v", p.Themes, union)
+	}
+}
