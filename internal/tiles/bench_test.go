@@ -3,6 +3,7 @@ package tiles_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
@@ -54,3 +55,38 @@ func BenchmarkRenderCached(b *testing.B) { benchRender(b, defaultSnapshot(b), 64
 
 // BenchmarkRender100x is BenchmarkRender on the dataset of ATLAS_DATA_100.
 func BenchmarkRender100x(b *testing.B) { benchRender(b, bigSnapshot(b), 0) }
+
+// BenchmarkRenderMix renders uncached tiles of every layer over a z2–z12 mix
+// around the ends of random partnerships (as the load benchmark does), on a
+// warm renderer: the per-filter and per-zoom structures are built first.
+func BenchmarkRenderMix(b *testing.B) {
+	snap := defaultSnapshot(b)
+	ds := snap.Dataset()
+	rng := rand.New(rand.NewPCG(1, 1))
+	mix := make([]maptile.Tile, 512)
+	for i := range mix {
+		a, pt := snap.PartnershipEnds(int32(rng.IntN(len(ds.Partnerships))))
+		pos := ds.Authorities[a].Point
+		if rng.IntN(2) == 0 {
+			pos = ds.Partners[pt].Point
+		}
+		mix[i] = maptile.At(pos, maptile.Zoom(2+rng.IntN(11)))
+	}
+	r := tiles.NewRenderer(tiles.Options{})
+	ctx := context.Background()
+	layers := allLayers()
+	for z := maptile.Zoom(2); z <= 12; z++ {
+		if _, err := r.Render(ctx, snap, layers, maptile.At(orb.Point{2.35, 48.86}, z), atlas.Filter{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		if _, err := r.Render(ctx, snap, layers, mix[n%len(mix)], atlas.Filter{}); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+}

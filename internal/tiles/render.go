@@ -176,6 +176,8 @@ type job struct {
 	scratch []byte
 	ids     []int32
 	bits    []uint64
+	ringA   []orb.Point
+	ringB   []orb.Point
 	mls     orb.MultiLineString
 	lsBuf   orb.LineString
 	seen    map[int32]struct{}
@@ -374,16 +376,13 @@ func (j *job) boundaries(layer string) error {
 	fr := &j.fr
 	bs := j.r.shapes(j.snap, layer, fr.z)
 	scale := math1(fr.z - bs.z)
-	clear(j.seen)
 	ids := j.ids[:0]
 	j.snap.Search(layer, fr.wgs, func(i int32) bool {
-		if _, ok := j.seen[i]; !ok {
-			j.seen[i] = struct{}{}
-			ids = append(ids, i)
-		}
+		ids = append(ids, i)
 		return true
 	})
 	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	j.ids = ids
 	// Buffered tile in the shapes' world units.
 	wb := orb.Bound{
@@ -406,17 +405,21 @@ func (j *job) boundaries(layer string) error {
 			if !s.bounds[k].Intersects(wb) {
 				continue
 			}
-			tp := make(orb.Polygon, 0, len(poly))
-			for _, r := range poly {
-				tr := make(orb.Ring, len(r))
-				for n, p := range r {
-					tr[n] = orb.Point{p[0]*scale - fr.ox, p[1]*scale - fr.oy}
+			inside := s.bounds[k].Min[0] >= wb.Min[0] && s.bounds[k].Min[1] >= wb.Min[1] &&
+				s.bounds[k].Max[0] <= wb.Max[0] && s.bounds[k].Max[1] <= wb.Max[1]
+			for n, r := range poly {
+				tr := j.ringA[:0]
+				for _, p := range r {
+					tr = append(tr, orb.Point{p[0]*scale - fr.ox, p[1]*scale - fr.oy})
 				}
-				tp = append(tp, tr)
-			}
-			tp = clip.Polygon(fr.box, tp)
-			if len(tp) > 0 {
-				j.enc.polygon(tp)
+				j.ringA = tr
+				if !inside {
+					tr = j.clipRing(tr)
+				}
+				ok := len(tr) >= 3 && j.enc.ring(tr, n == 0)
+				if n == 0 && !ok {
+					break
+				}
 			}
 		}
 		if len(j.enc.geom) == 0 {
@@ -426,6 +429,65 @@ func (j *job) boundaries(layer string) error {
 		j.enc.end()
 	}
 	return nil
+}
+
+// clipRing clips the ring in j.ringA (tile units) to the buffered tile
+// (Sutherland–Hodgman, one pass per side) and returns it, in j's scratch.
+func (j *job) clipRing(in []orb.Point) []orb.Point {
+	const lo, hi = -Buffer, Extent + Buffer
+	a, b := in, j.ringB[:0]
+	for side := 0; side < 4; side++ {
+		b = b[:0]
+		inside := func(p orb.Point) bool {
+			switch side {
+			case 0:
+				return p[0] >= lo
+			case 1:
+				return p[0] <= hi
+			case 2:
+				return p[1] >= lo
+			}
+			return p[1] <= hi
+		}
+		cross := func(p, q orb.Point) orb.Point {
+			var t float64
+			switch side {
+			case 0:
+				t = (lo - p[0]) / (q[0] - p[0])
+				return orb.Point{lo, p[1] + t*(q[1]-p[1])}
+			case 1:
+				t = (hi - p[0]) / (q[0] - p[0])
+				return orb.Point{hi, p[1] + t*(q[1]-p[1])}
+			case 2:
+				t = (lo - p[1]) / (q[1] - p[1])
+				return orb.Point{p[0] + t*(q[0]-p[0]), lo}
+			}
+			t = (hi - p[1]) / (q[1] - p[1])
+			return orb.Point{p[0] + t*(q[0]-p[0]), hi}
+		}
+		n := len(a)
+		if n == 0 {
+			break
+		}
+		prev := a[n-1]
+		pin := inside(prev)
+		for _, cur := range a {
+			cin := inside(cur)
+			if cin {
+				if !pin {
+					b = append(b, cross(prev, cur))
+				}
+				b = append(b, cur)
+			} else if pin {
+				b = append(b, cross(prev, cur))
+			}
+			prev, pin = cur, cin
+		}
+		a, b = b, a
+	}
+	// a holds the result, used before the next ring reuses the buffers.
+	j.ringA, j.ringB = a, b
+	return a
 }
 
 func math1(dz int) float64 { return float64(uint64(1) << uint(dz)) }

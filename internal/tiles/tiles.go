@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
@@ -45,14 +46,14 @@ func ParseZXY(z, x, y string) (maptile.Tile, error) {
 		return maptile.Tile{}, atlas.InvalidParam("z", z, fmt.Sprintf("expected an integer zoom between 0 and %d", MaxZoom))
 	}
 	n := uint64(1) << zv
-	allowed := fmt.Sprintf("expected an integer between 0 and %d at zoom %d", n-1, zv)
+	allowed := func() string { return fmt.Sprintf("expected an integer between 0 and %d at zoom %d", n-1, zv) }
 	xv, ok := parseUint(x, n-1)
 	if !ok {
-		return maptile.Tile{}, atlas.InvalidParam("x", x, allowed)
+		return maptile.Tile{}, atlas.InvalidParam("x", x, allowed())
 	}
 	yv, ok := parseUint(y, n-1)
 	if !ok {
-		return maptile.Tile{}, atlas.InvalidParam("y", y, allowed)
+		return maptile.Tile{}, atlas.InvalidParam("y", y, allowed())
 	}
 	return maptile.New(uint32(xv), uint32(yv), maptile.Zoom(zv)), nil
 }
@@ -74,6 +75,13 @@ func parseUint(s string, max uint64) (uint64, bool) {
 	return v, true
 }
 
+// knownLayers is layerNames, computed once.
+var knownLayers = sync.OnceValue(layerNames)
+
+var allowedLayers = sync.OnceValue(func() string {
+	return "comma-separated list of " + strings.Join(knownLayers(), ", ")
+})
+
 // layerNames lists the known layers in display order.
 func layerNames() []string {
 	ls := index.Layers()
@@ -89,8 +97,8 @@ func layerNames() []string {
 // it and lists the known layers; an empty list, an empty item or a repeated
 // name gives an error wrapping atlas.ErrInvalid.
 func ParseLayers(s string) ([]string, error) {
-	known := layerNames()
-	allowed := "comma-separated list of " + strings.Join(known, ", ")
+	known := knownLayers()
+	allowed := allowedLayers()
 	if s == "" {
 		return nil, atlas.InvalidParam("layers", s, "empty; expected a "+allowed)
 	}
