@@ -25,7 +25,9 @@ func TestParseServeConfig(t *testing.T) {
 		"env then flags": {
 			[]string{"--addr", "127.0.0.1:9000"},
 			map[string]string{"ATLAS_ADDR": ":7000", "ATLAS_CACHE_SIZE": "0", "ATLAS_LOG_LEVEL": "debug"},
-			func(c Config) bool { return c.Addr == "127.0.0.1:9000" && c.CacheSize == 0 && c.LogLevel == slog.LevelDebug },
+			func(c Config) bool {
+				return c.Addr == "127.0.0.1:9000" && c.CacheSize == 0 && c.LogLevel == slog.LevelDebug
+			},
 			nil,
 		},
 		"durations": {[]string{"--write-timeout", "5s"}, nil, func(c Config) bool { return c.WriteTimeout == 5*time.Second }, nil},

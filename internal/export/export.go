@@ -133,7 +133,6 @@ func FilterSlug(f atlas.Filter) string {
 	return s
 }
 
-
 // column is one exported attribute.
 type column struct {
 	Name string // English snake_case, as the GeoJSON property
