@@ -14,7 +14,6 @@ import (
 	"github.com/atlas-cooperation/atlas/geodata"
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/export"
-	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 )
 
@@ -77,7 +76,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	o := export.PMTilesOptions{MinZoom: *minZoom, MaxZoom: *maxZoom, Layers: ls, Filter: filter, Attribution: httpapi.Attribution}
+	o := export.PMTilesOptions{MinZoom: *minZoom, MaxZoom: *maxZoom, Layers: ls, Filter: filter, Attribution: atlas.Credits}
 	if !*quiet {
 		o.Progress = stderr
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/gorilla/mux"
@@ -82,8 +83,6 @@ type vectorLayer struct {
 // TileJSONMaxZoom is the maxzoom TileJSON advertises; clients overzoom past it.
 const TileJSONMaxZoom = 14
 
-// Attribution is the credit line of the data.
-const Attribution = `Données : jumelages © contributeurs de Wikipédia (CC BY-SA 4.0) via twincities ; GeoNames (CC BY 4.0) ; IGN ADMIN EXPRESS (Licence Ouverte) ; Natural Earth ; complément synthétique`
 
 // handleTileJSON serves GET /tiles/{layers}.json?<filters>.
 func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
@@ -104,7 +103,7 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request, snap *in
 	doc := tileJSON{
 		TileJSON: "3.0.0", Name: "atlas " + joined,
 		Description: "Atlas de la coopération décentralisée: " + joined,
-		Version:     "1.0.0", Attribution: Attribution, Scheme: "xyz",
+		Version:     "1.0.0", Attribution: atlas.Credits, Scheme: "xyz",
 		Tiles: []string{url}, MinZoom: 0, MaxZoom: TileJSONMaxZoom,
 		Bounds: [4]float64{-180, -85.0511, 180, 85.0511}, Center: [3]float64{2.35, 46.6, 3},
 	}

@@ -169,10 +169,8 @@ func family() (*canvas.FontFamily, error) {
 // France métropolitaine, the French side of every country view.
 var metropole = orb.Bound{Min: orb.Point{-5.3, 41.3}, Max: orb.Point{9.7, 51.2}}
 
-// Credits is the sources line printed under the map (geodata/ATTRIBUTION).
-const Credits = "Sources : jumelages © contributeurs de Wikipédia (CC BY-SA 4.0) via twincities (E. Hekman) ; lieux GeoNames (CC BY 4.0) ; " +
-	"limites IGN ADMIN EXPRESS COG (Licence Ouverte) ; collectivités INSEE/DGCL (Licence Ouverte 2.0) ; pays Made with Natural Earth ; " +
-	"complément synthétique généré par atlas (partenariats « synthetic » et projets)."
+// Credits is the sources line printed under the map.
+const Credits = atlas.Credits
 
 // SyntheticNotice is printed when the mapped selection holds synthetic records.
 const SyntheticNotice = "Données en partie synthétiques : une partie des partenariats et tous les projets sont générés, non réels."
