@@ -83,7 +83,6 @@ type vectorLayer struct {
 // TileJSONMaxZoom is the maxzoom TileJSON advertises; clients overzoom past it.
 const TileJSONMaxZoom = 14
 
-
 // handleTileJSON serves GET /tiles/{layers}.json?<filters>.
 func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
 	layers, err := tiles.ParseLayers(mux.Vars(r)["layers"])
