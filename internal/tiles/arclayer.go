@@ -11,7 +11,6 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
-	"github.com/paulmach/orb/simplify"
 	"github.com/tidwall/rtree"
 )
 
@@ -25,8 +24,9 @@ const (
 )
 
 // ArcIndexMaxZoom is the largest zoom whose arcs are prepared in world units
-// once per filter (above it tiles cut the great circles themselves).
-const ArcIndexMaxZoom = 12
+// once per filter and zoom; above it, tiles find their arcs in the index of
+// ArcIndexMaxZoom and cut them from the great circles themselves.
+const ArcIndexMaxZoom = 8
 
 // arcPlan decides, once per filter and zoom, the level at which every tile
 // of that zoom draws the filter's arcs: the finest level whose densest tile
@@ -209,14 +209,10 @@ func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
 func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 	ix := &arcIndex{level: level}
 	ws := worldSize(z)
-	dp := simplify.DouglasPeucker(1)
 	var line orb.LineString
 	for k := 0; k < p.items(level); k++ {
 		a, b := p.ends(level, k)
 		line = worldArc(line[:0], a, b, ws)
-		if len(line) > 2 {
-			line = dp.LineString(line)
-		}
 		minX, maxX := math.Inf(1), math.Inf(-1)
 		for _, q := range line {
 			minX, maxX = math.Min(minX, q[0]), math.Max(maxX, q[0])
@@ -268,9 +264,17 @@ func worldArc(dst orb.LineString, a, b orb.Point, ws float64) orb.LineString {
 		pa := proj(a, a[0])
 		return append(dst, pa, pa)
 	}
-	// Pre-sample every ≤ 2.5° of arc, so that longitudes stay continuous
-	// even near a pole, then subdivide where the curve is not yet flat.
-	n := max(2, int(math.Ceil(g.d*180/math.Pi/2.5)))
+	// Pre-sample every ≤ 10° of arc (2.5° when the great circle gets near a
+	// pole, where longitudes turn fast), so that longitudes stay continuous,
+	// then subdivide where the curve is not yet flat.
+	step := 10.0
+	nx := g.va[1]*g.vb[2] - g.va[2]*g.vb[1]
+	ny := g.va[2]*g.vb[0] - g.va[0]*g.vb[2]
+	nz := g.va[0]*g.vb[1] - g.va[1]*g.vb[0]
+	if nn := math.Sqrt(nx*nx + ny*ny + nz*nz); nn == 0 || math.Abs(nz)/nn < math.Cos(75*math.Pi/180) {
+		step = 2.5
+	}
+	n := max(2, int(math.Ceil(g.d*180/math.Pi/step)))
 	prev := proj(a, a[0])
 	dst = append(dst, prev)
 	t0 := 0.0
@@ -288,16 +292,16 @@ func subdivide(dst orb.LineString, g *greatCircle, t0, t1 float64, p0, p1 orb.Po
 	tm := (t0 + t1) / 2
 	pm := proj(g.at(tm), lonOf(p0))
 	dx, dy := pm[0]-(p0[0]+p1[0])/2, pm[1]-(p0[1]+p1[1])/2
-	if depth >= 24 || dx*dx+dy*dy <= 0.25 {
+	if depth >= 24 || dx*dx+dy*dy <= 1 {
 		return append(dst, p1)
 	}
 	dst = subdivide(dst, g, t0, tm, p0, pm, ws, proj, lonOf, depth+1)
 	return subdivide(dst, g, tm, t1, pm, p1, ws, proj, lonOf, depth+1)
 }
 
-// drawArcIndex draws the arcs of ix that cross the tile.
-func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
-	fr := &j.fr
+// hitChunks returns, in ascending order, the chunks of ix whose bounds meet
+// the box [mn, mx] (world units of ix's zoom).
+func (j *job) hitChunks(ix *arcIndex, mn, mx [2]float64) []int32 {
 	// Mark the chunks hit in a bitset and read it in order: cheaper than
 	// sorting the hits, which are many at low zoom.
 	words := (len(ix.chunks) + 63) / 64
@@ -307,13 +311,12 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 	bits := j.bits[:words]
 	clear(bits)
 	lo, hi := words, -1
-	ix.tree.Search([2]float64{fr.ox - Buffer, fr.oy - Buffer}, [2]float64{fr.ox + Extent + Buffer, fr.oy + Extent + Buffer},
-		func(_, _ [2]float64, c int32) bool {
-			w := int(c >> 6)
-			bits[w] |= 1 << (c & 63)
-			lo, hi = min(lo, w), max(hi, w)
-			return true
-		})
+	ix.tree.Search(mn, mx, func(_, _ [2]float64, c int32) bool {
+		w := int(c >> 6)
+		bits[w] |= 1 << (c & 63)
+		lo, hi = min(lo, w), max(hi, w)
+		return true
+	})
 	hits := j.ids[:0]
 	for w := lo; w <= hi; w++ {
 		for b := bits[w]; b != 0; b &= b - 1 {
@@ -321,6 +324,47 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 		}
 	}
 	j.ids = hits
+	return hits
+}
+
+// drawArcsAbove draws the arcs of a tile above ArcIndexMaxZoom: the arcs
+// that may cross it are found in the index of ArcIndexMaxZoom (whose lines
+// are within a few units of the great circles at that zoom), and each is cut
+// from its great circle at the tile's resolution.
+func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
+	fr := &j.fr
+	s := math1(fr.z - ArcIndexMaxZoom)
+	const m = 4 // units of the index's zoom: simplification and rounding
+	hits := j.hitChunks(ix,
+		[2]float64{(fr.ox-Buffer)/s - m, (fr.oy-Buffer)/s - m},
+		[2]float64{(fr.ox+Extent+Buffer)/s + m, (fr.oy+Extent+Buffer)/s + m})
+	seg := arcSegmentKm(fr.z)
+	last := int32(-1)
+	for n, c := range hits {
+		if n%64 == 0 {
+			if err := j.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		item := ix.chunks[c].item
+		if item == last {
+			continue
+		}
+		last = item
+		a, b := p.ends(ix.level, int(item))
+		if !j.arcGeometry(a, b, seg) {
+			continue
+		}
+		j.arcProps(p, ix.level, int(item))
+		j.enc.end()
+	}
+	return nil
+}
+
+// drawArcIndex draws the arcs of ix that cross the tile.
+func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
+	fr := &j.fr
+	hits := j.hitChunks(ix, [2]float64{fr.ox - Buffer, fr.oy - Buffer}, [2]float64{fr.ox + Extent + Buffer, fr.oy + Extent + Buffer})
 	ox, oy := int64(fr.ox), int64(fr.oy)
 	for k, n := 0, 0; k < len(hits); n++ {
 		if n%64 == 0 {

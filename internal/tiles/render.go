@@ -308,6 +308,9 @@ func (j *job) arcs() error {
 	if z <= ArcIndexMaxZoom {
 		return j.drawArcIndex(p, j.r.arcIndex(j, p, level, z))
 	}
+	if level == p.level(ArcIndexMaxZoom) {
+		return j.drawArcsAbove(p, j.r.arcIndex(j, p, level, ArcIndexMaxZoom))
+	}
 	if level != levelIndividual {
 		return j.drawAggregates(p, level)
 	}
