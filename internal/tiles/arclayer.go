@@ -433,10 +433,21 @@ func (j *job) clipLine(xy []int32, ox, oy int64) {
 	for i := 0; i+1 < np; i++ {
 		p := orb.Point{float64(int64(xy[2*i]) - ox), float64(int64(xy[2*i+1]) - oy)}
 		q := orb.Point{float64(int64(xy[2*i+2]) - ox), float64(int64(xy[2*i+3]) - oy)}
-		a, b, ok := clipSegment(p, q, lo, hi)
-		if !ok {
+		var a, b orb.Point
+		switch {
+		case p[0] >= lo && p[0] <= hi && p[1] >= lo && p[1] <= hi &&
+			q[0] >= lo && q[0] <= hi && q[1] >= lo && q[1] <= hi:
+			a, b = p, q
+		case (p[0] < lo && q[0] < lo) || (p[0] > hi && q[0] > hi) ||
+			(p[1] < lo && q[1] < lo) || (p[1] > hi && q[1] > hi):
 			flush()
 			continue
+		default:
+			var ok bool
+			if a, b, ok = clipSegment(p, q, lo, hi); !ok {
+				flush()
+				continue
+			}
 		}
 		if len(cur) == 0 || cur[len(cur)-1] != a {
 			flush()

@@ -35,7 +35,9 @@ type layerEncoder struct {
 	keys   []string
 	keyIdx map[string]uint32
 	vals   []value
-	valIdx map[value]uint32
+	valIdx map[value]uint32 // values other than strings and integers
+	strIdx map[string]uint32
+	intIdx map[int64]uint32
 	feats  []byte // encoded Feature fields (tag, length, message) back to back
 	n      int    // features written
 
@@ -58,9 +60,13 @@ func (l *layerEncoder) reset(name string) {
 	if l.keyIdx == nil {
 		l.keyIdx = map[string]uint32{}
 		l.valIdx = map[value]uint32{}
+		l.strIdx = map[string]uint32{}
+		l.intIdx = map[int64]uint32{}
 	}
 	clear(l.keyIdx)
 	clear(l.valIdx)
+	clear(l.strIdx)
+	clear(l.intIdx)
 	l.feats = l.feats[:0]
 	l.n = 0
 }
@@ -84,6 +90,26 @@ func (l *layerEncoder) key(k string) uint32 {
 }
 
 func (l *layerEncoder) val(v value) uint32 {
+	// Strings and integers, the common values, have their own dictionaries,
+	// cheaper to hash than value.
+	switch v.kind {
+	case 1:
+		if i, ok := l.strIdx[v.s]; ok {
+			return i
+		}
+		i := uint32(len(l.vals))
+		l.vals = append(l.vals, v)
+		l.strIdx[v.s] = i
+		return i
+	case 2:
+		if i, ok := l.intIdx[v.i]; ok {
+			return i
+		}
+		i := uint32(len(l.vals))
+		l.vals = append(l.vals, v)
+		l.intIdx[v.i] = i
+		return i
+	}
 	if i, ok := l.valIdx[v]; ok {
 		return i
 	}
