@@ -381,10 +381,32 @@ func shapeTolerance(z int) float64 {
 func (r *Renderer) shapes(snap *index.Snapshot, layer string, z int) *shapeSet {
 	z = min(z, ShapeMaxZoom)
 	key := snap.Version() + "/shapes/" + layer + "/" + strconv.Itoa(z)
-	return r.aggs.get(key, func() any { return buildShapes(snap, layer, z) }).(*shapeSet)
+	return r.aggs.get(key, func() any { return r.buildShapes(snap, layer, z) }).(*shapeSet)
 }
 
-func buildShapes(snap *index.Snapshot, layer string, z int) *shapeSet {
+// unitShapes returns the shapes of a boundary layer projected to a world one
+// unit wide (see appendWorldPolygon), computed once per snapshot.
+func (r *Renderer) unitShapes(snap *index.Snapshot, layer string, bs []atlas.Boundary) []orb.MultiPolygon {
+	key := snap.Version() + "/unitshapes/" + layer
+	return r.aggs.get(key, func() any {
+		out := make([]orb.MultiPolygon, len(bs))
+		for i, b := range bs {
+			var mp orb.MultiPolygon
+			switch g := b.Geometry.(type) {
+			case orb.Polygon:
+				mp = orb.MultiPolygon{g}
+			case orb.MultiPolygon:
+				mp = g
+			}
+			for _, poly := range mp {
+				out[i] = appendWorldPolygon(out[i], poly, 1)
+			}
+		}
+		return out
+	}).([]orb.MultiPolygon)
+}
+
+func (r *Renderer) buildShapes(snap *index.Snapshot, layer string, z int) *shapeSet {
 	ds := snap.Dataset()
 	var bs []atlas.Boundary
 	switch layer {
@@ -398,25 +420,20 @@ func buildShapes(snap *index.Snapshot, layer string, z int) *shapeSet {
 	ws := worldSize(z)
 	tol := shapeTolerance(z)
 	dp := simplify.DouglasPeucker(tol)
+	unit := r.unitShapes(snap, layer, bs)
 	set := &shapeSet{z: z, shapes: make([]shape, len(bs))}
-	for i, b := range bs {
-		var mp orb.MultiPolygon
-		switch g := b.Geometry.(type) {
-		case orb.Polygon:
-			mp = orb.MultiPolygon{g}
-		case orb.MultiPolygon:
-			mp = g
-		}
+	for i := range bs {
 		s := &set.shapes[i]
 		s.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-		var wmp orb.MultiPolygon
-		for _, poly := range mp {
-			wmp = appendWorldPolygon(wmp, poly, ws)
-		}
+		wmp := unit[i]
 		largest := largestPolygon(wmp)
-		for pi, poly := range wmp {
+		for pi, upoly := range wmp {
 			var out orb.Polygon
-			for k, wr := range poly {
+			for k, ur := range upoly {
+				wr := make(orb.Ring, len(ur))
+				for n, p := range ur {
+					wr[n] = orb.Point{p[0] * ws, p[1] * ws}
+				}
 				full := wr
 				wr = dp.Ring(slices.Clone(full))
 				if len(wr) < 4 || math.Abs(ringArea(wr)) < tol*tol {

@@ -89,9 +89,9 @@ func (p *arcPlan) tree(l int) *rtree.RTreeG[int32] {
 		t := &p.trees[l]
 		for k := 0; k < p.items(l); k++ {
 			a, b := p.ends(l, k)
-			for _, part := range atlas.Arc(a, b, 100) {
-				for lo := 0; lo+1 < len(part); lo += 4 {
-					hi := min(lo+4, len(part)-1)
+			for _, part := range atlas.Arc(a, b, 200) {
+				for lo := 0; lo+1 < len(part); lo += 2 {
+					hi := min(lo+2, len(part)-1)
 					bd := orb.LineString(part[lo : hi+1]).Bound()
 					t.Insert(bd.Min, bd.Max, int32(k))
 				}
