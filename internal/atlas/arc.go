@@ -80,3 +80,77 @@ func Arc(a, b orb.Point, maxSegKm float64) orb.MultiLineString {
 
 func rad(d float64) float64 { return d * math.Pi / 180 }
 func deg(r float64) float64 { return r * 180 / math.Pi }
+
+// ArcBounds returns the bounding boxes of the parts of Arc(a, b, ·) — one
+// box, or two when the arc crosses the antimeridian (in Arc's order) —
+// computed exactly from the great circle (its northern or southern vertex
+// when the arc passes it) instead of from a densified line. Every
+// densification of the arc lies inside, up to 0.01° at an antimeridian
+// crossing (Arc interpolates the crossing latitude linearly).
+func ArcBounds(a, b orb.Point) []orb.Bound {
+	ua, ub := unit(a), unit(b)
+	n := cross(ua, ub)
+	nn := math.Sqrt(dot(n, n))
+	if nn < 1e-12 || math.Abs(b[0]-a[0]) <= 180 {
+		lo, hi := latRange(ua, ub, n, nn)
+		return []orb.Bound{{Min: orb.Point{math.Min(a[0], b[0]), lo}, Max: orb.Point{math.Max(a[0], b[0]), hi}}}
+	}
+	// Crosses ±180 where the great circle meets the plane y = 0 on the x < 0
+	// side: from a to its edge, then from the other edge to b.
+	c := [3]float64{-n[2], 0, n[0]}
+	if c[0] > 0 {
+		c = [3]float64{-c[0], 0, -c[2]}
+	}
+	cn := math.Sqrt(dot(c, c))
+	c = [3]float64{c[0] / cn, 0, c[2] / cn}
+	edge := 180.0
+	if a[0] < 0 {
+		edge = -180
+	}
+	lo1, hi1 := latRange(ua, c, n, nn)
+	lo2, hi2 := latRange(c, ub, n, nn)
+	return []orb.Bound{
+		{Min: orb.Point{math.Min(a[0], edge), lo1}, Max: orb.Point{math.Max(a[0], edge), hi1}},
+		{Min: orb.Point{math.Min(b[0], -edge), lo2}, Max: orb.Point{math.Max(b[0], -edge), hi2}},
+	}
+}
+
+// latRange returns the latitude range of the minor great-circle arc from p
+// to q (unit vectors) on the circle of normal n (length nn).
+func latRange(p, q, n [3]float64, nn float64) (lo, hi float64) {
+	lo, hi = latOf(p), latOf(q)
+	if lo > hi {
+		lo, hi = hi, lo
+	}
+	if nn < 1e-12 {
+		return lo, hi
+	}
+	n = [3]float64{n[0] / nn, n[1] / nn, n[2] / nn}
+	// The point of the circle nearest the north pole, and its antipode.
+	v := [3]float64{-n[2] * n[0], -n[2] * n[1], 1 - n[2]*n[2]}
+	vn := math.Sqrt(dot(v, v))
+	if vn < 1e-12 {
+		return lo, hi // the circle is the equator
+	}
+	v = [3]float64{v[0] / vn, v[1] / vn, v[2] / vn}
+	for _, x := range [][3]float64{v, {-v[0], -v[1], -v[2]}} {
+		if dot(cross(p, x), n) >= 0 && dot(cross(x, q), n) >= 0 {
+			lat := latOf(x)
+			lo, hi = math.Min(lo, lat), math.Max(hi, lat)
+		}
+	}
+	return lo, hi
+}
+
+func latOf(u [3]float64) float64 { return deg(math.Asin(math.Max(-1, math.Min(1, u[2])))) }
+
+func unit(p orb.Point) [3]float64 {
+	lat, lon := rad(p[1]), rad(p[0])
+	return [3]float64{math.Cos(lat) * math.Cos(lon), math.Cos(lat) * math.Sin(lon), math.Sin(lat)}
+}
+
+func cross(a, b [3]float64) [3]float64 {
+	return [3]float64{a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0]}
+}
+
+func dot(a, b [3]float64) float64 { return a[0]*b[0] + a[1]*b[1] + a[2]*b[2] }

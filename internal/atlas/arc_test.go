@@ -2,7 +2,11 @@ package atlas_test
 
 import (
 	"math"
+	"math/rand/v2"
+	"os"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/paulmach/orb"
@@ -66,5 +70,43 @@ func TestArcSamePoint(t *testing.T) {
 	arc := atlas.Arc(p, p, 100)
 	if len(arc) != 1 || len(arc[0]) != 2 {
 		t.Fatalf("got %v", arc)
+	}
+}
+
+// TestArcBoundsContainArc checks the analytic bounds against densified arcs
+// between random points (SEED replays a run).
+func TestArcBoundsContainArc(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	if s, err := strconv.ParseUint(os.Getenv("SEED"), 10, 64); err == nil {
+		seed = s
+	}
+	t.Logf("SEED=%d", seed)
+	rng := rand.New(rand.NewPCG(seed, 2))
+	pt := func() orb.Point { return orb.Point{rng.Float64()*360 - 180, rng.Float64()*170 - 85} }
+	// Arc interpolates the antimeridian crossing linearly between two
+	// densified points, which can stray by about 0.001° near the poles.
+	const eps = 0.01
+	for k := 0; k < 20000; k++ {
+		a, b := pt(), pt()
+		if k%4 == 0 { // many arcs from France
+			a = orb.Point{-5 + rng.Float64()*13, 42 + rng.Float64()*9}
+		}
+		bounds := atlas.ArcBounds(a, b)
+		arc := atlas.Arc(a, b, 20)
+		if len(bounds) != len(arc) {
+			t.Fatalf("%v→%v: %d bounds for %d parts", a, b, len(bounds), len(arc))
+		}
+		for i, part := range arc {
+			bd := bounds[i]
+			pb := part.Bound()
+			if pb.Min[0] < bd.Min[0]-eps || pb.Min[1] < bd.Min[1]-eps || pb.Max[0] > bd.Max[0]+eps || pb.Max[1] > bd.Max[1]+eps {
+				t.Fatalf("%v→%v part %d: densified bound %v outside analytic %v", a, b, i, pb, bd)
+			}
+			// And tight away from the poles (near a pole, a 20 km step
+			// changes the latitude a lot): little slack in latitude.
+			if math.Max(math.Abs(bd.Max[1]), math.Abs(bd.Min[1])) < 80 && (bd.Max[1]-pb.Max[1] > 0.05 || pb.Min[1]-bd.Min[1] > 0.05) {
+				t.Fatalf("%v→%v part %d: analytic %v much larger than %v", a, b, i, bd, pb)
+			}
+		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -271,12 +272,11 @@ func (s *Snapshot) buildTrees() {
 	s.trees[LayerPartners] = pts(len(ds.Partners), func(i int) orb.Point { return ds.Partners[i].Point })
 	var arcs rtree.RTreeG[int32]
 	for i := range ds.Partnerships {
-		// Bounds from a coarse densification, padded: every finer
-		// densification of the same great circle stays inside.
-		ml := s.Arc(int32(i), boundSegmentKm)
+		// Exact great-circle bounds, padded for the rounding of the
+		// antimeridian crossing in densified arcs.
 		var all orb.Bound
-		for k, part := range ml {
-			pb := pad(part.Bound())
+		for k, b := range atlas.ArcBounds(ds.Authorities[s.pAuth[i]].Point, ds.Partners[s.pPartner[i]].Point) {
+			pb := pad(b)
 			arcs.Insert(pb.Min, pb.Max, int32(i))
 			if k == 0 {
 				all = pb
@@ -308,12 +308,8 @@ func (s *Snapshot) buildTrees() {
 	s.trees[LayerDepartements] = shapes(ds.DepartementShapes)
 }
 
-// boundSegmentKm is the densification used for arc bounding boxes; boundPad
-// (degrees) covers the gap between a 300 km chord and its arc (< 2 km).
-const (
-	boundSegmentKm = 300
-	boundPad       = 0.05
-)
+// boundPad (degrees) pads arc bounding boxes in the R-tree.
+const boundPad = 0.05
 
 func pad(b orb.Bound) orb.Bound {
 	return orb.Bound{
@@ -333,30 +329,67 @@ func (s *Snapshot) Arc(i int32, maxSegKm float64) orb.MultiLineString {
 func (s *Snapshot) hash() string {
 	h := sha256.New()
 	ds := s.ds
-	w := func(parts ...any) {
-		for _, p := range parts {
-			fmt.Fprint(h, p)
-			h.Write([]byte{0})
-		}
-	}
+	buf := make([]byte, 0, 256)
+	str := func(v string) { buf = append(append(buf, v...), 0) }
+	num := func(v int64) { buf = append(strconv.AppendInt(buf, v, 10), 0) }
+	flt := func(v float64) { buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v)) }
+	flush := func() { h.Write(buf); buf = buf[:0] }
 	for _, c := range ds.Countries {
-		w(c.ISO2, c.ISO3, c.NameFR, c.NameEN, c.Label[0], c.Label[1])
+		str(c.ISO2)
+		str(c.ISO3)
+		str(c.NameFR)
+		str(c.NameEN)
+		flt(c.Label[0])
+		flt(c.Label[1])
+		flush()
 	}
 	for _, a := range ds.Authorities {
-		w(a.ID, a.Type, a.Code, a.Name, a.Departement, a.Region, a.Population, a.Point[0], a.Point[1])
+		str(a.ID)
+		str(string(a.Type))
+		str(a.Code)
+		str(a.Name)
+		str(a.Departement)
+		str(a.Region)
+		num(int64(a.Population))
+		flt(a.Point[0])
+		flt(a.Point[1])
+		flush()
 	}
 	for _, p := range ds.Partners {
-		w(p.ID, p.GeonameID, p.Name, p.Country, p.Subdivision, p.Population, p.Point[0], p.Point[1])
+		str(p.ID)
+		num(p.GeonameID)
+		str(p.Name)
+		str(p.Country)
+		str(p.Subdivision)
+		num(int64(p.Population))
+		flt(p.Point[0])
+		flt(p.Point[1])
+		flush()
 	}
 	for _, p := range ds.Partnerships {
-		w(p.ID, p.AuthorityID, p.PartnerID, p.Kind, p.StartYear, p.Active, p.Provenance)
+		str(p.ID)
+		str(p.AuthorityID)
+		str(p.PartnerID)
+		str(string(p.Kind))
+		num(int64(p.StartYear))
+		str(strconv.FormatBool(p.Active))
+		str(string(p.Provenance))
+		flush()
 	}
 	for _, p := range ds.Projects {
-		w(p.ID, p.PartnershipID, p.Title, strings.Join(p.Themes, "|"), p.StartYear, p.Provenance)
+		str(p.ID)
+		str(p.PartnershipID)
+		str(p.Title)
+		str(strings.Join(p.Themes, "|"))
+		num(int64(p.StartYear))
+		str(string(p.Provenance))
+		flush()
 	}
 	for _, bs := range [][]atlas.Boundary{ds.CountryShapes, ds.RegionShapes, ds.DepartementShapes} {
 		for _, b := range bs {
-			w(b.ID, b.Name)
+			str(b.ID)
+			str(b.Name)
+			flush()
 			hashGeometry(h, b.Geometry)
 		}
 	}
