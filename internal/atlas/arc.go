@@ -29,29 +29,27 @@ func Arc(a, b orb.Point, maxSegKm float64) orb.MultiLineString {
 		n = max(1, int(math.Ceil(d/maxSegKm)))
 	}
 	pts := make([]orb.Point, 0, n+1)
-	if d < 1e-9 {
+	delta := d / EarthRadiusKm
+	if d < 1e-9 || math.Sin(delta) < 1e-12 {
+		// Same point, or antipodes (no unique great circle): a straight line.
 		pts = append(pts, a, b)
 	} else {
-		lat1, lon1, lat2, lon2 := rad(a[1]), rad(a[0]), rad(b[1]), rad(b[0])
-		delta := d / EarthRadiusKm
+		// Points at equal angular steps θ on a great circle satisfy
+		// v[k+1] = 2·cos θ·v[k] − v[k−1]: no trigonometry per point but
+		// the conversion back to longitude/latitude.
+		ua, ub := unit(a), unit(b)
 		sd := math.Sin(delta)
-		for i := 0; i <= n; i++ {
-			f := float64(i) / float64(n)
-			if i == 0 {
-				pts = append(pts, a)
-				continue
-			}
-			if i == n {
-				pts = append(pts, b)
-				continue
-			}
-			A := math.Sin((1-f)*delta) / sd
-			B := math.Sin(f*delta) / sd
-			x := A*math.Cos(lat1)*math.Cos(lon1) + B*math.Cos(lat2)*math.Cos(lon2)
-			y := A*math.Cos(lat1)*math.Sin(lon1) + B*math.Cos(lat2)*math.Sin(lon2)
-			z := A*math.Sin(lat1) + B*math.Sin(lat2)
-			pts = append(pts, orb.Point{deg(math.Atan2(y, x)), deg(math.Atan2(z, math.Hypot(x, y)))})
+		theta := delta / float64(n)
+		A, B := math.Sin(delta-theta)/sd, math.Sin(theta)/sd
+		prev := ua
+		cur := [3]float64{A*ua[0] + B*ub[0], A*ua[1] + B*ub[1], A*ua[2] + B*ub[2]}
+		c2 := 2 * math.Cos(theta)
+		pts = append(pts, a)
+		for i := 1; i < n; i++ {
+			pts = append(pts, orb.Point{deg(math.Atan2(cur[1], cur[0])), deg(math.Atan2(cur[2], math.Hypot(cur[0], cur[1])))})
+			prev, cur = cur, [3]float64{c2*cur[0] - prev[0], c2*cur[1] - prev[1], c2*cur[2] - prev[2]}
 		}
+		pts = append(pts, b)
 	}
 	// Split at the antimeridian: a jump of more than 180° in longitude between
 	// consecutive points means the arc crossed ±180.

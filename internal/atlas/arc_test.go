@@ -110,3 +110,29 @@ func TestArcBoundsContainArc(t *testing.T) {
 		}
 	}
 }
+
+// TestArcOnGreatCircle checks every densified point against the direct
+// spherical interpolation formula.
+func TestArcOnGreatCircle(t *testing.T) {
+	a, b := orb.Point{2.35, 48.85}, orb.Point{139.69, 35.69}
+	line := atlas.Arc(a, b, 10)[0]
+	d := atlas.DistanceKm(a, b)
+	for i, p := range line {
+		// Distances from both ends add up to the whole arc, in proportion.
+		da, db := atlas.DistanceKm(a, p), atlas.DistanceKm(p, b)
+		if math.Abs(da+db-d) > 0.01 {
+			t.Fatalf("point %d %v off the great circle: %.3f + %.3f != %.3f km", i, p, da, db, d)
+		}
+		if want := d * float64(i) / float64(len(line)-1); math.Abs(da-want) > 0.01 {
+			t.Fatalf("point %d at %.3f km, want %.3f", i, da, want)
+		}
+	}
+}
+
+func BenchmarkArc(b *testing.B) {
+	a, c := orb.Point{2.35, 48.85}, orb.Point{139.69, 35.69}
+	b.ReportAllocs()
+	for b.Loop() {
+		atlas.Arc(a, c, 100)
+	}
+}
