@@ -30,12 +30,14 @@ const (
 	// ClusterCellUnits is the side of a clustering grid cell, in tile units
 	// (a global grid per zoom: 16×16 cells per tile).
 	ClusterCellUnits = 256
-	// ArcBudget is the most individual partnership arcs in a tile; above it
-	// arcs are aggregated by (authority|département|région, country).
+	// ArcBudget is the most individual partnership arcs in a tile. The level
+	// is decided once per filter and zoom (see arcPlan): when the densest
+	// tile of a zoom holds more, every tile of that zoom draws arcs
+	// aggregated by (authority|département|région, country).
 	ArcBudget = 1000
 	// AggregateBudget is the most aggregated arcs at the authority and
-	// département levels in a tile before falling back to a coarser level;
-	// the région level is always accepted.
+	// département levels in the densest tile of a zoom before falling back
+	// to a coarser level; the région level is always accepted.
 	AggregateBudget = 1500
 )
 
@@ -180,13 +182,12 @@ type job struct {
 	ringB   []orb.Point
 	mls     orb.MultiLineString
 	lsBuf   orb.LineString
-	seen    map[int32]struct{}
 }
 
 func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) (*Tile, error) {
 	j, _ := r.pool.Get().(*job)
 	if j == nil {
-		j = &job{seen: map[int32]struct{}{}}
+		j = &job{}
 	}
 	defer func() {
 		// Do not keep a snapshot alive from the pool.
