@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/paulmach/orb"
@@ -268,7 +269,7 @@ func (r row) raw(field string) string { return r.fields[r.cols[field]] }
 
 func (r row) str(field string, minLen, maxLen int) string {
 	s := r.raw(field)
-	if n := len([]rune(s)); n < minLen || n > maxLen {
+	if n := utf8.RuneCountInString(s); n < minLen || n > maxLen {
 		if n == 0 {
 			r.fail(field, "required")
 		} else {
