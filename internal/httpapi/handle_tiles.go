@@ -1,8 +1,8 @@
 package httpapi
 
 import (
-	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
@@ -26,7 +26,8 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request, snap *index.
 	if err != nil {
 		return err
 	}
-	canonical := fmt.Sprintf("/tiles/%s/%d/%d/%d.mvt?%s", strings.Join(layers, ","), t.Z, t.X, t.Y, f.Encode())
+	canonical := "/tiles/" + strings.Join(layers, ",") + "/" + strconv.Itoa(int(t.Z)) + "/" + strconv.Itoa(int(t.X)) + "/" +
+		strconv.Itoa(int(t.Y)) + ".mvt?" + f.Encode()
 	gz := acceptsGzip(r)
 	w.Header().Add("Vary", "Accept-Encoding")
 	if s.notModified(w, r, etag(r, snap.Version(), canonical)) {
@@ -48,7 +49,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request, snap *index.
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Type", tiles.ContentType)
-	h.Set("Content-Length", fmt.Sprint(len(data)))
+	h.Set("Content-Length", strconv.Itoa(len(data)))
 	if r.Method == http.MethodHead {
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -152,10 +153,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				s.writeProblem(rec, http.StatusInternalServerError, "internal error", "")
 			}
 		}
-		s.log.LogAttrs(r.Context(), slog.LevelDebug, "request",
-			slog.String("method", r.Method), slog.String("uri", r.URL.RequestURI()),
-			slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
-			slog.Duration("duration", time.Since(start)))
+		if s.log.Enabled(r.Context(), slog.LevelDebug) {
+			s.log.LogAttrs(r.Context(), slog.LevelDebug, "request",
+				slog.String("method", r.Method), slog.String("uri", r.URL.RequestURI()),
+				slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
+				slog.Duration("duration", time.Since(start)))
+		}
 	}()
 	s.router.ServeHTTP(rec, r)
 }
@@ -231,11 +234,13 @@ func (s *Server) writeProblem(w http.ResponseWriter, status int, detail, param s
 func etag(r *http.Request, version, canonical string) string {
 	h := fnv.New64a()
 	h.Write([]byte(canonical))
-	e := fmt.Sprintf(`"%s-%x`, version, h.Sum64())
+	b := make([]byte, 0, len(version)+24)
+	b = append(append(append(b, '"'), version...), '-')
+	b = strconv.AppendUint(b, h.Sum64(), 16)
 	if acceptsGzip(r) {
-		e += "-gz"
+		b = append(b, "-gz"...)
 	}
-	return e + `"`
+	return string(append(b, '"'))
 }
 
 // notModified sets ETag and Cache-Control and answers 304 when the request's
