@@ -88,12 +88,12 @@ func TestDatabaseLostWhileServing(t *testing.T) {
 	src := startSource(t, c.URL, postgisSourceOptions())
 	waitLoaded(t, src, time.Minute)
 	v0 := src.Current().Version()
-	if ok, detail := src.Status(); !ok {
-		t.Fatalf("status before the stop: %s", detail)
-	}
+	// The snapshot is published before the source has set up its listener:
+	// wait for the healthy status rather than expect it at once.
+	eventually(t, 30*time.Second, "healthy status before the stop", func() bool { ok, _ := src.Status(); return ok })
 
 	c.Stop()
-	eventually(t, 5*time.Second, "degraded status", func() bool { ok, _ := src.Status(); return !ok })
+	eventually(t, 30*time.Second, "degraded status", func() bool { ok, _ := src.Status(); return !ok })
 	if s := src.Current(); s == nil || s.Version() != v0 {
 		t.Fatal("the last snapshot must keep being served")
 	}
@@ -105,12 +105,12 @@ func TestDatabaseLostWhileServing(t *testing.T) {
 	store := postgis.NewStore(pool)
 	p := adminPrincipal(t, pool)
 	var rec httpapi.PartnershipRecord
-	eventually(t, 10*time.Second, "write after restart", func() bool {
+	eventually(t, 30*time.Second, "write after restart", func() bool {
 		var err error
 		rec, err = store.CreatePartnership(ctx, p, httpapi.PartnershipInput{AuthorityID: "31555", PartnerID: "3186084", Kind: "amitie"})
 		return err == nil
 	})
-	eventually(t, 10*time.Second, "reconnected and caught up", func() bool {
+	eventually(t, 60*time.Second, "reconnected and caught up", func() bool {
 		ok, _ := src.Status()
 		_, err := src.Current().Lookup("partnerships", rec.ID)
 		return ok && err == nil
