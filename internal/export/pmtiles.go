@@ -144,7 +144,7 @@ func WritePMTiles(ctx context.Context, path string, snap *index.Snapshot, r *til
 						var tl *tiles.Tile
 						tl, j.err = r.Render(ctx, snap, layers, j.t, o.Filter)
 						if j.err == nil && !tl.Empty {
-							j.data = tl.Gzip
+							j.data = tl.Gzip()
 						}
 					}
 					close(j.done)

@@ -382,7 +382,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, snap *index.S
 	data := tile.Data
 	h := w.Header()
 	if acceptsGzip(r) {
-		data = tile.Gzip
+		data = tile.Gzip()
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Type", tiles.ContentType)

@@ -45,7 +45,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request, snap *index.
 	}
 	data := tile.Data
 	if gz {
-		data = tile.Gzip
+		data = tile.Gzip()
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Type", tiles.ContentType)

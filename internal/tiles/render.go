@@ -41,18 +41,45 @@ const (
 	AggregateBudget = 1500
 )
 
-// Tile is a rendered vector tile.
+// Tile is a rendered vector tile. Its gzip encoding is computed on first
+// use, once: clients that do not accept gzip never pay for it.
 type Tile struct {
 	Data  []byte // MVT (protobuf), uncompressed
-	Gzip  []byte // gzip of Data, for clients that accept it
-	Empty bool   // no feature in any requested layer: Data and Gzip are empty
+	Empty bool   // no feature in any requested layer: Data is empty
+
+	gzOnce sync.Once
+	gz     []byte
 }
 
-func (t *Tile) size() int64 { return int64(len(t.Data) + len(t.Gzip) + 64) }
+// Gzip returns the gzip encoding of Data. It is safe for concurrent use.
+func (t *Tile) Gzip() []byte {
+	t.gzOnce.Do(func() {
+		var buf bytes.Buffer
+		buf.Grow(len(t.Data)/2 + 64)
+		zw, _ := gzipWriters.Get().(*gzip.Writer)
+		if zw == nil {
+			zw, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		} else {
+			zw.Reset(&buf)
+		}
+		zw.Write(t.Data)
+		zw.Close()
+		gzipWriters.Put(zw)
+		t.gz = buf.Bytes()
+	})
+	return t.gz
+}
+
+var gzipWriters sync.Pool // *gzip.Writer
+
+// size is what a cached tile may hold: Data plus, at most, as much again for
+// its gzip encoding once asked for (BestSpeed gzip of MVT is smaller).
+func (t *Tile) size() int64 { return int64(2*len(t.Data) + 64) }
 
 // Options configures a Renderer.
 type Options struct {
-	// CacheBytes bounds the rendered-tile cache (sum of len(Data)+len(Gzip));
+	// CacheBytes bounds the rendered-tile cache (twice the sum of len(Data),
+	// room for the gzip encodings);
 	// 0 disables it.
 	CacheBytes int64
 }
@@ -71,7 +98,6 @@ type Renderer struct {
 	arcIdx memo // per (filter, zoom) arc indexes, larger: fewer kept
 
 	pool sync.Pool // *job scratch
-	gz   sync.Pool // *gzip.Writer
 }
 
 type call struct {
@@ -221,20 +247,7 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 	if len(j.out) == 0 {
 		return &Tile{Empty: true}, nil
 	}
-	tl := &Tile{Data: bytes.Clone(j.out)}
-	var buf bytes.Buffer
-	buf.Grow(len(tl.Data)/2 + 64)
-	zw, _ := r.gz.Get().(*gzip.Writer)
-	if zw == nil {
-		zw, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	} else {
-		zw.Reset(&buf)
-	}
-	zw.Write(tl.Data)
-	zw.Close()
-	r.gz.Put(zw)
-	tl.Gzip = buf.Bytes()
-	return tl, nil
+	return &Tile{Data: bytes.Clone(j.out)}, nil
 }
 
 // ---------------------------------------------------------------------------

@@ -128,7 +128,7 @@ func TestWorldTile(t *testing.T) {
 	if tl.Empty {
 		t.Fatal("world tile empty")
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(tl.Gzip))
+	zr, err := gzip.NewReader(bytes.NewReader(tl.Gzip()))
 	if err != nil {
 		t.Fatal(err)
 	}
