@@ -47,3 +47,20 @@ func BenchmarkStats(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTileCached serves a cached tile through the whole handler: the
+// per-request overhead of routing, parsing, ETag and headers.
+func BenchmarkTileCached(b *testing.B) {
+	srv := atlastest.Handler(b, 64<<20)
+	path := "/tiles/partnerships,authorities,partners,countries,regions,departements/6/32/22.mvt"
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	srv.ServeHTTP(httptest.NewRecorder(), req)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %s = %d", path, rec.Code)
+		}
+	}
+}
