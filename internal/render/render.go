@@ -1,6 +1,8 @@
 // Package render draws print maps of the atlas with a vector graphics
 // library (tdewolff/canvas): the country view of /atlas/{country} — France
-// and one partner country in a single equirectangular frame, the
+// and one partner country in a single equirectangular frame (or, for a
+// distant partner, two panels side by side: France métropolitaine and the
+// partner country, each at its own scale), the
 // great-circle arcs of their partnerships, French authorities coloured by
 // type (the web atlas palette), partner authorities, a legend, a title, a
 // credits line and, when the selection holds synthetic records, a visible
@@ -237,10 +239,66 @@ type countryMap struct {
 	y0, y1   int
 	synth    bool
 
-	frame                  orb.Bound // WGS84 extent shown
-	cosLat                 float64
-	mapX, mapY, mapW, mapH float64 // map rectangle on the page, mm (origin bottom-left)
-	scale                  float64 // mm per projected degree
+	panels                 []*panel // one frame, or France and the partner side by side
+	mapX, mapY, mapW, mapH float64  // extent of the panels on the page, mm (origin bottom-left)
+}
+
+// panel is one map frame on the page.
+type panel struct {
+	frame      orb.Bound // WGS84 extent shown
+	cosLat     float64
+	x, y, w, h float64 // rectangle on the page, mm (origin bottom-left)
+	scale      float64 // mm per projected degree
+	caption    string  // empty for the single frame
+	clip       bool    // clip drawings to the rectangle (two-panel layout)
+}
+
+// FarKM is the distance between the partner country and metropolitan
+// France beyond which the page shows two panels instead of one frame.
+const FarKM = 1500.0
+
+// twoPanels reports whether the partner extent b is far enough from
+// metropolitan France for the two-panel layout: a single frame would leave
+// both countries as specks on an empty page.
+func twoPanels(b orb.Bound) bool {
+	return boundGapKM(metropole, b) > FarKM
+}
+
+// boundGapKM approximates the distance between two WGS84 boxes, in km.
+func boundGapKM(a, b orb.Bound) float64 {
+	dx := math.Max(0, math.Max(b.Min[0]-a.Max[0], a.Min[0]-b.Max[0]))
+	dy := math.Max(0, math.Max(b.Min[1]-a.Max[1], a.Min[1]-b.Max[1]))
+	lat := (math.Max(a.Min[1], b.Min[1]) + math.Min(a.Max[1], b.Max[1])) / 2
+	if dy > 0 {
+		lat = (a.Min[1] + a.Max[1] + b.Min[1] + b.Max[1]) / 4
+	}
+	return math.Hypot(dx*math.Cos(lat*math.Pi/180), dy) * 111.32
+}
+
+// pad widens b by 6 % of its extent plus half a degree, within the world.
+func pad(b orb.Bound) orb.Bound {
+	dx, dy := (b.Max[0]-b.Min[0])*0.06+0.5, (b.Max[1]-b.Min[1])*0.06+0.5
+	b.Min[0], b.Max[0] = math.Max(-180, b.Min[0]-dx), math.Min(180, b.Max[0]+dx)
+	b.Min[1], b.Max[1] = math.Max(-85, b.Min[1]-dy), math.Min(85, b.Max[1]+dy)
+	return b
+}
+
+func newPanel(frame orb.Bound) *panel {
+	return &panel{frame: frame, cosLat: math.Cos((frame.Min[1] + frame.Max[1]) / 2 * math.Pi / 180)}
+}
+
+// aspect is the panel's width over height.
+func (p *panel) aspect() float64 {
+	return (p.frame.Max[0] - p.frame.Min[0]) * p.cosLat / (p.frame.Max[1] - p.frame.Min[1])
+}
+
+// fit places the panel in the cell, centred, keeping its aspect.
+func (p *panel) fit(cx, cy, cw, ch float64) {
+	pw, ph := (p.frame.Max[0]-p.frame.Min[0])*p.cosLat, p.frame.Max[1]-p.frame.Min[1]
+	p.scale = math.Min(cw/pw, ch/ph)
+	p.w, p.h = pw*p.scale, ph*p.scale
+	p.x = cx + (cw-p.w)/2
+	p.y = cy + (ch-p.h)/2
 }
 
 func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index.Selection, o Options) *countryMap {
@@ -282,21 +340,12 @@ func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index
 	if shape, err := snap.Lookup(index.LayerCountries, country.ISO2); err == nil {
 		partnerBound = partnerBound.Union(largestPolygon(snap.Geometry(index.LayerCountries, shape)).Bound())
 	}
-	if country.ISO2 != "FR" {
-		frame = frame.Union(partnerBound)
-	}
 	// Overseas French authorities stay out of the frame: the view is
 	// France métropolitaine and the partner country.
 	rank := map[atlas.AuthorityType]int{atlas.Region: 0, atlas.Departement: 1, atlas.Groupement: 2, atlas.Commune: 3}
 	slices.SortStableFunc(m.auths, func(a, b int32) int {
 		return rank[ds.Authorities[a].Type] - rank[ds.Authorities[b].Type]
 	})
-	// Margins: 6 % of the extent.
-	dx, dy := (frame.Max[0]-frame.Min[0])*0.06+0.5, (frame.Max[1]-frame.Min[1])*0.06+0.5
-	frame.Min[0], frame.Max[0] = math.Max(-180, frame.Min[0]-dx), math.Min(180, frame.Max[0]+dx)
-	frame.Min[1], frame.Max[1] = math.Max(-85, frame.Min[1]-dy), math.Min(85, frame.Max[1]+dy)
-	m.frame = frame
-	m.cosLat = math.Cos((frame.Min[1] + frame.Max[1]) / 2 * math.Pi / 180)
 
 	// Page layout (mm): title band on top, legend column on the right,
 	// credits at the bottom.
@@ -306,11 +355,43 @@ func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index
 	titleH := math.Max(16, H*0.09)
 	footH := math.Max(12, H*0.07)
 	availW, availH := W-2*margin-legendW-4, H-2*margin-titleH-footH
-	pw, ph := (frame.Max[0]-frame.Min[0])*m.cosLat, frame.Max[1]-frame.Min[1]
-	m.scale = math.Min(availW/pw, availH/ph)
-	m.mapW, m.mapH = pw*m.scale, ph*m.scale
-	m.mapX = margin + (availW-m.mapW)/2
-	m.mapY = margin + footH + (availH-m.mapH)/2
+	if country.ISO2 != "FR" && twoPanels(partnerBound) {
+		k := math.Max(0.6, math.Min(math.Min(W, H)/210, 3))
+		capH := 6 * k // caption band above each panel
+		gap := math.Max(6, W*0.02)
+		fr, pa := newPanel(pad(metropole)), newPanel(pad(partnerBound))
+		fr.caption, pa.caption = "France métropolitaine", country.NameFR
+		fr.clip, pa.clip = true, true
+		// Widths shared by aspect, so that both panels get the same height
+		// when the page allows it.
+		a0, a1 := fr.aspect(), pa.aspect()
+		w0 := (availW - gap) * a0 / (a0 + a1)
+		fr.fit(margin, margin+footH, w0, availH-capH)
+		pa.fit(margin+w0+gap, margin+footH, availW-gap-w0, availH-capH)
+		// Close the panels up towards the middle, then centre the pair.
+		pa.x = fr.x + fr.w + gap
+		shift := margin + (availW-(pa.x+pa.w-fr.x))/2 - fr.x
+		fr.x += shift
+		pa.x += shift
+		// Tops aligned under the title band; spare height goes to the foot.
+		top := margin + footH + availH - capH
+		fr.y, pa.y = top-fr.h, top-pa.h
+		m.panels = []*panel{fr, pa}
+	} else {
+		if country.ISO2 != "FR" {
+			frame = frame.Union(partnerBound)
+		}
+		p := newPanel(pad(frame))
+		p.fit(margin, margin+footH, availW, availH)
+		m.panels = []*panel{p}
+	}
+	m.mapX, m.mapY = math.Inf(1), math.Inf(1)
+	x1, y1 := math.Inf(-1), math.Inf(-1)
+	for _, p := range m.panels {
+		m.mapX, m.mapY = math.Min(m.mapX, p.x), math.Min(m.mapY, p.y)
+		x1, y1 = math.Max(x1, p.x+p.w), math.Max(y1, p.y+p.h)
+	}
+	m.mapW, m.mapH = x1-m.mapX, y1-m.mapY
 	return m
 }
 
@@ -335,21 +416,49 @@ func largestPolygon(g orb.Geometry) orb.Polygon {
 }
 
 // xy projects a WGS84 point to page millimetres.
-func (m *countryMap) xy(p orb.Point) (float64, float64) {
-	return m.mapX + (p[0]-m.frame.Min[0])*m.cosLat*m.scale, m.mapY + (p[1]-m.frame.Min[1])*m.scale
+func (p *panel) xy(q orb.Point) (float64, float64) {
+	return p.x + (q[0]-p.frame.Min[0])*p.cosLat*p.scale, p.y + (q[1]-p.frame.Min[1])*p.scale
+}
+
+// inside reports whether the page point lies in the panel rectangle.
+func (p *panel) inside(x, y float64) bool {
+	return x >= p.x && x <= p.x+p.w && y >= p.y && y <= p.y+p.h
 }
 
 func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
-	ds := m.snap.Dataset()
 	W, H := m.o.WidthMM, m.o.HeightMM
 	ctx.SetFillColor(color.White)
 	ctx.DrawPath(0, 0, canvas.Rectangle(W, H))
+	for _, p := range m.panels {
+		m.drawPanel(ctx, fam, p)
+	}
 
-	// Sea and land, clipped to the map rectangle by drawing the page margins
-	// over them afterwards.
+	// Page margins over the map bleed, and the map frames.
+	ctx.SetStrokeColor(canvas.Transparent)
+	ctx.SetFillColor(color.White)
+	ctx.DrawPath(0, 0, canvas.Rectangle(W, m.mapY))
+	ctx.DrawPath(0, m.mapY+m.mapH, canvas.Rectangle(W, H-m.mapY-m.mapH))
+	ctx.DrawPath(0, 0, canvas.Rectangle(m.mapX, H))
+	ctx.DrawPath(m.mapX+m.mapW, 0, canvas.Rectangle(W-m.mapX-m.mapW, H))
+	ctx.SetFillColor(canvas.Transparent)
+	ctx.SetStrokeColor(borderColor)
+	ctx.SetStrokeWidth(0.3)
+	for _, p := range m.panels {
+		ctx.DrawPath(p.x, p.y, canvas.Rectangle(p.w, p.h))
+	}
+
+	m.drawText(ctx, fam)
+}
+
+// drawPanel draws the sea, the land, the arcs and the points of one panel.
+func (m *countryMap) drawPanel(ctx *canvas.Context, fam *canvas.FontFamily, pn *panel) {
+	ds := m.snap.Dataset()
+	// Sea and land: the single frame is clipped by drawing the page margins
+	// over it afterwards, the panels of the two-panel layout geometrically.
 	ctx.SetFillColor(seaColor)
-	ctx.DrawPath(m.mapX, m.mapY, canvas.Rectangle(m.mapW, m.mapH))
-	wide := orb.Bound{Min: orb.Point{m.frame.Min[0] - 5, m.frame.Min[1] - 5}, Max: orb.Point{m.frame.Max[0] + 5, m.frame.Max[1] + 5}}
+	ctx.SetStrokeColor(canvas.Transparent)
+	ctx.DrawPath(pn.x, pn.y, canvas.Rectangle(pn.w, pn.h))
+	wide := orb.Bound{Min: orb.Point{pn.frame.Min[0] - 5, pn.frame.Min[1] - 5}, Max: orb.Point{pn.frame.Max[0] + 5, pn.frame.Max[1] + 5}}
 	ctx.SetStrokeColor(borderColor)
 	ctx.SetStrokeWidth(0.15)
 	for k, b := range ds.CountryShapes {
@@ -364,7 +473,7 @@ func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
 			fill = partnerLand
 		}
 		ctx.SetFillColor(fill)
-		p := m.polygonPath(m.snap.Geometry(index.LayerCountries, int32(k)))
+		p := pn.polygonPath(m.snap.Geometry(index.LayerCountries, int32(k)))
 		if p != nil {
 			ctx.DrawPath(0, 0, p)
 		}
@@ -379,16 +488,26 @@ func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
 		ml := atlas.Arc(ds.Authorities[a].Point, ds.Partners[pt].Point, 50)
 		ctx.SetStrokeColor(withAlpha(kindColors[ds.Partnerships[i].Kind], alpha))
 		for _, l := range ml {
-			path := &canvas.Path{}
+			pts := make([][2]float64, len(l))
 			for n, q := range l {
-				x, y := m.xy(q)
-				if n == 0 {
-					path.MoveTo(x, y)
-				} else {
-					path.LineTo(x, y)
+				pts[n][0], pts[n][1] = pn.xy(q)
+			}
+			var path *canvas.Path
+			if pn.clip {
+				path = clipLine(pts, pn.x, pn.y, pn.x+pn.w, pn.y+pn.h)
+			} else {
+				path = &canvas.Path{}
+				for n, q := range pts {
+					if n == 0 {
+						path.MoveTo(q[0], q[1])
+					} else {
+						path.LineTo(q[0], q[1])
+					}
 				}
 			}
-			ctx.DrawPath(0, 0, path)
+			if !path.Empty() {
+				ctx.DrawPath(0, 0, path)
+			}
 		}
 	}
 
@@ -397,17 +516,20 @@ func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
 	ctx.SetStrokeWidth(0.15)
 	ctx.SetFillColor(partnerColor)
 	for _, p := range m.partners {
-		x, y := m.xy(ds.Partners[p].Point)
+		x, y := pn.xy(ds.Partners[p].Point)
+		if pn.clip && !pn.inside(x, y) {
+			continue
+		}
 		ctx.DrawPath(x, y, canvas.Circle(0.7))
 	}
 	radius := map[atlas.AuthorityType]float64{atlas.Region: 1.7, atlas.Departement: 1.3, atlas.Groupement: 1.0, atlas.Commune: 0.75}
 	for _, a := range m.auths {
 		au := ds.Authorities[a]
-		if !m.frame.Contains(au.Point) {
+		if !pn.frame.Contains(au.Point) {
 			continue
 		}
 		ctx.SetFillColor(typeColors[au.Type])
-		x, y := m.xy(au.Point)
+		x, y := pn.xy(au.Point)
 		ctx.DrawPath(x, y, canvas.Circle(radius[au.Type]))
 	}
 	// Start years next to the partners, when few enough to stay legible.
@@ -418,28 +540,86 @@ func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
 			if !ok {
 				continue
 			}
-			px, py := m.xy(ds.Partners[p].Point)
+			px, py := pn.xy(ds.Partners[p].Point)
+			if pn.clip && !pn.inside(px, py) {
+				continue
+			}
 			ctx.DrawText(px+1, py+0.6, canvas.NewTextLine(face, strconv.Itoa(y), canvas.Left))
 		}
 	}
+}
 
-	// Page margins over the map bleed, and the map frame.
-	ctx.SetStrokeColor(canvas.Transparent)
-	ctx.SetFillColor(color.White)
-	ctx.DrawPath(0, 0, canvas.Rectangle(W, m.mapY))
-	ctx.DrawPath(0, m.mapY+m.mapH, canvas.Rectangle(W, H-m.mapY-m.mapH))
-	ctx.DrawPath(0, 0, canvas.Rectangle(m.mapX, H))
-	ctx.DrawPath(m.mapX+m.mapW, 0, canvas.Rectangle(W-m.mapX-m.mapW, H))
-	ctx.SetFillColor(canvas.Transparent)
-	ctx.SetStrokeColor(borderColor)
-	ctx.SetStrokeWidth(0.3)
-	ctx.DrawPath(m.mapX, m.mapY, canvas.Rectangle(m.mapW, m.mapH))
+// clipLine returns the parts of the page polyline inside the rectangle
+// (Liang–Barsky on each segment).
+func clipLine(pts [][2]float64, x0, y0, x1, y1 float64) *canvas.Path {
+	path := &canvas.Path{}
+	open := false
+	for n := 1; n < len(pts); n++ {
+		ax, ay, bx, by := pts[n-1][0], pts[n-1][1], pts[n][0], pts[n][1]
+		dx, dy := bx-ax, by-ay
+		t0, t1 := 0.0, 1.0
+		ok := true
+		for _, e := range [4][2]float64{{-dx, ax - x0}, {dx, x1 - ax}, {-dy, ay - y0}, {dy, y1 - ay}} {
+			p, q := e[0], e[1]
+			if p == 0 {
+				if q < 0 {
+					ok = false
+					break
+				}
+				continue
+			}
+			r := q / p
+			if p < 0 {
+				t0 = math.Max(t0, r)
+			} else {
+				t1 = math.Min(t1, r)
+			}
+		}
+		if !ok || t0 > t1 {
+			open = false
+			continue
+		}
+		if !open || t0 > 0 {
+			path.MoveTo(ax+t0*dx, ay+t0*dy)
+		}
+		path.LineTo(ax+t1*dx, ay+t1*dy)
+		open = t1 == 1
+	}
+	return path
+}
 
-	m.drawText(ctx, fam)
+// clipRing clips a closed page ring to the rectangle (Sutherland–Hodgman).
+func clipRing(pts [][2]float64, x0, y0, x1, y1 float64) [][2]float64 {
+	edges := []func(q [2]float64) float64{
+		func(q [2]float64) float64 { return q[0] - x0 },
+		func(q [2]float64) float64 { return x1 - q[0] },
+		func(q [2]float64) float64 { return q[1] - y0 },
+		func(q [2]float64) float64 { return y1 - q[1] },
+	}
+	for _, in := range edges {
+		if len(pts) == 0 {
+			break
+		}
+		out := make([][2]float64, 0, len(pts))
+		prev := pts[len(pts)-1]
+		for _, cur := range pts {
+			dp, dc := in(prev), in(cur)
+			if (dp >= 0) != (dc >= 0) {
+				t := dp / (dp - dc)
+				out = append(out, [2]float64{prev[0] + t*(cur[0]-prev[0]), prev[1] + t*(cur[1]-prev[1])})
+			}
+			if dc >= 0 {
+				out = append(out, cur)
+			}
+			prev = cur
+		}
+		pts = out
+	}
+	return pts
 }
 
 // polygonPath returns the page path of a (multi)polygon, nil when empty.
-func (m *countryMap) polygonPath(g orb.Geometry) *canvas.Path {
+func (pn *panel) polygonPath(g orb.Geometry) *canvas.Path {
 	var polys []orb.Polygon
 	switch g := g.(type) {
 	case orb.Polygon:
@@ -447,6 +627,7 @@ func (m *countryMap) polygonPath(g orb.Geometry) *canvas.Path {
 	case orb.MultiPolygon:
 		polys = g
 	}
+	wide := orb.Bound{Min: orb.Point{pn.frame.Min[0] - 5, pn.frame.Min[1] - 5}, Max: orb.Point{pn.frame.Max[0] + 5, pn.frame.Max[1] + 5}}
 	path := &canvas.Path{}
 	for _, p := range polys {
 		for _, r := range p {
@@ -454,15 +635,24 @@ func (m *countryMap) polygonPath(g orb.Geometry) *canvas.Path {
 				continue
 			}
 			// Skip rings far outside the frame.
-			if !r.Bound().Intersects(orb.Bound{Min: orb.Point{m.frame.Min[0] - 5, m.frame.Min[1] - 5}, Max: orb.Point{m.frame.Max[0] + 5, m.frame.Max[1] + 5}}) {
+			if !r.Bound().Intersects(wide) {
 				continue
 			}
+			pts := make([][2]float64, len(r))
 			for n, q := range r {
-				x, y := m.xy(q)
+				pts[n][0], pts[n][1] = pn.xy(q)
+			}
+			if pn.clip {
+				pts = clipRing(pts, pn.x, pn.y, pn.x+pn.w, pn.y+pn.h)
+				if len(pts) < 3 {
+					continue
+				}
+			}
+			for n, q := range pts {
 				if n == 0 {
-					path.MoveTo(x, y)
+					path.MoveTo(q[0], q[1])
 				} else {
-					path.LineTo(x, y)
+					path.LineTo(q[0], q[1])
 				}
 			}
 			path.Close()
@@ -535,10 +725,28 @@ func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
 		ctx.DrawText(lx, ly, canvas.NewTextBox(warn, "Données en partie synthétiques", W-lx-margin, 0, canvas.Left, canvas.Top, nil))
 	}
 
-	// Scale bar (true at the frame's middle latitude) and credits.
+	// Captions and scale bars (true at each frame's middle latitude), then
+	// credits.
 	foot := fam.Face(6.5*k, mutedColor, canvas.FontRegular)
-	kmPerMM := 111.32 / m.scale // one projected degree of latitude is 111.32 km
-	target := 30 * kmPerMM
+	for _, p := range m.panels {
+		if p.caption != "" {
+			ctx.SetFillColor(inkColor)
+			ctx.DrawText(p.x, p.y+p.h+1.8*k, canvas.NewTextLine(fam.Face(9*k, inkColor, canvas.FontBold), p.caption, canvas.Left))
+		}
+		m.drawScale(ctx, fam, p, k)
+	}
+
+	credits := Credits
+	if m.synth {
+		credits = SyntheticNotice + " " + credits
+	}
+	ctx.DrawText(margin, m.mapY-3*k, canvas.NewTextBox(foot, credits, W-2*margin, 0, canvas.Left, canvas.Top, nil))
+}
+
+// drawScale draws the scale bar of a panel, true at its middle latitude.
+func (m *countryMap) drawScale(ctx *canvas.Context, fam *canvas.FontFamily, p *panel, k float64) {
+	kmPerMM := 111.32 / p.scale // one projected degree of latitude is 111.32 km
+	target := math.Min(30, p.w*0.35) * kmPerMM
 	step := math.Pow(10, math.Floor(math.Log10(target)))
 	for _, f := range []float64{5, 2, 1} {
 		if f*step <= target {
@@ -547,15 +755,9 @@ func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
 		}
 	}
 	barMM := step / kmPerMM
-	bx, by := m.mapX+3, m.mapY+3
+	bx, by := p.x+3, p.y+3
 	ctx.SetFillColor(inkColor)
 	ctx.SetStrokeColor(canvas.Transparent)
 	ctx.DrawPath(bx, by, canvas.Rectangle(barMM, 0.8))
-	ctx.DrawText(bx+barMM+1.5, by, canvas.NewTextLine(fam.Face(7*k, inkColor, canvas.FontRegular), fmt.Sprintf("%g km (à %.0f° de latitude)", step, (m.frame.Min[1]+m.frame.Max[1])/2), canvas.Left))
-
-	credits := Credits
-	if m.synth {
-		credits = SyntheticNotice + " " + credits
-	}
-	ctx.DrawText(margin, m.mapY-3*k, canvas.NewTextBox(foot, credits, W-2*margin, 0, canvas.Left, canvas.Top, nil))
+	ctx.DrawText(bx+barMM+1.5, by, canvas.NewTextLine(fam.Face(7*k, inkColor, canvas.FontRegular), fmt.Sprintf("%g km (à %.0f° de latitude)", step, (p.frame.Min[1]+p.frame.Max[1])/2), canvas.Left))
 }
