@@ -12,20 +12,22 @@ import (
 var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
 
 // body returns the writer for a response body: gzip-compressed (and the
-// headers set) when the client accepts it, buffered either way. Call the
-// returned close function once the body is written.
-func body(w http.ResponseWriter, r *http.Request) (io.Writer, func() error) {
+// headers set) when the client accepts it, buffered either way; flush pushes
+// what is written so far (through gzip) to the client, done ends the body.
+// Call done once the body is written.
+func body(w http.ResponseWriter, r *http.Request) (out *bufio.Writer, flush func(), done func() error) {
 	w.Header().Add("Vary", "Accept-Encoding")
+	rc := http.NewResponseController(w)
 	if !acceptsGzip(r) {
 		bw := bufio.NewWriterSize(w, 32<<10)
-		return bw, bw.Flush
+		return bw, func() { bw.Flush(); rc.Flush() }, bw.Flush
 	}
 	w.Header().Set("Content-Encoding", "gzip")
 	w.Header().Del("Content-Length")
 	gz := gzipPool.Get().(*gzip.Writer)
 	gz.Reset(w)
 	bw := bufio.NewWriterSize(gz, 32<<10)
-	return bw, func() error {
+	return bw, func() { bw.Flush(); gz.Flush(); rc.Flush() }, func() error {
 		err := bw.Flush()
 		if cerr := gz.Close(); err == nil {
 			err = cerr
@@ -49,7 +51,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, contentType, 
 	if r.Method == http.MethodHead {
 		return nil
 	}
-	out, done := body(w, r)
+	out, _, done := body(w, r)
 	if _, err := out.Write(data); err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -78,7 +80,7 @@ func (s *Server) handleGeoJSON(w http.ResponseWriter, r *http.Request, snap *ind
 	if lo > 0 {
 		links = append(links, link{fmt.Sprintf("%slimit=%d&offset=%d", base, limit, max(0, lo-limit)), "prev", "application/geo+json"})
 	}
-	out, done := body(w, r)
+	out, flush, done := body(w, r)
 	head, err := json.Marshal(struct {
 		Type           string `json:"type"`
 		NumberMatched  int    `json:"numberMatched"`
@@ -88,12 +90,21 @@ func (s *Server) handleGeoJSON(w http.ResponseWriter, r *http.Request, snap *ind
 	if err != nil {
 		return err
 	}
+	return writeFeatures(r.Context(), out, flush, done, head, snap, layer, ids[lo:hi], sel)
+}
+
+// writeFeatures streams a FeatureCollection: head is the JSON object of its
+// other members (type, counts, links), flushed to the client before the
+// features of ids are encoded one by one.
+func writeFeatures(ctx context.Context, out *bufio.Writer, flush func(), done func() error, head []byte,
+	snap *index.Snapshot, layer string, ids []int32, sel *index.Selection) error {
 	out.Write(head[:len(head)-1])
-	out.Write([]byte(`,"features":[`))
+	out.WriteString(`,"features":[`)
+	flush()
 	var buf []byte
-	for k, i := range ids[lo:hi] {
-		if k%256 == 0 && r.Context().Err() != nil {
-			return r.Context().Err()
+	for k, i := range ids {
+		if k%256 == 0 && ctx.Err() != nil {
+			return ctx.Err()
 		}
 		buf = buf[:0]
 		if k > 0 {
@@ -104,6 +115,6 @@ func (s *Server) handleGeoJSON(w http.ResponseWriter, r *http.Request, snap *ind
 			return err
 		}
 	}
-	out.Write([]byte("]}\n"))
+	out.WriteString("]}\n")
 	return done()
 }

@@ -1,11 +1,8 @@
 package httpapi
 
 import (
-	"bufio"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -186,7 +183,7 @@ func (s *Server) handleOGCItems(w http.ResponseWriter, r *http.Request, snap *in
 	if r.Method == http.MethodHead {
 		return nil
 	}
-	out, flush, done := streamBody(w, r)
+	out, flush, done := body(w, r)
 	head, err := json.Marshal(struct {
 		Type           string    `json:"type"`
 		NumberMatched  int       `json:"numberMatched"`
@@ -196,52 +193,8 @@ func (s *Server) handleOGCItems(w http.ResponseWriter, r *http.Request, snap *in
 	if err != nil {
 		return err
 	}
-	out.Write(head[:len(head)-1])
-	out.WriteString(`,"features":[`)
-	flush() // the first bytes go out before the features are encoded
-	var buf []byte
-	for k, i := range ids[lo:hi] {
-		if k%256 == 0 && r.Context().Err() != nil {
-			return r.Context().Err()
-		}
-		buf = buf[:0]
-		if k > 0 {
-			buf = append(buf, ',')
-		}
-		buf = snap.AppendFeature(buf, l.ID, i, sel)
-		if _, err := out.Write(buf); err != nil {
-			return err
-		}
-	}
-	out.WriteString("]}\n")
-	return done()
+	return writeFeatures(r.Context(), out, flush, done, head, snap, l.ID, ids[lo:hi], sel)
 }
-
-// streamBody is body() with an explicit flush that pushes what is written
-// so far (through gzip when used) to the client.
-func streamBody(w http.ResponseWriter, r *http.Request) (*bufio.Writer, func(), func() error) {
-	w.Header().Add("Vary", "Accept-Encoding")
-	rc := http.NewResponseController(w)
-	if !acceptsGzip(r) {
-		bw := bufio.NewWriterSize(w, 32<<10)
-		return bw, func() { bw.Flush(); rc.Flush() }, bw.Flush
-	}
-	w.Header().Set("Content-Encoding", "gzip")
-	w.Header().Del("Content-Length")
-	gz := gzipPool.Get().(*gzip.Writer)
-	gz.Reset(w)
-	bw := bufio.NewWriterSize(gz, 32<<10)
-	return bw, func() { bw.Flush(); gz.Flush(); rc.Flush() }, func() error {
-		err := bw.Flush()
-		if cerr := gz.Close(); err == nil {
-			err = cerr
-		}
-		gzipPool.Put(gz)
-		return err
-	}
-}
-
-var _ io.Writer = (*bufio.Writer)(nil)
 
 func (s *Server) handleOGCItem(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
 	l, err := collectionLayer(r)

@@ -54,7 +54,7 @@ func (s *Server) writeHTML(w http.ResponseWriter, r *http.Request, tag string, p
 	if r.Method == http.MethodHead {
 		return nil
 	}
-	out, done := body(w, r)
+	out, _, done := body(w, r)
 	if _, err := out.Write(buf.Bytes()); err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request, snap *index
 	if r.Method == http.MethodHead {
 		return nil
 	}
-	out, done := body(w, r)
+	out, _, done := body(w, r)
 	cw := csv.NewWriter(out)
 	cw.Write([]string{by, "label", unit})
 	for _, g := range st.Groups {
