@@ -91,6 +91,10 @@ func TestDatabaseLostWhileServing(t *testing.T) {
 	// The snapshot is published before the source has set up its listener:
 	// wait for the healthy status rather than expect it at once.
 	eventually(t, 30*time.Second, "healthy status before the stop", func() bool { ok, _ := src.Status(); return ok })
+	// The writer's token is created while the database is up: the pool's
+	// connections die with the stop below.
+	store := postgis.NewStore(pool)
+	p := adminPrincipal(t, pool)
 
 	c.Stop()
 	eventually(t, 30*time.Second, "degraded status", func() bool { ok, _ := src.Status(); return !ok })
@@ -102,8 +106,6 @@ func TestDatabaseLostWhileServing(t *testing.T) {
 
 	c.Start()
 	// A write while the source may still be reconnecting: it must catch up.
-	store := postgis.NewStore(pool)
-	p := adminPrincipal(t, pool)
 	var rec httpapi.PartnershipRecord
 	eventually(t, 30*time.Second, "write after restart", func() bool {
 		var err error
