@@ -148,6 +148,16 @@ func checkPartnership(ctx context.Context, tx pgx.Tx, p httpapi.Principal, rec h
 	return validate(stubs{authority: rec.AuthorityID, partner: rec.PartnerID, country: country}, &rec, nil)
 }
 
+// nextDeclarationID returns a new id for a declared record: prefix, a dash
+// and the next value of the declarations sequence (DECL-000001).
+func nextDeclarationID(ctx context.Context, tx pgx.Tx, prefix string) (string, error) {
+	var n int64
+	if err := tx.QueryRow(ctx, `SELECT nextval('atlas_declaration_seq')`).Scan(&n); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%06d", prefix, n), nil
+}
+
 // CreatePartnership declares a new partnership; its id is generated.
 func (s *Store) CreatePartnership(ctx context.Context, p httpapi.Principal, in httpapi.PartnershipInput) (httpapi.PartnershipRecord, error) {
 	var out httpapi.PartnershipRecord
@@ -156,12 +166,10 @@ func (s *Store) CreatePartnership(ctx context.Context, p httpapi.Principal, in h
 		if err := checkPartnership(ctx, tx, p, rec); err != nil {
 			return err
 		}
-		var n int64
-		if err := tx.QueryRow(ctx, `SELECT nextval('atlas_declaration_seq')`).Scan(&n); err != nil {
+		var err error
+		if rec.ID, err = nextDeclarationID(ctx, tx, "DECL"); err != nil {
 			return err
 		}
-		rec.ID = fmt.Sprintf("DECL-%06d", n)
-		var err error
 		out, err = scanPartnership(tx.QueryRow(ctx, `INSERT INTO atlas_partnerships (`+partnershipCols+`, ord)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(ord), -1) + 1 FROM atlas_partnerships))
 			RETURNING `+partnershipCols,
@@ -304,12 +312,10 @@ func (s *Store) CreateProject(ctx context.Context, p httpapi.Principal, in httpa
 		if err := checkProject(ctx, tx, p, rec); err != nil {
 			return err
 		}
-		var n int64
-		if err := tx.QueryRow(ctx, `SELECT nextval('atlas_declaration_seq')`).Scan(&n); err != nil {
+		var err error
+		if rec.ID, err = nextDeclarationID(ctx, tx, "DPRJ"); err != nil {
 			return err
 		}
-		rec.ID = fmt.Sprintf("DPRJ-%06d", n)
-		var err error
 		out, err = scanProject(tx.QueryRow(ctx, `INSERT INTO atlas_projects (`+projectCols+`, ord)
 			VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(ord), -1) + 1 FROM atlas_projects))
 			RETURNING `+projectCols,
