@@ -12,7 +12,6 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/simplify"
-	"github.com/tidwall/rtree"
 )
 
 // memo holds values computed once per key (clusters, aggregates, simplified
@@ -225,7 +224,6 @@ type arcAggregates struct {
 
 type aggLevel struct {
 	groups []aggGroup
-	tree   rtree.RTreeG[int32]
 }
 
 type aggGroup struct {
@@ -305,44 +303,8 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 			}
 			return cmp.Compare(a.country, b.country)
 		})
-		for gi, g := range lv.groups {
-			for _, part := range atlas.Arc(g.from, g.to, 200) {
-				b := part.Bound()
-				lv.tree.Insert(b.Min, b.Max, int32(gi))
-			}
-		}
 	}
 	return agg
-}
-
-// drawAggregates draws the arcs of the given aggregation level (above
-// ArcIndexMaxZoom) that cross the tile.
-func (j *job) drawAggregates(p *arcPlan, level int) error {
-	fr := &j.fr
-	ids := j.ids[:0]
-	lv := &p.agg.levels[level-1]
-	lv.tree.Search(fr.wgs.Min, fr.wgs.Max, func(_, _ [2]float64, g int32) bool {
-		ids = append(ids, g)
-		return true
-	})
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	j.ids = ids
-	seg := arcSegmentKm(fr.z)
-	for n, gi := range ids {
-		if n%64 == 0 {
-			if err := j.ctx.Err(); err != nil {
-				return err
-			}
-		}
-		g := &lv.groups[gi]
-		if !j.arcGeometry(g.from, g.to, seg) {
-			continue
-		}
-		j.arcProps(p, level, int(gi))
-		j.enc.end()
-	}
-	return nil
 }
 
 // ---------------------------------------------------------------------------
@@ -359,9 +321,66 @@ type shapeSet struct {
 }
 
 type shape struct {
-	polys  []orb.Polygon
-	bounds []orb.Bound
-	bound  orb.Bound
+	polys []worldPoly
+	bound orb.Bound // world units
+}
+
+// worldPoly is a polygon in integer world units, ready to encode.
+type worldPoly struct {
+	bound orb.Bound
+	rings []worldRing // the exterior first
+}
+
+// worldRing is a ring without its closing point nor consecutive duplicate
+// points, oriented as MVT wants (exterior rings positive in y-down
+// coordinates, holes negative).
+type worldRing struct {
+	xy []int32 // x y interleaved
+	// cmds is the ring's MVT geometry after its MoveTo: the LineTo command,
+	// the zigzag deltas, ClosePath. The same in every tile that holds the
+	// whole ring.
+	cmds []uint32
+}
+
+// newWorldRing rounds a ring to integer world units; it reports false when
+// nothing with an area is left.
+func newWorldRing(r orb.Ring, exterior bool) (worldRing, bool) {
+	xy := make([]int32, 0, 2*len(r))
+	for _, p := range r {
+		x, y := int32(math.Round(p[0])), int32(math.Round(p[1]))
+		if n := len(xy); n > 0 && xy[n-2] == x && xy[n-1] == y {
+			continue
+		}
+		xy = append(xy, x, y)
+	}
+	for len(xy) > 2 && xy[0] == xy[len(xy)-2] && xy[1] == xy[len(xy)-1] {
+		xy = xy[:len(xy)-2]
+	}
+	np := len(xy) / 2
+	if np < 3 {
+		return worldRing{}, false
+	}
+	var a int64
+	for i := 0; i < np; i++ {
+		j := (i + 1) % np
+		a += int64(xy[2*i])*int64(xy[2*j+1]) - int64(xy[2*j])*int64(xy[2*i+1])
+	}
+	if a == 0 {
+		return worldRing{}, false
+	}
+	if (a > 0) != exterior {
+		for i, j := 0, np-1; i < j; i, j = i+1, j-1 {
+			xy[2*i], xy[2*j] = xy[2*j], xy[2*i]
+			xy[2*i+1], xy[2*j+1] = xy[2*j+1], xy[2*i+1]
+		}
+	}
+	cmds := make([]uint32, 0, 2*np)
+	cmds = append(cmds, uint32(np-1)<<3|cmdLineTo)
+	for i := 1; i < np; i++ {
+		cmds = append(cmds, zz(int64(xy[2*i])-int64(xy[2*i-2])), zz(int64(xy[2*i+1])-int64(xy[2*i-1])))
+	}
+	cmds = append(cmds, 1<<3|cmdClosePath)
+	return worldRing{xy: xy, cmds: cmds}, true
 }
 
 // shapeTolerance is the Douglas-Peucker tolerance of boundaries at zoom z,
@@ -428,7 +447,7 @@ func (r *Renderer) buildShapes(snap *index.Snapshot, layer string, z int) *shape
 		wmp := unit[i]
 		largest := largestPolygon(wmp)
 		for pi, upoly := range wmp {
-			var out orb.Polygon
+			var out worldPoly
 			for k, ur := range upoly {
 				wr := make(orb.Ring, len(ur))
 				for n, p := range ur {
@@ -446,15 +465,23 @@ func (r *Renderer) buildShapes(snap *index.Snapshot, layer string, z int) *shape
 						continue
 					}
 				}
-				out = append(out, wr)
+				r, ok := newWorldRing(wr, k == 0)
+				if !ok {
+					if k == 0 {
+						break
+					}
+					continue
+				}
+				if k == 0 {
+					out.bound = wr.Bound()
+				}
+				out.rings = append(out.rings, r)
 			}
-			if len(out) == 0 {
+			if len(out.rings) == 0 {
 				continue
 			}
-			b := out[0].Bound()
 			s.polys = append(s.polys, out)
-			s.bounds = append(s.bounds, b)
-			s.bound = s.bound.Union(b)
+			s.bound = s.bound.Union(out.bound)
 		}
 	}
 	return set

@@ -187,7 +187,8 @@ func (p *arcPlan) level(z int) int {
 // side of the world), simplified for the zoom, and indexed by pieces.
 type arcIndex struct {
 	level  int
-	xy     []int32 // points, x y interleaved, world units
+	xy     []int32   // points, x y interleaved, world units
+	ts     []float32 // per point: its fraction of the item's great circle
 	chunks []arcChunk
 	tree   rtree.RTreeG[int32] // chunk bounds → chunk
 }
@@ -202,7 +203,7 @@ type arcChunk struct {
 const arcChunkPoints = 16
 
 func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
-	key := j.fkey + "/arcindex/" + strconv.Itoa(z)
+	key := j.fkey + "/arcindex/" + strconv.Itoa(z) + "/" + strconv.Itoa(level)
 	return r.arcIdx.get(key, func() any { return buildArcIndex(p, level, z) }).(*arcIndex)
 }
 
@@ -210,9 +211,10 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 	ix := &arcIndex{level: level}
 	ws := worldSize(z)
 	var line orb.LineString
+	var ts []float32
 	for k := 0; k < p.items(level); k++ {
 		a, b := p.ends(level, k)
-		line = worldArc(line[:0], a, b, ws)
+		line, ts = worldArc(line[:0], ts[:0], a, b, ws)
 		minX, maxX := math.Inf(1), math.Inf(-1)
 		for _, q := range line {
 			minX, maxX = math.Min(minX, q[0]), math.Max(maxX, q[0])
@@ -225,6 +227,7 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 			for _, q := range line {
 				ix.xy = append(ix.xy, int32(math.Round(q[0]+shift)), int32(math.Round(q[1])))
 			}
+			ix.ts = append(ix.ts, ts...)
 			n := int32(len(line))
 			for lo := int32(0); lo+1 < n; lo += arcChunkPoints {
 				hi := min(lo+arcChunkPoints, n-1)
@@ -251,18 +254,13 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 // worldArc appends to dst the great-circle arc from a to b in world units of
 // a world ws units wide, with continuous x (it may leave [0, ws] when the arc
 // crosses the antimeridian), dense enough that the chord of every segment
-// stays within about one unit of the projected curve.
-func worldArc(dst orb.LineString, a, b orb.Point, ws float64) orb.LineString {
+// stays within about one unit of the projected curve; it appends to ts the
+// fraction of the arc at each point.
+func worldArc(dst orb.LineString, ts []float32, a, b orb.Point, ws float64) (orb.LineString, []float32) {
 	g := newGreatCircle(a, b)
-	proj := func(q orb.Point, refLon float64) orb.Point {
-		lon := q[0] + 360*math.Round((refLon-q[0])/360)
-		x, y := toWorld(orb.Point{lon, q[1]}, ws)
-		return orb.Point{x, y}
-	}
-	lonOf := func(w orb.Point) float64 { return w[0]/ws*360 - 180 }
 	if g.d*atlas.EarthRadiusKm < 1e-6 {
-		pa := proj(a, a[0])
-		return append(dst, pa, pa)
+		pa := g.world(0, a[0], ws)
+		return append(dst, pa, pa), append(ts, 0, 1)
 	}
 	// Pre-sample every ≤ 10° of arc (2.5° when the great circle gets near a
 	// pole, where longitudes turn fast), so that longitudes stay continuous,
@@ -275,28 +273,73 @@ func worldArc(dst orb.LineString, a, b orb.Point, ws float64) orb.LineString {
 		step = 2.5
 	}
 	n := max(2, int(math.Ceil(g.d*180/math.Pi/step)))
-	prev := proj(a, a[0])
-	dst = append(dst, prev)
+	s := subdivider{g: &g, ws: ws, tol2: 1, dst: dst, ts: ts}
+	prev := g.world(0, a[0], ws)
+	s.dst, s.ts = append(s.dst, prev), append(s.ts, 0)
 	t0 := 0.0
-	for s := 1; s <= n; s++ {
-		t1 := float64(s) / float64(n)
-		q := proj(g.at(t1), lonOf(prev))
-		dst = subdivide(dst, &g, t0, t1, prev, q, ws, proj, lonOf, 0)
+	for k := 1; k <= n; k++ {
+		t1 := float64(k) / float64(n)
+		q := g.world(t1, lonOf(prev, ws), ws)
+		s.run(t0, t1, prev, q, 0)
 		prev, t0 = q, t1
 	}
-	return dst
+	return s.dst, s.ts
 }
 
-func subdivide(dst orb.LineString, g *greatCircle, t0, t1 float64, p0, p1 orb.Point, ws float64,
-	proj func(orb.Point, float64) orb.Point, lonOf func(orb.Point) float64, depth int) orb.LineString {
+// lonOf is the longitude of world x (not wrapped: beyond ±180 past the
+// world's edges).
+func lonOf(p orb.Point, ws float64) float64 { return p[0]/ws*360 - 180 }
+
+// subdivider appends the points of a great-circle arc (world units) where
+// its chords are more than sqrt(tol2) units from the curve. With clip set,
+// it skips the sub-arcs that cannot reach the box: there it appends a break
+// (a NaN point) instead.
+type subdivider struct {
+	g    *greatCircle
+	ws   float64
+	tol2 float64
+	clip bool
+	box  orb.Bound // world units
+	dst  orb.LineString
+	ts   []float32
+}
+
+// run appends the points of the arc after p0 (at t0) up to p1 (at t1).
+func (s *subdivider) run(t0, t1 float64, p0, p1 orb.Point, depth int) {
 	tm := (t0 + t1) / 2
-	pm := proj(g.at(tm), lonOf(p0))
+	pm := s.g.world(tm, lonOf(p0, s.ws), s.ws)
 	dx, dy := pm[0]-(p0[0]+p1[0])/2, pm[1]-(p0[1]+p1[1])/2
-	if depth >= 24 || dx*dx+dy*dy <= 1 {
-		return append(dst, p1)
+	d2 := dx*dx + dy*dy
+	if s.clip {
+		// The sub-arc stays within about its midpoint's deviation of the
+		// triangle p0 pm p1: twice that (and a unit) is a safe margin.
+		m := 2*math.Sqrt(d2) + 1
+		if math.Max(p0[0], math.Max(pm[0], p1[0]))+m < s.box.Min[0] ||
+			math.Min(p0[0], math.Min(pm[0], p1[0]))-m > s.box.Max[0] ||
+			math.Max(p0[1], math.Max(pm[1], p1[1]))+m < s.box.Min[1] ||
+			math.Min(p0[1], math.Min(pm[1], p1[1]))-m > s.box.Max[1] {
+			s.dst = append(s.dst, orb.Point{math.NaN(), math.NaN()}, p1)
+			return
+		}
 	}
-	dst = subdivide(dst, g, t0, tm, p0, pm, ws, proj, lonOf, depth+1)
-	return subdivide(dst, g, tm, t1, pm, p1, ws, proj, lonOf, depth+1)
+	if depth >= 30 || d2 <= s.tol2 {
+		s.dst = append(s.dst, p1)
+		if !s.clip {
+			s.ts = append(s.ts, float32(t1))
+		}
+		return
+	}
+	if d2 <= 16*s.tol2 {
+		// A smooth curve's deviation drops fourfold with each halving: the
+		// halves are flat enough.
+		s.dst = append(s.dst, pm, p1)
+		if !s.clip {
+			s.ts = append(s.ts, float32(tm), float32(t1))
+		}
+		return
+	}
+	s.run(t0, tm, p0, pm, depth+1)
+	s.run(tm, t1, pm, p1, depth+1)
 }
 
 // hitChunks returns, in ascending order, the chunks of ix whose bounds meet
@@ -327,32 +370,74 @@ func (j *job) hitChunks(ix *arcIndex, mn, mx [2]float64) []int32 {
 	return hits
 }
 
-// drawArcsAbove draws the arcs of a tile above ArcIndexMaxZoom: the arcs
-// that may cross it are found in the index of ArcIndexMaxZoom (whose lines
-// are within a few units of the great circles at that zoom), and each is cut
-// from its great circle at the tile's resolution.
+// drawArcsAbove draws the arcs of a tile above ArcIndexMaxZoom. The arcs
+// that may cross it are found in the index of ArcIndexMaxZoom, whose points
+// are within about a unit of the great circles at that zoom and carry their
+// fraction of the arc; only the segments of those chunks that reach the
+// tile are refined, from the great circle itself, to the tile's resolution.
 func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 	fr := &j.fr
 	s := math1(fr.z - ArcIndexMaxZoom)
-	const m = 4 // units of the index's zoom: simplification and rounding
-	hits := j.hitChunks(ix,
-		[2]float64{(fr.ox-Buffer)/s - m, (fr.oy-Buffer)/s - m},
-		[2]float64{(fr.ox+Extent+Buffer)/s + m, (fr.oy+Extent+Buffer)/s + m})
-	seg := arcSegmentKm(fr.z)
-	last := int32(-1)
-	for n, c := range hits {
+	// Buffered tile, in world units of the tile's zoom and of the index's.
+	box := orb.Bound{Min: orb.Point{fr.ox - Buffer, fr.oy - Buffer}, Max: orb.Point{fr.ox + Extent + Buffer, fr.oy + Extent + Buffer}}
+	const m = 2 // index units: chord tolerance and rounding
+	imin := [2]float64{box.Min[0]/s - m, box.Min[1]/s - m}
+	imax := [2]float64{box.Max[0]/s + m, box.Max[1]/s + m}
+	hits := j.hitChunks(ix, imin, imax)
+	sub := subdivider{ws: fr.ws, tol2: 1, clip: true, box: box}
+	for k, n := 0, 0; k < len(hits); n++ {
 		if n%64 == 0 {
 			if err := j.ctx.Err(); err != nil {
 				return err
 			}
 		}
-		item := ix.chunks[c].item
-		if item == last {
-			continue
-		}
-		last = item
+		item := ix.chunks[hits[k]].item
 		a, b := p.ends(ix.level, int(item))
-		if !j.arcGeometry(a, b, seg) {
+		g := newGreatCircle(a, b)
+		sub.g = &g
+		j.enc.begin()
+		for k < len(hits) && ix.chunks[hits[k]].item == item {
+			// A run of consecutive chunks.
+			lo, hi := ix.chunks[hits[k]].lo, ix.chunks[hits[k]].hi
+			k++
+			for k < len(hits) && ix.chunks[hits[k]].item == item && ix.chunks[hits[k]].lo == hi {
+				hi = ix.chunks[hits[k]].hi
+				k++
+			}
+			line := j.arcBuf[:0]
+			var prev orb.Point
+			have := false
+			for i := lo; i < hi || (i == lo && lo == hi); i++ {
+				e := min(i+1, hi)
+				x0, y0 := float64(ix.xy[2*i]), float64(ix.xy[2*i+1])
+				x1, y1 := float64(ix.xy[2*e]), float64(ix.xy[2*e+1])
+				if max(x0, x1) < imin[0] || min(x0, x1) > imax[0] || max(y0, y1) < imin[1] || min(y0, y1) > imax[1] {
+					if have {
+						line = append(line, orb.Point{math.NaN(), math.NaN()})
+						have = false
+					}
+					continue
+				}
+				t0, t1 := float64(ix.ts[i]), float64(ix.ts[e])
+				if !have {
+					prev = g.world(t0, lonOf(orb.Point{x0 * s, 0}, fr.ws), fr.ws)
+					line = append(line, prev)
+					have = true
+				}
+				q := g.world(t1, lonOf(prev, fr.ws), fr.ws)
+				if t1 == t0 {
+					line = append(line, q)
+				} else {
+					sub.dst = line
+					sub.run(t0, t1, prev, q, 0)
+					line = sub.dst
+				}
+				prev = q
+			}
+			j.arcBuf = line
+			j.clipWorldLine(line)
+		}
+		if len(j.enc.geom) == 0 {
 			continue
 		}
 		j.arcProps(p, ix.level, int(item))
@@ -414,52 +499,58 @@ func (j *job) arcProps(p *arcPlan, l, k int) {
 // clipLine adds to the current feature the parts of the line xy (world
 // units, x y interleaved) inside the buffered tile whose origin is (ox, oy).
 func (j *job) clipLine(xy []int32, ox, oy int64) {
-	const lo, hi = -Buffer, Extent + Buffer
-	cur := j.lsBuf[:0]
-	flush := func() {
-		if len(cur) >= 2 {
-			j.enc.line(cur)
-		}
-		cur = cur[:0]
+	for i := 0; i+3 < len(xy); i += 2 {
+		j.clipSeg(int64(xy[i])-ox, int64(xy[i+1])-oy, int64(xy[i+2])-ox, int64(xy[i+3])-oy)
 	}
-	np := len(xy) / 2
-	if np == 1 {
-		x, y := float64(int64(xy[0])-ox), float64(int64(xy[1])-oy)
-		if x >= lo && x <= hi && y >= lo && y <= hi {
-			j.enc.line(orb.LineString{{x, y}, {x, y}})
+	j.enc.endPart()
+}
+
+// clipWorldLine adds to the current feature the parts of the line (world
+// units of the tile's zoom; a NaN point breaks it) inside the buffered tile.
+func (j *job) clipWorldLine(line orb.LineString) {
+	ox, oy := j.fr.ox, j.fr.oy
+	for i := 0; i+1 < len(line); i++ {
+		p, q := line[i], line[i+1]
+		if math.IsNaN(p[0]) || math.IsNaN(q[0]) {
+			j.enc.endPart()
+			continue
 		}
+		j.clipSeg(round(p[0]-ox), round(p[1]-oy), round(q[0]-ox), round(q[1]-oy))
+	}
+	j.enc.endPart()
+}
+
+// clipSeg adds to the current feature the part of the segment p–q (tile
+// units) inside the buffered tile, continuing the open line part when it
+// ends at p.
+func (j *job) clipSeg(px, py, qx, qy int64) {
+	const lo, hi = -Buffer, Extent + Buffer
+	e := &j.enc
+	switch {
+	case px >= lo && px <= hi && py >= lo && py <= hi && qx >= lo && qx <= hi && qy >= lo && qy <= hi:
+		if !e.open(px, py) {
+			e.moveTo(px, py)
+		}
+		e.lineTo(qx, qy)
+		return
+	case (px < lo && qx < lo) || (px > hi && qx > hi) || (py < lo && qy < lo) || (py > hi && qy > hi):
+		e.endPart()
 		return
 	}
-	for i := 0; i+1 < np; i++ {
-		p := orb.Point{float64(int64(xy[2*i]) - ox), float64(int64(xy[2*i+1]) - oy)}
-		q := orb.Point{float64(int64(xy[2*i+2]) - ox), float64(int64(xy[2*i+3]) - oy)}
-		var a, b orb.Point
-		switch {
-		case p[0] >= lo && p[0] <= hi && p[1] >= lo && p[1] <= hi &&
-			q[0] >= lo && q[0] <= hi && q[1] >= lo && q[1] <= hi:
-			a, b = p, q
-		case (p[0] < lo && q[0] < lo) || (p[0] > hi && q[0] > hi) ||
-			(p[1] < lo && q[1] < lo) || (p[1] > hi && q[1] > hi):
-			flush()
-			continue
-		default:
-			var ok bool
-			if a, b, ok = clipSegment(p, q, lo, hi); !ok {
-				flush()
-				continue
-			}
-		}
-		if len(cur) == 0 || cur[len(cur)-1] != a {
-			flush()
-			cur = append(cur, a)
-		}
-		cur = append(cur, b)
-		if b != q {
-			flush()
-		}
+	p, q := orb.Point{float64(px), float64(py)}, orb.Point{float64(qx), float64(qy)}
+	a, b, ok := clipSegment(p, q, lo, hi)
+	if !ok {
+		e.endPart()
+		return
 	}
-	flush()
-	j.lsBuf = cur
+	ax, ay, bx, by := round(a[0]), round(a[1]), round(b[0]), round(b[1])
+	if !e.open(ax, ay) {
+		e.moveTo(ax, ay)
+	}
+	e.lineTo(bx, by)
+	if b != q {
+		e.endPart()
+	}
 }
 
 // clipSegment clips p–q to the square [lo, hi]² (Liang–Barsky).

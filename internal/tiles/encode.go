@@ -47,6 +47,11 @@ type layerEncoder struct {
 	gtype int
 	px    int64 // geometry cursor, tile units
 	py    int64
+	// Current line part (see moveTo): index of its LineTo command in geom
+	// (-1: none), its points after the first, the cursor before it.
+	part           int
+	partN          uint32
+	partPX, partPY int64
 
 	ipts    [][2]int64 // scratch: rounded points
 	fbuf    []byte     // scratch: feature message
@@ -77,6 +82,7 @@ func (l *layerEncoder) begin() {
 	l.geom = l.geom[:0]
 	l.gtype = 0
 	l.px, l.py = 0, 0
+	l.part = -1
 }
 
 func (l *layerEncoder) key(k string) uint32 {
@@ -204,15 +210,48 @@ func (l *layerEncoder) emit(ip [][2]int64, close bool) {
 	}
 }
 
-// line adds one part of a line geometry (tile units); parts shorter than one
-// unit after rounding are dropped.
-func (l *layerEncoder) line(pts []orb.Point) {
-	ip := l.roundPts(pts)
-	if len(ip) < 2 {
+// Lines are written point by point: moveTo starts a part, lineTo extends
+// it (a point equal to the last one is dropped), and the part is closed by
+// the next moveTo, by endPart or by end; a part left with a single point is
+// dropped.
+
+// moveTo starts a line part at (x, y), tile units.
+func (l *layerEncoder) moveTo(x, y int64) {
+	l.endPart()
+	l.partPX, l.partPY = l.px, l.py
+	l.geom = append(l.geom, 1<<3|cmdMoveTo, zz(x-l.px), zz(y-l.py), 0)
+	l.px, l.py = x, y
+	l.part, l.partN = len(l.geom)-1, 0
+}
+
+// lineTo extends the current part to (x, y).
+func (l *layerEncoder) lineTo(x, y int64) {
+	if x == l.px && y == l.py {
 		return
 	}
-	l.gtype = geomLineString
-	l.emit(ip, false)
+	l.geom = append(l.geom, zz(x-l.px), zz(y-l.py))
+	l.px, l.py = x, y
+	l.partN++
+}
+
+// endPart closes the current part, if any.
+func (l *layerEncoder) endPart() {
+	if l.part < 0 {
+		return
+	}
+	if l.partN == 0 {
+		l.geom = l.geom[:l.part-3]
+		l.px, l.py = l.partPX, l.partPY
+	} else {
+		l.geom[l.part] = uint32(l.partN)<<3 | cmdLineTo
+		l.gtype = geomLineString
+	}
+	l.part = -1
+}
+
+// open reports whether a line part is open and ends at (x, y).
+func (l *layerEncoder) open(x, y int64) bool {
+	return l.part >= 0 && l.px == x && l.py == y
 }
 
 // ring adds a polygon ring (tile units), oriented as MVT wants: exterior
@@ -242,6 +281,15 @@ func (l *layerEncoder) ring(pts []orb.Point, exterior bool) bool {
 	return true
 }
 
+// ringCmds adds a ring whose geometry after its first point (x0, y0) is
+// cmds (see worldRing); (xn, yn) is its last point.
+func (l *layerEncoder) ringCmds(x0, y0, xn, yn int64, cmds []uint32) {
+	l.geom = append(l.geom, 1<<3|cmdMoveTo, zz(x0-l.px), zz(y0-l.py))
+	l.geom = append(l.geom, cmds...)
+	l.px, l.py = xn, yn
+	l.gtype = geomPolygon
+}
+
 // polygon adds a polygon (tile units); holes of a dropped exterior are
 // dropped too.
 func (l *layerEncoder) polygon(p orb.Polygon) {
@@ -255,6 +303,7 @@ func (l *layerEncoder) polygon(p orb.Polygon) {
 
 // end writes the current feature, unless it has no geometry.
 func (l *layerEncoder) end() {
+	l.endPart()
 	if len(l.geom) == 0 || l.gtype == 0 {
 		return
 	}

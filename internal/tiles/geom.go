@@ -3,7 +3,6 @@ package tiles
 import (
 	"math"
 
-	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/maptile"
@@ -68,31 +67,38 @@ func (f *frame) inBox(x, y float64) bool {
 	return x >= -Buffer && y >= -Buffer && x <= Extent+Buffer && y <= Extent+Buffer
 }
 
-// arcSegmentKm is the densification step of arcs at zoom z, coarse at low
-// zoom (a segment stays a few pixels long) and at least 2 km.
-func arcSegmentKm(z int) float64 {
-	return math.Max(2, 2000/math.Exp2(float64(z)))
-}
-
 // greatCircle interpolates along the great circle from a to b.
 type greatCircle struct {
 	a, b   orb.Point
 	d      float64 // angular distance, radians
-	sd     float64
+	sd, cd float64 // its sine and cosine
 	va, vb [3]float64
 }
 
 func newGreatCircle(a, b orb.Point) greatCircle {
-	g := greatCircle{a: a, b: b, d: atlas.DistanceKm(a, b) / atlas.EarthRadiusKm}
-	g.sd = math.Sin(g.d)
-	g.va = unit(a)
-	g.vb = unit(b)
+	g := greatCircle{a: a, b: b, va: unit(a), vb: unit(b)}
+	dot := g.va[0]*g.vb[0] + g.va[1]*g.vb[1] + g.va[2]*g.vb[2]
+	cx := g.va[1]*g.vb[2] - g.va[2]*g.vb[1]
+	cy := g.va[2]*g.vb[0] - g.va[0]*g.vb[2]
+	cz := g.va[0]*g.vb[1] - g.va[1]*g.vb[0]
+	g.d = math.Atan2(math.Sqrt(cx*cx+cy*cy+cz*cz), dot)
+	g.sd, g.cd = math.Sincos(g.d)
 	return g
 }
 
 func unit(p orb.Point) [3]float64 {
-	lat, lon := p[1]*math.Pi/180, p[0]*math.Pi/180
-	return [3]float64{math.Cos(lat) * math.Cos(lon), math.Cos(lat) * math.Sin(lon), math.Sin(lat)}
+	slat, clat := math.Sincos(p[1] * math.Pi / 180)
+	slon, clon := math.Sincos(p[0] * math.Pi / 180)
+	return [3]float64{clat * clon, clat * slon, slat}
+}
+
+// vec returns the unit vector at fraction t in (0, 1) of the arc.
+func (g *greatCircle) vec(t float64) (x, y, z float64) {
+	st, ct := math.Sincos(t * g.d)
+	// sin((1-t)d) = sin d cos td - cos d sin td
+	A := ct - g.cd/g.sd*st
+	B := st / g.sd
+	return A*g.va[0] + B*g.vb[0], A*g.va[1] + B*g.vb[1], A*g.va[2] + B*g.vb[2]
 }
 
 // at returns the point at fraction t in [0, 1] of the arc.
@@ -103,128 +109,31 @@ func (g *greatCircle) at(t float64) orb.Point {
 	if t >= 1 {
 		return g.b
 	}
-	A := math.Sin((1-t)*g.d) / g.sd
-	B := math.Sin(t*g.d) / g.sd
-	x := A*g.va[0] + B*g.vb[0]
-	y := A*g.va[1] + B*g.vb[1]
-	z := A*g.va[2] + B*g.vb[2]
+	x, y, z := g.vec(t)
 	return orb.Point{math.Atan2(y, x) * 180 / math.Pi, math.Atan2(z, math.Hypot(x, y)) * 180 / math.Pi}
 }
 
-// arcCutter cuts great-circle arcs to a WGS84 bound.
-type arcCutter struct {
-	g     greatCircle
-	wb    orb.Bound
-	segKm float64
-	dst   orb.MultiLineString
-	cur   orb.LineString
-}
+// sinMaxLat is the sine of Web Mercator's latitude limit.
+var sinMaxLat = math.Sin(maxLat * math.Pi / 180)
 
-// arcPieces appends to dst the parts of the great-circle arc from a to b that
-// may cross the WGS84 bound wb, densified so that no segment is longer than
-// segKm, and split at the antimeridian (as atlas.Arc does). It bisects the
-// arc and skips every sub-arc whose enclosing spherical cap misses wb, so a
-// long arc costs little in a small tile.
-func arcPieces(dst orb.MultiLineString, a, b orb.Point, segKm float64, wb orb.Bound) orb.MultiLineString {
-	c := arcCutter{g: newGreatCircle(a, b), wb: wb, segKm: segKm, dst: dst}
-	if c.g.d*atlas.EarthRadiusKm < 1e-6 {
-		if wb.Contains(a) {
-			c.dst = append(c.dst, orb.LineString{a, b})
+// world returns the point at fraction t of the arc in world units of a world
+// ws units wide, its longitude taken within 180° of refLon (so that x is
+// continuous along the arc).
+func (g *greatCircle) world(t, refLon, ws float64) orb.Point {
+	if t <= 0 || t >= 1 || g.sd == 0 {
+		q := g.a
+		if t >= 1 {
+			q = g.b
 		}
-		return c.dst
+		lon := q[0] + 360*math.Round((refLon-q[0])/360)
+		x, y := toWorld(orb.Point{lon, q[1]}, ws)
+		return orb.Point{x, y}
 	}
-	c.walk(0, 1, a, b)
-	c.flush()
-	return c.dst
-}
-
-func (c *arcCutter) flush() {
-	if len(c.cur) > 1 {
-		c.dst = splitAntimeridian(c.dst, c.cur)
-	}
-	c.cur = nil
-}
-
-// walk handles the sub-arc [t0, t1] whose end points are p0 and p1.
-func (c *arcCutter) walk(t0, t1 float64, p0, p1 orb.Point) {
-	theta := (t1 - t0) * c.g.d // radians
-	tm := (t0 + t1) / 2
-	pm := c.g.at(tm)
-	if !capMayHit(pm, theta/2*180/math.Pi, c.wb) {
-		c.flush()
-		return
-	}
-	if theta*atlas.EarthRadiusKm <= c.segKm {
-		if len(c.cur) == 0 {
-			c.cur = append(c.cur, p0)
-		}
-		c.cur = append(c.cur, p1)
-		return
-	}
-	c.walk(t0, tm, p0, pm)
-	c.walk(tm, t1, pm, p1)
-}
-
-// capMayHit reports whether the spherical cap of radius r degrees around c
-// may intersect b (a conservative test on the cap's lon/lat box, across the
-// antimeridian too).
-func capMayHit(c orb.Point, r float64, b orb.Bound) bool {
-	r += 1e-6
-	if c[1]-r > b.Max[1] || c[1]+r < b.Min[1] {
-		return false
-	}
-	lat := math.Abs(c[1]) + r
-	if lat >= 89 || r >= 90 {
-		return true
-	}
-	dl := r / math.Cos(lat*math.Pi/180)
-	if dl >= 180 {
-		return true
-	}
-	for _, shift := range [3]float64{0, 360, -360} {
-		lo, hi := c[0]-dl+shift, c[0]+dl+shift
-		if hi >= b.Min[0] && lo <= b.Max[0] {
-			return true
-		}
-	}
-	return false
-}
-
-// splitAntimeridian appends pts to dst as one or more lines that stay within
-// [-180, 180] longitude, meeting at ±180 where pts jumps across.
-func splitAntimeridian(dst orb.MultiLineString, pts orb.LineString) orb.MultiLineString {
-	start := 0
-	var carry orb.Point
-	carried := false
-	for i := 1; i < len(pts); i++ {
-		p, q := pts[i-1], pts[i]
-		if math.Abs(q[0]-p[0]) <= 180 {
-			continue
-		}
-		edge := 180.0
-		if p[0] < 0 {
-			edge = -180
-		}
-		qx := q[0] + 2*edge
-		t := (edge - p[0]) / (qx - p[0])
-		lat := p[1] + t*(q[1]-p[1])
-		part := make(orb.LineString, 0, i-start+2)
-		if carried {
-			part = append(part, carry)
-		}
-		part = append(part, pts[start:i]...)
-		part = append(part, orb.Point{edge, lat})
-		dst = append(dst, part)
-		carry, carried = orb.Point{-edge, lat}, true
-		start = i
-	}
-	if !carried {
-		return append(dst, pts)
-	}
-	part := make(orb.LineString, 0, len(pts)-start+1)
-	part = append(part, carry)
-	part = append(part, pts[start:]...)
-	return append(dst, part)
+	vx, vy, vz := g.vec(t)
+	lon := math.Atan2(vy, vx) * 180 / math.Pi
+	lon += 360 * math.Round((refLon-lon)/360)
+	s := math.Max(-sinMaxLat, math.Min(sinMaxLat, vz/math.Sqrt(vx*vx+vy*vy+vz*vz)))
+	return orb.Point{(lon + 180) / 360 * ws, (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)) * ws}
 }
 
 // appendWorldPolygon projects a WGS84 polygon to world units of a world ws

@@ -14,9 +14,7 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/maptile"
-	"github.com/paulmach/orb/simplify"
 )
 
 // Generalisation budgets (features per layer and tile) and zooms.
@@ -206,8 +204,8 @@ type job struct {
 	bits    []uint64
 	ringA   []orb.Point
 	ringB   []orb.Point
-	mls     orb.MultiLineString
 	lsBuf   orb.LineString
+	arcBuf  orb.LineString
 }
 
 func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) (*Tile, error) {
@@ -322,69 +320,8 @@ func (j *job) arcs() error {
 	if z <= ArcIndexMaxZoom {
 		return j.drawArcIndex(p, j.r.arcIndex(j, p, level, z))
 	}
-	if level == p.level(ArcIndexMaxZoom) {
-		return j.drawArcsAbove(p, j.r.arcIndex(j, p, level, ArcIndexMaxZoom))
-	}
-	if level != levelIndividual {
-		return j.drawAggregates(p, level)
-	}
-	fr := &j.fr
-	ids := j.ids[:0]
-	j.snap.Search(index.LayerPartnerships, fr.wgs, func(i int32) bool {
-		if j.sel.Has(i) {
-			ids = append(ids, i)
-		}
-		return true
-	})
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	j.ids = ids
-	seg := arcSegmentKm(fr.z)
-	for n, i := range ids {
-		if n%64 == 0 {
-			if err := j.ctx.Err(); err != nil {
-				return err
-			}
-		}
-		if j.f.BBox != nil && !j.snap.Intersects(index.LayerPartnerships, i, *j.f.BBox) {
-			continue
-		}
-		a, pt := j.snap.PartnershipEnds(i)
-		ds := j.snap.Dataset()
-		if !j.arcGeometry(ds.Authorities[a].Point, ds.Partners[pt].Point, seg) {
-			continue
-		}
-		j.enc.props(j.snap.Properties(index.LayerPartnerships, i, j.sel))
-		j.enc.end()
-	}
-	return nil
+	return j.drawArcsAbove(p, j.r.arcIndex(j, p, level, ArcIndexMaxZoom))
 }
-
-// arcGeometry begins a feature and sets its geometry to the great-circle arc
-// from a to b cut to the tile; it reports whether anything is left.
-func (j *job) arcGeometry(a, b orb.Point, segKm float64) bool {
-	fr := &j.fr
-	j.enc.begin()
-	j.mls = arcPieces(j.mls[:0], a, b, segKm, fr.wgs)
-	dp := simplify.DouglasPeucker(lineTolerance)
-	for _, part := range j.mls {
-		ls := j.lsBuf[:0]
-		for _, p := range part {
-			ls = append(ls, fr.tilePt(p))
-		}
-		j.lsBuf = ls
-		for _, c := range clip.LineString(fr.box, ls) {
-			if len(c) > 2 {
-				c = dp.LineString(c)
-			}
-			j.enc.line(c)
-		}
-	}
-	return len(j.enc.geom) > 0
-}
-
-// lineTolerance is the Douglas-Peucker tolerance of lines, in tile units.
-const lineTolerance = 2
 
 // ---------------------------------------------------------------------------
 // Boundaries
@@ -418,16 +355,36 @@ func (j *job) boundaries(layer string) error {
 			continue
 		}
 		j.enc.begin()
-		for k, poly := range s.polys {
-			if !s.bounds[k].Intersects(wb) {
+		for _, poly := range s.polys {
+			pb := poly.bound
+			if !pb.Intersects(wb) {
 				continue
 			}
-			inside := s.bounds[k].Min[0] >= wb.Min[0] && s.bounds[k].Min[1] >= wb.Min[1] &&
-				s.bounds[k].Max[0] <= wb.Max[0] && s.bounds[k].Max[1] <= wb.Max[1]
-			for n, r := range poly {
+			inside := pb.Min[0] >= wb.Min[0] && pb.Min[1] >= wb.Min[1] && pb.Max[0] <= wb.Max[0] && pb.Max[1] <= wb.Max[1]
+			if inside && scale == 1 {
+				// The whole polygon is in the tile: its rings' geometry is
+				// the same as in any other tile but for the first move.
+				ox, oy := int64(fr.ox), int64(fr.oy)
+				for _, r := range poly.rings {
+					n := len(r.xy)
+					j.enc.ringCmds(int64(r.xy[0])-ox, int64(r.xy[1])-oy, int64(r.xy[n-2])-ox, int64(r.xy[n-1])-oy, r.cmds)
+				}
+				continue
+			}
+			for n, r := range poly.rings {
 				tr := j.ringA[:0]
-				for _, p := range r {
-					tr = append(tr, orb.Point{p[0]*scale - fr.ox, p[1]*scale - fr.oy})
+				var codes [2]uint8 // outcodes of the last two points kept
+				for k := 0; k < len(r.xy); k += 2 {
+					p := orb.Point{float64(r.xy[k])*scale - fr.ox, float64(r.xy[k+1])*scale - fr.oy}
+					c := outcode(p)
+					if n := len(tr); n >= 2 && c&codes[0]&codes[1] != 0 {
+						// The last point and its neighbours lie beyond the
+						// same side of the tile: clipping would drop it.
+						tr[n-1], codes[1] = p, c
+						continue
+					}
+					tr = append(tr, p)
+					codes[0], codes[1] = codes[1], c
 				}
 				j.ringA = tr
 				if !inside {
@@ -446,6 +403,24 @@ func (j *job) boundaries(layer string) error {
 		j.enc.end()
 	}
 	return nil
+}
+
+// outcode returns which sides of the buffered tile a point (tile units) is
+// beyond, one bit per side.
+func outcode(p orb.Point) uint8 {
+	const lo, hi = -Buffer, Extent + Buffer
+	var c uint8
+	if p[0] < lo {
+		c |= 1
+	} else if p[0] > hi {
+		c |= 2
+	}
+	if p[1] < lo {
+		c |= 4
+	} else if p[1] > hi {
+		c |= 8
+	}
+	return c
 }
 
 // clipRing clips the ring in j.ringA (tile units) to the buffered tile
