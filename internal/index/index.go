@@ -51,16 +51,18 @@ type Snapshot struct {
 	shapeByISO  map[string]int32 // ISO2 → index in ds.CountryShapes
 
 	// Columns per partnership.
-	pAuth     []int32
-	pPartner  []int32
-	pCountry  []int32 // index in ds.Countries
-	pType     []uint8 // bit of the authority type
-	pKind     []uint8 // bit of the kind
-	pProv     []uint8 // bit of the provenance
-	pYear     []int16
-	pThemes   []uint16 // union of its projects' themes
-	pProjects [][]int32
-	arcBounds []orb.Bound // union of the arc's parts
+	pAuth    []int32
+	pPartner []int32
+	pCountry []int32 // index in ds.Countries
+	pType    []uint8 // bit of the authority type
+	pKind    []uint8 // bit of the kind
+	pProv    []uint8 // bit of the provenance
+	pYear    []int16
+	pThemes  []uint16 // union of its projects' themes
+	// The theme sets in use, as slugs (see themeList).
+	themeLists map[uint16]themeList
+	pProjects  [][]int32
+	arcBounds  []orb.Bound // union of the arc's parts
 
 	// Columns per project.
 	prPship  []int32
@@ -241,11 +243,16 @@ func New(ds *atlas.Dataset) (*Snapshot, error) {
 		s.pThemes[p] |= m
 		s.pProjects[p] = append(s.pProjects[p], int32(i))
 	}
+	s.themeLists = map[uint16]themeList{}
 	for i := range ds.Partnerships {
 		for t := range themeBits {
 			if s.pThemes[i]&(1<<t) != 0 {
 				s.byTheme[t] = append(s.byTheme[t], int32(i))
 			}
+		}
+		if m := s.pThemes[i]; s.themeLists[m].items == nil {
+			items := s.themeSlugs(m)
+			s.themeLists[m] = themeList{items, strings.Join(items, "|")}
 		}
 	}
 	s.byYear = make([]int32, n)

@@ -2,6 +2,8 @@ package index
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/paulmach/orb"
@@ -304,67 +306,122 @@ func (s *Snapshot) AuthorityTypeOf(a int32) atlas.AuthorityType { return s.ds.Au
 // Properties returns the properties of feature i of layer under sel, as
 // documented in Layers: themes as a []string, projects as a count.
 func (s *Snapshot) Properties(layer string, i int32, sel *Selection) map[string]any {
+	m := mapSink{}
+	s.VisitProperties(layer, i, sel, m)
+	return m
+}
+
+// PropertySink receives the properties of a feature (see VisitProperties).
+type PropertySink interface {
+	String(key, v string)
+	Int(key string, v int)
+	Bool(key string, v bool)
+	// List is a list of strings; joined is the list joined with "|".
+	List(key string, items []string, joined string)
+}
+
+type mapSink map[string]any
+
+func (m mapSink) String(k, v string)                  { m[k] = v }
+func (m mapSink) Int(k string, v int)                 { m[k] = v }
+func (m mapSink) Bool(k string, v bool)               { m[k] = v }
+func (m mapSink) List(k string, v []string, _ string) { m[k] = slices.Clone(v) }
+
+// VisitProperties gives sink the properties of feature i of a layer under
+// the selection sel (the counts of its matching partnerships and projects),
+// the same as Properties, in ascending key order, without allocating.
+func (s *Snapshot) VisitProperties(layer string, i int32, sel *Selection, sink PropertySink) {
 	ds := s.ds
 	switch layer {
 	case LayerPartnerships:
-		p := ds.Partnerships[i]
-		a := ds.Authorities[s.pAuth[i]]
-		pt := ds.Partners[s.pPartner[i]]
-		props := map[string]any{
-			"id": p.ID, "authority_id": a.ID, "authority_name": a.Name, "authority_type": string(a.Type),
-			"partner_id": pt.ID, "partner_name": pt.Name, "country": pt.Country,
-			"country_name": ds.Countries[s.pCountry[i]].NameFR, "kind": string(p.Kind),
-			"active": p.Active, "provenance": string(p.Provenance),
-			"themes": s.themeSlugs(s.pThemes[i]), "projects": len(s.pProjects[i]),
-		}
+		p := &ds.Partnerships[i]
+		a := &ds.Authorities[s.pAuth[i]]
+		pt := &ds.Partners[s.pPartner[i]]
+		sink.Bool("active", p.Active)
+		sink.String("authority_id", a.ID)
+		sink.String("authority_name", a.Name)
+		sink.String("authority_type", string(a.Type))
+		sink.String("country", pt.Country)
+		sink.String("country_name", ds.Countries[s.pCountry[i]].NameFR)
+		sink.String("id", p.ID)
+		sink.String("kind", string(p.Kind))
+		sink.String("partner_id", pt.ID)
+		sink.String("partner_name", pt.Name)
+		sink.Int("projects", len(s.pProjects[i]))
+		sink.String("provenance", string(p.Provenance))
 		if p.StartYear != 0 {
-			props["start_year"] = p.StartYear
+			sink.Int("start_year", p.StartYear)
 		}
-		return props
+		tl := s.themeList(s.pThemes[i])
+		sink.List("themes", tl.items, tl.joined)
 	case LayerAuthorities:
-		a := ds.Authorities[i]
-		props := map[string]any{
-			"id": a.ID, "name": a.Name, "type": string(a.Type), "code": a.Code,
-			"departement": a.Departement, "region": a.Region, "partnerships": sel.AuthorityCount(i),
-		}
+		a := &ds.Authorities[i]
+		sink.String("code", a.Code)
+		sink.String("departement", a.Departement)
+		sink.String("id", a.ID)
+		sink.String("name", a.Name)
+		sink.Int("partnerships", sel.AuthorityCount(i))
 		if a.Population != 0 {
-			props["population"] = a.Population
+			sink.Int("population", a.Population)
 		}
-		return props
+		sink.String("region", a.Region)
+		sink.String("type", string(a.Type))
 	case LayerPartners:
-		p := ds.Partners[i]
-		props := map[string]any{
-			"id": p.ID, "name": p.Name, "country": p.Country,
-			"country_name": ds.Countries[s.countryByID[p.Country]].NameFR, "partnerships": sel.PartnerCount(i),
+		p := &ds.Partners[i]
+		sink.String("country", p.Country)
+		sink.String("country_name", ds.Countries[s.countryByID[p.Country]].NameFR)
+		sink.String("id", p.ID)
+		sink.String("name", p.Name)
+		sink.Int("partnerships", sel.PartnerCount(i))
+		if p.Population != 0 {
+			sink.Int("population", p.Population)
 		}
 		if p.Subdivision != "" {
-			props["subdivision"] = p.Subdivision
+			sink.String("subdivision", p.Subdivision)
 		}
-		if p.Population != 0 {
-			props["population"] = p.Population
-		}
-		return props
 	case LayerCountries:
-		b := ds.CountryShapes[i]
-		props := map[string]any{"iso2": b.ID, "name": b.Name, "partnerships": 0, "projects": 0}
+		b := &ds.CountryShapes[i]
+		sink.String("iso2", b.ID)
 		if c, ok := s.countryByID[b.ID]; ok {
 			sel.derive()
-			props["name"] = ds.Countries[c].NameFR
-			props["name_en"] = ds.Countries[c].NameEN
-			props["partnerships"] = int(sel.countryN[c])
-			props["projects"] = int(sel.countryP[c])
+			sink.String("name", ds.Countries[c].NameFR)
+			sink.String("name_en", ds.Countries[c].NameEN)
+			sink.Int("partnerships", int(sel.countryN[c]))
+			sink.Int("projects", int(sel.countryP[c]))
+		} else {
+			sink.String("name", b.Name)
+			sink.Int("partnerships", 0)
+			sink.Int("projects", 0)
 		}
-		return props
-	case LayerRegions:
+	case LayerRegions, LayerDepartements:
 		sel.derive()
-		b := ds.RegionShapes[i]
-		return map[string]any{"code": b.ID, "name": b.Name, "partnerships": int(sel.regionN[i]), "projects": int(sel.regionP[i])}
-	case LayerDepartements:
-		sel.derive()
-		b := ds.DepartementShapes[i]
-		return map[string]any{"code": b.ID, "name": b.Name, "partnerships": int(sel.deptN[i]), "projects": int(sel.deptP[i])}
+		var b *atlas.Boundary
+		var n, pr int32
+		if layer == LayerRegions {
+			b, n, pr = &ds.RegionShapes[i], sel.regionN[i], sel.regionP[i]
+		} else {
+			b, n, pr = &ds.DepartementShapes[i], sel.deptN[i], sel.deptP[i]
+		}
+		sink.String("code", b.ID)
+		sink.String("name", b.Name)
+		sink.Int("partnerships", int(n))
+		sink.Int("projects", int(pr))
 	}
-	return nil
+}
+
+// themeList is a theme set as slugs, alone and joined with "|".
+type themeList struct {
+	items  []string
+	joined string
+}
+
+// themeList returns the theme set of mask m (shared: not to be modified).
+func (s *Snapshot) themeList(m uint16) themeList {
+	if tl, ok := s.themeLists[m]; ok {
+		return tl
+	}
+	items := s.themeSlugs(m)
+	return themeList{items, strings.Join(items, "|")}
 }
 
 func (s *Snapshot) themeSlugs(m uint16) []string {

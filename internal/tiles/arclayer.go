@@ -2,7 +2,6 @@ package tiles
 
 import (
 	"math"
-	"math/bits"
 	"slices"
 	"strconv"
 	"sync"
@@ -190,7 +189,22 @@ type arcIndex struct {
 	xy     []int32   // points, x y interleaved, world units
 	ts     []float32 // per point: its fraction of the item's great circle
 	chunks []arcChunk
-	tree   rtree.RTreeG[int32] // chunk bounds → chunk
+	// Chunks by tile of the index's zoom: the chunks whose bounds meet the
+	// buffered tile tileKeys[i] are tileChunks[tileOff[i]:tileOff[i+1]],
+	// ascending.
+	tileKeys   []uint64
+	tileOff    []int32
+	tileChunks []int32
+}
+
+// chunksOf returns the chunks of ix whose bounds meet the buffered tile
+// (x, y) of the index's zoom, ascending.
+func (ix *arcIndex) chunksOf(x, y uint32) []int32 {
+	i, ok := slices.BinarySearch(ix.tileKeys, tileKey(uint64(x), uint64(y)))
+	if !ok {
+		return nil
+	}
+	return ix.tileChunks[ix.tileOff[i]:ix.tileOff[i+1]]
 }
 
 // arcChunk is a run of points [lo, hi] of one item's line.
@@ -238,23 +252,64 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 			}
 		}
 	}
-	for c, ch := range ix.chunks {
-		mn := [2]float64{math.Inf(1), math.Inf(1)}
-		mx := [2]float64{math.Inf(-1), math.Inf(-1)}
+	// Bucket the chunks by the buffered tiles their bounds meet: count, then
+	// fill (chunks in ascending order within each tile).
+	n := int64(1) << z
+	tilesOf := func(ch arcChunk, visit func(k uint64)) {
+		mnx, mny := int64(math.MaxInt64), int64(math.MaxInt64)
+		mxx, mxy := int64(math.MinInt64), int64(math.MinInt64)
 		for i := ch.lo; i <= ch.hi; i++ {
-			x, y := float64(ix.xy[2*i]), float64(ix.xy[2*i+1])
-			mn[0], mn[1] = math.Min(mn[0], x), math.Min(mn[1], y)
-			mx[0], mx[1] = math.Max(mx[0], x), math.Max(mx[1], y)
+			x, y := int64(ix.xy[2*i]), int64(ix.xy[2*i+1])
+			mnx, mny, mxx, mxy = min(mnx, x), min(mny, y), max(mxx, x), max(mxy, y)
 		}
-		ix.tree.Insert(mn, mx, int32(c))
+		for tx := max(0, floorDiv(mnx-Buffer, Extent)); tx <= min(n-1, floorDiv(mxx+Buffer, Extent)); tx++ {
+			for ty := max(0, floorDiv(mny-Buffer, Extent)); ty <= min(n-1, floorDiv(mxy+Buffer, Extent)); ty++ {
+				visit(tileKey(uint64(tx), uint64(ty)))
+			}
+		}
+	}
+	count := map[uint64]int32{}
+	for _, ch := range ix.chunks {
+		tilesOf(ch, func(k uint64) { count[k]++ })
+	}
+	ix.tileKeys = make([]uint64, 0, len(count))
+	for k := range count {
+		ix.tileKeys = append(ix.tileKeys, k)
+	}
+	slices.Sort(ix.tileKeys)
+	ix.tileOff = make([]int32, len(ix.tileKeys)+1)
+	for i, k := range ix.tileKeys {
+		ix.tileOff[i+1] = ix.tileOff[i] + count[k]
+		count[k] = ix.tileOff[i] // next free slot
+	}
+	ix.tileChunks = make([]int32, ix.tileOff[len(ix.tileKeys)])
+	for c, ch := range ix.chunks {
+		tilesOf(ch, func(k uint64) {
+			ix.tileChunks[count[k]] = int32(c)
+			count[k]++
+		})
 	}
 	return ix
 }
 
+// floorDiv is a/b rounded down (b > 0).
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+// arcTolerance is how far, in tile units, the chords drawn for an arc may
+// stray from the projected great circle (an eighth of a pixel on a 512-pixel
+// tile: invisible, and half the points of a one-unit tolerance).
+const arcTolerance = 2
+
 // worldArc appends to dst the great-circle arc from a to b in world units of
 // a world ws units wide, with continuous x (it may leave [0, ws] when the arc
 // crosses the antimeridian), dense enough that the chord of every segment
-// stays within about one unit of the projected curve; it appends to ts the
+// stays within about arcTolerance units of the projected curve; it appends to ts the
 // fraction of the arc at each point.
 func worldArc(dst orb.LineString, ts []float32, a, b orb.Point, ws float64) (orb.LineString, []float32) {
 	g := newGreatCircle(a, b)
@@ -273,7 +328,7 @@ func worldArc(dst orb.LineString, ts []float32, a, b orb.Point, ws float64) (orb
 		step = 2.5
 	}
 	n := max(2, int(math.Ceil(g.d*180/math.Pi/step)))
-	s := subdivider{g: &g, ws: ws, tol2: 1, dst: dst, ts: ts}
+	s := subdivider{g: &g, ws: ws, tol2: arcTolerance * arcTolerance, dst: dst, ts: ts}
 	prev := g.world(0, a[0], ws)
 	s.dst, s.ts = append(s.dst, prev), append(s.ts, 0)
 	t0 := 0.0
@@ -342,34 +397,6 @@ func (s *subdivider) run(t0, t1 float64, p0, p1 orb.Point, depth int) {
 	s.run(tm, t1, pm, p1, depth+1)
 }
 
-// hitChunks returns, in ascending order, the chunks of ix whose bounds meet
-// the box [mn, mx] (world units of ix's zoom).
-func (j *job) hitChunks(ix *arcIndex, mn, mx [2]float64) []int32 {
-	// Mark the chunks hit in a bitset and read it in order: cheaper than
-	// sorting the hits, which are many at low zoom.
-	words := (len(ix.chunks) + 63) / 64
-	if cap(j.bits) < words {
-		j.bits = make([]uint64, words)
-	}
-	bits := j.bits[:words]
-	clear(bits)
-	lo, hi := words, -1
-	ix.tree.Search(mn, mx, func(_, _ [2]float64, c int32) bool {
-		w := int(c >> 6)
-		bits[w] |= 1 << (c & 63)
-		lo, hi = min(lo, w), max(hi, w)
-		return true
-	})
-	hits := j.ids[:0]
-	for w := lo; w <= hi; w++ {
-		for b := bits[w]; b != 0; b &= b - 1 {
-			hits = append(hits, int32(w<<6+bitsTrailingZeros(b)))
-		}
-	}
-	j.ids = hits
-	return hits
-}
-
 // drawArcsAbove draws the arcs of a tile above ArcIndexMaxZoom. The arcs
 // that may cross it are found in the index of ArcIndexMaxZoom, whose points
 // are within about a unit of the great circles at that zoom and carry their
@@ -380,11 +407,14 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 	s := math1(fr.z - ArcIndexMaxZoom)
 	// Buffered tile, in world units of the tile's zoom and of the index's.
 	box := orb.Bound{Min: orb.Point{fr.ox - Buffer, fr.oy - Buffer}, Max: orb.Point{fr.ox + Extent + Buffer, fr.oy + Extent + Buffer}}
-	const m = 2 // index units: chord tolerance and rounding
+	const m = arcTolerance + 1 // index units: chord tolerance and rounding
 	imin := [2]float64{box.Min[0]/s - m, box.Min[1]/s - m}
 	imax := [2]float64{box.Max[0]/s + m, box.Max[1]/s + m}
-	hits := j.hitChunks(ix, imin, imax)
-	sub := subdivider{ws: fr.ws, tol2: 1, clip: true, box: box}
+	d := uint(fr.z - ArcIndexMaxZoom)
+	// The buffered tile (and margin) lies within its ancestor's buffered
+	// tile at the index's zoom.
+	hits := ix.chunksOf(uint32(j.t.X>>d), uint32(j.t.Y>>d))
+	sub := subdivider{ws: fr.ws, tol2: arcTolerance * arcTolerance, clip: true, box: box}
 	for k, n := 0, 0; k < len(hits); n++ {
 		if n%64 == 0 {
 			if err := j.ctx.Err(); err != nil {
@@ -449,7 +479,7 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 // drawArcIndex draws the arcs of ix that cross the tile.
 func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 	fr := &j.fr
-	hits := j.hitChunks(ix, [2]float64{fr.ox - Buffer, fr.oy - Buffer}, [2]float64{fr.ox + Extent + Buffer, fr.oy + Extent + Buffer})
+	hits := ix.chunksOf(j.t.X, j.t.Y)
 	ox, oy := int64(fr.ox), int64(fr.oy)
 	for k, n := 0, 0; k < len(hits); n++ {
 		if n%64 == 0 {
@@ -482,7 +512,7 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 func (j *job) arcProps(p *arcPlan, l, k int) {
 	e := &j.enc
 	if l == levelIndividual {
-		e.props(j.snap.Properties(index.LayerPartnerships, p.ids[k], j.sel))
+		j.snap.VisitProperties(index.LayerPartnerships, p.ids[k], j.sel, e)
 		return
 	}
 	ds := j.snap.Dataset()
@@ -587,5 +617,3 @@ func clipSegment(p, q orb.Point, lo, hi float64) (orb.Point, orb.Point, bool) {
 	}
 	return a, b, true
 }
-
-func bitsTrailingZeros(b uint64) int { return bits.TrailingZeros64(b) }

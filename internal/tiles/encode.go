@@ -3,8 +3,9 @@ package tiles
 import (
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"slices"
-	"strings"
+	"unsafe"
 
 	"github.com/paulmach/orb"
 )
@@ -33,13 +34,19 @@ type value struct {
 type layerEncoder struct {
 	name   string
 	keys   []string
-	keyIdx map[string]uint32
 	vals   []value
 	valIdx map[value]uint32 // values other than strings and integers
 	strIdx map[string]uint32
 	intIdx map[int64]uint32
-	feats  []byte // encoded Feature fields (tag, length, message) back to back
-	n      int    // features written
+	// Lookaside caches in front of the dictionaries, valid for the layer of
+	// generation gen: strings by the address of their bytes (the dataset's
+	// strings are shared, so a repeated value is found without hashing it),
+	// small integers by value.
+	gen      uint32
+	strCache [strCacheSize]strSlot
+	intCache [intCacheSize]intSlot
+	feats    []byte // encoded Feature fields (tag, length, message) back to back
+	n        int    // features written
 
 	// Current feature.
 	tags  []uint32
@@ -53,22 +60,41 @@ type layerEncoder struct {
 	partN          uint32
 	partPX, partPY int64
 
-	ipts    [][2]int64 // scratch: rounded points
-	fbuf    []byte     // scratch: feature message
-	keysBuf []string   // scratch: sorted property keys
+	ipts [][2]int64 // scratch: rounded points
+}
+
+const (
+	strCacheSize = 1024
+	intCacheSize = 4096
+)
+
+type strSlot struct {
+	p   *byte
+	n   int
+	gen uint32
+	idx uint32
+}
+
+type intSlot struct {
+	gen uint32
+	idx uint32
 }
 
 func (l *layerEncoder) reset(name string) {
 	l.name = name
 	l.keys = l.keys[:0]
 	l.vals = l.vals[:0]
-	if l.keyIdx == nil {
-		l.keyIdx = map[string]uint32{}
+	if l.valIdx == nil {
 		l.valIdx = map[value]uint32{}
 		l.strIdx = map[string]uint32{}
 		l.intIdx = map[int64]uint32{}
 	}
-	clear(l.keyIdx)
+	l.gen++
+	if l.gen == 0 {
+		l.release()
+		clear(l.intCache[:])
+		l.gen = 1
+	}
 	clear(l.valIdx)
 	clear(l.strIdx)
 	clear(l.intIdx)
@@ -85,14 +111,21 @@ func (l *layerEncoder) begin() {
 	l.part = -1
 }
 
+// release forgets the cached strings (so that a pooled encoder keeps none
+// alive).
+func (l *layerEncoder) release() {
+	clear(l.strCache[:])
+}
+
 func (l *layerEncoder) key(k string) uint32 {
-	if i, ok := l.keyIdx[k]; ok {
-		return i
+	// A layer has a handful of keys: a scan beats hashing.
+	for i, have := range l.keys {
+		if have == k {
+			return uint32(i)
+		}
 	}
-	i := uint32(len(l.keys))
 	l.keys = append(l.keys, k)
-	l.keyIdx[k] = i
-	return i
+	return uint32(len(l.keys) - 1)
 }
 
 func (l *layerEncoder) val(v value) uint32 {
@@ -100,20 +133,35 @@ func (l *layerEncoder) val(v value) uint32 {
 	// cheaper to hash than value.
 	switch v.kind {
 	case 1:
-		if i, ok := l.strIdx[v.s]; ok {
-			return i
+		p := unsafe.StringData(v.s)
+		e := &l.strCache[(uintptr(unsafe.Pointer(p))>>3^uintptr(len(v.s))*0x9e3779b1)%strCacheSize]
+		if e.gen == l.gen && e.p == p && e.n == len(v.s) {
+			return e.idx
 		}
-		i := uint32(len(l.vals))
-		l.vals = append(l.vals, v)
-		l.strIdx[v.s] = i
+		i, ok := l.strIdx[v.s]
+		if !ok {
+			i = uint32(len(l.vals))
+			l.vals = append(l.vals, v)
+			l.strIdx[v.s] = i
+		}
+		*e = strSlot{p: p, n: len(v.s), gen: l.gen, idx: i}
 		return i
 	case 2:
-		if i, ok := l.intIdx[v.i]; ok {
-			return i
+		var e *intSlot
+		if v.i >= 0 && v.i < intCacheSize {
+			if e = &l.intCache[v.i]; e.gen == l.gen {
+				return e.idx
+			}
 		}
-		i := uint32(len(l.vals))
-		l.vals = append(l.vals, v)
-		l.intIdx[v.i] = i
+		i, ok := l.intIdx[v.i]
+		if !ok {
+			i = uint32(len(l.vals))
+			l.vals = append(l.vals, v)
+			l.intIdx[v.i] = i
+		}
+		if e != nil {
+			*e = intSlot{gen: l.gen, idx: i}
+		}
 		return i
 	}
 	if i, ok := l.valIdx[v]; ok {
@@ -141,34 +189,12 @@ func (l *layerEncoder) bool(k string, v bool) {
 	l.tags = append(l.tags, l.key(k), l.val(value{kind: 4, i: i}))
 }
 
-// props adds a property map in key order: strings, integers, booleans,
-// floats; []string values are joined with "|"; nil values are omitted.
-func (l *layerEncoder) props(m map[string]any) {
-	ks := l.keysBuf[:0]
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	for _, k := range ks {
-		switch v := m[k].(type) {
-		case string:
-			l.str(k, v)
-		case int:
-			l.int(k, int64(v))
-		case int32:
-			l.int(k, int64(v))
-		case int64:
-			l.int(k, v)
-		case bool:
-			l.bool(k, v)
-		case float64:
-			l.tags = append(l.tags, l.key(k), l.val(value{kind: 3, d: v}))
-		case []string:
-			l.str(k, strings.Join(v, "|"))
-		}
-	}
-	l.keysBuf = ks[:0]
-}
+// The layer encoder is an index.PropertySink: lists are written joined.
+
+func (l *layerEncoder) String(k, v string)                       { l.str(k, v) }
+func (l *layerEncoder) Int(k string, v int)                      { l.int(k, int64(v)) }
+func (l *layerEncoder) Bool(k string, v bool)                    { l.bool(k, v) }
+func (l *layerEncoder) List(k string, _ []string, joined string) { l.str(k, joined) }
 
 func zz(v int64) uint32 { return uint32((v << 1) ^ (v >> 63)) }
 
@@ -307,42 +333,49 @@ func (l *layerEncoder) end() {
 	if len(l.geom) == 0 || l.gtype == 0 {
 		return
 	}
-	b := l.fbuf[:0]
-	b = appendPacked(b, 2, l.tags)
-	b = append(b, 3<<3|0)
-	b = binary.AppendUvarint(b, uint64(l.gtype))
-	b = appendPacked(b, 4, l.geom)
-	l.fbuf = b
-	l.feats = append(l.feats, 2<<3|2)
-	l.feats = binary.AppendUvarint(l.feats, uint64(len(b)))
-	l.feats = append(l.feats, b...)
+	// Feature fields: tags (2), type (3), geometry (4); written in place
+	// after the feature's length, computed first.
+	tn, gn := packedLen(l.tags), packedLen(l.geom)
+	n := 2 + gn + uvarintLen(uint64(gn)) + 1
+	if len(l.tags) > 0 {
+		n += 1 + tn + uvarintLen(uint64(tn))
+	}
+	b := append(l.feats, 2<<3|2)
+	b = binary.AppendUvarint(b, uint64(n))
+	b = appendPackedN(b, 2, l.tags, tn)
+	b = append(b, 3<<3|0, byte(l.gtype))
+	b = appendPackedN(b, 4, l.geom, gn)
+	l.feats = b
 	l.n++
 }
 
-func appendPacked(b []byte, field int, xs []uint32) []byte {
-	if len(xs) == 0 {
-		return b
-	}
+// packedLen is the size of xs as packed varints.
+func packedLen(xs []uint32) int {
 	n := 0
 	for _, x := range xs {
 		n += uvarintLen(uint64(x))
 	}
+	return n
+}
+
+// appendPackedN appends xs as a packed field whose payload is n bytes.
+func appendPackedN(b []byte, field int, xs []uint32, n int) []byte {
+	if len(xs) == 0 {
+		return b
+	}
 	b = append(b, byte(field<<3|2))
 	b = binary.AppendUvarint(b, uint64(n))
 	for _, x := range xs {
+		if x < 0x80 {
+			b = append(b, byte(x))
+			continue
+		}
 		b = binary.AppendUvarint(b, uint64(x))
 	}
 	return b
 }
 
-func uvarintLen(x uint64) int {
-	n := 1
-	for x >= 0x80 {
-		x >>= 7
-		n++
-	}
-	return n
-}
+func uvarintLen(x uint64) int { return (bits.Len64(x|1) + 6) / 7 }
 
 func appendBytesField(b []byte, field int, s []byte) []byte {
 	b = append(b, byte(field<<3|2))
@@ -363,24 +396,21 @@ func (l *layerEncoder) appendLayer(dst, scratch []byte) ([]byte, []byte) {
 	if l.n == 0 {
 		return dst, scratch
 	}
-	b := scratch[:0]
-	b = append(b, 15<<3|0, 2) // version 2
-	b = appendStringField(b, 1, l.name)
-	b = append(b, l.feats...)
+	// Keys and values first, in scratch; then the layer's length, and the
+	// layer written once, in place.
+	kv := scratch[:0]
 	for _, k := range l.keys {
-		b = appendStringField(b, 3, k)
+		kv = appendStringField(kv, 3, k)
 	}
 	var vb [24]byte
 	for _, v := range l.vals {
 		m := vb[:0]
-		var big []byte
 		switch v.kind {
 		case 1:
-			if len(v.s) > 12 {
-				big = appendStringField(nil, 1, v.s)
-			} else {
-				m = appendStringField(m, 1, v.s)
-			}
+			kv = append(kv, 4<<3|2)
+			kv = binary.AppendUvarint(kv, uint64(1+uvarintLen(uint64(len(v.s)))+len(v.s)))
+			kv = appendStringField(kv, 1, v.s)
+			continue
 		case 2:
 			m = append(m, 6<<3|0)
 			m = binary.AppendUvarint(m, uint64((v.i<<1)^(v.i>>63)))
@@ -390,13 +420,16 @@ func (l *layerEncoder) appendLayer(dst, scratch []byte) ([]byte, []byte) {
 		case 4:
 			m = append(m, 7<<3|0, byte(v.i))
 		}
-		if big != nil {
-			m = big
-		}
-		b = appendBytesField(b, 4, m)
+		kv = appendBytesField(kv, 4, m)
 	}
-	b = append(b, 5<<3|0)
-	b = binary.AppendUvarint(b, Extent)
-	dst = appendBytesField(dst, 3, b)
-	return dst, b
+	n := 2 + 1 + uvarintLen(uint64(len(l.name))) + len(l.name) + len(l.feats) + len(kv) + 1 + uvarintLen(Extent)
+	dst = append(dst, 3<<3|2)
+	dst = binary.AppendUvarint(dst, uint64(n))
+	dst = append(dst, 15<<3|0, 2) // version 2
+	dst = appendStringField(dst, 1, l.name)
+	dst = append(dst, l.feats...)
+	dst = append(dst, kv...)
+	dst = append(dst, 5<<3|0)
+	dst = binary.AppendUvarint(dst, Extent)
+	return dst, kv
 }

@@ -216,6 +216,7 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 	defer func() {
 		// Do not keep a snapshot alive from the pool.
 		j.ctx, j.snap, j.sel = nil, nil, nil
+		j.enc.release()
 		r.pool.Put(j)
 	}()
 	j.r, j.ctx, j.snap, j.t, j.f = r, ctx, snap, t, f
@@ -305,7 +306,7 @@ func (j *job) pointSelected(layer string, i int32) bool {
 func (j *job) pointFeature(layer string, i int32, p orb.Point) {
 	e := &j.enc
 	e.begin()
-	e.props(j.snap.Properties(layer, i, j.sel))
+	j.snap.VisitProperties(layer, i, j.sel, e)
 	e.point(p[0], p[1])
 	e.end()
 }
@@ -399,7 +400,7 @@ func (j *job) boundaries(layer string) error {
 		if len(j.enc.geom) == 0 {
 			continue
 		}
-		j.enc.props(j.snap.Properties(layer, i, j.sel))
+		j.snap.VisitProperties(layer, i, j.sel, &j.enc)
 		j.enc.end()
 	}
 	return nil
