@@ -40,9 +40,9 @@ type arcPlan struct {
 
 	mu     sync.Mutex
 	levels [MaxZoom + 1]int8 // 0 unknown, else level+1
-	hot    [3][MaxZoom + 1][]maptile.Tile
-	hotOK  [3][MaxZoom + 1]bool
-	stamp  []uint32 // per item: generation of the last count that saw it
+	overs  [3]map[maptile.Tile]bool
+	starts [3][]start // per level: distinct French ends and their arcs
+	stamp  []uint32   // per item: generation of the last count that saw it
 	gen    uint32
 	once   [3]sync.Once
 	trees  [3]rtree.RTreeG[int32] // WGS84 bounds of arc pieces → item
@@ -130,34 +130,78 @@ func (p *arcPlan) over(l int, t maptile.Tile) bool {
 	return n > budget
 }
 
-// hotTiles returns the tiles of zoom z holding more level l arcs than the
-// level's budget. Arc counts only decrease from a tile to its children, so
-// the hot tiles of z are among the children of the hot tiles of z-1.
+// hot reports whether some tile of zoom z holds more level l arcs than the
+// level's budget. A tile where more arcs than the budget start is one, found
+// cheaply from the arcs' French ends; otherwise the tiles are searched depth
+// first from the world tile, through tiles that are themselves over the
+// budget (arc counts only decrease from a tile to its children).
 // p.mu must be held.
-func (p *arcPlan) hotTiles(l, z int) []maptile.Tile {
-	if p.hotOK[l][z] {
-		return p.hot[l][z]
+func (p *arcPlan) hot(l, z int) bool {
+	if p.startsOver(l, z) {
+		return true
 	}
-	var cands []maptile.Tile
-	if z == 0 {
-		cands = []maptile.Tile{maptile.New(0, 0, 0)}
-	} else {
-		for _, h := range p.hotTiles(l, z-1) {
-			for dx := uint32(0); dx < 2; dx++ {
-				for dy := uint32(0); dy < 2; dy++ {
-					cands = append(cands, maptile.New(2*h.X+dx, 2*h.Y+dy, maptile.Zoom(z)))
+	var search func(t maptile.Tile) bool
+	search = func(t maptile.Tile) bool {
+		if !p.overCached(l, t) {
+			return false
+		}
+		if int(t.Z) == z {
+			return true
+		}
+		for dx := uint32(0); dx < 2; dx++ {
+			for dy := uint32(0); dy < 2; dy++ {
+				if search(maptile.New(2*t.X+dx, 2*t.Y+dy, t.Z+1)) {
+					return true
 				}
 			}
 		}
+		return false
 	}
-	var hot []maptile.Tile
-	for _, c := range cands {
-		if p.over(l, c) {
-			hot = append(hot, c)
+	return search(maptile.New(0, 0, 0))
+}
+
+// overCached is over, remembered per tile. p.mu must be held.
+func (p *arcPlan) overCached(l int, t maptile.Tile) bool {
+	if p.overs[l] == nil {
+		p.overs[l] = map[maptile.Tile]bool{}
+	}
+	v, ok := p.overs[l][t]
+	if !ok {
+		v = p.over(l, t)
+		p.overs[l][t] = v
+	}
+	return v
+}
+
+// startsOver reports whether more level l arcs than the budget start in one
+// tile of zoom z. p.mu must be held.
+func (p *arcPlan) startsOver(l, z int) bool {
+	if p.starts[l] == nil {
+		// The distinct French ends of the level's arcs, with their counts.
+		at := map[orb.Point]int32{}
+		for k := 0; k < p.items(l); k++ {
+			a, _ := p.ends(l, k)
+			at[a]++
+		}
+		for pt, n := range at {
+			p.starts[l] = append(p.starts[l], start{pt, n})
 		}
 	}
-	p.hot[l][z], p.hotOK[l][z] = hot, true
-	return hot
+	budget := int32(levelBudget(l))
+	per := map[maptile.Tile]int32{}
+	for _, st := range p.starts[l] {
+		t := maptile.At(st.p, maptile.Zoom(z))
+		per[t] += st.n
+		if per[t] > budget {
+			return true
+		}
+	}
+	return false
+}
+
+type start struct {
+	p orb.Point
+	n int32
 }
 
 // level returns the arc level of zoom z.
@@ -169,7 +213,7 @@ func (p *arcPlan) level(z int) int {
 	}
 	l := levelIndividual
 	if len(p.ids) > ArcBudget {
-		for l < levelRegion && len(p.hotTiles(l, z)) > 0 {
+		for l < levelRegion && p.hot(l, z) {
 			l++
 		}
 	}
@@ -211,6 +255,8 @@ func (ix *arcIndex) chunksOf(x, y uint32) []int32 {
 type arcChunk struct {
 	item   int32
 	lo, hi int32
+	min    [2]int32 // bounds of its points
+	max    [2]int32
 }
 
 // arcChunkPoints is the number of segments of an indexed chunk.
@@ -254,16 +300,20 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 	}
 	// Bucket the chunks by the buffered tiles their bounds meet: count, then
 	// fill (chunks in ascending order within each tile).
+	for c := range ix.chunks {
+		ch := &ix.chunks[c]
+		ch.min = [2]int32{math.MaxInt32, math.MaxInt32}
+		ch.max = [2]int32{math.MinInt32, math.MinInt32}
+		for i := ch.lo; i <= ch.hi; i++ {
+			x, y := ix.xy[2*i], ix.xy[2*i+1]
+			ch.min = [2]int32{min(ch.min[0], x), min(ch.min[1], y)}
+			ch.max = [2]int32{max(ch.max[0], x), max(ch.max[1], y)}
+		}
+	}
 	n := int64(1) << z
 	tilesOf := func(ch arcChunk, visit func(k uint64)) {
-		mnx, mny := int64(math.MaxInt64), int64(math.MaxInt64)
-		mxx, mxy := int64(math.MinInt64), int64(math.MinInt64)
-		for i := ch.lo; i <= ch.hi; i++ {
-			x, y := int64(ix.xy[2*i]), int64(ix.xy[2*i+1])
-			mnx, mny, mxx, mxy = min(mnx, x), min(mny, y), max(mxx, x), max(mxy, y)
-		}
-		for tx := max(0, floorDiv(mnx-Buffer, Extent)); tx <= min(n-1, floorDiv(mxx+Buffer, Extent)); tx++ {
-			for ty := max(0, floorDiv(mny-Buffer, Extent)); ty <= min(n-1, floorDiv(mxy+Buffer, Extent)); ty++ {
+		for tx := max(0, floorDiv(int64(ch.min[0])-Buffer, Extent)); tx <= min(n-1, floorDiv(int64(ch.max[0])+Buffer, Extent)); tx++ {
+			for ty := max(0, floorDiv(int64(ch.min[1])-Buffer, Extent)); ty <= min(n-1, floorDiv(int64(ch.max[1])+Buffer, Extent)); ty++ {
 				visit(tileKey(uint64(tx), uint64(ty)))
 			}
 		}
@@ -413,7 +463,15 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 	d := uint(fr.z - ArcIndexMaxZoom)
 	// The buffered tile (and margin) lies within its ancestor's buffered
 	// tile at the index's zoom.
-	hits := ix.chunksOf(uint32(j.t.X>>d), uint32(j.t.Y>>d))
+	hits := j.ids[:0]
+	for _, c := range ix.chunksOf(uint32(j.t.X>>d), uint32(j.t.Y>>d)) {
+		ch := &ix.chunks[c]
+		if float64(ch.max[0]) >= imin[0] && float64(ch.min[0]) <= imax[0] && float64(ch.max[1]) >= imin[1] && float64(ch.min[1]) <= imax[1] {
+			hits = append(hits, c)
+		}
+	}
+	j.ids = hits
+	var g greatCircle
 	sub := subdivider{ws: fr.ws, tol2: arcTolerance * arcTolerance, clip: true, box: box}
 	for k, n := 0, 0; k < len(hits); n++ {
 		if n%64 == 0 {
@@ -422,9 +480,7 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 			}
 		}
 		item := ix.chunks[hits[k]].item
-		a, b := p.ends(ix.level, int(item))
-		g := newGreatCircle(a, b)
-		sub.g = &g
+		gOK := false
 		j.enc.begin()
 		for k < len(hits) && ix.chunks[hits[k]].item == item {
 			// A run of consecutive chunks.
@@ -449,6 +505,11 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 					continue
 				}
 				t0, t1 := float64(ix.ts[i]), float64(ix.ts[e])
+				if !gOK {
+					a, b := p.ends(ix.level, int(item))
+					g, gOK = newGreatCircle(a, b), true
+					sub.g = &g
+				}
 				if !have {
 					prev = g.world(t0, lonOf(orb.Point{x0 * s, 0}, fr.ws), fr.ws)
 					line = append(line, prev)

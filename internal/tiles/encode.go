@@ -42,11 +42,12 @@ type layerEncoder struct {
 	// generation gen: strings by the address of their bytes (the dataset's
 	// strings are shared, so a repeated value is found without hashing it),
 	// small integers by value.
-	gen      uint32
-	strCache [strCacheSize]strSlot
-	intCache [intCacheSize]intSlot
-	feats    []byte // encoded Feature fields (tag, length, message) back to back
-	n        int    // features written
+	gen       uint32
+	strCache  [strCacheSize]strSlot
+	intCache  [intCacheSize]intSlot
+	boolCache [2]intSlot
+	feats     []byte // encoded Feature fields (tag, length, message) back to back
+	n         int    // features written
 
 	// Current feature.
 	tags  []uint32
@@ -93,6 +94,7 @@ func (l *layerEncoder) reset(name string) {
 	if l.gen == 0 {
 		l.release()
 		clear(l.intCache[:])
+		clear(l.boolCache[:])
 		l.gen = 1
 	}
 	clear(l.valIdx)
@@ -186,7 +188,11 @@ func (l *layerEncoder) bool(k string, v bool) {
 	if v {
 		i = 1
 	}
-	l.tags = append(l.tags, l.key(k), l.val(value{kind: 4, i: i}))
+	e := &l.boolCache[i]
+	if e.gen != l.gen {
+		*e = intSlot{gen: l.gen, idx: l.val(value{kind: 4, i: i})}
+	}
+	l.tags = append(l.tags, l.key(k), e.idx)
 }
 
 // The layer encoder is an index.PropertySink: lists are written joined.
