@@ -310,8 +310,11 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 // ---------------------------------------------------------------------------
 // Boundaries
 
-// ShapeMaxZoom is the zoom whose simplification serves every higher zoom.
-const ShapeMaxZoom = 12
+// ShapeMaxZoom is the zoom whose simplification serves every higher zoom:
+// at z10, 3 tile units are about 20 m over France, finer than the
+// generalisation of the embedded boundaries (0.001°, about 80 m; Natural
+// Earth 1:50m for countries), so higher zooms would add no detail.
+const ShapeMaxZoom = 10
 
 // shapeSet is one boundary layer projected to world units at zoom z and
 // simplified for it.
@@ -333,14 +336,29 @@ type worldPoly struct {
 
 // worldRing is a ring without its closing point nor consecutive duplicate
 // points, oriented as MVT wants (exterior rings positive in y-down
-// coordinates, holes negative).
+// coordinates, holes negative), kept as MVT geometry: first and last points
+// and cmds, the commands after the first MoveTo (LineTo with the zigzag
+// deltas, ClosePath), which are the same in every tile that holds the whole
+// ring.
 type worldRing struct {
-	xy []int32 // x y interleaved
-	// cmds is the ring's MVT geometry after its MoveTo: the LineTo command,
-	// the zigzag deltas, ClosePath. The same in every tile that holds the
-	// whole ring.
-	cmds []uint32
+	first, last [2]int32
+	cmds        []uint32
 }
+
+// points appends the ring's points (world units times scale, less the
+// origin) to dst.
+func (r *worldRing) points(dst []orb.Point, scale, ox, oy float64) []orb.Point {
+	x, y := int64(r.first[0]), int64(r.first[1])
+	dst = append(dst, orb.Point{float64(x)*scale - ox, float64(y)*scale - oy})
+	for i := 1; i+1 < len(r.cmds); i += 2 {
+		x += unzz(r.cmds[i])
+		y += unzz(r.cmds[i+1])
+		dst = append(dst, orb.Point{float64(x)*scale - ox, float64(y)*scale - oy})
+	}
+	return dst
+}
+
+func unzz(v uint32) int64 { return int64(v>>1) ^ -int64(v&1) }
 
 // newWorldRing rounds a ring to integer world units; it reports false when
 // nothing with an area is left.
@@ -380,7 +398,7 @@ func newWorldRing(r orb.Ring, exterior bool) (worldRing, bool) {
 		cmds = append(cmds, zz(int64(xy[2*i])-int64(xy[2*i-2])), zz(int64(xy[2*i+1])-int64(xy[2*i-1])))
 	}
 	cmds = append(cmds, 1<<3|cmdClosePath)
-	return worldRing{xy: xy, cmds: cmds}, true
+	return worldRing{first: [2]int32{xy[0], xy[1]}, last: [2]int32{xy[2*np-2], xy[2*np-1]}, cmds: cmds}, true
 }
 
 // shapeTolerance is the Douglas-Peucker tolerance of boundaries at zoom z,

@@ -38,14 +38,15 @@ type arcPlan struct {
 	ids  []int32 // selected partnerships (inside the filter's bbox), ascending
 	agg  *arcAggregates
 
-	mu     sync.Mutex
-	levels [MaxZoom + 1]int8 // 0 unknown, else level+1
-	overs  [3]map[maptile.Tile]bool
-	starts [3][]start // per level: distinct French ends and their arcs
-	stamp  []uint32   // per item: generation of the last count that saw it
-	gen    uint32
-	once   [3]sync.Once
-	trees  [3]rtree.RTreeG[int32] // WGS84 bounds of arc pieces → item
+	mu      sync.Mutex
+	levels  [MaxZoom + 1]int8
+	decided bool
+	overs   [3]map[maptile.Tile]bool
+	starts  [3][]start // per level: distinct French ends and their arcs
+	stamp   []uint32   // per item: generation of the last count that saw it
+	gen     uint32
+	once    [3]sync.Once
+	trees   [3]rtree.RTreeG[int32] // WGS84 bounds of arc pieces → item
 }
 
 func (r *Renderer) arcPlan(j *job) *arcPlan {
@@ -204,21 +205,26 @@ type start struct {
 	n int32
 }
 
-// level returns the arc level of zoom z.
+// level returns the arc level of zoom z. The levels of all zooms are
+// decided together, the first time, after which the structures that served
+// to decide them are dropped.
 func (p *arcPlan) level(z int) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if v := p.levels[z]; v != 0 {
-		return int(v - 1)
-	}
-	l := levelIndividual
-	if len(p.ids) > ArcBudget {
-		for l < levelRegion && p.hot(l, z) {
-			l++
+	if !p.decided {
+		for zz := 0; zz <= MaxZoom; zz++ {
+			l := levelIndividual
+			if len(p.ids) > ArcBudget {
+				for l < levelRegion && p.hot(l, zz) {
+					l++
+				}
+			}
+			p.levels[zz] = int8(l)
 		}
+		p.decided = true
+		p.trees, p.overs, p.starts, p.stamp = [3]rtree.RTreeG[int32]{}, [3]map[maptile.Tile]bool{}, [3][]start{}, nil
 	}
-	p.levels[z] = int8(l + 1)
-	return l
+	return int(p.levels[z])
 }
 
 // ---------------------------------------------------------------------------

@@ -367,16 +367,16 @@ func (j *job) boundaries(layer string) error {
 				// the same as in any other tile but for the first move.
 				ox, oy := int64(fr.ox), int64(fr.oy)
 				for _, r := range poly.rings {
-					n := len(r.xy)
-					j.enc.ringCmds(int64(r.xy[0])-ox, int64(r.xy[1])-oy, int64(r.xy[n-2])-ox, int64(r.xy[n-1])-oy, r.cmds)
+					j.enc.ringCmds(int64(r.first[0])-ox, int64(r.first[1])-oy, int64(r.last[0])-ox, int64(r.last[1])-oy, r.cmds)
 				}
 				continue
 			}
 			for n, r := range poly.rings {
+				pts := r.points(j.ringB[:0], scale, fr.ox, fr.oy)
+				j.ringB = pts
 				tr := j.ringA[:0]
 				var codes [2]uint8 // outcodes of the last two points kept
-				for k := 0; k < len(r.xy); k += 2 {
-					p := orb.Point{float64(r.xy[k])*scale - fr.ox, float64(r.xy[k+1])*scale - fr.oy}
+				for _, p := range pts {
 					c := outcode(p)
 					if n := len(tr); n >= 2 && c&codes[0]&codes[1] != 0 {
 						// The last point and its neighbours lie beyond the

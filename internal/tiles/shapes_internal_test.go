@@ -39,11 +39,10 @@ func TestRingCmdsMatchRing(t *testing.T) {
 					fast.begin()
 					slow.begin()
 					for k, rg := range poly.rings {
-						m := len(rg.xy)
-						fast.ringCmds(int64(rg.xy[0])-ox, int64(rg.xy[1])-oy, int64(rg.xy[m-2])-ox, int64(rg.xy[m-1])-oy, rg.cmds)
-						var pts []orb.Point
-						for i := 0; i < m; i += 2 {
-							pts = append(pts, orb.Point{float64(int64(rg.xy[i]) - ox), float64(int64(rg.xy[i+1]) - oy)})
+						fast.ringCmds(int64(rg.first[0])-ox, int64(rg.first[1])-oy, int64(rg.last[0])-ox, int64(rg.last[1])-oy, rg.cmds)
+						pts := rg.points(nil, 1, float64(ox), float64(oy))
+						if last := pts[len(pts)-1]; last != (orb.Point{float64(int64(rg.last[0]) - ox), float64(int64(rg.last[1]) - oy)}) {
+							t.Fatalf("%s z%d: decoded ring ends at %v, want %v", layer, z, last, rg.last)
 						}
 						if !slow.ring(pts, k == 0) {
 							t.Fatalf("%s z%d: ring %d degenerate in the tile", layer, z, k)
