@@ -247,6 +247,17 @@ type arcIndex struct {
 	tileChunks []int32
 }
 
+// run returns the run of consecutive chunks of one item that starts at
+// hits[k] (hits ascending): its range of points and the index after it.
+func (ix *arcIndex) run(hits []int32, k int) (lo, hi int32, next int) {
+	item := ix.chunks[hits[k]].item
+	lo, hi = ix.chunks[hits[k]].lo, ix.chunks[hits[k]].hi
+	for k++; k < len(hits) && ix.chunks[hits[k]].item == item && ix.chunks[hits[k]].lo == hi; k++ {
+		hi = ix.chunks[hits[k]].hi
+	}
+	return lo, hi, k
+}
+
 // chunksOf returns the chunks of ix whose bounds meet the buffered tile
 // (x, y) of the index's zoom, ascending.
 func (ix *arcIndex) chunksOf(x, y uint32) []int32 {
@@ -489,13 +500,8 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 		gOK := false
 		j.enc.begin()
 		for k < len(hits) && ix.chunks[hits[k]].item == item {
-			// A run of consecutive chunks.
-			lo, hi := ix.chunks[hits[k]].lo, ix.chunks[hits[k]].hi
-			k++
-			for k < len(hits) && ix.chunks[hits[k]].item == item && ix.chunks[hits[k]].lo == hi {
-				hi = ix.chunks[hits[k]].hi
-				k++
-			}
+			var lo, hi int32
+			lo, hi, k = ix.run(hits, k)
 			line := j.arcBuf[:0]
 			var prev orb.Point
 			have := false
@@ -557,13 +563,8 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 		item := ix.chunks[hits[k]].item
 		j.enc.begin()
 		for k < len(hits) && ix.chunks[hits[k]].item == item {
-			ch := ix.chunks[hits[k]]
-			lo, hi := ch.lo, ch.hi
-			k++
-			for k < len(hits) && ix.chunks[hits[k]].item == item && ix.chunks[hits[k]].lo == hi {
-				hi = ix.chunks[hits[k]].hi
-				k++
-			}
+			var lo, hi int32
+			lo, hi, k = ix.run(hits, k)
 			j.clipLine(ix.xy[2*lo:2*hi+2], ox, oy)
 		}
 		if len(j.enc.geom) == 0 {

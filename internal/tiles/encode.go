@@ -322,17 +322,6 @@ func (l *layerEncoder) ringCmds(x0, y0, xn, yn int64, cmds []uint32) {
 	l.gtype = geomPolygon
 }
 
-// polygon adds a polygon (tile units); holes of a dropped exterior are
-// dropped too.
-func (l *layerEncoder) polygon(p orb.Polygon) {
-	for i, r := range p {
-		ok := l.ring(r, i == 0)
-		if i == 0 && !ok {
-			return
-		}
-	}
-}
-
 // end writes the current feature, unless it has no geometry.
 func (l *layerEncoder) end() {
 	l.endPart()

@@ -101,18 +101,6 @@ func (g *greatCircle) vec(t float64) (x, y, z float64) {
 	return A*g.va[0] + B*g.vb[0], A*g.va[1] + B*g.vb[1], A*g.va[2] + B*g.vb[2]
 }
 
-// at returns the point at fraction t in [0, 1] of the arc.
-func (g *greatCircle) at(t float64) orb.Point {
-	if t <= 0 {
-		return g.a
-	}
-	if t >= 1 {
-		return g.b
-	}
-	x, y, z := g.vec(t)
-	return orb.Point{math.Atan2(y, x) * 180 / math.Pi, math.Atan2(z, math.Hypot(x, y)) * 180 / math.Pi}
-}
-
 // sinMaxLat is the sine of Web Mercator's latitude limit.
 var sinMaxLat = math.Sin(maxLat * math.Pi / 180)
 

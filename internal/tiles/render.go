@@ -201,10 +201,8 @@ type job struct {
 	out     []byte
 	scratch []byte
 	ids     []int32
-	bits    []uint64
 	ringA   []orb.Point
 	ringB   []orb.Point
-	lsBuf   orb.LineString
 	arcBuf  orb.LineString
 }
 
