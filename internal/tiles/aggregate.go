@@ -360,45 +360,20 @@ func (r *worldRing) points(dst []orb.Point, scale, ox, oy float64) []orb.Point {
 
 func unzz(v uint32) int64 { return int64(v>>1) ^ -int64(v&1) }
 
-// newWorldRing rounds a ring to integer world units; it reports false when
-// nothing with an area is left.
-func newWorldRing(r orb.Ring, exterior bool) (worldRing, bool) {
-	xy := make([]int32, 0, 2*len(r))
-	for _, p := range r {
-		x, y := int32(math.Round(p[0])), int32(math.Round(p[1]))
-		if n := len(xy); n > 0 && xy[n-2] == x && xy[n-1] == y {
-			continue
-		}
-		xy = append(xy, x, y)
-	}
-	for len(xy) > 2 && xy[0] == xy[len(xy)-2] && xy[1] == xy[len(xy)-1] {
-		xy = xy[:len(xy)-2]
-	}
-	np := len(xy) / 2
-	if np < 3 {
+// newWorldRing rounds a ring to integer world units, as the encoder writes
+// a ring (e is scratch); it reports false when nothing with an area is left.
+func newWorldRing(e *layerEncoder, r orb.Ring, exterior bool) (worldRing, bool) {
+	e.begin()
+	if !e.ring(r, exterior) {
 		return worldRing{}, false
 	}
-	var a int64
-	for i := 0; i < np; i++ {
-		j := (i + 1) % np
-		a += int64(xy[2*i])*int64(xy[2*j+1]) - int64(xy[2*j])*int64(xy[2*i+1])
-	}
-	if a == 0 {
-		return worldRing{}, false
-	}
-	if (a > 0) != exterior {
-		for i, j := 0, np-1; i < j; i, j = i+1, j-1 {
-			xy[2*i], xy[2*j] = xy[2*j], xy[2*i]
-			xy[2*i+1], xy[2*j+1] = xy[2*j+1], xy[2*i+1]
-		}
-	}
-	cmds := make([]uint32, 0, 2*np)
-	cmds = append(cmds, uint32(np-1)<<3|cmdLineTo)
-	for i := 1; i < np; i++ {
-		cmds = append(cmds, zz(int64(xy[2*i])-int64(xy[2*i-2])), zz(int64(xy[2*i+1])-int64(xy[2*i-1])))
-	}
-	cmds = append(cmds, 1<<3|cmdClosePath)
-	return worldRing{first: [2]int32{xy[0], xy[1]}, last: [2]int32{xy[2*np-2], xy[2*np-1]}, cmds: cmds}, true
+	// The MoveTo, from the origin, holds the first point; the cursor ends on
+	// the last.
+	return worldRing{
+		first: [2]int32{int32(unzz(e.geom[1])), int32(unzz(e.geom[2]))},
+		last:  [2]int32{int32(e.px), int32(e.py)},
+		cmds:  slices.Clone(e.geom[3:]),
+	}, true
 }
 
 // shapeTolerance is the Douglas-Peucker tolerance of boundaries at zoom z,
@@ -457,6 +432,7 @@ func (r *Renderer) buildShapes(snap *index.Snapshot, layer string, z int) *shape
 	ws := worldSize(z)
 	tol := shapeTolerance(z)
 	dp := simplify.DouglasPeucker(tol)
+	var enc layerEncoder // scratch: rings are rounded and oriented as tiles write them
 	unit := r.unitShapes(snap, layer, bs)
 	set := &shapeSet{z: z, shapes: make([]shape, len(bs))}
 	for i := range bs {
@@ -483,7 +459,7 @@ func (r *Renderer) buildShapes(snap *index.Snapshot, layer string, z int) *shape
 						continue
 					}
 				}
-				r, ok := newWorldRing(wr, k == 0)
+				r, ok := newWorldRing(&enc, wr, k == 0)
 				if !ok {
 					if k == 0 {
 						break
