@@ -45,10 +45,12 @@ type Snapshot struct {
 	partnerByID map[string]int32
 	pshipByID   map[string]int32
 	projByID    map[string]int32
-	countryByID map[string]int32 // ISO2 → index in ds.Countries
-	regionByID  map[string]int32 // INSEE → index in ds.RegionShapes
-	deptByID    map[string]int32 // INSEE → index in ds.DepartementShapes
-	shapeByISO  map[string]int32 // ISO2 → index in ds.CountryShapes
+	countryByID map[string]int32  // ISO2 → index in ds.Countries
+	regionByID  map[string]int32  // INSEE → index in ds.RegionShapes
+	deptByID    map[string]int32  // INSEE → index in ds.DepartementShapes
+	regionNames map[string]string // région code → name, from the authorities
+	deptNames   map[string]string // département code → name, from the authorities
+	shapeByISO  map[string]int32  // ISO2 → index in ds.CountryShapes
 
 	// Columns per partnership.
 	pAuth    []int32
@@ -143,6 +145,8 @@ func New(ds *atlas.Dataset) (*Snapshot, error) {
 		countryByID: make(map[string]int32, len(ds.Countries)),
 		regionByID:  map[string]int32{},
 		deptByID:    map[string]int32{},
+		regionNames: map[string]string{},
+		deptNames:   map[string]string{},
 		shapeByISO:  map[string]int32{},
 		trees:       map[string]*rtree.RTreeG[int32]{},
 		selCache:    map[string]*Selection{},
@@ -166,6 +170,16 @@ func New(ds *atlas.Dataset) (*Snapshot, error) {
 			return nil, fmt.Errorf("index: duplicate authority %q", a.ID)
 		}
 		s.authByID[a.ID] = int32(i)
+		switch {
+		case a.Type == atlas.Region:
+			s.regionNames[a.Code] = a.Name
+		case a.Type == atlas.Departement && a.Region == a.Code:
+			// An overseas collectivity (Polynésie française…) is its own
+			// région and département, with no IGN boundary.
+			s.regionNames[a.Code], s.deptNames[a.Code] = a.Name, a.Name
+		case a.Type == atlas.Departement:
+			s.deptNames[a.Code] = a.Name
+		}
 		s.authRegion[i], s.authDept[i] = -1, -1
 		if r, ok := s.regionByID[a.Region]; ok {
 			s.authRegion[i] = r

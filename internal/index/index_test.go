@@ -211,3 +211,30 @@ func BenchmarkSearchTree(b *testing.B) {
 		snap.Search(index.LayerAuthorities, bound, func(int32) bool { n++; return true })
 	}
 }
+
+// TestAreaLabels checks that every région and département of the stats is
+// labelled with its name, overseas collectivities (which have no IGN
+// boundary) included.
+func TestAreaLabels(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	for _, by := range []string{"region", "departement"} {
+		st, err := snap.Stats(by, "partnerships", atlas.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range st.Groups {
+			if g.Key != "" && g.Label == g.Key {
+				t.Errorf("by=%s: group %q has no name", by, g.Key)
+			}
+		}
+	}
+	for code, want := range map[string]string{"987": "Polynésie française", "988": "Nouvelle-Calédonie", "11": "Île-de-France"} {
+		if got := snap.RegionName(code); got != want {
+			t.Errorf("RegionName(%s) = %q, want %q", code, got, want)
+		}
+	}
+	// Région and département codes overlap ("11" is Île-de-France and Aude).
+	if got := snap.DepartementName("11"); got != "Aude" {
+		t.Errorf("DepartementName(11) = %q, want Aude", got)
+	}
+}

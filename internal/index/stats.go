@@ -193,16 +193,12 @@ func (s *Snapshot) groupLabel(by, key string) string {
 		if key == "" {
 			return "Non renseignée"
 		}
-		if r, ok := s.regionByID[key]; ok {
-			return s.ds.RegionShapes[r].Name
-		}
+		return s.RegionName(key)
 	case "departement":
 		if key == "" {
 			return "Sans département (région)"
 		}
-		if d, ok := s.deptByID[key]; ok {
-			return s.ds.DepartementShapes[d].Name
-		}
+		return s.DepartementName(key)
 	case "type":
 		return atlas.AuthorityType(key).Label()
 	case "kind":

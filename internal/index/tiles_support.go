@@ -21,3 +21,29 @@ func (s *Snapshot) CountryIndex(iso2 string) int32 {
 	}
 	return -1
 }
+
+// RegionName returns the name of the région with that INSEE code (an
+// overseas collectivity such as Polynésie française counts as its own
+// région), or the code itself when unknown.
+func (s *Snapshot) RegionName(code string) string {
+	if r, ok := s.regionByID[code]; ok {
+		return s.ds.RegionShapes[r].Name
+	}
+	if n, ok := s.regionNames[code]; ok {
+		return n
+	}
+	return code
+}
+
+// DepartementName returns the name of the département with that INSEE code
+// (an overseas collectivity counts as its own département), or the code
+// itself when unknown.
+func (s *Snapshot) DepartementName(code string) string {
+	if d, ok := s.deptByID[code]; ok {
+		return s.ds.DepartementShapes[d].Name
+	}
+	if n, ok := s.deptNames[code]; ok {
+		return n
+	}
+	return code
+}

@@ -246,10 +246,30 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 		key      int64
 		country  int32
 	}
-	var maps [3]map[uint64]int32
+	// Group keys: the authority index (level 0), the département or région
+	// index (levels 1 and 2; -2-r for a région without départements at
+	// level 1), or, for an area without a boundary (an overseas
+	// collectivity), unbounded-idx where idx numbers its code in codes.
+	const unbounded = -1 << 40
+	type gk struct {
+		key     int64
+		country int32
+	}
+	var codes []string
+	codeIdx := map[string]int64{}
+	byCode := func(code string) int64 {
+		k, ok := codeIdx[code]
+		if !ok {
+			k = unbounded - int64(len(codes))
+			codeIdx[code] = k
+			codes = append(codes, code)
+		}
+		return k
+	}
+	var maps [3]map[gk]int32
 	var accs [3][]acc
 	for l := range maps {
-		maps[l] = map[uint64]int32{}
+		maps[l] = map[gk]int32{}
 	}
 	for _, i := range sel.Partnerships() {
 		if f.BBox != nil && !snap.Intersects(index.LayerPartnerships, i, *f.BBox) {
@@ -259,12 +279,19 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 		c := snap.PartnershipCountry(i)
 		reg, dep := snap.AuthorityAreas(a)
 		keys := [3]int64{int64(a), int64(dep), int64(reg)}
-		if dep < 0 {
+		switch {
+		case dep >= 0:
+		case reg >= 0:
 			keys[1] = -2 - int64(reg) // a région stands for itself at the département level
+		default:
+			keys[1] = byCode(cmp.Or(ds.Authorities[a].Departement, ds.Authorities[a].Region))
+		}
+		if reg < 0 {
+			keys[2] = byCode(ds.Authorities[a].Region)
 		}
 		p := ds.Authorities[a].Point
 		for l, k := range keys {
-			mk := uint64(uint32(int32(k)))<<32 | uint64(uint32(c))
+			mk := gk{k, c}
 			g, ok := maps[l][mk]
 			if !ok {
 				g = int32(len(accs[l]))
@@ -286,11 +313,17 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 			switch {
 			case l == 0:
 				g.key, g.name = ds.Authorities[ac.key].ID, ds.Authorities[ac.key].Name
+			case ac.key <= unbounded && l == 1:
+				g.key = codes[unbounded-ac.key]
+				g.name = snap.DepartementName(g.key)
+			case ac.key <= unbounded:
+				g.key = codes[unbounded-ac.key]
+				g.name = snap.RegionName(g.key)
 			case ac.key >= 0 && l == 1:
 				g.key, g.name = ds.DepartementShapes[ac.key].ID, ds.DepartementShapes[ac.key].Name
 			case ac.key >= 0:
 				g.key, g.name = ds.RegionShapes[ac.key].ID, ds.RegionShapes[ac.key].Name
-			case ac.key < -1:
+			default:
 				r := -2 - ac.key
 				g.key, g.name = ds.RegionShapes[r].ID, ds.RegionShapes[r].Name
 			}

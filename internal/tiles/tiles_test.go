@@ -15,6 +15,7 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -170,8 +171,8 @@ func TestWorldTile(t *testing.T) {
 		if !isCluster(f) {
 			continue
 		}
-		if f.Properties["country"] == nil || f.Properties["level"] == nil || f.Properties["key"] == nil {
-			t.Fatalf("aggregate without country/level/key: %v", f.Properties)
+		if f.Properties["country"] == nil || f.Properties["level"] == nil || f.Properties["key"] == "" || f.Properties["name"] == "" {
+			t.Fatalf("aggregate without country/level/key/name: %v", f.Properties)
 		}
 		total += int(f.Properties["count"].(float64))
 	}
@@ -534,4 +535,48 @@ func TestEmptyTile(t *testing.T) {
 	if !got.Empty || len(got.Data) != 0 {
 		t.Fatalf("tile %v not empty: %d bytes", tl, len(got.Data))
 	}
+}
+
+// TestOverseasAggregates checks that the aggregated arcs of each overseas
+// collectivity (no IGN boundary) are its own and start from it, not from a
+// mean of collectivities across oceans.
+func TestOverseasAggregates(t *testing.T) {
+	snap := defaultSnapshot(t)
+	r := tiles.NewRenderer(tiles.Options{})
+	ds := snap.Dataset()
+	seen := 0
+	for _, a := range ds.Authorities {
+		if a.Type != atlas.Departement || a.Region != a.Code {
+			continue
+		}
+		tl := maptile.At(a.Point, 0)
+		l := decode(t, render(t, r, snap, []string{index.LayerPartnerships}, tl, atlas.Filter{}))[index.LayerPartnerships]
+		l.ProjectToWGS84(tl)
+		for _, f := range l.Features {
+			if f.Properties["key"] != a.Code {
+				continue
+			}
+			if f.Properties["name"] != a.Name {
+				t.Errorf("%s: name %v, want %q", a.Code, f.Properties["name"], a.Name)
+			}
+			start := firstPoint(f.Geometry)
+			if d := geo.Distance(start, a.Point); d > 500e3 {
+				t.Errorf("%s (%s): arc to %v starts %.0f km away, at %v", a.Code, a.Name, f.Properties["country"], d/1e3, start)
+			}
+			seen++
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no aggregated arc of an overseas collectivity at z0")
+	}
+}
+
+func firstPoint(g orb.Geometry) orb.Point {
+	switch g := g.(type) {
+	case orb.LineString:
+		return g[0]
+	case orb.MultiLineString:
+		return g[0][0]
+	}
+	return orb.Point{}
 }
