@@ -12,7 +12,6 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/ogcapi"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/gorilla/mux"
-	"github.com/paulmach/orb/maptile"
 )
 
 // ogcRoutes registers the OGC API (Features Part 1 and 3, Tiles) under
@@ -316,35 +315,6 @@ func (s *Server) handleOGCTile(w http.ResponseWriter, r *http.Request, snap *ind
 		return err
 	}
 	return s.serveTile(w, r, snap, layers, t, f)
-}
-
-func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) error {
-	canonical := fmt.Sprintf("/tiles/%s/%d/%d/%d.mvt?%s", strings.Join(layers, ","), t.Z, t.X, t.Y, f.Encode())
-	w.Header().Add("Vary", "Accept-Encoding")
-	if s.notModified(w, r, etag(r, snap.Version(), canonical)) {
-		return nil
-	}
-	tile, err := s.tiles.Render(r.Context(), snap, layers, t, f)
-	if err != nil {
-		return err
-	}
-	if tile.Empty {
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	}
-	data := tile.Data
-	h := w.Header()
-	if acceptsGzip(r) {
-		data = tile.Gzip()
-		h.Set("Content-Encoding", "gzip")
-	}
-	h.Set("Content-Type", tiles.ContentType)
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	if r.Method == http.MethodHead {
-		return nil
-	}
-	_, err = w.Write(data)
-	return err
 }
 
 func (s *Server) handleOGCTileMatrixSets(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {

@@ -9,16 +9,60 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/gorilla/mux"
+	"github.com/paulmach/orb/maptile"
 )
+
+// tilePath is the parsed path of a tile request.
+type tilePath struct{ layers, z, x, y string }
 
 // handleTile serves GET /tiles/{layers}/{z}/{x}/{y}.mvt?<filters>.
 func (s *Server) handleTile(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
 	v := mux.Vars(r)
-	layers, err := tiles.ParseLayers(v["layers"])
+	return s.serveTilePath(w, r, snap, tilePath{v["layers"], v["z"], v["x"], v["y"]})
+}
+
+// matchTile matches what the router's tile route would match (GET or HEAD
+// of a clean /tiles/{layers}/{z}/{x}/{y}.mvt path) without its regular
+// expressions: tiles are the hottest route, and ServeHTTP sends them
+// straight to serveTile. Anything else goes through the router.
+func matchTile(r *http.Request) (tilePath, bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return tilePath{}, false
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/tiles/")
+	if !ok {
+		return tilePath{}, false
+	}
+	rest, ok = strings.CutSuffix(rest, ".mvt")
+	if !ok {
+		return tilePath{}, false
+	}
+	var seg [4]string
+	for i := range seg {
+		if i < 3 {
+			seg[i], rest, ok = strings.Cut(rest, "/")
+			if !ok {
+				return tilePath{}, false
+			}
+		} else {
+			seg[i] = rest
+		}
+		// Empty, "." and ".." segments make an unclean path: the router
+		// redirects those ({y} is followed by ".mvt" in its segment).
+		if seg[i] == "" || strings.IndexByte(seg[i], '/') >= 0 || i < 3 && (seg[i] == "." || seg[i] == "..") {
+			return tilePath{}, false
+		}
+	}
+	return tilePath{seg[0], seg[1], seg[2], seg[3]}, true
+}
+
+// serveTilePath serves the tile of path p.
+func (s *Server) serveTilePath(w http.ResponseWriter, r *http.Request, snap *index.Snapshot, p tilePath) error {
+	layers, err := tiles.ParseLayers(p.layers)
 	if err != nil {
 		return err
 	}
-	t, err := tiles.ParseZXY(v["z"], v["x"], v["y"])
+	t, err := tiles.ParseZXY(p.z, p.x, p.y)
 	if err != nil {
 		return err
 	}
@@ -26,9 +70,14 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request, snap *index.
 	if err != nil {
 		return err
 	}
+	return s.serveTile(w, r, snap, layers, t, f)
+}
+
+// serveTile serves a tile for /tiles and the OGC API tiles routes. Its ETag
+// is that of the canonical /tiles request, whichever route asked.
+func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) error {
 	canonical := "/tiles/" + strings.Join(layers, ",") + "/" + strconv.Itoa(int(t.Z)) + "/" + strconv.Itoa(int(t.X)) + "/" +
 		strconv.Itoa(int(t.Y)) + ".mvt?" + f.Encode()
-	gz := acceptsGzip(r)
 	w.Header().Add("Vary", "Accept-Encoding")
 	if s.notModified(w, r, etag(r, snap.Version(), canonical)) {
 		return nil
@@ -37,14 +86,14 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request, snap *index.
 	if err != nil {
 		return err
 	}
-	h := w.Header()
 	if tile.Empty {
 		// Every empty tile gets the same answer: 204 with no body.
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
 	data := tile.Data
-	if gz {
+	h := w.Header()
+	if acceptsGzip(r) {
 		data = tile.Gzip()
 		h.Set("Content-Encoding", "gzip")
 	}

@@ -160,30 +160,39 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				slog.Duration("duration", time.Since(start)))
 		}
 	}()
+	if p, ok := matchTile(r); ok {
+		s.serveData(rec, r, func(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+			return s.serveTilePath(w, r, snap, p)
+		})
+		return
+	}
 	s.router.ServeHTTP(rec, r)
 }
 
 // data wraps a handler that needs the current snapshot.
 func (s *Server) data(h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		snap := s.snaps.Current()
-		if snap == nil {
-			w.Header().Set("Retry-After", "1")
-			s.writeProblem(w, http.StatusServiceUnavailable, "data not loaded yet", "")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveData(w, r, h) })
+}
+
+// serveData runs h on the current snapshot and writes its error.
+func (s *Server) serveData(w http.ResponseWriter, r *http.Request, h handlerFunc) {
+	snap := s.snaps.Current()
+	if snap == nil {
+		w.Header().Set("Retry-After", "1")
+		s.writeProblem(w, http.StatusServiceUnavailable, "data not loaded yet", "")
+		return
+	}
+	if err := h(w, r, snap); err != nil {
+		if rec, ok := w.(*statusRecorder); ok && rec.wrote {
+			// The response has started: the client only sees a cut
+			// body. A client that went away is routine, not an error.
+			if r.Context().Err() == nil && !isClientGone(err) {
+				s.log.ErrorContext(r.Context(), "response failed", "path", r.URL.Path, "err", err)
+			}
 			return
 		}
-		if err := h(w, r, snap); err != nil {
-			if rec, ok := w.(*statusRecorder); ok && rec.wrote {
-				// The response has started: the client only sees a cut
-				// body. A client that went away is routine, not an error.
-				if r.Context().Err() == nil && !isClientGone(err) {
-					s.log.ErrorContext(r.Context(), "response failed", "path", r.URL.Path, "err", err)
-				}
-				return
-			}
-			s.writeError(w, r, err)
-		}
-	})
+		s.writeError(w, r, err)
+	}
 }
 
 // problem is an RFC 9457 problem document.
