@@ -16,7 +16,6 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/paulmach/orb/maptile"
-	"github.com/protomaps/go-pmtiles/pmtiles"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -76,9 +75,9 @@ func WritePMTiles(ctx context.Context, path string, snap *index.Snapshot, r *til
 	defer tmp.Close()
 
 	var (
-		entries []pmtiles.EntryV3
+		entries []pmEntry
 		offset  uint64
-		seen    = map[[32]byte]pmtiles.EntryV3{}
+		seen    = map[[32]byte]pmEntry{}
 	)
 	add := func(id uint64, data []byte) error {
 		st.Addressed++
@@ -88,13 +87,13 @@ func WritePMTiles(ctx context.Context, path string, snap *index.Snapshot, r *til
 				entries[n-1].RunLength++
 				return nil
 			}
-			entries = append(entries, pmtiles.EntryV3{TileID: id, Offset: e.Offset, Length: e.Length, RunLength: 1})
+			entries = append(entries, pmEntry{TileID: id, Offset: e.Offset, Length: e.Length, RunLength: 1})
 			return nil
 		}
 		if _, err := tmp.Write(data); err != nil {
 			return err
 		}
-		e := pmtiles.EntryV3{TileID: id, Offset: offset, Length: uint32(len(data)), RunLength: 1}
+		e := pmEntry{TileID: id, Offset: offset, Length: uint32(len(data)), RunLength: 1}
 		seen[sum] = e
 		entries = append(entries, e)
 		offset += uint64(len(data))
@@ -114,7 +113,7 @@ func WritePMTiles(ctx context.Context, path string, snap *index.Snapshot, r *til
 	for z := o.MinZoom; z <= o.MaxZoom && len(level) > 0; z++ {
 		jobs := make([]tileJob, len(level))
 		for i, t := range level {
-			jobs[i] = tileJob{t: t, id: pmtiles.ZxyToID(uint8(t.Z), t.X, t.Y), done: make(chan struct{})}
+			jobs[i] = tileJob{t: t, id: pmTileID(uint8(t.Z), t.X, t.Y), done: make(chan struct{})}
 		}
 		slices.SortFunc(jobs, func(a, b tileJob) int { return cmpU64(a.id, b.id) })
 		var bar *progressbar.ProgressBar
@@ -194,34 +193,33 @@ func WritePMTiles(ctx context.Context, path string, snap *index.Snapshot, r *til
 	}
 
 	// Assemble: header, root directory, metadata, leaf directories, tiles.
-	root, leaves, _ := pmtiles.BuildDirectories(entries, 16384-pmtiles.HeaderV3LenBytes, pmtiles.Gzip)
-	meta, err := pmtiles.SerializeMetadata(pmtilesMetadata(layers, o), pmtiles.Gzip)
+	root, leaves := pmDirectories(entries, 16384-pmHeaderLen)
+	meta, err := pmMetadata(pmtilesMetadata(layers, o))
 	if err != nil {
 		return st, err
 	}
-	h := pmtiles.HeaderV3{
-		SpecVersion: 3, Clustered: true,
-		InternalCompression: pmtiles.Gzip, TileCompression: pmtiles.Gzip, TileType: pmtiles.Mvt,
+	h := pmHeader{
+		Clustered: true, InternalCompression: pmGzip, TileCompression: pmGzip, TileType: pmMVT,
 		MinZoom: uint8(o.MinZoom), MaxZoom: uint8(o.MaxZoom),
 		MinLonE7: -180 * 1e7, MinLatE7: int32(-85.0511 * 1e7), MaxLonE7: 180 * 1e7, MaxLatE7: int32(85.0511 * 1e7),
 		CenterZoom: uint8(min(max(3, o.MinZoom), o.MaxZoom)), CenterLonE7: int32(2.35 * 1e7), CenterLatE7: int32(46.6 * 1e7),
-		AddressedTilesCount: uint64(st.Addressed), TileEntriesCount: uint64(len(entries)), TileContentsCount: uint64(st.Contents),
+		Addressed: uint64(st.Addressed), Entries: uint64(len(entries)), Contents: uint64(st.Contents),
 	}
-	h.RootOffset = pmtiles.HeaderV3LenBytes
+	h.RootOffset = pmHeaderLen
 	h.RootLength = uint64(len(root))
 	h.MetadataOffset = h.RootOffset + h.RootLength
 	h.MetadataLength = uint64(len(meta))
-	h.LeafDirectoryOffset = h.MetadataOffset + h.MetadataLength
-	h.LeafDirectoryLength = uint64(len(leaves))
-	h.TileDataOffset = h.LeafDirectoryOffset + h.LeafDirectoryLength
-	h.TileDataLength = offset
+	h.LeafOffset = h.MetadataOffset + h.MetadataLength
+	h.LeafLength = uint64(len(leaves))
+	h.DataOffset = h.LeafOffset + h.LeafLength
+	h.DataLength = offset
 
 	out, err := os.Create(path)
 	if err != nil {
 		return st, err
 	}
 	defer out.Close()
-	for _, b := range [][]byte{pmtiles.SerializeHeader(h), root, meta, leaves} {
+	for _, b := range [][]byte{h.bytes(), root, meta, leaves} {
 		if _, err := out.Write(b); err != nil {
 			return st, err
 		}
@@ -235,7 +233,7 @@ func WritePMTiles(ctx context.Context, path string, snap *index.Snapshot, r *til
 	if err := out.Close(); err != nil {
 		return st, err
 	}
-	st.Bytes = int64(h.TileDataOffset + h.TileDataLength)
+	st.Bytes = int64(h.DataOffset + h.DataLength)
 	return st, nil
 }
 
