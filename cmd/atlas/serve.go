@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/atlas-cooperation/atlas/geodata"
@@ -20,6 +21,10 @@ import (
 	"github.com/atlas-cooperation/atlas/static"
 )
 
+// serveGCPercent is the garbage collector's target heap growth for
+// atlas serve when GOGC is not set.
+const serveGCPercent = 50
+
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseServeConfig(args, getenv, stderr)
 	if err != nil {
@@ -27,6 +32,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	log.Info("starting", "version", version, "config", cfg)
+	if getenv("GOGC") == "" {
+		// The snapshot and the per-zoom tile structures are long-lived and
+		// most of the heap: a smaller headroom than Go's default 100 keeps
+		// the resident size near 1.5× the live data (GOGC overrides it).
+		debug.SetGCPercent(serveGCPercent)
+	}
 
 	start := time.Now()
 	var live httpapi.Snapshots
