@@ -63,7 +63,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		live = index.NewLive(snap)
 	}
 
-	api, err := httpapi.New(live, tiles.NewRenderer(tiles.Options{CacheBytes: cfg.CacheSize}), httpapi.Options{
+	renderer := tiles.NewRenderer(tiles.Options{CacheBytes: cfg.CacheSize})
+	if snap := live.Current(); snap != nil {
+		go func() {
+			t := time.Now()
+			if err := renderer.Warm(ctx, snap); err != nil && ctx.Err() == nil {
+				log.Warn("tile warm-up failed", "err", err)
+				return
+			}
+			log.Info("tiles warmed up", "duration", time.Since(t).Round(time.Millisecond))
+		}()
+	}
+	api, err := httpapi.New(live, renderer, httpapi.Options{
 		CacheControl: cfg.CacheControl, PublicURL: cfg.PublicURL, Static: static.FS(), Logger: log,
 		Declarations: decl,
 	})

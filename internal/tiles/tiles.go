@@ -13,6 +13,7 @@
 package tiles
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -119,4 +121,19 @@ func ParseLayers(s string) ([]string, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// Warm prepares what the tiles of the unfiltered view are cut from (the arc
+// levels of every zoom, arc indexes, clusters, simplified boundaries), as
+// the first requests would, by rendering one tile over France at each zoom
+// up to ArcIndexMaxZoom. Serving calls it in the background after a load so
+// that the first visitors do not wait for it (seconds on a 100× dataset).
+func (r *Renderer) Warm(ctx context.Context, snap *index.Snapshot) error {
+	layers := knownLayers()
+	for z := maptile.Zoom(0); z <= ArcIndexMaxZoom; z++ {
+		if _, err := r.Render(ctx, snap, layers, maptile.At(orb.Point{2.35, 46.6}, z), atlas.Filter{}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

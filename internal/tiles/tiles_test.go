@@ -580,3 +580,19 @@ func firstPoint(g orb.Geometry) orb.Point {
 	}
 	return orb.Point{}
 }
+
+// TestWarm checks that warming a renderer changes none of its tiles.
+func TestWarm(t *testing.T) {
+	snap := defaultSnapshot(t)
+	warm := tiles.NewRenderer(tiles.Options{})
+	if err := warm.Warm(context.Background(), snap); err != nil {
+		t.Fatal(err)
+	}
+	for _, tl := range []maptile.Tile{maptile.New(0, 0, 0), maptile.At(orb.Point{2.35, 48.86}, 6), maptile.At(orb.Point{139.7, 35.7}, 9)} {
+		a := render(t, warm, snap, allLayers(), tl, atlas.Filter{})
+		b := render(t, tiles.NewRenderer(tiles.Options{}), snap, allLayers(), tl, atlas.Filter{})
+		if !bytes.Equal(a.Data, b.Data) {
+			t.Errorf("tile %v differs after warm-up", tl)
+		}
+	}
+}
