@@ -3,6 +3,7 @@ package tiles
 import (
 	"cmp"
 	"container/list"
+	"encoding/binary"
 	"math"
 	"slices"
 	"strconv"
@@ -370,12 +371,12 @@ type worldPoly struct {
 // worldRing is a ring without its closing point nor consecutive duplicate
 // points, oriented as MVT wants (exterior rings positive in y-down
 // coordinates, holes negative), kept as MVT geometry: first and last points
-// and cmds, the commands after the first MoveTo (LineTo with the zigzag
-// deltas, ClosePath), which are the same in every tile that holds the whole
-// ring.
+// and cmds, the encoded commands after the first MoveTo (LineTo with the
+// zigzag deltas, ClosePath), which are the same in every tile that holds the
+// whole ring.
 type worldRing struct {
 	first, last [2]int32
-	cmds        []uint32
+	cmds        []byte
 }
 
 // points appends the ring's points (world units times scale, less the
@@ -383,15 +384,30 @@ type worldRing struct {
 func (r *worldRing) points(dst []orb.Point, scale, ox, oy float64) []orb.Point {
 	x, y := int64(r.first[0]), int64(r.first[1])
 	dst = append(dst, orb.Point{float64(x)*scale - ox, float64(y)*scale - oy})
-	for i := 1; i+1 < len(r.cmds); i += 2 {
-		x += unzz(r.cmds[i])
-		y += unzz(r.cmds[i+1])
+	b := r.cmds
+	lineTo, k := binary.Uvarint(b)
+	b = b[k:]
+	for range lineTo >> 3 {
+		var dx, dy int64
+		dx, b = unzzVarint(b)
+		dy, b = unzzVarint(b)
+		x += dx
+		y += dy
 		dst = append(dst, orb.Point{float64(x)*scale - ox, float64(y)*scale - oy})
 	}
 	return dst
 }
 
-func unzz(v uint32) int64 { return int64(v>>1) ^ -int64(v&1) }
+// unzzVarint decodes a zigzag varint at the start of b and returns the rest.
+func unzzVarint(b []byte) (int64, []byte) {
+	if b[0] < 0x80 {
+		return unzz(uint64(b[0])), b[1:]
+	}
+	u, k := binary.Uvarint(b)
+	return unzz(u), b[k:]
+}
+
+func unzz(v uint64) int64 { return int64(v>>1) ^ -int64(v&1) }
 
 // newWorldRing rounds a ring to integer world units, as the encoder writes
 // a ring (e is scratch); it reports false when nothing with an area is left.
@@ -402,10 +418,12 @@ func newWorldRing(e *layerEncoder, r orb.Ring, exterior bool) (worldRing, bool) 
 	}
 	// The MoveTo, from the origin, holds the first point; the cursor ends on
 	// the last.
+	x, rest := unzzVarint(e.geom[1:])
+	y, rest := unzzVarint(rest)
 	return worldRing{
-		first: [2]int32{int32(unzz(e.geom[1])), int32(unzz(e.geom[2]))},
+		first: [2]int32{int32(x), int32(y)},
 		last:  [2]int32{int32(e.px), int32(e.py)},
-		cmds:  slices.Clone(e.geom[3:]),
+		cmds:  slices.Clone(rest),
 	}, true
 }
 

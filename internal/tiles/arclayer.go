@@ -239,6 +239,10 @@ type arcIndex struct {
 	xy     []int32   // points, x y interleaved, world units
 	ts     []float32 // per point: its fraction of the item's great circle
 	chunks []arcChunk
+	// The MVT LineTo parameters of every chunk (zigzag varint deltas,
+	// zero-length steps left out), back to back in chunk order: a chunk
+	// wholly inside a tile is written as a copy of its run.
+	params []byte
 	// Chunks by tile of the index's zoom: the chunks whose bounds meet the
 	// buffered tile tileKeys[i] are tileChunks[tileOff[i]:tileOff[i+1]],
 	// ascending.
@@ -274,6 +278,17 @@ type arcChunk struct {
 	lo, hi int32
 	min    [2]int32 // bounds of its points
 	max    [2]int32
+	params int32 // offset of its LineTo parameters in params
+	steps  int32 // their number of points
+}
+
+// chunkParams returns the LineTo parameters of chunk c.
+func (ix *arcIndex) chunkParams(c int32) []byte {
+	end := int32(len(ix.params))
+	if int(c)+1 < len(ix.chunks) {
+		end = ix.chunks[c+1].params
+	}
+	return ix.params[ix.chunks[c].params:end]
 }
 
 // arcChunkPoints is the number of segments of an indexed chunk.
@@ -321,10 +336,18 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 		ch := &ix.chunks[c]
 		ch.min = [2]int32{math.MaxInt32, math.MaxInt32}
 		ch.max = [2]int32{math.MinInt32, math.MinInt32}
+		ch.params = int32(len(ix.params))
 		for i := ch.lo; i <= ch.hi; i++ {
 			x, y := ix.xy[2*i], ix.xy[2*i+1]
 			ch.min = [2]int32{min(ch.min[0], x), min(ch.min[1], y)}
 			ch.max = [2]int32{max(ch.max[0], x), max(ch.max[1], y)}
+			if i > ch.lo {
+				dx, dy := int64(x-ix.xy[2*i-2]), int64(y-ix.xy[2*i-1])
+				if dx != 0 || dy != 0 {
+					ix.params = appendZZ(appendZZ(ix.params, dx), dy)
+					ch.steps++
+				}
+			}
 		}
 	}
 	n := int64(1) << z
@@ -563,9 +586,12 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 		item := ix.chunks[hits[k]].item
 		j.enc.begin()
 		for k < len(hits) && ix.chunks[hits[k]].item == item {
-			var lo, hi int32
-			lo, hi, k = ix.run(hits, k)
-			j.clipLine(ix.xy[2*lo:2*hi+2], ox, oy)
+			start := k
+			_, _, k = ix.run(hits, k)
+			for _, c := range hits[start:k] {
+				j.drawChunk(ix, c, ox, oy)
+			}
+			j.enc.endPart()
 		}
 		if len(j.enc.geom) == 0 {
 			continue
@@ -574,6 +600,30 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 		j.enc.end()
 	}
 	return nil
+}
+
+// drawChunk adds chunk c of ix to the current line part (tile origin ox,
+// oy in world units): copied when it lies inside the buffered tile, which is
+// what clipping its segments would write, else clipped.
+func (j *job) drawChunk(ix *arcIndex, c int32, ox, oy int64) {
+	const lo, hi = -Buffer, Extent + Buffer
+	ch := &ix.chunks[c]
+	if int64(ch.min[0])-ox < lo || int64(ch.max[0])-ox > hi || int64(ch.min[1])-oy < lo || int64(ch.max[1])-oy > hi {
+		xy := ix.xy[2*ch.lo : 2*ch.hi+2]
+		for i := 0; i+3 < len(xy); i += 2 {
+			j.clipSeg(int64(xy[i])-ox, int64(xy[i+1])-oy, int64(xy[i+2])-ox, int64(xy[i+3])-oy)
+		}
+		return
+	}
+	e := &j.enc
+	x0, y0 := int64(ix.xy[2*ch.lo])-ox, int64(ix.xy[2*ch.lo+1])-oy
+	if ch.steps == 0 {
+		return // a single point: clipping would draw nothing either
+	}
+	if !e.open(x0, y0) {
+		e.moveTo(x0, y0)
+	}
+	e.lineRun(ix.chunkParams(c), uint32(ch.steps), int64(ix.xy[2*ch.hi])-ox, int64(ix.xy[2*ch.hi+1])-oy)
 }
 
 // arcProps writes the properties of item k of level l.

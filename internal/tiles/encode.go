@@ -49,15 +49,18 @@ type layerEncoder struct {
 	feats     []byte // encoded Feature fields (tag, length, message) back to back
 	n         int    // features written
 
-	// Current feature.
+	// Current feature: its tags, and its geometry as the payload of the
+	// packed geometry field (varint commands and zigzag parameters).
 	tags  []uint32
-	geom  []uint32
+	geom  []byte
 	gtype int
 	px    int64 // geometry cursor, tile units
 	py    int64
-	// Current line part (see moveTo): index of its LineTo command in geom
-	// (-1: none), its points after the first, the cursor before it.
+	// Current line part (see moveTo): offset of its MoveTo in geom (-1:
+	// none), the parameters of its LineTo (written after the command once
+	// their count is known), their count, the cursor before it.
 	part           int
+	line           []byte
 	partN          uint32
 	partPX, partPY int64
 
@@ -202,7 +205,20 @@ func (l *layerEncoder) Int(k string, v int)                      { l.int(k, int6
 func (l *layerEncoder) Bool(k string, v bool)                    { l.bool(k, v) }
 func (l *layerEncoder) List(k string, _ []string, joined string) { l.str(k, joined) }
 
-func zz(v int64) uint32 { return uint32((v << 1) ^ (v >> 63)) }
+func zz(v int64) uint64 { return uint64((v << 1) ^ (v >> 63)) }
+
+// appendZZ appends v zigzag-encoded as a varint.
+func appendZZ(b []byte, v int64) []byte {
+	if u := zz(v); u < 0x80 {
+		return append(b, byte(u))
+	}
+	return binary.AppendUvarint(b, zz(v))
+}
+
+// appendMoveTo appends a MoveTo of one point, from the cursor (px, py).
+func appendMoveTo(b []byte, x, y, px, py int64) []byte {
+	return appendZZ(appendZZ(append(b, 1<<3|cmdMoveTo), x-px), y-py)
+}
 
 func round(f float64) int64 { return int64(math.Floor(f + 0.5)) }
 
@@ -210,7 +226,7 @@ func round(f float64) int64 { return int64(math.Floor(f + 0.5)) }
 func (l *layerEncoder) point(x, y float64) {
 	l.gtype = geomPoint
 	ix, iy := round(x), round(y)
-	l.geom = append(l.geom, 1<<3|cmdMoveTo, zz(ix-l.px), zz(iy-l.py))
+	l.geom = appendMoveTo(l.geom, ix, iy, l.px, l.py)
 	l.px, l.py = ix, iy
 }
 
@@ -230,10 +246,10 @@ func (l *layerEncoder) roundPts(pts []orb.Point) [][2]int64 {
 }
 
 func (l *layerEncoder) emit(ip [][2]int64, close bool) {
-	l.geom = append(l.geom, 1<<3|cmdMoveTo, zz(ip[0][0]-l.px), zz(ip[0][1]-l.py))
-	l.geom = append(l.geom, uint32(len(ip)-1)<<3|cmdLineTo)
+	l.geom = appendMoveTo(l.geom, ip[0][0], ip[0][1], l.px, l.py)
+	l.geom = binary.AppendUvarint(l.geom, uint64(len(ip)-1)<<3|cmdLineTo)
 	for i := 1; i < len(ip); i++ {
-		l.geom = append(l.geom, zz(ip[i][0]-ip[i-1][0]), zz(ip[i][1]-ip[i-1][1]))
+		l.geom = appendZZ(appendZZ(l.geom, ip[i][0]-ip[i-1][0]), ip[i][1]-ip[i-1][1])
 	}
 	last := ip[len(ip)-1]
 	l.px, l.py = last[0], last[1]
@@ -251,9 +267,10 @@ func (l *layerEncoder) emit(ip [][2]int64, close bool) {
 func (l *layerEncoder) moveTo(x, y int64) {
 	l.endPart()
 	l.partPX, l.partPY = l.px, l.py
-	l.geom = append(l.geom, 1<<3|cmdMoveTo, zz(x-l.px), zz(y-l.py), 0)
+	l.part, l.partN = len(l.geom), 0
+	l.geom = appendMoveTo(l.geom, x, y, l.px, l.py)
+	l.line = l.line[:0]
 	l.px, l.py = x, y
-	l.part, l.partN = len(l.geom)-1, 0
 }
 
 // lineTo extends the current part to (x, y).
@@ -261,9 +278,18 @@ func (l *layerEncoder) lineTo(x, y int64) {
 	if x == l.px && y == l.py {
 		return
 	}
-	l.geom = append(l.geom, zz(x-l.px), zz(y-l.py))
+	l.line = appendZZ(appendZZ(l.line, x-l.px), y-l.py)
 	l.px, l.py = x, y
 	l.partN++
+}
+
+// lineRun extends the current part, which ends where the run starts, by a
+// run of n points given as their LineTo parameters (zigzag varint deltas,
+// no zero-length step) ending at (x, y).
+func (l *layerEncoder) lineRun(params []byte, n uint32, x, y int64) {
+	l.line = append(l.line, params...)
+	l.partN += n
+	l.px, l.py = x, y
 }
 
 // endPart closes the current part, if any.
@@ -272,10 +298,11 @@ func (l *layerEncoder) endPart() {
 		return
 	}
 	if l.partN == 0 {
-		l.geom = l.geom[:l.part-3]
+		l.geom = l.geom[:l.part]
 		l.px, l.py = l.partPX, l.partPY
 	} else {
-		l.geom[l.part] = uint32(l.partN)<<3 | cmdLineTo
+		l.geom = binary.AppendUvarint(l.geom, uint64(l.partN)<<3|cmdLineTo)
+		l.geom = append(l.geom, l.line...)
 		l.gtype = geomLineString
 	}
 	l.part = -1
@@ -315,8 +342,8 @@ func (l *layerEncoder) ring(pts []orb.Point, exterior bool) bool {
 
 // ringCmds adds a ring whose geometry after its first point (x0, y0) is
 // cmds (see worldRing); (xn, yn) is its last point.
-func (l *layerEncoder) ringCmds(x0, y0, xn, yn int64, cmds []uint32) {
-	l.geom = append(l.geom, 1<<3|cmdMoveTo, zz(x0-l.px), zz(y0-l.py))
+func (l *layerEncoder) ringCmds(x0, y0, xn, yn int64, cmds []byte) {
+	l.geom = appendMoveTo(l.geom, x0, y0, l.px, l.py)
 	l.geom = append(l.geom, cmds...)
 	l.px, l.py = xn, yn
 	l.gtype = geomPolygon
@@ -330,7 +357,7 @@ func (l *layerEncoder) end() {
 	}
 	// Feature fields: tags (2), type (3), geometry (4); written in place
 	// after the feature's length, computed first.
-	tn, gn := packedLen(l.tags), packedLen(l.geom)
+	tn, gn := packedLen(l.tags), len(l.geom)
 	n := 2 + gn + uvarintLen(uint64(gn)) + 1
 	if len(l.tags) > 0 {
 		n += 1 + tn + uvarintLen(uint64(tn))
@@ -339,8 +366,7 @@ func (l *layerEncoder) end() {
 	b = binary.AppendUvarint(b, uint64(n))
 	b = appendPackedN(b, 2, l.tags, tn)
 	b = append(b, 3<<3|0, byte(l.gtype))
-	b = appendPackedN(b, 4, l.geom, gn)
-	l.feats = b
+	l.feats = appendBytesField(b, 4, l.geom)
 	l.n++
 }
 
