@@ -1,5 +1,7 @@
 package index
 
+import "github.com/atlas-cooperation/atlas/internal/atlas"
+
 // Accessors used by the vector tile renderer (package tiles).
 
 // AuthorityAreas returns the indices, in Dataset().RegionShapes and
@@ -26,23 +28,22 @@ func (s *Snapshot) CountryIndex(iso2 string) int32 {
 // overseas collectivity such as Polynésie française counts as its own
 // région), or the code itself when unknown.
 func (s *Snapshot) RegionName(code string) string {
-	if r, ok := s.regionByID[code]; ok {
-		return s.ds.RegionShapes[r].Name
-	}
-	if n, ok := s.regionNames[code]; ok {
-		return n
-	}
-	return code
+	return areaName(code, s.regionByID, s.ds.RegionShapes, s.regionNames)
 }
 
 // DepartementName returns the name of the département with that INSEE code
 // (an overseas collectivity counts as its own département), or the code
 // itself when unknown.
 func (s *Snapshot) DepartementName(code string) string {
-	if d, ok := s.deptByID[code]; ok {
-		return s.ds.DepartementShapes[d].Name
+	return areaName(code, s.deptByID, s.ds.DepartementShapes, s.deptNames)
+}
+
+// areaName names an area by its boundary, else by its authority.
+func areaName(code string, byID map[string]int32, shapes []atlas.Boundary, names map[string]string) string {
+	if i, ok := byID[code]; ok {
+		return shapes[i].Name
 	}
-	if n, ok := s.deptNames[code]; ok {
+	if n, ok := names[code]; ok {
 		return n
 	}
 	return code
