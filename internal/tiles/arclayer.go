@@ -615,12 +615,11 @@ func (j *job) drawChunk(ix *arcIndex, c int32, ox, oy int64) {
 		}
 		return
 	}
-	e := &j.enc
-	x0, y0 := int64(ix.xy[2*ch.lo])-ox, int64(ix.xy[2*ch.lo+1])-oy
 	if ch.steps == 0 {
-		return // a single point: clipping would draw nothing either
+		return // one point repeated: clipping would draw nothing either
 	}
-	if !e.open(x0, y0) {
+	e := &j.enc
+	if x0, y0 := int64(ix.xy[2*ch.lo])-ox, int64(ix.xy[2*ch.lo+1])-oy; !e.open(x0, y0) {
 		e.moveTo(x0, y0)
 	}
 	e.lineRun(ix.chunkParams(c), uint32(ch.steps), int64(ix.xy[2*ch.hi])-ox, int64(ix.xy[2*ch.hi+1])-oy)
@@ -642,15 +641,6 @@ func (j *job) arcProps(p *arcPlan, l, k int) {
 	e.str("level", aggLevelNames[l-1])
 	e.str("key", g.key)
 	e.str("name", g.name)
-}
-
-// clipLine adds to the current feature the parts of the line xy (world
-// units, x y interleaved) inside the buffered tile whose origin is (ox, oy).
-func (j *job) clipLine(xy []int32, ox, oy int64) {
-	for i := 0; i+3 < len(xy); i += 2 {
-		j.clipSeg(int64(xy[i])-ox, int64(xy[i+1])-oy, int64(xy[i+2])-ox, int64(xy[i+3])-oy)
-	}
-	j.enc.endPart()
 }
 
 // clipWorldLine adds to the current feature the parts of the line (world

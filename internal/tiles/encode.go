@@ -209,10 +209,11 @@ func zz(v int64) uint64 { return uint64((v << 1) ^ (v >> 63)) }
 
 // appendZZ appends v zigzag-encoded as a varint.
 func appendZZ(b []byte, v int64) []byte {
-	if u := zz(v); u < 0x80 {
+	u := zz(v)
+	if u < 0x80 {
 		return append(b, byte(u))
 	}
-	return binary.AppendUvarint(b, zz(v))
+	return binary.AppendUvarint(b, u)
 }
 
 // appendMoveTo appends a MoveTo of one point, from the cursor (px, py).
