@@ -225,7 +225,14 @@ type arcAggregates struct {
 
 type aggLevel struct {
 	groups []aggGroup
+	// The groups' properties: groupTags pairs of ids into dict per group.
+	dict dict
+	tags []uint32
 }
+
+// groupTags is the number of property ids of a group: cluster, count,
+// country, country_name, level, key, name.
+const groupTags = 14
 
 type aggGroup struct {
 	key, name string
@@ -337,6 +344,17 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 			}
 			return cmp.Compare(a.country, b.country)
 		})
+		d, tags := &lv.dict, make([]uint32, 0, groupTags*len(lv.groups))
+		for _, g := range lv.groups {
+			tags = d.bool(tags, "cluster", true)
+			tags = d.int(tags, "count", int64(g.n))
+			tags = d.str(tags, "country", ds.Countries[g.country].ISO2)
+			tags = d.str(tags, "country_name", ds.Countries[g.country].NameFR)
+			tags = d.str(tags, "level", aggLevelNames[l])
+			tags = d.str(tags, "key", g.key)
+			tags = d.str(tags, "name", g.name)
+		}
+		lv.tags, d.idx = tags, nil
 	}
 	return agg
 }

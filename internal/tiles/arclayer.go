@@ -632,15 +632,8 @@ func (j *job) arcProps(p *arcPlan, l, k int) {
 		j.snap.VisitProperties(index.LayerPartnerships, p.ids[k], j.sel, e)
 		return
 	}
-	ds := j.snap.Dataset()
-	g := &p.agg.levels[l-1].groups[k]
-	e.bool("cluster", true)
-	e.int("count", int64(g.n))
-	e.str("country", ds.Countries[g.country].ISO2)
-	e.str("country_name", ds.Countries[g.country].NameFR)
-	e.str("level", aggLevelNames[l-1])
-	e.str("key", g.key)
-	e.str("name", g.name)
+	lv := &p.agg.levels[l-1]
+	e.dictTags(&lv.dict, lv.tags[groupTags*k:groupTags*(k+1)])
 }
 
 // clipWorldLine adds to the current feature the parts of the line (world

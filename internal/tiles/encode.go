@@ -65,6 +65,64 @@ type layerEncoder struct {
 	partPX, partPY int64
 
 	ipts [][2]int64 // scratch: rounded points
+
+	// The tile's ids of the keys and values of dict, the dictionary of the
+	// features written with dictTags, valid for generation dgen.
+	dict   *dict
+	dlayer uint32 // the layer generation (gen) dict was set for
+	dgen   uint32
+	dkeys  []intSlot
+	dvals  []intSlot
+}
+
+// dict is a dictionary of property keys and values shared by precomputed
+// features (a level of grouped arcs): their properties are kept as pairs of
+// ids into it, which a layer maps to its own ids at the cost of an array
+// lookup. Values are distinct, so that the mapping writes the same tile as
+// writing the values one by one.
+type dict struct {
+	keys []string
+	vals []value
+	idx  map[value]uint32
+}
+
+func (d *dict) key(k string) uint32 {
+	if i := slices.Index(d.keys, k); i >= 0 {
+		return uint32(i)
+	}
+	d.keys = append(d.keys, k)
+	return uint32(len(d.keys) - 1)
+}
+
+func (d *dict) val(v value) uint32 {
+	if d.idx == nil {
+		d.idx = map[value]uint32{}
+	}
+	i, ok := d.idx[v]
+	if !ok {
+		i = uint32(len(d.vals))
+		d.vals = append(d.vals, v)
+		d.idx[v] = i
+	}
+	return i
+}
+
+// tags appends to dst the pair of ids of a string, integer or boolean
+// property.
+func (d *dict) str(dst []uint32, k, v string) []uint32 {
+	return append(dst, d.key(k), d.val(value{kind: 1, s: v}))
+}
+
+func (d *dict) int(dst []uint32, k string, v int64) []uint32 {
+	return append(dst, d.key(k), d.val(value{kind: 2, i: v}))
+}
+
+func (d *dict) bool(dst []uint32, k string, v bool) []uint32 {
+	var i int64
+	if v {
+		i = 1
+	}
+	return append(dst, d.key(k), d.val(value{kind: 4, i: i}))
 }
 
 const (
@@ -120,6 +178,39 @@ func (l *layerEncoder) begin() {
 // alive).
 func (l *layerEncoder) release() {
 	clear(l.strCache[:])
+	l.dict = nil
+}
+
+// dictTags sets the current feature's properties from pairs of ids into d
+// (see dict).
+func (l *layerEncoder) dictTags(d *dict, tags []uint32) {
+	if l.dict != d || l.dlayer != l.gen {
+		l.dict, l.dlayer = d, l.gen
+		l.dgen++
+		if l.dgen == 0 {
+			clear(l.dkeys)
+			clear(l.dvals)
+			l.dgen = 1
+		}
+		if len(l.dkeys) < len(d.keys) {
+			l.dkeys = append(l.dkeys, make([]intSlot, len(d.keys)-len(l.dkeys))...)
+		}
+		if len(l.dvals) < len(d.vals) {
+			l.dvals = append(l.dvals, make([]intSlot, len(d.vals)-len(l.dvals))...)
+		}
+	}
+	gen := l.dgen
+	for i := 0; i+1 < len(tags); i += 2 {
+		k := &l.dkeys[tags[i]]
+		if k.gen != gen {
+			*k = intSlot{gen: gen, idx: l.key(d.keys[tags[i]])}
+		}
+		v := &l.dvals[tags[i+1]]
+		if v.gen != gen {
+			*v = intSlot{gen: gen, idx: l.val(d.vals[tags[i+1]])}
+		}
+		l.tags = append(l.tags, k.idx, v.idx)
+	}
 }
 
 func (l *layerEncoder) key(k string) uint32 {
