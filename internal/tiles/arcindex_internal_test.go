@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
 	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/paulmach/orb/maptile"
 )
 
 func internalSnapshot(t *testing.T) *index.Snapshot {
@@ -21,6 +23,64 @@ func internalSnapshot(t *testing.T) *index.Snapshot {
 		t.Fatal(err)
 	}
 	return snap
+}
+
+// TestArcRunsMatchClipping checks the arc index against clipping every
+// segment: for every tile of a zoom, the runs listed for the tile and drawn
+// with drawRun (stretches inside the tile copied from the precomputed LineTo
+// parameters) encode exactly as all the segments of all the lines clipped
+// one by one; and no segment that meets the tile is missing from its runs.
+func TestArcRunsMatchClipping(t *testing.T) {
+	snap := internalSnapshot(t)
+	r := NewRenderer(Options{})
+	for _, q := range []atlas.Filter{{}, {Countries: []string{"JP"}}} {
+		j := &job{r: r, ctx: context.Background(), snap: snap, f: q, sel: snap.Select(q), fkey: snap.Version() + "?" + q.Encode()}
+		p := r.arcPlan(j)
+		for _, z := range []int{1, 3, 5, 7} {
+			ix := buildArcIndex(p, p.level(z), z)
+			checked := 0
+			for ti, key := range ix.tileKeys {
+				if ti%7 != 0 {
+					continue
+				}
+				tl := maptile.New(uint32(key>>32), uint32(key), maptile.Zoom(z))
+				j.t, j.fr = tl, newFrame(tl)
+				ox, oy := int64(j.fr.ox), int64(j.fr.oy)
+				runs := ix.runs[ix.tileOff[ti]:ix.tileOff[ti+1]]
+				for _, run := range runs {
+					var fast, slow []byte
+					j.enc.begin()
+					j.drawRun(ix, run, ox, oy)
+					fast = slices.Clone(j.enc.geom)
+					j.enc.begin()
+					for i := run.lo; i < run.hi; i++ {
+						j.clipSeg(int64(ix.xy[2*i])-ox, int64(ix.xy[2*i+1])-oy, int64(ix.xy[2*i+2])-ox, int64(ix.xy[2*i+3])-oy)
+					}
+					j.enc.endPart()
+					slow = slices.Clone(j.enc.geom)
+					if !slices.Equal(fast, slow) {
+						t.Fatalf("%v z%d item %d points %d–%d: drawRun wrote %v, clipping writes %v", q, z, run.item, run.lo, run.hi, fast[:min(len(fast), 16)], slow[:min(len(slow), 16)])
+					}
+					// The segments just before and after the run miss the
+					// buffered tile (or do not belong to its line).
+					for _, i := range []int32{run.lo - 1, run.hi} {
+						// poff[i] == poff[i+1]: i ends its line (no step).
+						if i < 0 || int(i)+1 >= len(ix.poff) || ix.poff[i] == ix.poff[i+1] {
+							continue
+						}
+						x0, y0, x1, y1 := int64(ix.xy[2*i])-ox, int64(ix.xy[2*i+1])-oy, int64(ix.xy[2*i+2])-ox, int64(ix.xy[2*i+3])-oy
+						if max(x0, x1) >= -Buffer && min(x0, x1) <= Extent+Buffer && max(y0, y1) >= -Buffer && min(y0, y1) <= Extent+Buffer {
+							t.Fatalf("%v z%d: segment %d meets tile %v but is not in its run %d–%d", q, z, i, tl, run.lo, run.hi)
+						}
+					}
+					checked++
+				}
+			}
+			if checked < 50 && q.Countries == nil {
+				t.Errorf("z%d: only %d runs checked", z, checked)
+			}
+		}
+	}
 }
 
 // TestDictTagsMatchValues checks that a feature written from dictionary ids

@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
@@ -233,66 +234,46 @@ func (p *arcPlan) level(z int) int {
 // arcIndex is one filter's arcs at one zoom and level, projected to world
 // units (latitudes clamped to the Mercator limit, longitudes continuous
 // along an arc, and the part beyond the antimeridian repeated on the other
-// side of the world), simplified for the zoom, and indexed by pieces.
+// side of the world), simplified for the zoom, and indexed by tile: for
+// every tile, the runs of consecutive segments that meet it, so that a tile
+// only reads the segments it may draw.
 type arcIndex struct {
-	level  int
-	xy     []int32   // points, x y interleaved, world units
-	ts     []float32 // per point: its fraction of the item's great circle
-	chunks []arcChunk
-	// The MVT LineTo parameters of every chunk (zigzag varint deltas,
-	// zero-length steps left out), back to back in chunk order: a chunk
-	// wholly inside a tile is written as a copy of its run.
+	level int
+	// Points, x y interleaved, world units, line after line; two
+	// consecutive points of a line differ.
+	xy []int32
+	// Per point: its fraction of the item's great circle (kept at
+	// ArcIndexMaxZoom only, where tiles above it refine the arcs).
+	ts []float32
+	// The MVT LineTo parameters (zigzag varint deltas) of every line, back
+	// to back; poff[i] is the offset of the step from point i to the next
+	// (for the last point of a line, the end of the line's steps). A stretch
+	// of points a..b of a line inside a tile is written as a copy of
+	// params[poff[a]:poff[b]].
 	params []byte
-	// Chunks by tile of the index's zoom: the chunks whose bounds meet the
-	// buffered tile tileKeys[i] are tileChunks[tileOff[i]:tileOff[i+1]],
-	// ascending.
-	tileKeys   []uint64
-	tileOff    []int32
-	tileChunks []int32
+	poff   []int32
+	// The runs of tile tileKeys[i] (buffered) are runs[tileOff[i]:tileOff[i+1]],
+	// by item, then line, then position.
+	tileKeys []uint64
+	tileOff  []int32
+	runs     []arcRun
 }
 
-// run returns the run of consecutive chunks of one item that starts at
-// hits[k] (hits ascending): its range of points and the index after it.
-func (ix *arcIndex) run(hits []int32, k int) (lo, hi int32, next int) {
-	item := ix.chunks[hits[k]].item
-	lo, hi = ix.chunks[hits[k]].lo, ix.chunks[hits[k]].hi
-	for k++; k < len(hits) && ix.chunks[hits[k]].item == item && ix.chunks[hits[k]].lo == hi; k++ {
-		hi = ix.chunks[hits[k]].hi
-	}
-	return lo, hi, k
+// arcRun is the segments lo→lo+1, …, hi−1→hi (point indexes) of one line of
+// item, each of which has bounds that meet a buffered tile.
+type arcRun struct {
+	item, lo, hi int32
 }
 
-// chunksOf returns the chunks of ix whose bounds meet the buffered tile
-// (x, y) of the index's zoom, ascending.
-func (ix *arcIndex) chunksOf(x, y uint32) []int32 {
+// runsOf returns the runs of ix that meet the buffered tile (x, y) of the
+// index's zoom.
+func (ix *arcIndex) runsOf(x, y uint32) []arcRun {
 	i, ok := slices.BinarySearch(ix.tileKeys, tileKey(uint64(x), uint64(y)))
 	if !ok {
 		return nil
 	}
-	return ix.tileChunks[ix.tileOff[i]:ix.tileOff[i+1]]
+	return ix.runs[ix.tileOff[i]:ix.tileOff[i+1]]
 }
-
-// arcChunk is a run of points [lo, hi] of one item's line.
-type arcChunk struct {
-	item   int32
-	lo, hi int32
-	min    [2]int32 // bounds of its points
-	max    [2]int32
-	params int32 // offset of its LineTo parameters in params
-	steps  int32 // their number of points
-}
-
-// chunkParams returns the LineTo parameters of chunk c.
-func (ix *arcIndex) chunkParams(c int32) []byte {
-	end := int32(len(ix.params))
-	if int(c)+1 < len(ix.chunks) {
-		end = ix.chunks[c+1].params
-	}
-	return ix.params[ix.chunks[c].params:end]
-}
-
-// arcChunkPoints is the number of segments of an indexed chunk.
-const arcChunkPoints = 16
 
 func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
 	key := j.fkey + "/arcindex/" + strconv.Itoa(z) + "/" + strconv.Itoa(level)
@@ -302,6 +283,15 @@ func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
 func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 	ix := &arcIndex{level: level}
 	ws := worldSize(z)
+	n := int64(1) << z
+	keepTs := z == ArcIndexMaxZoom
+	// Runs in the order they are made, with their tile; last run per tile.
+	type tileRun struct {
+		key uint64
+		run arcRun
+	}
+	var all []tileRun
+	last := map[uint64]int{}
 	var line orb.LineString
 	var ts []float32
 	for k := 0; k < p.items(level); k++ {
@@ -315,70 +305,60 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 			if maxX+shift < -Buffer || minX+shift > ws+Buffer {
 				continue
 			}
-			base := int32(len(ix.xy) / 2)
-			for _, q := range line {
-				ix.xy = append(ix.xy, int32(math.Round(q[0]+shift)), int32(math.Round(q[1])))
-			}
-			ix.ts = append(ix.ts, ts...)
-			n := int32(len(line))
-			for lo := int32(0); lo+1 < n; lo += arcChunkPoints {
-				hi := min(lo+arcChunkPoints, n-1)
-				ix.chunks = append(ix.chunks, arcChunk{item: int32(k), lo: base + lo, hi: base + hi})
-			}
-			if n == 1 {
-				ix.chunks = append(ix.chunks, arcChunk{item: int32(k), lo: base, hi: base})
-			}
-		}
-	}
-	// Bucket the chunks by the buffered tiles their bounds meet: count, then
-	// fill (chunks in ascending order within each tile).
-	for c := range ix.chunks {
-		ch := &ix.chunks[c]
-		ch.min = [2]int32{math.MaxInt32, math.MaxInt32}
-		ch.max = [2]int32{math.MinInt32, math.MinInt32}
-		ch.params = int32(len(ix.params))
-		for i := ch.lo; i <= ch.hi; i++ {
-			x, y := ix.xy[2*i], ix.xy[2*i+1]
-			ch.min = [2]int32{min(ch.min[0], x), min(ch.min[1], y)}
-			ch.max = [2]int32{max(ch.max[0], x), max(ch.max[1], y)}
-			if i > ch.lo {
-				dx, dy := int64(x-ix.xy[2*i-2]), int64(y-ix.xy[2*i-1])
-				if dx != 0 || dy != 0 {
+			base := int32(len(ix.poff))
+			for i, q := range line {
+				x, y := int32(math.Round(q[0]+shift)), int32(math.Round(q[1]))
+				if m := len(ix.poff); int32(m) > base {
+					dx, dy := int64(x-ix.xy[2*m-2]), int64(y-ix.xy[2*m-1])
+					if dx == 0 && dy == 0 {
+						continue
+					}
 					ix.params = appendZZ(appendZZ(ix.params, dx), dy)
-					ch.steps++
+				}
+				ix.xy = append(ix.xy, x, y)
+				ix.poff = append(ix.poff, int32(len(ix.params)))
+				if keepTs {
+					ix.ts = append(ix.ts, ts[i])
+				}
+			}
+			end := int32(len(ix.poff))
+			if end-base < 2 {
+				// A point: no segment to draw.
+				ix.xy, ix.poff = ix.xy[:2*base], ix.poff[:base]
+				if keepTs {
+					ix.ts = ix.ts[:base]
+				}
+				continue
+			}
+			for i := base; i+1 < end; i++ {
+				x0, y0, x1, y1 := int64(ix.xy[2*i]), int64(ix.xy[2*i+1]), int64(ix.xy[2*i+2]), int64(ix.xy[2*i+3])
+				// The tiles whose buffered bounds (closed) meet the segment's.
+				for tx := max(0, floorDiv(min(x0, x1)-Buffer-1, Extent)); tx <= min(n-1, floorDiv(max(x0, x1)+Buffer, Extent)); tx++ {
+					for ty := max(0, floorDiv(min(y0, y1)-Buffer-1, Extent)); ty <= min(n-1, floorDiv(max(y0, y1)+Buffer, Extent)); ty++ {
+						key := tileKey(uint64(tx), uint64(ty))
+						if r, ok := last[key]; ok && all[r].run.item == int32(k) && all[r].run.hi == i {
+							all[r].run.hi = i + 1
+							continue
+						}
+						last[key] = len(all)
+						all = append(all, tileRun{key, arcRun{int32(k), i, i + 1}})
+					}
 				}
 			}
 		}
 	}
-	n := int64(1) << z
-	tilesOf := func(ch arcChunk, visit func(k uint64)) {
-		for tx := max(0, floorDiv(int64(ch.min[0])-Buffer, Extent)); tx <= min(n-1, floorDiv(int64(ch.max[0])+Buffer, Extent)); tx++ {
-			for ty := max(0, floorDiv(int64(ch.min[1])-Buffer, Extent)); ty <= min(n-1, floorDiv(int64(ch.max[1])+Buffer, Extent)); ty++ {
-				visit(tileKey(uint64(tx), uint64(ty)))
-			}
+	slices.SortStableFunc(all, func(a, b tileRun) int { return cmp.Compare(a.key, b.key) })
+	ix.runs = make([]arcRun, len(all))
+	ix.tileKeys = make([]uint64, 0, len(last))
+	ix.tileOff = make([]int32, 0, len(last)+1)
+	for i, tr := range all {
+		if i == 0 || tr.key != all[i-1].key {
+			ix.tileKeys = append(ix.tileKeys, tr.key)
+			ix.tileOff = append(ix.tileOff, int32(i))
 		}
+		ix.runs[i] = tr.run
 	}
-	count := map[uint64]int32{}
-	for _, ch := range ix.chunks {
-		tilesOf(ch, func(k uint64) { count[k]++ })
-	}
-	ix.tileKeys = make([]uint64, 0, len(count))
-	for k := range count {
-		ix.tileKeys = append(ix.tileKeys, k)
-	}
-	slices.Sort(ix.tileKeys)
-	ix.tileOff = make([]int32, len(ix.tileKeys)+1)
-	for i, k := range ix.tileKeys {
-		ix.tileOff[i+1] = ix.tileOff[i] + count[k]
-		count[k] = ix.tileOff[i] // next free slot
-	}
-	ix.tileChunks = make([]int32, ix.tileOff[len(ix.tileKeys)])
-	for c, ch := range ix.chunks {
-		tilesOf(ch, func(k uint64) {
-			ix.tileChunks[count[k]] = int32(c)
-			count[k]++
-		})
-	}
+	ix.tileOff = append(ix.tileOff, int32(len(all)))
 	return ix
 }
 
@@ -490,8 +470,8 @@ func (s *subdivider) run(t0, t1 float64, p0, p1 orb.Point, depth int) {
 // drawArcsAbove draws the arcs of a tile above ArcIndexMaxZoom. The arcs
 // that may cross it are found in the index of ArcIndexMaxZoom, whose points
 // are within about a unit of the great circles at that zoom and carry their
-// fraction of the arc; only the segments of those chunks that reach the
-// tile are refined, from the great circle itself, to the tile's resolution.
+// fraction of the arc; only the segments that reach the tile are refined,
+// from the great circle itself, to the tile's resolution.
 func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 	fr := &j.fr
 	s := math1(fr.z - ArcIndexMaxZoom)
@@ -503,35 +483,25 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 	d := uint(fr.z - ArcIndexMaxZoom)
 	// The buffered tile (and margin) lies within its ancestor's buffered
 	// tile at the index's zoom.
-	hits := j.ids[:0]
-	for _, c := range ix.chunksOf(uint32(j.t.X>>d), uint32(j.t.Y>>d)) {
-		ch := &ix.chunks[c]
-		if float64(ch.max[0]) >= imin[0] && float64(ch.min[0]) <= imax[0] && float64(ch.max[1]) >= imin[1] && float64(ch.min[1]) <= imax[1] {
-			hits = append(hits, c)
-		}
-	}
-	j.ids = hits
+	runs := ix.runsOf(uint32(j.t.X>>d), uint32(j.t.Y>>d))
 	var g greatCircle
 	sub := subdivider{ws: fr.ws, tol2: arcTolerance * arcTolerance, clip: true, box: box}
-	for k, n := 0, 0; k < len(hits); n++ {
+	for k, n := 0, 0; k < len(runs); n++ {
 		if n%64 == 0 {
 			if err := j.ctx.Err(); err != nil {
 				return err
 			}
 		}
-		item := ix.chunks[hits[k]].item
+		item := runs[k].item
 		gOK := false
 		j.enc.begin()
-		for k < len(hits) && ix.chunks[hits[k]].item == item {
-			var lo, hi int32
-			lo, hi, k = ix.run(hits, k)
+		for ; k < len(runs) && runs[k].item == item; k++ {
 			line := j.arcBuf[:0]
 			var prev orb.Point
 			have := false
-			for i := lo; i < hi || (i == lo && lo == hi); i++ {
-				e := min(i+1, hi)
+			for i := runs[k].lo; i < runs[k].hi; i++ {
 				x0, y0 := float64(ix.xy[2*i]), float64(ix.xy[2*i+1])
-				x1, y1 := float64(ix.xy[2*e]), float64(ix.xy[2*e+1])
+				x1, y1 := float64(ix.xy[2*i+2]), float64(ix.xy[2*i+3])
 				if max(x0, x1) < imin[0] || min(x0, x1) > imax[0] || max(y0, y1) < imin[1] || min(y0, y1) > imax[1] {
 					if have {
 						line = append(line, orb.Point{math.NaN(), math.NaN()})
@@ -539,7 +509,7 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 					}
 					continue
 				}
-				t0, t1 := float64(ix.ts[i]), float64(ix.ts[e])
+				t0, t1 := float64(ix.ts[i]), float64(ix.ts[i+1])
 				if !gOK {
 					a, b := p.ends(ix.level, int(item))
 					g, gOK = newGreatCircle(a, b), true
@@ -551,13 +521,9 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 					have = true
 				}
 				q := g.world(t1, lonOf(prev, fr.ws), fr.ws)
-				if t1 == t0 {
-					line = append(line, q)
-				} else {
-					sub.dst = line
-					sub.run(t0, t1, prev, q, 0)
-					line = sub.dst
-				}
+				sub.dst = line
+				sub.run(t0, t1, prev, q, 0)
+				line = sub.dst
 				prev = q
 			}
 			j.arcBuf = line
@@ -575,23 +541,18 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 // drawArcIndex draws the arcs of ix that cross the tile.
 func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 	fr := &j.fr
-	hits := ix.chunksOf(j.t.X, j.t.Y)
+	runs := ix.runsOf(j.t.X, j.t.Y)
 	ox, oy := int64(fr.ox), int64(fr.oy)
-	for k, n := 0, 0; k < len(hits); n++ {
+	for k, n := 0, 0; k < len(runs); n++ {
 		if n%64 == 0 {
 			if err := j.ctx.Err(); err != nil {
 				return err
 			}
 		}
-		item := ix.chunks[hits[k]].item
+		item := runs[k].item
 		j.enc.begin()
-		for k < len(hits) && ix.chunks[hits[k]].item == item {
-			start := k
-			_, _, k = ix.run(hits, k)
-			for _, c := range hits[start:k] {
-				j.drawChunk(ix, c, ox, oy)
-			}
-			j.enc.endPart()
+		for ; k < len(runs) && runs[k].item == item; k++ {
+			j.drawRun(ix, runs[k], ox, oy)
 		}
 		if len(j.enc.geom) == 0 {
 			continue
@@ -602,27 +563,37 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 	return nil
 }
 
-// drawChunk adds chunk c of ix to the current line part (tile origin ox,
-// oy in world units): copied when it lies inside the buffered tile, which is
-// what clipping its segments would write, else clipped.
-func (j *job) drawChunk(ix *arcIndex, c int32, ox, oy int64) {
+// drawRun adds run r of ix to the current feature (tile origin ox, oy in
+// world units) as one or more line parts: a stretch of points inside the
+// buffered tile is a copy of its LineTo parameters, which is what clipping
+// its segments would write; the other segments are clipped.
+func (j *job) drawRun(ix *arcIndex, r arcRun, ox, oy int64) {
 	const lo, hi = -Buffer, Extent + Buffer
-	ch := &ix.chunks[c]
-	if int64(ch.min[0])-ox < lo || int64(ch.max[0])-ox > hi || int64(ch.min[1])-oy < lo || int64(ch.max[1])-oy > hi {
-		xy := ix.xy[2*ch.lo : 2*ch.hi+2]
-		for i := 0; i+3 < len(xy); i += 2 {
-			j.clipSeg(int64(xy[i])-ox, int64(xy[i+1])-oy, int64(xy[i+2])-ox, int64(xy[i+3])-oy)
+	e, xy := &j.enc, ix.xy
+	in := func(i int32) bool {
+		x, y := int64(xy[2*i])-ox, int64(xy[2*i+1])-oy
+		return x >= lo && x <= hi && y >= lo && y <= hi
+	}
+	for i := r.lo; i < r.hi; {
+		if in(i) {
+			k := i
+			for k < r.hi && in(k+1) {
+				k++
+			}
+			if k > i {
+				if x0, y0 := int64(xy[2*i])-ox, int64(xy[2*i+1])-oy; !e.open(x0, y0) {
+					e.moveTo(x0, y0)
+				}
+				e.lineRun(ix.params[ix.poff[i]:ix.poff[k]], uint32(k-i), int64(xy[2*k])-ox, int64(xy[2*k+1])-oy)
+				if i = k; i == r.hi {
+					break
+				}
+			}
 		}
-		return
+		j.clipSeg(int64(xy[2*i])-ox, int64(xy[2*i+1])-oy, int64(xy[2*i+2])-ox, int64(xy[2*i+3])-oy)
+		i++
 	}
-	if ch.steps == 0 {
-		return // one point repeated: clipping would draw nothing either
-	}
-	e := &j.enc
-	if x0, y0 := int64(ix.xy[2*ch.lo])-ox, int64(ix.xy[2*ch.lo+1])-oy; !e.open(x0, y0) {
-		e.moveTo(x0, y0)
-	}
-	e.lineRun(ix.chunkParams(c), uint32(ch.steps), int64(ix.xy[2*ch.hi])-ox, int64(ix.xy[2*ch.hi+1])-oy)
+	e.endPart()
 }
 
 // arcProps writes the properties of item k of level l.
