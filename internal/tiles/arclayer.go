@@ -257,6 +257,12 @@ type arcIndex struct {
 	tileKeys []uint64
 	tileOff  []int32
 	runs     []arcRun
+	// At ArcIndexMaxZoom, for tiles above it: the bounds of every run's
+	// points relative to its tile's origin (clamped to int16), so that a
+	// tile skips the runs that miss it without reading their points; and
+	// the great circle of every item.
+	rbox    [][4]int16 // min x, min y, max x, max y
+	circles []greatCircle
 }
 
 // arcRun is the segments lo→lo+1, …, hi−1→hi (point indexes) of one line of
@@ -268,11 +274,17 @@ type arcRun struct {
 // runsOf returns the runs of ix that meet the buffered tile (x, y) of the
 // index's zoom.
 func (ix *arcIndex) runsOf(x, y uint32) []arcRun {
+	runs, _ := ix.tileRuns(x, y)
+	return runs
+}
+
+// tileRuns is runsOf, with the index of the first run.
+func (ix *arcIndex) tileRuns(x, y uint32) ([]arcRun, int32) {
 	i, ok := slices.BinarySearch(ix.tileKeys, tileKey(uint64(x), uint64(y)))
 	if !ok {
-		return nil
+		return nil, 0
 	}
-	return ix.runs[ix.tileOff[i]:ix.tileOff[i+1]]
+	return ix.runs[ix.tileOff[i]:ix.tileOff[i+1]], ix.tileOff[i]
 }
 
 func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
@@ -359,6 +371,23 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 		ix.runs[i] = tr.run
 	}
 	ix.tileOff = append(ix.tileOff, int32(len(all)))
+	if keepTs {
+		clamp := func(v int64) int16 { return int16(max(math.MinInt16, min(math.MaxInt16, v))) }
+		ix.rbox = make([][4]int16, len(all))
+		for i, tr := range all {
+			ox, oy := int64(tr.key>>32)*Extent, int64(uint32(tr.key))*Extent
+			b := [4]int64{math.MaxInt64, math.MaxInt64, math.MinInt64, math.MinInt64}
+			for k := tr.run.lo; k <= tr.run.hi; k++ {
+				x, y := int64(ix.xy[2*k])-ox, int64(ix.xy[2*k+1])-oy
+				b = [4]int64{min(b[0], x), min(b[1], y), max(b[2], x), max(b[3], y)}
+			}
+			ix.rbox[i] = [4]int16{clamp(b[0]), clamp(b[1]), clamp(b[2]), clamp(b[3])}
+		}
+		ix.circles = make([]greatCircle, p.items(level))
+		for k := range ix.circles {
+			ix.circles[k] = newGreatCircle(p.ends(level, k))
+		}
+	}
 	return ix
 }
 
@@ -483,8 +512,12 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 	d := uint(fr.z - ArcIndexMaxZoom)
 	// The buffered tile (and margin) lies within its ancestor's buffered
 	// tile at the index's zoom.
-	runs := ix.runsOf(uint32(j.t.X>>d), uint32(j.t.Y>>d))
-	var g greatCircle
+	ax, ay := j.t.X>>d, j.t.Y>>d
+	runs, first := ix.tileRuns(ax, ay)
+	// The box relative to the ancestor's origin, for the runs' bounds.
+	aox, aoy := float64(ax)*Extent, float64(ay)*Extent
+	rmin := [2]float64{imin[0] - aox, imin[1] - aoy}
+	rmax := [2]float64{imax[0] - aox, imax[1] - aoy}
 	sub := subdivider{ws: fr.ws, tol2: arcTolerance * arcTolerance, clip: true, box: box}
 	for k, n := 0, 0; k < len(runs); n++ {
 		if n%64 == 0 {
@@ -493,9 +526,12 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 			}
 		}
 		item := runs[k].item
-		gOK := false
+		sub.g = &ix.circles[item]
 		j.enc.begin()
 		for ; k < len(runs) && runs[k].item == item; k++ {
+			if b := &ix.rbox[first+int32(k)]; float64(b[2]) < rmin[0] || float64(b[0]) > rmax[0] || float64(b[3]) < rmin[1] || float64(b[1]) > rmax[1] {
+				continue
+			}
 			line := j.arcBuf[:0]
 			var prev orb.Point
 			have := false
@@ -510,17 +546,12 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 					continue
 				}
 				t0, t1 := float64(ix.ts[i]), float64(ix.ts[i+1])
-				if !gOK {
-					a, b := p.ends(ix.level, int(item))
-					g, gOK = newGreatCircle(a, b), true
-					sub.g = &g
-				}
 				if !have {
-					prev = g.world(t0, lonOf(orb.Point{x0 * s, 0}, fr.ws), fr.ws)
+					prev = sub.g.world(t0, lonOf(orb.Point{x0 * s, 0}, fr.ws), fr.ws)
 					line = append(line, prev)
 					have = true
 				}
-				q := g.world(t1, lonOf(prev, fr.ws), fr.ws)
+				q := sub.g.world(t1, lonOf(prev, fr.ws), fr.ws)
 				sub.dst = line
 				sub.run(t0, t1, prev, q, 0)
 				line = sub.dst
