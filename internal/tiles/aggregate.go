@@ -395,17 +395,50 @@ type worldPoly struct {
 type worldRing struct {
 	first, last [2]int32
 	cmds        []byte
+	// A long ring is cut into spans of ringSpanSteps steps, so that a tile
+	// that holds part of it skips the spans beyond one of its sides
+	// without decoding them.
+	spans []ringSpan
 }
 
+// ringSpan is a run of a ring's steps: from point (x, y), n steps whose
+// parameters start at offset off of cmds; bounds hold all its points, the
+// point it ends on included.
+type ringSpan struct {
+	x, y     int32
+	off, n   int32
+	min, max [2]int32
+}
+
+const ringSpanSteps = 64
+
 // points appends the ring's points (world units times scale, less the
-// origin) to dst.
-func (r *worldRing) points(dst []orb.Point, scale, ox, oy float64) []orb.Point {
-	x, y := int64(r.first[0]), int64(r.first[1])
+// origin) to dst, but for the points of a span whose bounds lie beyond one
+// side of wb (world units): of those, only the first. What is dropped lies
+// beyond a side of the tile with its neighbours, where clipping to the tile
+// would drop it too.
+func (r *worldRing) points(dst []orb.Point, scale, ox, oy float64, wb orb.Bound) []orb.Point {
+	if r.spans == nil {
+		lineTo, k := binary.Uvarint(r.cmds)
+		return decodeSteps(dst, r.cmds[k:], int(lineTo>>3), int64(r.first[0]), int64(r.first[1]), scale, ox, oy)
+	}
+	for _, s := range r.spans {
+		if float64(s.max[0]) < wb.Min[0] || float64(s.min[0]) > wb.Max[0] || float64(s.max[1]) < wb.Min[1] || float64(s.min[1]) > wb.Max[1] {
+			dst = append(dst, orb.Point{float64(s.x)*scale - ox, float64(s.y)*scale - oy})
+			continue
+		}
+		// The span's points but the one it ends on, which starts the next.
+		dst = decodeSteps(dst, r.cmds[s.off:], int(s.n)-1, int64(s.x), int64(s.y), scale, ox, oy)
+	}
+	return append(dst, orb.Point{float64(r.last[0])*scale - ox, float64(r.last[1])*scale - oy})
+}
+
+// decodeSteps appends point (x, y) and the n points after it, decoded from
+// their zigzag varint deltas in b (world units times scale, less the
+// origin).
+func decodeSteps(dst []orb.Point, b []byte, n int, x, y int64, scale, ox, oy float64) []orb.Point {
 	dst = append(dst, orb.Point{float64(x)*scale - ox, float64(y)*scale - oy})
-	b := r.cmds
-	lineTo, k := binary.Uvarint(b)
-	b = b[k:]
-	for range lineTo >> 3 {
+	for range n {
 		var dx, dy int64
 		dx, b = unzzVarint(b)
 		dy, b = unzzVarint(b)
@@ -438,11 +471,30 @@ func newWorldRing(e *layerEncoder, r orb.Ring, exterior bool) (worldRing, bool) 
 	// the last.
 	x, rest := unzzVarint(e.geom[1:])
 	y, rest := unzzVarint(rest)
-	return worldRing{
+	wr := worldRing{
 		first: [2]int32{int32(x), int32(y)},
 		last:  [2]int32{int32(e.px), int32(e.py)},
 		cmds:  slices.Clone(rest),
-	}, true
+	}
+	lineTo, k := binary.Uvarint(wr.cmds)
+	if steps := int32(lineTo >> 3); steps > 2*ringSpanSteps {
+		b := wr.cmds[k:]
+		for i := int32(0); i < steps; i++ {
+			if i%ringSpanSteps == 0 {
+				wr.spans = append(wr.spans, ringSpan{x: int32(x), y: int32(y), off: int32(len(wr.cmds) - len(b)), n: min(ringSpanSteps, steps-i),
+					min: [2]int32{int32(x), int32(y)}, max: [2]int32{int32(x), int32(y)}})
+			}
+			var dx, dy int64
+			dx, b = unzzVarint(b)
+			dy, b = unzzVarint(b)
+			x += dx
+			y += dy
+			s := &wr.spans[len(wr.spans)-1]
+			s.min = [2]int32{min(s.min[0], int32(x)), min(s.min[1], int32(y))}
+			s.max = [2]int32{max(s.max[0], int32(x)), max(s.max[1], int32(y))}
+		}
+	}
+	return wr, true
 }
 
 // shapeTolerance is the Douglas-Peucker tolerance of boundaries at zoom z,

@@ -370,7 +370,7 @@ func (j *job) boundaries(layer string) error {
 				continue
 			}
 			for n, r := range poly.rings {
-				pts := r.points(j.ringB[:0], scale, fr.ox, fr.oy)
+				pts := r.points(j.ringB[:0], scale, fr.ox, fr.oy, wb)
 				j.ringB = pts
 				tr := j.ringA[:0]
 				var codes [2]uint8 // outcodes of the last two points kept

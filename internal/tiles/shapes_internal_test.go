@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -40,7 +41,7 @@ func TestRingCmdsMatchRing(t *testing.T) {
 					slow.begin()
 					for k, rg := range poly.rings {
 						fast.ringCmds(int64(rg.first[0])-ox, int64(rg.first[1])-oy, int64(rg.last[0])-ox, int64(rg.last[1])-oy, rg.cmds)
-						pts := rg.points(nil, 1, float64(ox), float64(oy))
+						pts := rg.points(nil, 1, float64(ox), float64(oy), everywhere)
 						if last := pts[len(pts)-1]; last != (orb.Point{float64(int64(rg.last[0]) - ox), float64(int64(rg.last[1]) - oy)}) {
 							t.Fatalf("%s z%d: decoded ring ends at %v, want %v", layer, z, last, rg.last)
 						}
@@ -60,3 +61,6 @@ func TestRingCmdsMatchRing(t *testing.T) {
 		t.Errorf("only %d polygons compared", n)
 	}
 }
+
+// everywhere is a bound that holds every point.
+var everywhere = orb.Bound{Min: orb.Point{math.Inf(-1), math.Inf(-1)}, Max: orb.Point{math.Inf(1), math.Inf(1)}}
