@@ -369,26 +369,8 @@ func (j *job) boundaries(layer string) error {
 				}
 				continue
 			}
-			for n, r := range poly.rings {
-				pts := r.points(j.ringB[:0], scale, fr.ox, fr.oy, wb)
-				j.ringB = pts
-				tr := j.ringA[:0]
-				var codes [2]uint8 // outcodes of the last two points kept
-				for _, p := range pts {
-					c := outcode(p)
-					if n := len(tr); n >= 2 && c&codes[0]&codes[1] != 0 {
-						// The last point and its neighbours lie beyond the
-						// same side of the tile: clipping would drop it.
-						tr[n-1], codes[1] = p, c
-						continue
-					}
-					tr = append(tr, p)
-					codes[0], codes[1] = codes[1], c
-				}
-				j.ringA = tr
-				if !inside {
-					tr = j.clipRing(tr)
-				}
+			for n := range poly.rings {
+				tr := j.ringInTile(&poly.rings[n], scale, wb, inside)
 				ok := len(tr) >= 3 && j.enc.ring(tr, n == 0)
 				if n == 0 && !ok {
 					break
@@ -402,6 +384,32 @@ func (j *job) boundaries(layer string) error {
 		j.enc.end()
 	}
 	return nil
+}
+
+// ringInTile returns ring r (shapes' world units times scale) in tile
+// units, clipped to the buffered tile unless inside (wb: the buffered tile
+// in the shapes' world units), in j's scratch.
+func (j *job) ringInTile(r *worldRing, scale float64, wb orb.Bound, inside bool) []orb.Point {
+	pts := r.points(j.ringB[:0], scale, j.fr.ox, j.fr.oy, wb)
+	j.ringB = pts
+	tr := j.ringA[:0]
+	var codes [2]uint8 // outcodes of the last two points kept
+	for _, p := range pts {
+		c := outcode(p)
+		if n := len(tr); n >= 2 && c&codes[0]&codes[1] != 0 {
+			// The last point and its neighbours lie beyond the same side
+			// of the tile: clipping would drop it.
+			tr[n-1], codes[1] = p, c
+			continue
+		}
+		tr = append(tr, p)
+		codes[0], codes[1] = codes[1], c
+	}
+	j.ringA = tr
+	if !inside {
+		tr = j.clipRing(tr)
+	}
+	return tr
 }
 
 // outcode returns which sides of the buffered tile a point (tile units) is
