@@ -28,7 +28,11 @@ import (
 // Load benchmark over loopback. It builds the atlas binary, starts it as a
 // separate process (so its start-up time and memory are its own), and drives
 // it and a fixed-body net/http server with the same client, in one run, so
-// that the figures are ratios on the same noisy machine:
+// that the figures are ratios on the same noisy machine. The fixed-body
+// server runs in its own process too (this test binary, started again with
+// fixedServerEnv set), so that both servers are reached across processes;
+// it is also measured inside the benchmark's process, where it shares the
+// client's runtime, for comparison:
 //
 //	go test -run '^$' -bench BenchmarkLoad -benchtime 1x -v ./cmd/atlas/
 //
@@ -81,18 +85,20 @@ func loadDataset(b *testing.B, bin, dir string) {
 		total += fetchSize(b, uncached.url+p)
 	}
 	fixedBody := make([]byte, max(1, total/len(sample)))
-	fixed := startFixed(b, fixedBody)
+	fixed := startFixedProcess(b, len(fixedBody))
+	fixedIn := startFixed(b, fixedBody)
 
 	n, limit := envInt("LOAD_REQUESTS", 20000), time.Duration(envInt("LOAD_SECONDS", 15))*time.Second
 	fx := drive(b, fixed, paths, n, limit)
+	fxIn := drive(b, fixedIn, paths, n, limit)
 	un := drive(b, uncached.url, paths, n, limit)
 	drive(b, cached.url, paths, len(paths), limit) // warm the cache
 	ca := drive(b, cached.url, paths, n, limit)
 	gj := drive(b, uncached.url, []string{"/geojson/partnerships?country=JP&limit=10000", "/geojson/partnerships?country=BJ&limit=10000", "/geojson/partnerships?country=DE&limit=10000"}, 600, limit)
 
-	b.Logf("fixed body %d B: %.0f req/s, p99 %v", len(fixedBody), fx.rps, fx.p99)
-	b.Logf("uncached tiles: %.0f req/s (%.0f%% of fixed), p50 %v p99 %v max %v, largest %d B", un.rps, 100*un.rps/fx.rps, un.p50, un.p99, un.max, un.largest)
-	b.Logf("cached tiles:   %.0f req/s (%.0f%% of fixed), p99 %v", ca.rps, 100*ca.rps/fx.rps, ca.p99)
+	b.Logf("fixed body %d B: %.0f req/s, p99 %v (in the benchmark's process: %.0f req/s)", len(fixedBody), fx.rps, fx.p99, fxIn.rps)
+	b.Logf("uncached tiles: %.0f req/s (%.0f%% of fixed; %.0f%% of the in-process one), p50 %v p99 %v max %v, largest %d B", un.rps, 100*un.rps/fx.rps, 100*un.rps/fxIn.rps, un.p50, un.p99, un.max, un.largest)
+	b.Logf("cached tiles:   %.0f req/s (%.0f%% of fixed; %.0f%% of the in-process one), p99 %v", ca.rps, 100*ca.rps/fx.rps, 100*ca.rps/fxIn.rps, ca.p99)
 	b.Logf("one country's partnerships as GeoJSON: p50 %v p99 %v", gj.p50, gj.p99)
 	b.Logf("start-up %v; RSS after load: uncached %d MB, cached %d MB (peak %d / %d MB)", uncached.startup,
 		rss(uncached.cmd, "VmRSS")>>10, rss(cached.cmd, "VmRSS")>>10, rss(uncached.cmd, "VmHWM")>>10, rss(cached.cmd, "VmHWM")>>10)
@@ -178,18 +184,63 @@ func startServer(b *testing.B, bin, dir, cache string) server {
 	return server{}
 }
 
+// fixedHandler answers every request with body.
+func fixedHandler(body []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
+		w.Write(body)
+	})
+}
+
+// startFixed serves a fixed body in the benchmark's process.
 func startFixed(b *testing.B, body []byte) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
-		w.Write(body)
-	})}
+	srv := &http.Server{Handler: fixedHandler(body)}
 	go srv.Serve(ln)
 	b.Cleanup(func() { srv.Close() })
 	return "http://" + ln.Addr().String()
+}
+
+// fixedServerEnv, set to "ADDR SIZE", makes the test binary serve a fixed
+// body of SIZE bytes on ADDR instead of running tests (see TestMain).
+const fixedServerEnv = "ATLAS_LOAD_FIXED_SERVER"
+
+func TestMain(m *testing.M) {
+	if v := os.Getenv(fixedServerEnv); v != "" {
+		var addr string
+		var size int
+		if _, err := fmt.Sscan(v, &addr, &size); err != nil {
+			fmt.Fprintf(os.Stderr, "%s=%q: %v\n", fixedServerEnv, v, err)
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, http.ListenAndServe(addr, fixedHandler(make([]byte, size))))
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// startFixedProcess serves a fixed body of size bytes from its own process.
+func startFixedProcess(b *testing.B, size int) string {
+	addr := freeAddr(b)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d", fixedServerEnv, addr, size))
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	url := "http://" + addr
+	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(5 * time.Millisecond) {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			return url
+		}
+	}
+	b.Fatalf("fixed-body server on %s not ready after 10 s", addr)
+	return ""
 }
 
 func fetchSize(b *testing.B, url string) int {
