@@ -63,6 +63,7 @@ type clusterSet struct {
 
 type cluster struct {
 	lon, lat float64 // members' mean, WGS84
+	x, y     float64 // the same in world units of the set's zoom
 	n        int32   // members
 	first    int32   // the member when n == 1
 	pships   int32   // sum of the members' matching partnerships
@@ -141,8 +142,10 @@ func buildClusters(snap *index.Snapshot, sel *index.Selection, f atlas.Filter, l
 		}
 	}
 	for k := range cs {
-		cs[k].lon /= float64(cs[k].n)
-		cs[k].lat /= float64(cs[k].n)
+		c := &cs[k]
+		c.lon /= float64(c.n)
+		c.lat /= float64(c.n)
+		c.x, c.y = toWorld(orb.Point{c.lon, c.lat}, ws)
 	}
 	slices.SortFunc(cs, func(a, b cluster) int {
 		if c := cmp.Compare(a.tile, b.tile); c != 0 {
@@ -182,12 +185,13 @@ func (j *job) drawClusters(layer string, cs *clusterSet, sel *index.Selection) e
 				return err
 			}
 			for _, c := range cs.clusters[span[0]:span[1]] {
-				p := fr.tilePt(orb.Point{c.lon, c.lat})
+				// (For a cluster of one, its position is its member's.)
+				p := orb.Point{c.x - fr.ox, c.y - fr.oy}
 				if !fr.inBox(p[0], p[1]) {
 					continue
 				}
 				if c.n == 1 {
-					j.pointFeature(layer, c.first, fr.tilePt(j.snap.Point(layer, c.first)))
+					j.pointFeature(layer, c.first, p)
 					continue
 				}
 				e := &j.enc
