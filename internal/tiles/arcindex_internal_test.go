@@ -119,3 +119,49 @@ func TestDictTagsMatchValues(t *testing.T) {
 		}
 	}
 }
+
+// TestArcSlicesMatchRuns checks that the tiles drawn from an index's slices
+// are the tiles drawn from its runs, byte for byte.
+func TestArcSlicesMatchRuns(t *testing.T) {
+	snap := internalSnapshot(t)
+	r := NewRenderer(Options{})
+	for _, q := range []atlas.Filter{{}, {Themes: []string{"tourisme"}}} {
+		j := &job{r: r, ctx: context.Background(), snap: snap, f: q, sel: snap.Select(q), fkey: snap.Version() + "?" + q.Encode()}
+		p := r.arcPlan(j)
+		for _, z := range []int{0, 2, 4, 6, 7} {
+			runs := buildArcIndex(p, p.level(z), z)
+			sliced := sliceArcIndex(runs)
+			if len(sliced.xy) != 0 || len(sliced.runs) != 0 || len(sliced.slices) == 0 {
+				t.Fatalf("%v z%d: sliced index keeps %d points, %d runs, has %d slices", q, z, len(sliced.xy)/2, len(sliced.runs), len(sliced.slices))
+			}
+			tiles := 0
+			for ti, key := range runs.tileKeys {
+				if ti%5 != 0 {
+					continue
+				}
+				tl := maptile.New(uint32(key>>32), uint32(key), maptile.Zoom(z))
+				j.t, j.fr = tl, newFrame(tl)
+				var want, got []byte
+				for k, ix := range []*arcIndex{runs, sliced} {
+					j.enc.reset("partnerships")
+					if err := j.drawArcIndex(p, ix); err != nil {
+						t.Fatal(err)
+					}
+					b, _ := j.enc.appendLayer(nil, nil)
+					if k == 0 {
+						want = b
+					} else {
+						got = b
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("%v tile %v: %d bytes from slices, %d from runs", q, tl, len(got), len(want))
+				}
+				tiles++
+			}
+			if tiles == 0 {
+				t.Errorf("%v z%d: no tile compared", q, z)
+			}
+		}
+	}
+}

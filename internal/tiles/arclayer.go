@@ -263,6 +263,22 @@ type arcIndex struct {
 	// the great circle of every item.
 	rbox    [][4]int16 // min x, min y, max x, max y
 	circles []greatCircle
+	// Below ArcIndexMaxZoom, the runs are drawn in their tile once, when
+	// the index is made (see sliceArcIndex): a tile's arcs are then copies
+	// of their slices, and the index keeps no points. The slices of tile
+	// tileKeys[i] are slices[tileOff[i]:tileOff[i+1]].
+	slices []arcSlice
+	cmds   []byte
+}
+
+// arcSlice is a run drawn in its tile: MVT geometry commands whose first
+// MoveTo, to (x0, y0) in tile units, is taken out (it depends on where the
+// cursor is); the other commands, cmds[off:] up to the next slice's, leave
+// the cursor at (ex, ey).
+type arcSlice struct {
+	item           int32
+	off            int32
+	x0, y0, ex, ey int16
 }
 
 // arcRun is the segments lo→lo+1, …, hi−1→hi (point indexes) of one line of
@@ -289,7 +305,54 @@ func (ix *arcIndex) tileRuns(x, y uint32) ([]arcRun, int32) {
 
 func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
 	key := j.fkey + "/arcindex/" + strconv.Itoa(z) + "/" + strconv.Itoa(level)
-	return r.arcIdx.get(key, func() any { return buildArcIndex(p, level, z) }).(*arcIndex)
+	return r.arcIdx.get(key, func() any {
+		ix := buildArcIndex(p, level, z)
+		if z < ArcIndexMaxZoom {
+			ix = sliceArcIndex(ix)
+		}
+		return ix
+	}).(*arcIndex)
+}
+
+// sliceArcIndex returns the index of ix's arcs as slices: every run drawn
+// in its tile as drawRun draws it.
+func sliceArcIndex(ix *arcIndex) *arcIndex {
+	out := &arcIndex{level: ix.level, slices: make([]arcSlice, 0, len(ix.runs))}
+	var j job
+	for t, key := range ix.tileKeys {
+		ox, oy := int64(key>>32)*Extent, int64(uint32(key))*Extent
+		first := len(out.slices)
+		for _, r := range ix.runs[ix.tileOff[t]:ix.tileOff[t+1]] {
+			j.enc.begin()
+			j.drawRun(ix, r, ox, oy)
+			if len(j.enc.geom) == 0 {
+				continue
+			}
+			// The commands start with the MoveTo of the first part, from
+			// the origin.
+			x0, rest := unzzVarint(j.enc.geom[1:])
+			y0, rest := unzzVarint(rest)
+			out.slices = append(out.slices, arcSlice{item: r.item, off: int32(len(out.cmds)),
+				x0: int16(x0), y0: int16(y0), ex: int16(j.enc.px), ey: int16(j.enc.py)})
+			out.cmds = append(out.cmds, rest...)
+		}
+		if len(out.slices) > first {
+			out.tileKeys = append(out.tileKeys, key)
+			out.tileOff = append(out.tileOff, int32(first))
+		}
+	}
+	out.tileOff = append(out.tileOff, int32(len(out.slices)))
+	out.cmds = slices.Clip(out.cmds)
+	return out
+}
+
+// sliceCmds returns the commands of slice s.
+func (ix *arcIndex) sliceCmds(s int) []byte {
+	end := len(ix.cmds)
+	if s+1 < len(ix.slices) {
+		end = int(ix.slices[s+1].off)
+	}
+	return ix.cmds[ix.slices[s].off:end]
 }
 
 func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
@@ -571,6 +634,9 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 
 // drawArcIndex draws the arcs of ix that cross the tile.
 func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
+	if ix.slices != nil {
+		return j.drawSlices(p, ix)
+	}
 	fr := &j.fr
 	runs := ix.runsOf(j.t.X, j.t.Y)
 	ox, oy := int64(fr.ox), int64(fr.oy)
@@ -587,6 +653,31 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 		}
 		if len(j.enc.geom) == 0 {
 			continue
+		}
+		j.arcProps(p, ix.level, int(item))
+		j.enc.end()
+	}
+	return nil
+}
+
+// drawSlices draws the arcs of a sliced index (see sliceArcIndex).
+func (j *job) drawSlices(p *arcPlan, ix *arcIndex) error {
+	i, ok := slices.BinarySearch(ix.tileKeys, tileKey(uint64(j.t.X), uint64(j.t.Y)))
+	if !ok {
+		return nil
+	}
+	lo, hi := int(ix.tileOff[i]), int(ix.tileOff[i+1])
+	for s, n := lo, 0; s < hi; n++ {
+		if n%64 == 0 {
+			if err := j.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		item := ix.slices[s].item
+		j.enc.begin()
+		for ; s < hi && ix.slices[s].item == item; s++ {
+			sl := &ix.slices[s]
+			j.enc.lineCmds(int64(sl.x0), int64(sl.y0), int64(sl.ex), int64(sl.ey), ix.sliceCmds(s))
 		}
 		j.arcProps(p, ix.level, int(item))
 		j.enc.end()

@@ -441,6 +441,15 @@ func (l *layerEncoder) ringCmds(x0, y0, xn, yn int64, cmds []byte) {
 	l.gtype = geomPolygon
 }
 
+// lineCmds adds line parts whose geometry after the first MoveTo, to
+// (x0, y0), is cmds, ending on (xn, yn) (see arcSlice).
+func (l *layerEncoder) lineCmds(x0, y0, xn, yn int64, cmds []byte) {
+	l.geom = appendMoveTo(l.geom, x0, y0, l.px, l.py)
+	l.geom = append(l.geom, cmds...)
+	l.px, l.py = xn, yn
+	l.gtype = geomLineString
+}
+
 // end writes the current feature, unless it has no geometry.
 func (l *layerEncoder) end() {
 	l.endPart()
