@@ -360,13 +360,19 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 	ws := worldSize(z)
 	n := int64(1) << z
 	keepTs := z == ArcIndexMaxZoom
-	// Runs in the order they are made, with their tile; last run per tile.
+	// Runs with their tile; the runs the previous segment extended (a
+	// segment extends the run of a tile that the segment before it met,
+	// else starts one).
 	type tileRun struct {
 		key uint64
 		run arcRun
 	}
 	var all []tileRun
-	last := map[uint64]int{}
+	type open struct {
+		key uint64
+		run int
+	}
+	var prev, cur []open
 	var line orb.LineString
 	var ts []float32
 	for k := 0; k < p.items(level); k++ {
@@ -405,27 +411,40 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 				}
 				continue
 			}
+			prev = prev[:0]
 			for i := base; i+1 < end; i++ {
 				x0, y0, x1, y1 := int64(ix.xy[2*i]), int64(ix.xy[2*i+1]), int64(ix.xy[2*i+2]), int64(ix.xy[2*i+3])
+				cur = cur[:0]
 				// The tiles whose buffered bounds (closed) meet the segment's.
 				for tx := max(0, floorDiv(min(x0, x1)-Buffer-1, Extent)); tx <= min(n-1, floorDiv(max(x0, x1)+Buffer, Extent)); tx++ {
+				tiles:
 					for ty := max(0, floorDiv(min(y0, y1)-Buffer-1, Extent)); ty <= min(n-1, floorDiv(max(y0, y1)+Buffer, Extent)); ty++ {
 						key := tileKey(uint64(tx), uint64(ty))
-						if r, ok := last[key]; ok && all[r].run.item == int32(k) && all[r].run.hi == i {
-							all[r].run.hi = i + 1
-							continue
+						for _, o := range prev {
+							if o.key == key {
+								all[o.run].run.hi = i + 1
+								cur = append(cur, o)
+								continue tiles
+							}
 						}
-						last[key] = len(all)
+						cur = append(cur, open{key, len(all)})
 						all = append(all, tileRun{key, arcRun{int32(k), i, i + 1}})
 					}
 				}
+				prev, cur = cur, prev
 			}
 		}
 	}
-	slices.SortStableFunc(all, func(a, b tileRun) int { return cmp.Compare(a.key, b.key) })
+	// By tile, then as made: by item, line and position (point indexes grow
+	// as runs are made).
+	slices.SortFunc(all, func(a, b tileRun) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.run.lo, b.run.lo)
+	})
 	ix.runs = make([]arcRun, len(all))
-	ix.tileKeys = make([]uint64, 0, len(last))
-	ix.tileOff = make([]int32, 0, len(last)+1)
+
 	for i, tr := range all {
 		if i == 0 || tr.key != all[i-1].key {
 			ix.tileKeys = append(ix.tileKeys, tr.key)
