@@ -2,6 +2,8 @@ package tiles
 
 import (
 	"context"
+	"github.com/paulmach/orb"
+	"math"
 	"slices"
 	"testing"
 
@@ -163,5 +165,37 @@ func TestArcSlicesMatchRuns(t *testing.T) {
 				t.Errorf("%v z%d: no tile compared", q, z)
 			}
 		}
+	}
+}
+
+// TestGreatCircleEquator checks where arcs cross the equator.
+func TestGreatCircleEquator(t *testing.T) {
+	for _, c := range []struct {
+		a, b    orb.Point
+		crosses bool
+	}{
+		{orb.Point{0, -10}, orb.Point{0, 10}, true},
+		{orb.Point{55.5, -21}, orb.Point{-5.4, 50.2}, true},
+		{orb.Point{-160, 30}, orb.Point{170, -45}, true},
+		{orb.Point{2.3, 48.9}, orb.Point{139.7, 35.7}, false},
+		{orb.Point{2.3, 48.9}, orb.Point{10, 0}, false},
+		{orb.Point{-47, -15}, orb.Point{18, -34}, false},
+	} {
+		g := newGreatCircle(c.a, c.b)
+		tt, ok := g.equator()
+		if ok != c.crosses {
+			t.Errorf("%v–%v: crosses %v, want %v", c.a, c.b, ok, c.crosses)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if _, _, z := g.vec(tt); tt <= 0 || tt >= 1 || math.Abs(z) > 1e-12 {
+			t.Errorf("%v–%v: crossing at t=%v, where z=%g", c.a, c.b, tt, z)
+		}
+	}
+	g := newGreatCircle(orb.Point{0, -10}, orb.Point{0, 10})
+	if tt, _ := g.equator(); math.Abs(tt-0.5) > 1e-12 {
+		t.Errorf("symmetric arc crosses at t=%v, want 0.5", tt)
 	}
 }

@@ -513,8 +513,15 @@ func worldArc(dst orb.LineString, ts []float32, a, b orb.Point, ws float64) (orb
 	prev := g.world(0, a[0], ws)
 	s.dst, s.ts = append(s.dst, prev), append(s.ts, 0)
 	t0 := 0.0
+	teq, crosses := g.equator()
 	for k := 1; k <= n; k++ {
 		t1 := float64(k) / float64(n)
+		if crosses && teq > t0 && teq < t1 {
+			// The equator is a point of the line: no interval spans it.
+			q := g.world(teq, lonOf(prev, ws), ws)
+			s.run(t0, teq, prev, q, 0)
+			prev, t0 = q, teq
+		}
 		q := g.world(t1, lonOf(prev, ws), ws)
 		s.run(t0, t1, prev, q, 0)
 		prev, t0 = q, t1

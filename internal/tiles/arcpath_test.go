@@ -20,7 +20,17 @@ import (
 func TestArcsFollowGreatCircle(t *testing.T) {
 	snap := defaultSnapshot(t)
 	ds := snap.Dataset()
-	for _, q := range []string{"country=JP", "country=BJ&kind=cooperation"} {
+	for _, c := range []struct {
+		q     string
+		zooms []maptile.Zoom
+	}{
+		{"country=JP", []maptile.Zoom{5, 8, 9, 12, 15}},
+		{"country=BJ&kind=cooperation", []maptile.Zoom{5, 8, 9, 12, 15}},
+		// Grouped by département up to z9, individual above: the tiles
+		// above draw from an index of z8 at a level z8 does not draw.
+		{"country=DE,IT,ES,GB,PL", []maptile.Zoom{10, 13}},
+	} {
+		q := c.q
 		f := parseFilter(t, snap, q)
 		ids, _, err := snap.Items(index.LayerPartnerships, f)
 		if err != nil {
@@ -35,7 +45,7 @@ func TestArcsFollowGreatCircle(t *testing.T) {
 			pa, pb := ds.Authorities[a].Point, ds.Partners[pt].Point
 			id := snap.FeatureID(index.LayerPartnerships, i)
 			normal := gcNormal(pa, pb)
-			for _, z := range []maptile.Zoom{5, 8, 9, 12, 15} {
+			for _, z := range c.zooms {
 				for k := 0; k <= 20; k++ {
 					sp := gcAt(pa, pb, float64(k)/20)
 					if math.Abs(sp[1]) > 80 {

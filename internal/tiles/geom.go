@@ -101,6 +101,26 @@ func (g *greatCircle) vec(t float64) (x, y, z float64) {
 	return A*g.va[0] + B*g.vb[0], A*g.va[1] + B*g.vb[1], A*g.va[2] + B*g.vb[2]
 }
 
+// equator returns the fraction of the arc where it crosses the equator,
+// when it does between its ends. There, and only there, the arc's Mercator
+// image changes the side it bends to: an interval of the arc over it can
+// pass a flatness test at its midpoint and still stray from its chord.
+func (g *greatCircle) equator() (float64, bool) {
+	a, b := g.va[2], g.vb[2]
+	if a*b >= 0 || g.sd == 0 {
+		return 0, false
+	}
+	// z(θ) ∝ sin(d−θ)·a + sin(θ)·b = 0 ⇔ tan θ = a·sin d / (a·cos d − b).
+	th := math.Atan2(a*g.sd, a*g.cd-b)
+	if th < 0 {
+		th += math.Pi
+	}
+	if th <= 0 || th >= g.d {
+		return 0, false
+	}
+	return th / g.d, true
+}
+
 // sinMaxLat is the sine of Web Mercator's latitude limit.
 var sinMaxLat = math.Sin(maxLat * math.Pi / 180)
 
