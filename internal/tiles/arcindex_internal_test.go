@@ -41,14 +41,14 @@ func TestArcRunsMatchClipping(t *testing.T) {
 		for _, z := range []int{1, 3, 5, 7} {
 			ix := buildArcIndex(p, p.level(z), z)
 			checked := 0
-			for ti, key := range ix.tileKeys {
+			for ti, key := range ix.runKeys {
 				if ti%7 != 0 {
 					continue
 				}
 				tl := maptile.New(uint32(key>>32), uint32(key), maptile.Zoom(z))
 				j.t, j.fr = tl, newFrame(tl)
 				ox, oy := int64(j.fr.ox), int64(j.fr.oy)
-				runs := ix.runs[ix.tileOff[ti]:ix.tileOff[ti+1]]
+				runs := ix.runs[ix.runOff[ti]:ix.runOff[ti+1]]
 				for _, run := range runs {
 					var fast, slow []byte
 					j.enc.begin()
@@ -130,14 +130,14 @@ func TestArcSlicesMatchRuns(t *testing.T) {
 	for _, q := range []atlas.Filter{{}, {Themes: []string{"tourisme"}}} {
 		j := &job{r: r, ctx: context.Background(), snap: snap, f: q, sel: snap.Select(q), fkey: snap.Version() + "?" + q.Encode()}
 		p := r.arcPlan(j)
-		for _, z := range []int{0, 2, 4, 6, 7} {
+		for _, z := range []int{0, 2, 4, 6, 7, 8} {
 			runs := buildArcIndex(p, p.level(z), z)
 			sliced := sliceArcIndex(runs)
 			if len(sliced.xy) != 0 || len(sliced.runs) != 0 || len(sliced.slices) == 0 {
 				t.Fatalf("%v z%d: sliced index keeps %d points, %d runs, has %d slices", q, z, len(sliced.xy)/2, len(sliced.runs), len(sliced.slices))
 			}
 			tiles := 0
-			for ti, key := range runs.tileKeys {
+			for ti, key := range runs.runKeys {
 				if ti%5 != 0 {
 					continue
 				}

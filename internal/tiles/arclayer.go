@@ -236,7 +236,9 @@ func (p *arcPlan) level(z int) int {
 // along an arc, and the part beyond the antimeridian repeated on the other
 // side of the world), simplified for the zoom, and indexed by tile: for
 // every tile, the runs of consecutive segments that meet it, so that a tile
-// only reads the segments it may draw.
+// only reads the segments it may draw (buildArcIndex). The renderer keeps
+// the runs drawn in their tiles (sliceArcIndex), and, at ArcIndexMaxZoom,
+// the runs and their points for the tiles above.
 type arcIndex struct {
 	level int
 	// Points, x y interleaved, world units, line after line; two
@@ -252,23 +254,24 @@ type arcIndex struct {
 	// params[poff[a]:poff[b]].
 	params []byte
 	poff   []int32
-	// The runs of tile tileKeys[i] (buffered) are runs[tileOff[i]:tileOff[i+1]],
+	// The runs of tile runKeys[i] (buffered) are runs[runOff[i]:runOff[i+1]],
 	// by item, then line, then position.
-	tileKeys []uint64
-	tileOff  []int32
-	runs     []arcRun
+	runKeys []uint64
+	runOff  []int32
+	runs    []arcRun
 	// At ArcIndexMaxZoom, for tiles above it: the bounds of every run's
 	// points relative to its tile's origin (clamped to int16), so that a
 	// tile skips the runs that miss it without reading their points; and
 	// the great circle of every item.
 	rbox    [][4]int16 // min x, min y, max x, max y
 	circles []greatCircle
-	// Below ArcIndexMaxZoom, the runs are drawn in their tile once, when
-	// the index is made (see sliceArcIndex): a tile's arcs are then copies
-	// of their slices, and the index keeps no points. The slices of tile
-	// tileKeys[i] are slices[tileOff[i]:tileOff[i+1]].
-	slices []arcSlice
-	cmds   []byte
+	// The runs drawn in their tile once, when the index is made (see
+	// sliceArcIndex): a tile's arcs are copies of its slices. The slices of
+	// tile tileKeys[i] are slices[tileOff[i]:tileOff[i+1]].
+	tileKeys []uint64
+	tileOff  []int32
+	slices   []arcSlice
+	cmds     []byte
 }
 
 // arcSlice is a run drawn in its tile: MVT geometry commands whose first
@@ -296,33 +299,47 @@ func (ix *arcIndex) runsOf(x, y uint32) []arcRun {
 
 // tileRuns is runsOf, with the index of the first run.
 func (ix *arcIndex) tileRuns(x, y uint32) ([]arcRun, int32) {
-	i, ok := slices.BinarySearch(ix.tileKeys, tileKey(uint64(x), uint64(y)))
+	i, ok := slices.BinarySearch(ix.runKeys, tileKey(uint64(x), uint64(y)))
 	if !ok {
 		return nil, 0
 	}
-	return ix.runs[ix.tileOff[i]:ix.tileOff[i+1]], ix.tileOff[i]
+	return ix.runs[ix.runOff[i]:ix.runOff[i+1]], ix.runOff[i]
 }
 
 func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
 	key := j.fkey + "/arcindex/" + strconv.Itoa(z) + "/" + strconv.Itoa(level)
 	return r.arcIdx.get(key, func() any {
 		ix := buildArcIndex(p, level, z)
-		if z < ArcIndexMaxZoom {
-			ix = sliceArcIndex(ix)
+		out := sliceArcIndex(ix)
+		if z == ArcIndexMaxZoom {
+			// The tiles above draw from the runs, their points and great
+			// circles (not from the LineTo parameters).
+			out.xy, out.ts, out.runKeys, out.runOff, out.runs, out.rbox, out.circles = ix.xy, ix.ts, ix.runKeys, ix.runOff, ix.runs, ix.rbox, ix.circles
 		}
+		return out
+	}).(*arcIndex)
+}
+
+// arcRuns returns the index of ArcIndexMaxZoom at a level that zoom does
+// not draw, with its runs only, for the tiles above it.
+func (r *Renderer) arcRuns(j *job, p *arcPlan, level int) *arcIndex {
+	key := j.fkey + "/arcruns/" + strconv.Itoa(level)
+	return r.arcIdx.get(key, func() any {
+		ix := buildArcIndex(p, level, ArcIndexMaxZoom)
+		ix.params, ix.poff = nil, nil
 		return ix
 	}).(*arcIndex)
 }
 
-// sliceArcIndex returns the index of ix's arcs as slices: every run drawn
-// in its tile as drawRun draws it.
+// sliceArcIndex returns an index of ix's arcs as slices only: every run
+// drawn in its tile as drawRun draws it.
 func sliceArcIndex(ix *arcIndex) *arcIndex {
 	out := &arcIndex{level: ix.level, slices: make([]arcSlice, 0, len(ix.runs))}
 	var j job
-	for t, key := range ix.tileKeys {
+	for t, key := range ix.runKeys {
 		ox, oy := int64(key>>32)*Extent, int64(uint32(key))*Extent
 		first := len(out.slices)
-		for _, r := range ix.runs[ix.tileOff[t]:ix.tileOff[t+1]] {
+		for _, r := range ix.runs[ix.runOff[t]:ix.runOff[t+1]] {
 			j.enc.begin()
 			j.drawRun(ix, r, ox, oy)
 			if len(j.enc.geom) == 0 {
@@ -447,12 +464,12 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 
 	for i, tr := range all {
 		if i == 0 || tr.key != all[i-1].key {
-			ix.tileKeys = append(ix.tileKeys, tr.key)
-			ix.tileOff = append(ix.tileOff, int32(i))
+			ix.runKeys = append(ix.runKeys, tr.key)
+			ix.runOff = append(ix.runOff, int32(i))
 		}
 		ix.runs[i] = tr.run
 	}
-	ix.tileOff = append(ix.tileOff, int32(len(all)))
+	ix.runOff = append(ix.runOff, int32(len(all)))
 	if keepTs {
 		clamp := func(v int64) int16 { return int16(max(math.MinInt16, min(math.MaxInt16, v))) }
 		ix.rbox = make([][4]int16, len(all))

@@ -319,7 +319,11 @@ func (j *job) arcs() error {
 	if z <= ArcIndexMaxZoom {
 		return j.drawArcIndex(p, j.r.arcIndex(j, p, level, z))
 	}
-	return j.drawArcsAbove(p, j.r.arcIndex(j, p, level, ArcIndexMaxZoom))
+	if level == p.level(ArcIndexMaxZoom) {
+		// The index of ArcIndexMaxZoom keeps its runs for the tiles above.
+		return j.drawArcsAbove(p, j.r.arcIndex(j, p, level, ArcIndexMaxZoom))
+	}
+	return j.drawArcsAbove(p, j.r.arcRuns(j, p, level))
 }
 
 // ---------------------------------------------------------------------------
