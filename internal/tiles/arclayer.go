@@ -244,9 +244,11 @@ type arcIndex struct {
 	// Points, x y interleaved, world units, line after line; two
 	// consecutive points of a line differ.
 	xy []int32
-	// Per point: its fraction of the item's great circle (kept at
-	// ArcIndexMaxZoom only, where tiles above it refine the arcs).
-	ts []float32
+	// At ArcIndexMaxZoom only, where tiles above it refine the arcs: per
+	// point, its fraction of the item's great circle, and the point in
+	// world units of arcFineZoom (unrounded, but for those units).
+	ts   []float32
+	fine []int32
 	// The MVT LineTo parameters (zigzag varint deltas) of every line, back
 	// to back; poff[i] is the offset of the step from point i to the next
 	// (for the last point of a line, the end of the line's steps). A stretch
@@ -314,7 +316,7 @@ func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
 		if z == ArcIndexMaxZoom {
 			// The tiles above draw from the runs, their points and great
 			// circles (not from the LineTo parameters).
-			out.xy, out.ts, out.runKeys, out.runOff, out.runs, out.rbox, out.circles = ix.xy, ix.ts, ix.runKeys, ix.runOff, ix.runs, ix.rbox, ix.circles
+			out.ts, out.fine, out.runKeys, out.runOff, out.runs, out.rbox, out.circles = ix.ts, ix.fine, ix.runKeys, ix.runOff, ix.runs, ix.rbox, ix.circles
 		}
 		return out
 	}).(*arcIndex)
@@ -326,7 +328,7 @@ func (r *Renderer) arcRuns(j *job, p *arcPlan, level int) *arcIndex {
 	key := j.fkey + "/arcruns/" + strconv.Itoa(level)
 	return r.arcIdx.get(key, func() any {
 		ix := buildArcIndex(p, level, ArcIndexMaxZoom)
-		ix.params, ix.poff = nil, nil
+		ix.xy, ix.params, ix.poff = nil, nil, nil
 		return ix
 	}).(*arcIndex)
 }
@@ -417,6 +419,7 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 				ix.poff = append(ix.poff, int32(len(ix.params)))
 				if keepTs {
 					ix.ts = append(ix.ts, ts[i])
+					ix.fine = append(ix.fine, int32(math.Round((q[0]+shift)*fineScale)), int32(math.Round(q[1]*fineScale)))
 				}
 			}
 			end := int32(len(ix.poff))
@@ -424,7 +427,7 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 				// A point: no segment to draw.
 				ix.xy, ix.poff = ix.xy[:2*base], ix.poff[:base]
 				if keepTs {
-					ix.ts = ix.ts[:base]
+					ix.ts, ix.fine = ix.ts[:base], ix.fine[:2*base]
 				}
 				continue
 			}
@@ -602,6 +605,14 @@ func (s *subdivider) run(t0, t1 float64, p0, p1 orb.Point, depth int) {
 	s.run(tm, t1, pm, p1, depth+1)
 }
 
+// arcFineZoom is the zoom of the units of the points that the index of
+// ArcIndexMaxZoom keeps for the tiles above it: up to it, a point of the
+// index is placed in a tile within half a unit without computing it again.
+const (
+	arcFineZoom = 12
+	fineScale   = 1 << (arcFineZoom - ArcIndexMaxZoom)
+)
+
 // drawArcsAbove draws the arcs of a tile above ArcIndexMaxZoom. The arcs
 // that may cross it are found in the index of ArcIndexMaxZoom, whose points
 // are within about a unit of the great circles at that zoom and carry their
@@ -615,6 +626,10 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 	const m = arcTolerance + 1 // index units: chord tolerance and rounding
 	imin := [2]float64{box.Min[0]/s - m, box.Min[1]/s - m}
 	imax := [2]float64{box.Max[0]/s + m, box.Max[1]/s + m}
+	// The same in fine units; and the scale from fine units to the tile's.
+	fmin := [2]float64{imin[0] * fineScale, imin[1] * fineScale}
+	fmax := [2]float64{imax[0] * fineScale, imax[1] * fineScale}
+	fs := s / fineScale
 	d := uint(fr.z - ArcIndexMaxZoom)
 	// The buffered tile (and margin) lies within its ancestor's buffered
 	// tile at the index's zoom.
@@ -642,9 +657,9 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 			var prev orb.Point
 			have := false
 			for i := runs[k].lo; i < runs[k].hi; i++ {
-				x0, y0 := float64(ix.xy[2*i]), float64(ix.xy[2*i+1])
-				x1, y1 := float64(ix.xy[2*i+2]), float64(ix.xy[2*i+3])
-				if max(x0, x1) < imin[0] || min(x0, x1) > imax[0] || max(y0, y1) < imin[1] || min(y0, y1) > imax[1] {
+				x0, y0 := float64(ix.fine[2*i]), float64(ix.fine[2*i+1])
+				x1, y1 := float64(ix.fine[2*i+2]), float64(ix.fine[2*i+3])
+				if max(x0, x1) < fmin[0] || min(x0, x1) > fmax[0] || max(y0, y1) < fmin[1] || min(y0, y1) > fmax[1] {
 					if have {
 						line = append(line, orb.Point{math.NaN(), math.NaN()})
 						have = false
@@ -652,12 +667,23 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 					continue
 				}
 				t0, t1 := float64(ix.ts[i]), float64(ix.ts[i+1])
-				if !have {
-					prev = sub.g.world(t0, lonOf(orb.Point{x0 * s, 0}, fr.ws), fr.ws)
-					line = append(line, prev)
-					have = true
+				var q orb.Point
+				if fr.z <= arcFineZoom {
+					// Up to arcFineZoom, the index places its points.
+					if !have {
+						prev = orb.Point{x0 * fs, y0 * fs}
+						line = append(line, prev)
+						have = true
+					}
+					q = orb.Point{x1 * fs, y1 * fs}
+				} else {
+					if !have {
+						prev = sub.g.world(t0, lonOf(orb.Point{x0 * fs, 0}, fr.ws), fr.ws)
+						line = append(line, prev)
+						have = true
+					}
+					q = sub.g.world(t1, lonOf(prev, fr.ws), fr.ws)
 				}
-				q := sub.g.world(t1, lonOf(prev, fr.ws), fr.ws)
 				sub.dst = line
 				sub.run(t0, t1, prev, q, 0)
 				line = sub.dst
