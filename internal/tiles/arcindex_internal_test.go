@@ -199,3 +199,31 @@ func TestGreatCircleEquator(t *testing.T) {
 		t.Errorf("symmetric arc crosses at t=%v, want 0.5", tt)
 	}
 }
+
+// TestPropTableMatchesProperties checks that features written from a
+// property table get the keys, values and tags that writing their
+// properties one by one gives.
+func TestPropTableMatchesProperties(t *testing.T) {
+	snap := internalSnapshot(t)
+	f := atlas.Filter{Themes: []string{"culture-patrimoine"}}
+	sel := snap.Select(f)
+	for _, layer := range []string{index.LayerCountries, index.LayerRegions, index.LayerDepartements, index.LayerPartnerships} {
+		n := snap.Len(layer)
+		table := newPropTable(n, func(i int, sink index.PropertySink) { snap.VisitProperties(layer, int32(i), sel, sink) })
+		var fast, slow layerEncoder
+		fast.reset(layer)
+		slow.reset(layer)
+		for i := 0; i < n; i += 3 {
+			fast.begin()
+			fast.dictTags(&table.dict, table.of(i))
+			slow.begin()
+			snap.VisitProperties(layer, int32(i), sel, &slow)
+			if !slices.Equal(fast.tags, slow.tags) {
+				t.Fatalf("%s feature %d: tags %v, want %v", layer, i, fast.tags, slow.tags)
+			}
+		}
+		if !slices.Equal(fast.keys, slow.keys) || !slices.Equal(fast.vals, slow.vals) || len(slow.vals) < 20 {
+			t.Fatalf("%s: dictionaries differ or are too small: %d/%d values", layer, len(fast.vals), len(slow.vals))
+		}
+	}
+}

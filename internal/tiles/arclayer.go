@@ -48,6 +48,9 @@ type arcPlan struct {
 	gen     uint32
 	once    [3]sync.Once
 	trees   [3]rtree.RTreeG[int32] // WGS84 bounds of arc pieces → item
+
+	propsOnce sync.Once
+	props     *propTable // of the selected partnerships, by position in ids
 }
 
 func (r *Renderer) arcPlan(j *job) *arcPlan {
@@ -791,7 +794,12 @@ func (j *job) drawRun(ix *arcIndex, r arcRun, ox, oy int64) {
 func (j *job) arcProps(p *arcPlan, l, k int) {
 	e := &j.enc
 	if l == levelIndividual {
-		j.snap.VisitProperties(index.LayerPartnerships, p.ids[k], j.sel, e)
+		p.propsOnce.Do(func() {
+			p.props = newPropTable(len(p.ids), func(i int, sink index.PropertySink) {
+				j.snap.VisitProperties(index.LayerPartnerships, p.ids[i], j.sel, sink)
+			})
+		})
+		e.dictTags(&p.props.dict, p.props.of(k))
 		return
 	}
 	lv := &p.agg.levels[l-1]

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
 )
 
@@ -123,6 +124,39 @@ func (d *dict) bool(dst []uint32, k string, v bool) []uint32 {
 		i = 1
 	}
 	return append(dst, d.key(k), d.val(value{kind: 4, i: i}))
+}
+
+// propTable is the properties of n features (a layer's, for one
+// selection) as ids into a dictionary, made once and written with
+// dictTags: feature i's are tags[off[i]:off[i+1]].
+type propTable struct {
+	dict dict
+	tags []uint32
+	off  []int32
+}
+
+// newPropTable records the properties visit gives for features 0 to n-1.
+func newPropTable(n int, visit func(i int, sink index.PropertySink)) *propTable {
+	t := &propTable{off: make([]int32, 1, n+1)}
+	for i := range n {
+		visit(i, tableSink{t})
+		t.off = append(t.off, int32(len(t.tags)))
+	}
+	t.dict.idx = nil
+	return t
+}
+
+func (t *propTable) of(i int) []uint32 { return t.tags[t.off[i]:t.off[i+1]] }
+
+// tableSink records properties into a propTable, as the layer encoder
+// writes them (lists joined).
+type tableSink struct{ t *propTable }
+
+func (s tableSink) String(k, v string)    { s.t.tags = s.t.dict.str(s.t.tags, k, v) }
+func (s tableSink) Int(k string, v int)   { s.t.tags = s.t.dict.int(s.t.tags, k, int64(v)) }
+func (s tableSink) Bool(k string, v bool) { s.t.tags = s.t.dict.bool(s.t.tags, k, v) }
+func (s tableSink) List(k string, _ []string, joined string) {
+	s.t.tags = s.t.dict.str(s.t.tags, k, joined)
 }
 
 const (

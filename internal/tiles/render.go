@@ -332,6 +332,7 @@ func (j *job) arcs() error {
 func (j *job) boundaries(layer string) error {
 	fr := &j.fr
 	bs := j.r.shapes(j.snap, layer, fr.z)
+	props := j.r.props(j, layer, len(bs.shapes))
 	scale := math1(fr.z - bs.z)
 	ids := j.ids[:0]
 	j.snap.Search(layer, fr.wgs, func(i int32) bool {
@@ -384,7 +385,7 @@ func (j *job) boundaries(layer string) error {
 		if len(j.enc.geom) == 0 {
 			continue
 		}
-		j.snap.VisitProperties(layer, i, j.sel, &j.enc)
+		j.enc.dictTags(&props.dict, props.of(int(i)))
 		j.enc.end()
 	}
 	return nil
@@ -414,6 +415,14 @@ func (j *job) ringInTile(r *worldRing, scale float64, wb orb.Bound, inside bool)
 		tr = j.clipRing(tr)
 	}
 	return tr
+}
+
+// props returns the properties of the n features of a layer for j's
+// selection.
+func (r *Renderer) props(j *job, layer string, n int) *propTable {
+	return r.aggs.get(j.fkey+"/props/"+layer, func() any {
+		return newPropTable(n, func(i int, sink index.PropertySink) { j.snap.VisitProperties(layer, int32(i), j.sel, sink) })
+	}).(*propTable)
 }
 
 // outcode returns which sides of the buffered tile a point (tile units) is
