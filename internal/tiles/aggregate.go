@@ -59,6 +59,7 @@ func (m *memo) get(key string, build func() any) any {
 type clusterSet struct {
 	tiles    map[uint64][2]int32 // tile key → [lo, hi) in clusters
 	clusters []cluster
+	props    *propTable // of the clusters of more than one member
 }
 
 type cluster struct {
@@ -154,6 +155,23 @@ func buildClusters(snap *index.Snapshot, sel *index.Selection, f atlas.Filter, l
 		return cmp.Compare(a.cell, b.cell)
 	})
 	set := &clusterSet{tiles: map[uint64][2]int32{}, clusters: cs}
+	set.props = newPropTable(len(cs), func(k int, sink index.PropertySink) {
+		c := &cs[k]
+		if c.n == 1 {
+			return // drawn as its member
+		}
+		sink.Bool("cluster", true)
+		sink.Int("count", int(c.n))
+		sink.Int("partnerships", int(c.pships))
+		if layer == index.LayerAuthorities {
+			for t, k := range typeCountKeys {
+				sink.Int(k, int(c.byType[t]))
+			}
+		} else if c.country >= 0 {
+			sink.String("country", ds.Countries[c.country].ISO2)
+			sink.String("country_name", ds.Countries[c.country].NameFR)
+		}
+	})
 	for lo := 0; lo < len(cs); {
 		hi := lo + 1
 		for hi < len(cs) && cs[hi].tile == cs[lo].tile {
@@ -167,10 +185,9 @@ func buildClusters(snap *index.Snapshot, sel *index.Selection, f atlas.Filter, l
 
 var typeCountKeys = [4]string{"count_region", "count_departement", "count_groupement", "count_commune"}
 
-func (j *job) drawClusters(layer string, cs *clusterSet, sel *index.Selection) error {
+func (j *job) drawClusters(layer string, cs *clusterSet) error {
 	fr := &j.fr
 	n := int64(1) << fr.z
-	ds := j.snap.Dataset()
 	for dy := int64(-1); dy <= 1; dy++ {
 		for dx := int64(-1); dx <= 1; dx++ {
 			tx, ty := int64(j.t.X)+dx, int64(j.t.Y)+dy
@@ -184,7 +201,8 @@ func (j *job) drawClusters(layer string, cs *clusterSet, sel *index.Selection) e
 			if err := j.ctx.Err(); err != nil {
 				return err
 			}
-			for _, c := range cs.clusters[span[0]:span[1]] {
+			for k := span[0]; k < span[1]; k++ {
+				c := &cs.clusters[k]
 				// (For a cluster of one, its position is its member's.)
 				p := orb.Point{c.x - fr.ox, c.y - fr.oy}
 				if !fr.inBox(p[0], p[1]) {
@@ -196,17 +214,7 @@ func (j *job) drawClusters(layer string, cs *clusterSet, sel *index.Selection) e
 				}
 				e := &j.enc
 				e.begin()
-				e.bool("cluster", true)
-				e.int("count", int64(c.n))
-				e.int("partnerships", int64(c.pships))
-				if layer == index.LayerAuthorities {
-					for t, k := range typeCountKeys {
-						e.int(k, int64(c.byType[t]))
-					}
-				} else if c.country >= 0 {
-					e.str("country", ds.Countries[c.country].ISO2)
-					e.str("country_name", ds.Countries[c.country].NameFR)
-				}
+				e.dictTags(&cs.props.dict, cs.props.of(int(k)))
 				e.point(p[0], p[1])
 				e.end()
 			}

@@ -251,7 +251,7 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 // Points
 
 func (j *job) points(layer string) error {
-	sel, fr := j.sel, &j.fr
+	fr := &j.fr
 	if j.t.Z >= PointClusterMaxZoom {
 		ids := j.ids[:0]
 		over := false
@@ -285,7 +285,7 @@ func (j *job) points(layer string) error {
 		}
 	}
 	cs := j.r.clusters(j, layer)
-	return j.drawClusters(layer, cs, sel)
+	return j.drawClusters(layer, cs)
 }
 
 func (j *job) pointSelected(layer string, i int32) bool {
