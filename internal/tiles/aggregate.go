@@ -524,34 +524,13 @@ func shapeTolerance(z int) float64 {
 }
 
 func (r *Renderer) shapes(snap *index.Snapshot, layer string, z int) *shapeSet {
-	z = min(z, ShapeMaxZoom)
-	key := snap.Version() + "/shapes/" + layer + "/" + strconv.Itoa(z)
-	return r.aggs.get(key, func() any { return r.buildShapes(snap, layer, z) }).(*shapeSet)
+	key := snap.Version() + "/shapes/" + layer
+	return r.aggs.get(key, func() any { return buildShapeSets(snap, layer) }).(*[ShapeMaxZoom + 1]*shapeSet)[min(z, ShapeMaxZoom)]
 }
 
-// unitShapes returns the shapes of a boundary layer projected to a world one
-// unit wide (see appendWorldPolygon), computed once per snapshot.
-func (r *Renderer) unitShapes(snap *index.Snapshot, layer string, bs []atlas.Boundary) []orb.MultiPolygon {
-	key := snap.Version() + "/unitshapes/" + layer
-	return r.aggs.get(key, func() any {
-		out := make([]orb.MultiPolygon, len(bs))
-		for i, b := range bs {
-			var mp orb.MultiPolygon
-			switch g := b.Geometry.(type) {
-			case orb.Polygon:
-				mp = orb.MultiPolygon{g}
-			case orb.MultiPolygon:
-				mp = g
-			}
-			for _, poly := range mp {
-				out[i] = appendWorldPolygon(out[i], poly, 1)
-			}
-		}
-		return out
-	}).([]orb.MultiPolygon)
-}
-
-func (r *Renderer) buildShapes(snap *index.Snapshot, layer string, z int) *shapeSet {
+// buildShapeSets returns the shape sets of a boundary layer at zooms 0 to
+// ShapeMaxZoom, made together from the shapes projected once.
+func buildShapeSets(snap *index.Snapshot, layer string) *[ShapeMaxZoom + 1]*shapeSet {
 	ds := snap.Dataset()
 	var bs []atlas.Boundary
 	switch layer {
@@ -562,13 +541,36 @@ func (r *Renderer) buildShapes(snap *index.Snapshot, layer string, z int) *shape
 	default:
 		bs = ds.DepartementShapes
 	}
+	// The shapes projected to a world one unit wide (see
+	// appendWorldPolygon).
+	unit := make([]orb.MultiPolygon, len(bs))
+	for i, b := range bs {
+		var mp orb.MultiPolygon
+		switch g := b.Geometry.(type) {
+		case orb.Polygon:
+			mp = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			mp = g
+		}
+		for _, poly := range mp {
+			unit[i] = appendWorldPolygon(unit[i], poly, 1)
+		}
+	}
+	var sets [ShapeMaxZoom + 1]*shapeSet
+	for z := range sets {
+		sets[z] = buildShapes(unit, z)
+	}
+	return &sets
+}
+
+// buildShapes returns the shapes of unit (see buildShapeSets) at zoom z.
+func buildShapes(unit []orb.MultiPolygon, z int) *shapeSet {
 	ws := worldSize(z)
 	tol := shapeTolerance(z)
 	dp := simplify.DouglasPeucker(tol)
 	var enc layerEncoder // scratch: rings are rounded and oriented as tiles write them
-	unit := r.unitShapes(snap, layer, bs)
-	set := &shapeSet{z: z, shapes: make([]shape, len(bs))}
-	for i := range bs {
+	set := &shapeSet{z: z, shapes: make([]shape, len(unit))}
+	for i := range unit {
 		s := &set.shapes[i]
 		s.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 		wmp := unit[i]
