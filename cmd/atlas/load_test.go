@@ -74,6 +74,10 @@ func loadDataset(b *testing.B, bin, dir string) {
 
 	uncached := startServer(b, bin, dir, "0")
 	cached := startServer(b, bin, dir, strconv.Itoa(512<<20))
+	// Both warm their tile structures in the background after start-up:
+	// measure nothing before they are done.
+	settle(b, uncached.cmd)
+	settle(b, cached.cmd)
 
 	// The fixed-body server answers every request with a body of the mix's
 	// mean tile size (empty tiles count as 0 B), so that both move the same
@@ -89,6 +93,7 @@ func loadDataset(b *testing.B, bin, dir string) {
 	fixedIn := startFixed(b, fixedBody)
 
 	n, limit := envInt("LOAD_REQUESTS", 20000), time.Duration(envInt("LOAD_SECONDS", 15))*time.Second
+	drive(b, fixed, paths, len(paths), limit) // warm up the client and the servers
 	fx := drive(b, fixed, paths, n, limit)
 	fxIn := drive(b, fixedIn, paths, n, limit)
 	un := drive(b, uncached.url, paths, n, limit)
@@ -184,10 +189,13 @@ func startServer(b *testing.B, bin, dir, cache string) server {
 	return server{}
 }
 
-// fixedHandler answers every request with body.
+// fixedHandler answers every request with body (with its length, as
+// atlas answers: not chunked).
 func fixedHandler(body []byte) http.Handler {
+	size := strconv.Itoa(len(body))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
+		w.Header().Set("Content-Length", size)
 		w.Write(body)
 	})
 }
@@ -317,6 +325,28 @@ func drive(b *testing.B, base string, paths []string, n int, limit time.Duration
 	slices.Sort(lat)
 	at := func(q float64) time.Duration { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
 	return result{rps: float64(len(lat)) / elapsed.Seconds(), p50: at(0.5), p99: at(0.99), max: lat[len(lat)-1], largest: largest}
+}
+
+// settle waits until the process has used no CPU for 300 ms (at most 60 s).
+func settle(b *testing.B, cmd *exec.Cmd) {
+	cpu := func() string {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid))
+		if err != nil {
+			return ""
+		}
+		// utime and stime, after the command name (which may hold spaces).
+		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+		return f[11] + " " + f[12]
+	}
+	last, still := cpu(), 0
+	for start := time.Now(); time.Since(start) < 60*time.Second && still < 3; {
+		time.Sleep(100 * time.Millisecond)
+		if now := cpu(); now == last {
+			still++
+		} else {
+			last, still = now, 0
+		}
+	}
 }
 
 // rss reads a memory field (kB) of the process from /proc.
