@@ -3,6 +3,7 @@ package tiles
 import (
 	"cmp"
 	"container/list"
+	"context"
 	"encoding/binary"
 	"math"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
 )
 
@@ -385,6 +387,61 @@ const ShapeMaxZoom = 10
 type shapeSet struct {
 	z      int
 	shapes []shape
+	cut    *shapeCut // at zooms up to ShapeCutMaxZoom
+}
+
+// ShapeCutMaxZoom is the largest zoom whose boundary tiles are cut once,
+// when the shapes are made: up to it, every tile's boundary geometry is
+// kept (a few MB for the three layers), and drawing a tile copies it.
+const ShapeCutMaxZoom = 7
+
+// shapeCut is a shape set's geometry cut in the tiles of its zoom: the
+// features of tile tiles[i] are feats[off[i]:off[i+1]], by shape.
+type shapeCut struct {
+	tiles []uint64
+	off   []int32
+	feats []cutFeat
+	geom  []byte
+}
+
+// cutFeat is the geometry of a shape in a tile: MVT commands, geom[off:]
+// up to the next feature's.
+type cutFeat struct {
+	shape, off int32
+}
+
+func (c *shapeCut) geomOf(k int) []byte {
+	end := len(c.geom)
+	if k+1 < len(c.feats) {
+		end = int(c.feats[k+1].off)
+	}
+	return c.geom[c.feats[k].off:end]
+}
+
+// cutShapes cuts bs in every tile of its zoom, as eachShape draws them.
+func cutShapes(snap *index.Snapshot, layer string, bs *shapeSet) *shapeCut {
+	c := &shapeCut{}
+	j := &job{ctx: context.Background(), snap: snap}
+	n := uint32(1) << bs.z
+	for x := range n {
+		for y := range n {
+			t := maptile.New(x, y, maptile.Zoom(bs.z))
+			j.t, j.fr = t, newFrame(t)
+			first := len(c.feats)
+			j.eachShape(layer, bs, func(i int32) {
+				c.feats = append(c.feats, cutFeat{i, int32(len(c.geom))})
+				c.geom = append(c.geom, j.enc.geom...)
+			})
+			if len(c.feats) > first {
+				c.tiles = append(c.tiles, tileKey(uint64(x), uint64(y)))
+				c.off = append(c.off, int32(first))
+			}
+		}
+	}
+	c.off = append(c.off, int32(len(c.feats)))
+	// Tiles by key: x, then y, as made.
+	c.geom = slices.Clip(c.geom)
+	return c
 }
 
 type shape struct {
@@ -559,6 +616,9 @@ func buildShapeSets(snap *index.Snapshot, layer string) *[ShapeMaxZoom + 1]*shap
 	var sets [ShapeMaxZoom + 1]*shapeSet
 	for z := range sets {
 		sets[z] = buildShapes(unit, z)
+		if z <= ShapeCutMaxZoom {
+			sets[z].cut = cutShapes(snap, layer, sets[z])
+		}
 	}
 	return &sets
 }

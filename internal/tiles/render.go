@@ -330,9 +330,22 @@ func (j *job) arcs() error {
 // Boundaries
 
 func (j *job) boundaries(layer string) error {
-	fr := &j.fr
-	bs := j.r.shapes(j.snap, layer, fr.z)
+	bs := j.r.shapes(j.snap, layer, j.fr.z)
 	props := j.r.props(j, layer, len(bs.shapes))
+	if bs.cut != nil {
+		return j.drawCutShapes(layer, bs, props)
+	}
+	return j.eachShape(layer, bs, func(i int32) {
+		j.enc.dictTags(&props.dict, props.of(int(i)))
+		j.enc.end()
+	})
+}
+
+// eachShape puts in j.enc, one after the other, the geometry of every shape
+// of bs in the tile (but those the filter's bbox leaves out), and calls
+// emit after each.
+func (j *job) eachShape(layer string, bs *shapeSet, emit func(i int32)) error {
+	fr := &j.fr
 	scale := math1(fr.z - bs.z)
 	ids := j.ids[:0]
 	j.snap.Search(layer, fr.wgs, func(i int32) bool {
@@ -385,7 +398,27 @@ func (j *job) boundaries(layer string) error {
 		if len(j.enc.geom) == 0 {
 			continue
 		}
-		j.enc.dictTags(&props.dict, props.of(int(i)))
+		emit(i)
+	}
+	return nil
+}
+
+// drawCutShapes draws the shapes of a set cut in its tiles (see cutShapes).
+func (j *job) drawCutShapes(layer string, bs *shapeSet, props *propTable) error {
+	c := bs.cut
+	t, ok := slices.BinarySearch(c.tiles, tileKey(uint64(j.t.X), uint64(j.t.Y)))
+	if !ok {
+		return nil
+	}
+	for k := c.off[t]; k < c.off[t+1]; k++ {
+		f := &c.feats[k]
+		if j.f.BBox != nil && !j.snap.Intersects(layer, f.shape, *j.f.BBox) {
+			continue
+		}
+		j.enc.begin()
+		j.enc.geom = append(j.enc.geom, c.geomOf(int(k))...)
+		j.enc.gtype = geomPolygon
+		j.enc.dictTags(&props.dict, props.of(int(f.shape)))
 		j.enc.end()
 	}
 	return nil

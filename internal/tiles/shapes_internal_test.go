@@ -1,6 +1,8 @@
 package tiles
 
 import (
+	"context"
+	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/paulmach/orb/maptile"
 	"math"
 	"math/rand/v2"
@@ -124,5 +126,74 @@ func TestRingSpansSkipped(t *testing.T) {
 	}
 	if compared < 1000 || skipped < compared/2 {
 		t.Errorf("only %d rings compared, %d with spans skipped", compared, skipped)
+	}
+}
+
+// TestCutShapesMatchDrawn checks that the boundary tiles drawn from the
+// shapes cut once are the tiles drawn by clipping the shapes, byte for
+// byte, with and without a filter's bbox.
+func TestCutShapesMatchDrawn(t *testing.T) {
+	ds, err := dataset.Load(geodata.Dataset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := index.New(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRenderer(Options{})
+	bbox := orb.Bound{Min: orb.Point{-10, 35}, Max: orb.Point{30, 60}}
+	for _, f := range []atlas.Filter{{}, {BBox: &bbox}} {
+		j := &job{r: r, ctx: context.Background(), snap: snap, f: f, sel: snap.Select(f), fkey: snap.Version() + "?" + f.Encode()}
+		for _, layer := range []string{index.LayerCountries, index.LayerRegions, index.LayerDepartements} {
+			tiles := 0
+			for z := 0; z <= ShapeCutMaxZoom; z++ {
+				bs := r.shapes(snap, layer, z)
+				if bs.cut == nil {
+					t.Fatalf("%s z%d: shapes not cut", layer, z)
+				}
+				drawn := *bs
+				drawn.cut = nil
+				n := uint32(1) << z
+				for x := uint32(0); x < n; x += max(1, n/16) {
+					for y := uint32(0); y < n; y += max(1, n/32) {
+						tl := maptile.New(x, y, maptile.Zoom(z))
+						var got, want []byte
+						for k, set := range []*shapeSet{bs, &drawn} {
+							j.t, j.fr = tl, newFrame(tl)
+							j.enc.reset(layer)
+							props := r.props(j, layer, len(set.shapes))
+							var err error
+							if set.cut != nil {
+								err = j.drawCutShapes(layer, set, props)
+							} else {
+								err = j.eachShape(layer, set, func(i int32) {
+									j.enc.dictTags(&props.dict, props.of(int(i)))
+									j.enc.end()
+								})
+							}
+							if err != nil {
+								t.Fatal(err)
+							}
+							b, _ := j.enc.appendLayer(nil, nil)
+							if k == 0 {
+								got = b
+							} else {
+								want = b
+							}
+						}
+						if !slices.Equal(got, want) {
+							t.Fatalf("%v %s %v: %d bytes from the cut shapes, %d drawn", f.Encode(), layer, tl, len(got), len(want))
+						}
+						if len(want) > 0 {
+							tiles++
+						}
+					}
+				}
+			}
+			if tiles < 10 {
+				t.Errorf("%v %s: only %d tiles with shapes compared", f.Encode(), layer, tiles)
+			}
+		}
 	}
 }
