@@ -227,3 +227,40 @@ func TestPropTableMatchesProperties(t *testing.T) {
 		}
 	}
 }
+
+// TestDictTagsMixed checks a layer whose values come from two dictionaries
+// and from values written one by one, in turns: it gets the dictionary
+// (each value once) and tags of a layer written value by value.
+func TestDictTagsMixed(t *testing.T) {
+	snap := internalSnapshot(t)
+	sel := snap.Select(atlas.Filter{})
+	n := snap.Len(index.LayerCountries)
+	a := newPropTable(n, func(i int, sink index.PropertySink) { snap.VisitProperties(index.LayerCountries, int32(i), sel, sink) })
+	b := newPropTable(n, func(i int, sink index.PropertySink) {
+		snap.VisitProperties(index.LayerCountries, int32(n-1-i), sel, sink)
+	})
+	var mixed, direct layerEncoder
+	mixed.reset("countries")
+	direct.reset("countries")
+	for i := 0; i < n; i++ {
+		mixed.begin()
+		switch {
+		case i < n/3:
+			mixed.dictTags(&a.dict, a.of(i))
+		case i < n/2:
+			snap.VisitProperties(index.LayerCountries, int32(i), sel, &mixed)
+		case i < 2*n/3:
+			mixed.dictTags(&a.dict, a.of(i))
+		default:
+			mixed.dictTags(&b.dict, b.of(n-1-i))
+		}
+		direct.begin()
+		snap.VisitProperties(index.LayerCountries, int32(i), sel, &direct)
+		if !slices.Equal(mixed.tags, direct.tags) {
+			t.Fatalf("feature %d: tags %v, want %v", i, mixed.tags, direct.tags)
+		}
+	}
+	if !slices.Equal(mixed.keys, direct.keys) || !slices.Equal(mixed.vals, direct.vals) {
+		t.Fatalf("dictionaries differ: %d/%d values", len(mixed.vals), len(direct.vals))
+	}
+}

@@ -74,6 +74,11 @@ type layerEncoder struct {
 	dgen   uint32
 	dkeys  []intSlot
 	dvals  []intSlot
+	// While a layer's values all come from one dictionary (whose values are
+	// distinct), a new value is appended without being looked up in the
+	// value maps (unindexed then); the maps are made when another source of
+	// values comes (mixed).
+	mixed, unindexed bool
 }
 
 // dict is a dictionary of property keys and values shared by precomputed
@@ -195,6 +200,7 @@ func (l *layerEncoder) reset(name string) {
 	clear(l.valIdx)
 	clear(l.strIdx)
 	clear(l.intIdx)
+	l.mixed, l.unindexed = false, false
 	l.feats = l.feats[:0]
 	l.n = 0
 }
@@ -215,10 +221,36 @@ func (l *layerEncoder) release() {
 	l.dict = nil
 }
 
+// mix indexes the layer's values, which may now come from more than one
+// source.
+func (l *layerEncoder) mix() {
+	if l.mixed {
+		return
+	}
+	l.mixed = true
+	if !l.unindexed {
+		return
+	}
+	l.unindexed = false
+	for i, v := range l.vals {
+		switch v.kind {
+		case 1:
+			l.strIdx[v.s] = uint32(i)
+		case 2:
+			l.intIdx[v.i] = uint32(i)
+		default:
+			l.valIdx[v] = uint32(i)
+		}
+	}
+}
+
 // dictTags sets the current feature's properties from pairs of ids into d
 // (see dict).
 func (l *layerEncoder) dictTags(d *dict, tags []uint32) {
 	if l.dict != d || l.dlayer != l.gen {
+		if l.dlayer == l.gen && l.dict != nil {
+			l.mix() // a second dictionary in the layer
+		}
 		l.dict, l.dlayer = d, l.gen
 		l.dgen++
 		if l.dgen == 0 {
@@ -241,7 +273,14 @@ func (l *layerEncoder) dictTags(d *dict, tags []uint32) {
 		}
 		v := &l.dvals[tags[i+1]]
 		if v.gen != gen {
-			*v = intSlot{gen: gen, idx: l.val(d.vals[tags[i+1]])}
+			idx := uint32(len(l.vals))
+			if l.mixed {
+				idx = l.val(d.vals[tags[i+1]])
+			} else {
+				l.vals = append(l.vals, d.vals[tags[i+1]])
+				l.unindexed = true
+			}
+			*v = intSlot{gen: gen, idx: idx}
 		}
 		l.tags = append(l.tags, k.idx, v.idx)
 	}
@@ -259,6 +298,7 @@ func (l *layerEncoder) key(k string) uint32 {
 }
 
 func (l *layerEncoder) val(v value) uint32 {
+	l.mix()
 	// Strings and integers, the common values, have their own dictionaries,
 	// cheaper to hash than value.
 	switch v.kind {
