@@ -52,7 +52,7 @@ type layerEncoder struct {
 
 	// Current feature: its tags, and its geometry as the payload of the
 	// packed geometry field (varint commands and zigzag parameters).
-	tags  []uint32
+	tags  []byte // as the payload of the packed tags field: varint ids
 	geom  []byte
 	gtype int
 	px    int64 // geometry cursor, tile units
@@ -282,7 +282,7 @@ func (l *layerEncoder) dictTags(d *dict, tags []uint32) {
 			}
 			*v = intSlot{gen: gen, idx: idx}
 		}
-		l.tags = append(l.tags, k.idx, v.idx)
+		l.tags = appendIDs(l.tags, k.idx, v.idx)
 	}
 }
 
@@ -344,11 +344,11 @@ func (l *layerEncoder) val(v value) uint32 {
 }
 
 func (l *layerEncoder) str(k, v string) {
-	l.tags = append(l.tags, l.key(k), l.val(value{kind: 1, s: v}))
+	l.tags = appendIDs(l.tags, l.key(k), l.val(value{kind: 1, s: v}))
 }
 
 func (l *layerEncoder) int(k string, v int64) {
-	l.tags = append(l.tags, l.key(k), l.val(value{kind: 2, i: v}))
+	l.tags = appendIDs(l.tags, l.key(k), l.val(value{kind: 2, i: v}))
 }
 
 func (l *layerEncoder) bool(k string, v bool) {
@@ -360,7 +360,7 @@ func (l *layerEncoder) bool(k string, v bool) {
 	if e.gen != l.gen {
 		*e = intSlot{gen: l.gen, idx: l.val(value{kind: 4, i: i})}
 	}
-	l.tags = append(l.tags, l.key(k), e.idx)
+	l.tags = appendIDs(l.tags, l.key(k), e.idx)
 }
 
 // The layer encoder is an index.PropertySink: lists are written joined.
@@ -532,43 +532,27 @@ func (l *layerEncoder) end() {
 	}
 	// Feature fields: tags (2), type (3), geometry (4); written in place
 	// after the feature's length, computed first.
-	tn, gn := packedLen(l.tags), len(l.geom)
+	tn, gn := len(l.tags), len(l.geom)
 	n := 2 + gn + uvarintLen(uint64(gn)) + 1
 	if len(l.tags) > 0 {
 		n += 1 + tn + uvarintLen(uint64(tn))
 	}
 	b := append(l.feats, 2<<3|2)
 	b = binary.AppendUvarint(b, uint64(n))
-	b = appendPackedN(b, 2, l.tags, tn)
+	if tn > 0 {
+		b = appendBytesField(b, 2, l.tags)
+	}
 	b = append(b, 3<<3|0, byte(l.gtype))
 	l.feats = appendBytesField(b, 4, l.geom)
 	l.n++
 }
 
-// packedLen is the size of xs as packed varints.
-func packedLen(xs []uint32) int {
-	n := 0
-	for _, x := range xs {
-		n += uvarintLen(uint64(x))
+// appendIDs appends a tag's key and value ids as varints.
+func appendIDs(b []byte, k, v uint32) []byte {
+	if k < 0x80 && v < 0x80 {
+		return append(b, byte(k), byte(v))
 	}
-	return n
-}
-
-// appendPackedN appends xs as a packed field whose payload is n bytes.
-func appendPackedN(b []byte, field int, xs []uint32, n int) []byte {
-	if len(xs) == 0 {
-		return b
-	}
-	b = append(b, byte(field<<3|2))
-	b = binary.AppendUvarint(b, uint64(n))
-	for _, x := range xs {
-		if x < 0x80 {
-			b = append(b, byte(x))
-			continue
-		}
-		b = binary.AppendUvarint(b, uint64(x))
-	}
-	return b
+	return binary.AppendUvarint(binary.AppendUvarint(b, uint64(k)), uint64(v))
 }
 
 func uvarintLen(x uint64) int { return (bits.Len64(x|1) + 6) / 7 }
