@@ -71,6 +71,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 				log.Warn("tile warm-up failed", "err", err)
 				return
 			}
+			// Loading and warming leave garbage several times the live
+			// heap: give its pages back now rather than when the runtime
+			// gets round to it.
+			debug.FreeOSMemory()
 			log.Info("tiles warmed up", "duration", time.Since(t).Round(time.Millisecond))
 		}()
 	}
