@@ -252,6 +252,11 @@ type arcIndex struct {
 	// world units of arcFineZoom (unrounded, but for those units).
 	ts   []float32
 	fine []int32
+	// Per point after the first of a line: the great circle's point halfway
+	// (in t) along the chord that ends on it, less the chord's middle, in
+	// units of arcFineZoom (noMid when beyond int16): the first step of
+	// refining the chord, done once.
+	mids []int16
 	// The MVT LineTo parameters (zigzag varint deltas) of every line, back
 	// to back; poff[i] is the offset of the step from point i to the next
 	// (for the last point of a line, the end of the line's steps). A stretch
@@ -319,7 +324,7 @@ func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
 		if z == ArcIndexMaxZoom {
 			// The tiles above draw from the runs, their points and great
 			// circles (not from the LineTo parameters).
-			out.ts, out.fine, out.runKeys, out.runOff, out.runs, out.rbox, out.circles = ix.ts, ix.fine, ix.runKeys, ix.runOff, ix.runs, ix.rbox, ix.circles
+			out.ts, out.fine, out.mids, out.runKeys, out.runOff, out.runs, out.rbox, out.circles = ix.ts, ix.fine, ix.mids, ix.runKeys, ix.runOff, ix.runs, ix.rbox, ix.circles
 		}
 		return out
 	}).(*arcIndex)
@@ -400,6 +405,7 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 	for k := 0; k < p.items(level); k++ {
 		a, b := p.ends(level, k)
 		line, ts = worldArc(line[:0], ts[:0], a, b, ws)
+		g := newGreatCircle(a, b)
 		minX, maxX := math.Inf(1), math.Inf(-1)
 		for _, q := range line {
 			minX, maxX = math.Min(minX, q[0]), math.Max(maxX, q[0])
@@ -430,9 +436,21 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 				// A point: no segment to draw.
 				ix.xy, ix.poff = ix.xy[:2*base], ix.poff[:base]
 				if keepTs {
-					ix.ts, ix.fine = ix.ts[:base], ix.fine[:2*base]
+					ix.ts, ix.fine, ix.mids = ix.ts[:base], ix.fine[:2*base], ix.mids[:2*base]
 				}
 				continue
+			}
+			if keepTs {
+				ix.mids = append(ix.mids, 0, 0)
+				for i := base + 1; i < end; i++ {
+					x0, y0, x1, y1 := float64(ix.fine[2*i-2]), float64(ix.fine[2*i-1]), float64(ix.fine[2*i]), float64(ix.fine[2*i+1])
+					pm := g.world((float64(ix.ts[i-1])+float64(ix.ts[i]))/2, lonOf(orb.Point{x0 / fineScale, 0}, ws), ws)
+					dx, dy := math.Round(pm[0]*fineScale-(x0+x1)/2), math.Round(pm[1]*fineScale-(y0+y1)/2)
+					if math.Abs(dx) >= math.MaxInt16 || math.Abs(dy) >= math.MaxInt16 {
+						dx, dy = noMid, noMid
+					}
+					ix.mids = append(ix.mids, int16(dx), int16(dy))
+				}
 			}
 			prev = prev[:0]
 			for i := base; i+1 < end; i++ {
@@ -614,6 +632,7 @@ func (s *subdivider) run(t0, t1 float64, p0, p1 orb.Point, depth int) {
 const (
 	arcFineZoom = 12
 	fineScale   = 1 << (arcFineZoom - ArcIndexMaxZoom)
+	noMid       = math.MinInt16
 )
 
 // drawArcsAbove draws the arcs of a tile above ArcIndexMaxZoom. The arcs
@@ -672,13 +691,27 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 				t0, t1 := float64(ix.ts[i]), float64(ix.ts[i+1])
 				var q orb.Point
 				if fr.z <= arcFineZoom {
-					// Up to arcFineZoom, the index places its points.
+					// Up to arcFineZoom, the index places its points, and the
+					// first step of refining a chord is known.
 					if !have {
 						prev = orb.Point{x0 * fs, y0 * fs}
 						line = append(line, prev)
 						have = true
 					}
 					q = orb.Point{x1 * fs, y1 * fs}
+					if mx, my := ix.mids[2*i+2], ix.mids[2*i+3]; mx != noMid {
+						dx, dy := float64(mx)*fs, float64(my)*fs
+						if d2 := dx*dx + dy*dy; d2 <= sub.tol2 {
+							line = append(line, q)
+							prev = q
+							continue
+						} else if d2 <= 16*sub.tol2 {
+							// (As subdivider.run: the halves are flat enough.)
+							line = append(line, orb.Point{(prev[0]+q[0])/2 + dx, (prev[1]+q[1])/2 + dy}, q)
+							prev = q
+							continue
+						}
+					}
 				} else {
 					if !have {
 						prev = sub.g.world(t0, lonOf(orb.Point{x0 * fs, 0}, fr.ws), fr.ws)
