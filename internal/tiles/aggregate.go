@@ -368,7 +368,8 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 			tags = d.str(tags, "key", g.key)
 			tags = d.str(tags, "name", g.name)
 		}
-		lv.tags, d.idx = tags, nil
+		lv.tags = tags
+		d.seal()
 	}
 	return agg
 }

@@ -79,6 +79,9 @@ type layerEncoder struct {
 	// value maps (unindexed then); the maps are made when another source of
 	// values comes (mixed).
 	mixed, unindexed bool
+	// The values of the layer while they all come from dict: ids into it
+	// (l.vals is then empty).
+	dvalIDs []uint32
 }
 
 // dict is a dictionary of property keys and values shared by precomputed
@@ -89,8 +92,25 @@ type layerEncoder struct {
 type dict struct {
 	keys []string
 	vals []value
-	idx  map[value]uint32
+	idx  map[value]uint32 // while it is made
+	// The values encoded as Layer.values fields, back to back: value i is
+	// venc[voff[i]:voff[i+1]] (see seal).
+	venc []byte
+	voff []int32
 }
+
+// seal ends the making of d: its values are encoded once.
+func (d *dict) seal() {
+	d.idx = nil
+	d.voff = make([]int32, 0, len(d.vals)+1)
+	for _, v := range d.vals {
+		d.voff = append(d.voff, int32(len(d.venc)))
+		d.venc = appendValue(d.venc, v)
+	}
+	d.voff = append(d.voff, int32(len(d.venc)))
+}
+
+func (d *dict) encoded(i uint32) []byte { return d.venc[d.voff[i]:d.voff[i+1]] }
 
 func (d *dict) key(k string) uint32 {
 	if i := slices.Index(d.keys, k); i >= 0 {
@@ -147,7 +167,7 @@ func newPropTable(n int, visit func(i int, sink index.PropertySink)) *propTable 
 		visit(i, tableSink{t})
 		t.off = append(t.off, int32(len(t.tags)))
 	}
-	t.dict.idx = nil
+	t.dict.seal()
 	return t
 }
 
@@ -201,6 +221,7 @@ func (l *layerEncoder) reset(name string) {
 	clear(l.strIdx)
 	clear(l.intIdx)
 	l.mixed, l.unindexed = false, false
+	l.dvalIDs = l.dvalIDs[:0]
 	l.feats = l.feats[:0]
 	l.n = 0
 }
@@ -228,6 +249,10 @@ func (l *layerEncoder) mix() {
 		return
 	}
 	l.mixed = true
+	for _, id := range l.dvalIDs {
+		l.vals = append(l.vals, l.dict.vals[id])
+	}
+	l.dvalIDs = l.dvalIDs[:0]
 	if !l.unindexed {
 		return
 	}
@@ -273,11 +298,12 @@ func (l *layerEncoder) dictTags(d *dict, tags []uint32) {
 		}
 		v := &l.dvals[tags[i+1]]
 		if v.gen != gen {
-			idx := uint32(len(l.vals))
+			var idx uint32
 			if l.mixed {
 				idx = l.val(d.vals[tags[i+1]])
 			} else {
-				l.vals = append(l.vals, d.vals[tags[i+1]])
+				idx = uint32(len(l.dvalIDs))
+				l.dvalIDs = append(l.dvalIDs, tags[i+1])
 				l.unindexed = true
 			}
 			*v = intSlot{gen: gen, idx: idx}
@@ -572,6 +598,27 @@ func appendStringField(b []byte, field int, s string) []byte {
 // appendLayer appends the layer as a Tile.layers field (field 3) to dst,
 // using scratch as temporary space; it returns both grown buffers. A layer
 // without features appends nothing.
+// appendValue appends v as a Layer.values field.
+func appendValue(b []byte, v value) []byte {
+	var vb [24]byte
+	m := vb[:0]
+	switch v.kind {
+	case 1:
+		b = append(b, 4<<3|2)
+		b = binary.AppendUvarint(b, uint64(1+uvarintLen(uint64(len(v.s)))+len(v.s)))
+		return appendStringField(b, 1, v.s)
+	case 2:
+		m = append(m, 6<<3|0)
+		m = binary.AppendUvarint(m, uint64((v.i<<1)^(v.i>>63)))
+	case 3:
+		m = append(m, 3<<3|1)
+		m = binary.LittleEndian.AppendUint64(m, math.Float64bits(v.d))
+	case 4:
+		m = append(m, 7<<3|0, byte(v.i))
+	}
+	return appendBytesField(b, 4, m)
+}
+
 func (l *layerEncoder) appendLayer(dst, scratch []byte) ([]byte, []byte) {
 	if l.n == 0 {
 		return dst, scratch
@@ -582,25 +629,11 @@ func (l *layerEncoder) appendLayer(dst, scratch []byte) ([]byte, []byte) {
 	for _, k := range l.keys {
 		kv = appendStringField(kv, 3, k)
 	}
-	var vb [24]byte
 	for _, v := range l.vals {
-		m := vb[:0]
-		switch v.kind {
-		case 1:
-			kv = append(kv, 4<<3|2)
-			kv = binary.AppendUvarint(kv, uint64(1+uvarintLen(uint64(len(v.s)))+len(v.s)))
-			kv = appendStringField(kv, 1, v.s)
-			continue
-		case 2:
-			m = append(m, 6<<3|0)
-			m = binary.AppendUvarint(m, uint64((v.i<<1)^(v.i>>63)))
-		case 3:
-			m = append(m, 3<<3|1)
-			m = binary.LittleEndian.AppendUint64(m, math.Float64bits(v.d))
-		case 4:
-			m = append(m, 7<<3|0, byte(v.i))
-		}
-		kv = appendBytesField(kv, 4, m)
+		kv = appendValue(kv, v)
+	}
+	for _, id := range l.dvalIDs {
+		kv = append(kv, l.dict.encoded(id)...)
 	}
 	n := 2 + 1 + uvarintLen(uint64(len(l.name))) + len(l.name) + len(l.feats) + len(kv) + 1 + uvarintLen(Extent)
 	dst = append(dst, 3<<3|2)
