@@ -67,13 +67,15 @@ type layerEncoder struct {
 
 	ipts [][2]int64 // scratch: rounded points
 
-	// The tile's ids of the keys and values of dict, the dictionary of the
-	// features written with dictTags, valid for generation dgen.
+	// The layer's ids of the keys and values of the last two dictionaries
+	// features were written from (see dictTags); spare is the slot to use
+	// for another.
+	slots [2]dictSlot
+	spare int
+	// The first dictionary the layer's features were written from, while
+	// dlayer is the layer's generation.
 	dict   *dict
-	dlayer uint32 // the layer generation (gen) dict was set for
-	dgen   uint32
-	dkeys  []intSlot
-	dvals  []intSlot
+	dlayer uint32
 	// While a layer's values all come from one dictionary (whose values are
 	// distinct), a new value is appended without being looked up in the
 	// value maps (unindexed then); the maps are made when another source of
@@ -82,6 +84,31 @@ type layerEncoder struct {
 	// The values of the layer while they all come from dict: ids into it
 	// (l.vals is then empty).
 	dvalIDs []uint32
+}
+
+// dictSlot maps the ids of a dictionary to a layer's: entries of
+// generation gen are valid, for the layer of generation layer.
+type dictSlot struct {
+	d          *dict
+	layer, gen uint32
+	keys, vals []intSlot
+}
+
+// use makes s the slot of dictionary d for the layer of generation layer.
+func (s *dictSlot) use(d *dict, layer uint32) {
+	s.d, s.layer = d, layer
+	s.gen++
+	if s.gen == 0 {
+		clear(s.keys)
+		clear(s.vals)
+		s.gen = 1
+	}
+	if len(s.keys) < len(d.keys) {
+		s.keys = append(s.keys, make([]intSlot, len(d.keys)-len(s.keys))...)
+	}
+	if len(s.vals) < len(d.vals) {
+		s.vals = append(s.vals, make([]intSlot, len(d.vals)-len(s.vals))...)
+	}
 }
 
 // dict is a dictionary of property keys and values shared by precomputed
@@ -240,6 +267,7 @@ func (l *layerEncoder) begin() {
 func (l *layerEncoder) release() {
 	clear(l.strCache[:])
 	l.dict = nil
+	l.slots[0].d, l.slots[1].d = nil, nil
 }
 
 // mix indexes the layer's values, which may now come from more than one
@@ -272,31 +300,26 @@ func (l *layerEncoder) mix() {
 // dictTags sets the current feature's properties from pairs of ids into d
 // (see dict).
 func (l *layerEncoder) dictTags(d *dict, tags []uint32) {
-	if l.dict != d || l.dlayer != l.gen {
-		if l.dlayer == l.gen && l.dict != nil {
-			l.mix() // a second dictionary in the layer
+	s := &l.slots[1-l.spare]
+	if s.d != d || s.layer != l.gen {
+		s = &l.slots[l.spare]
+		if s.d != d || s.layer != l.gen {
+			s.use(d, l.gen)
+			if l.dlayer != l.gen {
+				l.dict, l.dlayer = d, l.gen
+			} else if l.dict != d {
+				l.mix() // a second dictionary in the layer
+			}
 		}
-		l.dict, l.dlayer = d, l.gen
-		l.dgen++
-		if l.dgen == 0 {
-			clear(l.dkeys)
-			clear(l.dvals)
-			l.dgen = 1
-		}
-		if len(l.dkeys) < len(d.keys) {
-			l.dkeys = append(l.dkeys, make([]intSlot, len(d.keys)-len(l.dkeys))...)
-		}
-		if len(l.dvals) < len(d.vals) {
-			l.dvals = append(l.dvals, make([]intSlot, len(d.vals)-len(l.dvals))...)
-		}
+		l.spare = 1 - l.spare
 	}
-	gen := l.dgen
+	gen := s.gen
 	for i := 0; i+1 < len(tags); i += 2 {
-		k := &l.dkeys[tags[i]]
+		k := &s.keys[tags[i]]
 		if k.gen != gen {
 			*k = intSlot{gen: gen, idx: l.key(d.keys[tags[i]])}
 		}
-		v := &l.dvals[tags[i+1]]
+		v := &s.vals[tags[i+1]]
 		if v.gen != gen {
 			var idx uint32
 			if l.mixed {

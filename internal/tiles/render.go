@@ -204,6 +204,8 @@ type job struct {
 	ringA   []orb.Point
 	ringB   []orb.Point
 	arcBuf  orb.LineString
+	tagBuf  []uint32
+	pprops  *pointTable // of the point layer being drawn
 }
 
 func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) (*Tile, error) {
@@ -213,7 +215,7 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 	}
 	defer func() {
 		// Do not keep a snapshot alive from the pool.
-		j.ctx, j.snap, j.sel = nil, nil, nil
+		j.ctx, j.snap, j.sel, j.pprops = nil, nil, nil, nil
 		j.enc.release()
 		r.pool.Put(j)
 	}()
@@ -252,6 +254,7 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 
 func (j *job) points(layer string) error {
 	fr := &j.fr
+	j.pprops = j.r.pointProps(j.snap, layer)
 	if j.t.Z >= PointClusterMaxZoom {
 		ids := j.ids[:0]
 		over := false
@@ -304,9 +307,87 @@ func (j *job) pointSelected(layer string, i int32) bool {
 func (j *job) pointFeature(layer string, i int32, p orb.Point) {
 	e := &j.enc
 	e.begin()
-	j.snap.VisitProperties(layer, i, j.sel, e)
+	t := j.pprops
+	tags := t.of(int(i))
+	if pos := t.count[i]; pos >= 0 {
+		var n int
+		if layer == index.LayerPartners {
+			n = j.sel.PartnerCount(i)
+		} else {
+			n = j.sel.AuthorityCount(i)
+		}
+		if n > t.maxCount {
+			// (Cannot be: a selection only lowers counts.)
+			j.snap.VisitProperties(layer, i, j.sel, e)
+			e.point(p[0], p[1])
+			e.end()
+			return
+		}
+		j.tagBuf = append(j.tagBuf[:0], tags...)
+		j.tagBuf[2*int(pos)+1] = t.count0 + uint32(n)
+		tags = j.tagBuf
+	}
+	e.dictTags(&t.dict, tags)
 	e.point(p[0], p[1])
 	e.end()
+}
+
+// pointTable is the properties of a point layer's features, made once
+// per snapshot; the one that depends on the selection, the feature's
+// number of partnerships, is written in at draw time.
+type pointTable struct {
+	propTable
+	count    []int8 // per feature: the position of its partnerships pair, or -1
+	count0   uint32 // dictionary id of the integer 0, followed by 1 to maxCount
+	maxCount int
+}
+
+// pointProps returns the pointTable of a point layer of snap.
+func (r *Renderer) pointProps(snap *index.Snapshot, layer string) *pointTable {
+	return r.aggs.get(snap.Version()+"/pointprops/"+layer, func() any {
+		all := snap.Select(atlas.Filter{})
+		n := snap.Len(layer)
+		t := &pointTable{count: make([]int8, n)}
+		for i := range int32(n) {
+			if layer == index.LayerPartners {
+				t.maxCount = max(t.maxCount, all.PartnerCount(i))
+			} else {
+				t.maxCount = max(t.maxCount, all.AuthorityCount(i))
+			}
+		}
+		// The counts first, so that their ids follow each other.
+		for c := 0; c <= t.maxCount; c++ {
+			id := t.dict.val(value{kind: 2, i: int64(c)})
+			if c == 0 {
+				t.count0 = id
+			}
+		}
+		t.off = make([]int32, 1, n+1)
+		for i := range n {
+			start := len(t.tags)
+			t.count[i] = -1
+			snap.VisitProperties(layer, int32(i), all, countSink{tableSink{&t.propTable}, func() {
+				t.count[i] = int8((len(t.tags) - start) / 2)
+			}})
+			t.off = append(t.off, int32(len(t.tags)))
+		}
+		t.dict.seal()
+		return t
+	}).(*pointTable)
+}
+
+// countSink is a tableSink that calls at before it records the number of
+// partnerships.
+type countSink struct {
+	tableSink
+	at func()
+}
+
+func (s countSink) Int(k string, v int) {
+	if k == "partnerships" {
+		s.at()
+	}
+	s.tableSink.Int(k, v)
 }
 
 // ---------------------------------------------------------------------------
