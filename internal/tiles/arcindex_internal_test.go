@@ -281,3 +281,30 @@ func layerBytes(e *layerEncoder) []byte {
 	b, _ := e.appendLayer(nil, nil)
 	return b
 }
+
+// TestPointPropsMatchProperties checks point features written from the
+// snapshot's point table, with a selection's counts written in, against
+// their properties written one by one.
+func TestPointPropsMatchProperties(t *testing.T) {
+	snap := internalSnapshot(t)
+	r := NewRenderer(Options{})
+	for _, f := range []atlas.Filter{{}, {Themes: []string{"culture-patrimoine"}}, {Countries: []string{"JP"}}} {
+		j := &job{r: r, snap: snap, f: f, sel: snap.Select(f)}
+		for _, layer := range []string{index.LayerAuthorities, index.LayerPartners} {
+			j.pprops = r.pointProps(snap, layer)
+			var direct layerEncoder
+			j.enc.reset(layer)
+			direct.reset(layer)
+			for i := int32(0); i < int32(snap.Len(layer)); i += 7 {
+				j.pointFeature(layer, i, orb.Point{1, 2})
+				direct.begin()
+				snap.VisitProperties(layer, i, j.sel, &direct)
+				direct.point(1, 2)
+				direct.end()
+			}
+			if !slices.Equal(layerBytes(&j.enc), layerBytes(&direct)) {
+				t.Fatalf("%v %s: layers differ", f.Encode(), layer)
+			}
+		}
+	}
+}
