@@ -394,7 +394,7 @@ type shapeSet struct {
 // ShapeCutMaxZoom is the largest zoom whose boundary tiles are cut once,
 // when the shapes are made: up to it, every tile's boundary geometry is
 // kept (a few MB for the three layers), and drawing a tile copies it.
-const ShapeCutMaxZoom = 7
+const ShapeCutMaxZoom = 8
 
 // shapeCut is a shape set's geometry cut in the tiles of its zoom: the
 // features of tile tiles[i] are feats[off[i]:off[i+1]], by shape.
