@@ -583,12 +583,13 @@ func shapeTolerance(z int) float64 {
 
 func (r *Renderer) shapes(snap *index.Snapshot, layer string, z int) *shapeSet {
 	key := snap.Version() + "/shapes/" + layer
-	return r.aggs.get(key, func() any { return buildShapeSets(snap, layer) }).(*[ShapeMaxZoom + 1]*shapeSet)[min(z, ShapeMaxZoom)]
+	return r.aggs.get(key, func() any { return buildShapeSets(snap, layer, ShapeCutMaxZoom) }).(*[ShapeMaxZoom + 1]*shapeSet)[min(z, ShapeMaxZoom)]
 }
 
 // buildShapeSets returns the shape sets of a boundary layer at zooms 0 to
-// ShapeMaxZoom, made together from the shapes projected once.
-func buildShapeSets(snap *index.Snapshot, layer string) *[ShapeMaxZoom + 1]*shapeSet {
+// ShapeMaxZoom, made together from the shapes projected once. The sets of
+// zooms up to cutMax are cut in their tiles, and keep no polygons.
+func buildShapeSets(snap *index.Snapshot, layer string, cutMax int) *[ShapeMaxZoom + 1]*shapeSet {
 	ds := snap.Dataset()
 	var bs []atlas.Boundary
 	switch layer {
@@ -617,8 +618,11 @@ func buildShapeSets(snap *index.Snapshot, layer string) *[ShapeMaxZoom + 1]*shap
 	var sets [ShapeMaxZoom + 1]*shapeSet
 	for z := range sets {
 		sets[z] = buildShapes(unit, z)
-		if z <= ShapeCutMaxZoom {
+		if z <= cutMax {
 			sets[z].cut = cutShapes(snap, layer, sets[z])
+			for i := range sets[z].shapes {
+				sets[z].shapes[i].polys = nil
+			}
 		}
 	}
 	return &sets
