@@ -247,16 +247,9 @@ type arcIndex struct {
 	// Points, x y interleaved, world units, line after line; two
 	// consecutive points of a line differ.
 	xy []int32
-	// At ArcIndexMaxZoom only, where tiles above it refine the arcs: per
-	// point, its fraction of the item's great circle, and the point in
-	// world units of arcFineZoom (unrounded, but for those units).
-	ts   []float32
-	fine []int32
-	// Per point after the first of a line: the great circle's point halfway
-	// (in t) along the chord that ends on it, less the chord's middle, in
-	// units of arcFineZoom (noMid when beyond int16): the first step of
-	// refining the chord, done once.
-	mids []int16
+	// At ArcIndexMaxZoom only, where tiles above it refine the arcs: the
+	// points again, as tiles above read them (see finePoint).
+	fine []finePoint
 	// The MVT LineTo parameters (zigzag varint deltas) of every line, back
 	// to back; poff[i] is the offset of the step from point i to the next
 	// (for the last point of a line, the end of the line's steps). A stretch
@@ -282,6 +275,19 @@ type arcIndex struct {
 	tileOff  []int32
 	slices   []arcSlice
 	cmds     []byte
+}
+
+// finePoint is a point of the index of ArcIndexMaxZoom for the tiles above
+// it: the point in world units of arcFineZoom (unrounded, but for those
+// units), its fraction t of the item's great circle, and, for a point after
+// the first of a line, the great circle's point halfway (in t) along the
+// chord that ends on it, less the chord's middle, in units of arcFineZoom
+// (noMid when beyond int16): the first step of refining the chord, done
+// once. Together, so that a tile reads one place per point.
+type finePoint struct {
+	x, y   int32
+	t      float32
+	mx, my int16
 }
 
 // arcSlice is a run drawn in its tile: MVT geometry commands whose first
@@ -324,7 +330,7 @@ func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
 		if z == ArcIndexMaxZoom {
 			// The tiles above draw from the runs, their points and great
 			// circles (not from the LineTo parameters).
-			out.ts, out.fine, out.mids, out.runKeys, out.runOff, out.runs, out.rbox, out.circles = ix.ts, ix.fine, ix.mids, ix.runKeys, ix.runOff, ix.runs, ix.rbox, ix.circles
+			out.fine, out.runKeys, out.runOff, out.runs, out.rbox, out.circles = ix.fine, ix.runKeys, ix.runOff, ix.runs, ix.rbox, ix.circles
 		}
 		return out
 	}).(*arcIndex)
@@ -386,7 +392,7 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 	ix := &arcIndex{level: level}
 	ws := worldSize(z)
 	n := int64(1) << z
-	keepTs := z == ArcIndexMaxZoom
+	forAbove := z == ArcIndexMaxZoom
 	// Runs with their tile; the runs the previous segment extended (a
 	// segment extends the run of a tile that the segment before it met,
 	// else starts one).
@@ -426,30 +432,29 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 				}
 				ix.xy = append(ix.xy, x, y)
 				ix.poff = append(ix.poff, int32(len(ix.params)))
-				if keepTs {
-					ix.ts = append(ix.ts, ts[i])
-					ix.fine = append(ix.fine, int32(math.Round((q[0]+shift)*fineScale)), int32(math.Round(q[1]*fineScale)))
+				if forAbove {
+					ix.fine = append(ix.fine, finePoint{x: int32(math.Round((q[0] + shift) * fineScale)), y: int32(math.Round(q[1] * fineScale)), t: ts[i]})
 				}
 			}
 			end := int32(len(ix.poff))
 			if end-base < 2 {
 				// A point: no segment to draw.
 				ix.xy, ix.poff = ix.xy[:2*base], ix.poff[:base]
-				if keepTs {
-					ix.ts, ix.fine, ix.mids = ix.ts[:base], ix.fine[:2*base], ix.mids[:2*base]
+				if forAbove {
+					ix.fine = ix.fine[:base]
 				}
 				continue
 			}
-			if keepTs {
-				ix.mids = append(ix.mids, 0, 0)
+			if forAbove {
 				for i := base + 1; i < end; i++ {
-					x0, y0, x1, y1 := float64(ix.fine[2*i-2]), float64(ix.fine[2*i-1]), float64(ix.fine[2*i]), float64(ix.fine[2*i+1])
-					pm := g.world((float64(ix.ts[i-1])+float64(ix.ts[i]))/2, lonOf(orb.Point{x0 / fineScale, 0}, ws), ws)
+					a, b := &ix.fine[i-1], &ix.fine[i]
+					x0, y0, x1, y1 := float64(a.x), float64(a.y), float64(b.x), float64(b.y)
+					pm := g.world((float64(a.t)+float64(b.t))/2, lonOf(orb.Point{x0 / fineScale, 0}, ws), ws)
 					dx, dy := math.Round(pm[0]*fineScale-(x0+x1)/2), math.Round(pm[1]*fineScale-(y0+y1)/2)
 					if math.Abs(dx) >= math.MaxInt16 || math.Abs(dy) >= math.MaxInt16 {
 						dx, dy = noMid, noMid
 					}
-					ix.mids = append(ix.mids, int16(dx), int16(dy))
+					b.mx, b.my = int16(dx), int16(dy)
 				}
 			}
 			prev = prev[:0]
@@ -494,7 +499,7 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 		ix.runs[i] = tr.run
 	}
 	ix.runOff = append(ix.runOff, int32(len(all)))
-	if keepTs {
+	if forAbove {
 		clamp := func(v int64) int16 { return int16(max(math.MinInt16, min(math.MaxInt16, v))) }
 		ix.rbox = make([][4]int16, len(all))
 		for i, tr := range all {
@@ -679,8 +684,9 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 			var prev orb.Point
 			have := false
 			for i := runs[k].lo; i < runs[k].hi; i++ {
-				x0, y0 := float64(ix.fine[2*i]), float64(ix.fine[2*i+1])
-				x1, y1 := float64(ix.fine[2*i+2]), float64(ix.fine[2*i+3])
+				a, b := &ix.fine[i], &ix.fine[i+1]
+				x0, y0 := float64(a.x), float64(a.y)
+				x1, y1 := float64(b.x), float64(b.y)
 				if max(x0, x1) < fmin[0] || min(x0, x1) > fmax[0] || max(y0, y1) < fmin[1] || min(y0, y1) > fmax[1] {
 					if have {
 						line = append(line, orb.Point{math.NaN(), math.NaN()})
@@ -688,7 +694,7 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 					}
 					continue
 				}
-				t0, t1 := float64(ix.ts[i]), float64(ix.ts[i+1])
+				t0, t1 := float64(a.t), float64(b.t)
 				var q orb.Point
 				if fr.z <= arcFineZoom {
 					// Up to arcFineZoom, the index places its points, and the
@@ -699,7 +705,7 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 						have = true
 					}
 					q = orb.Point{x1 * fs, y1 * fs}
-					if mx, my := ix.mids[2*i+2], ix.mids[2*i+3]; mx != noMid {
+					if mx, my := b.mx, b.my; mx != noMid {
 						dx, dy := float64(mx)*fs, float64(my)*fs
 						if d2 := dx*dx + dy*dy; d2 <= sub.tol2 {
 							line = append(line, q)
