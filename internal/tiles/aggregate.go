@@ -61,7 +61,8 @@ func (m *memo) get(key string, build func() any) any {
 type clusterSet struct {
 	tiles    map[uint64][2]int32 // tile key → [lo, hi) in clusters
 	clusters []cluster
-	props    *propTable // of the clusters of more than one member
+	props    *propTable  // of the clusters of more than one member
+	points   *pointTable // the point layer's, which props extends
 }
 
 type cluster struct {
@@ -80,10 +81,10 @@ func tileKey(x, y uint64) uint64 { return x<<32 | y }
 
 func (r *Renderer) clusters(j *job, layer string) *clusterSet {
 	key := j.fkey + "/clusters/" + layer + "/" + strconv.Itoa(j.fr.z)
-	return r.aggs.get(key, func() any { return buildClusters(j.snap, j.sel, j.f, layer, j.fr.z) }).(*clusterSet)
+	return r.aggs.get(key, func() any { return buildClusters(j.snap, j.sel, j.f, layer, j.fr.z, j.pprops) }).(*clusterSet)
 }
 
-func buildClusters(snap *index.Snapshot, sel *index.Selection, f atlas.Filter, layer string, z int) *clusterSet {
+func buildClusters(snap *index.Snapshot, sel *index.Selection, f atlas.Filter, layer string, z int, points *pointTable) *clusterSet {
 	ds := snap.Dataset()
 	var members []int32
 	if layer == index.LayerAuthorities {
@@ -157,7 +158,10 @@ func buildClusters(snap *index.Snapshot, sel *index.Selection, f atlas.Filter, l
 		return cmp.Compare(a.cell, b.cell)
 	})
 	set := &clusterSet{tiles: map[uint64][2]int32{}, clusters: cs}
-	set.props = newPropTable(len(cs), func(k int, sink index.PropertySink) {
+	// The clusters' dictionary extends the points', so that a tile's
+	// clusters and single points are written from one dictionary.
+	set.points = points
+	set.props = newPropTableOn(&points.dict, len(cs), func(k int, sink index.PropertySink) {
 		c := &cs[k]
 		if c.n == 1 {
 			return // drawn as its member
@@ -211,7 +215,7 @@ func (j *job) drawClusters(layer string, cs *clusterSet) error {
 					continue
 				}
 				if c.n == 1 {
-					j.pointFeature(layer, c.first, p)
+					j.pointFeature(cs.points, &cs.props.dict, layer, c.first, p)
 					continue
 				}
 				e := &j.enc
@@ -369,7 +373,7 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 			tags = d.str(tags, "name", g.name)
 		}
 		lv.tags = tags
-		d.seal()
+		d.seal(false)
 	}
 	return agg
 }

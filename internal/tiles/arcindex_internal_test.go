@@ -296,7 +296,7 @@ func TestPointPropsMatchProperties(t *testing.T) {
 			j.enc.reset(layer)
 			direct.reset(layer)
 			for i := int32(0); i < int32(snap.Len(layer)); i += 7 {
-				j.pointFeature(layer, i, orb.Point{1, 2})
+				j.pointFeature(j.pprops, &j.pprops.dict, layer, i, orb.Point{1, 2})
 				direct.begin()
 				snap.VisitProperties(layer, i, j.sel, &direct)
 				direct.point(1, 2)
@@ -306,5 +306,41 @@ func TestPointPropsMatchProperties(t *testing.T) {
 				t.Fatalf("%v %s: layers differ", f.Encode(), layer)
 			}
 		}
+	}
+}
+
+// TestDictExtend checks a dictionary that extends another: values and keys
+// the base has keep the base's ids, new ones follow, and every id reads
+// back its key, value and encoding.
+func TestDictExtend(t *testing.T) {
+	var base dict
+	base.key("name")
+	base.val(value{kind: 1, s: "Lyon"})
+	base.val(value{kind: 2, i: 7})
+	base.seal(true)
+	ext := extend(&base)
+	if id := ext.val(value{kind: 2, i: 7}); id != 1 {
+		t.Errorf("a base value got id %d, want 1", id)
+	}
+	if id := ext.val(value{kind: 1, s: "Dakar"}); id != 2 {
+		t.Errorf("a new value got id %d, want 2", id)
+	}
+	if k := ext.key("name"); k != 0 {
+		t.Errorf("a base key got id %d, want 0", k)
+	}
+	if k := ext.key("count"); k != 1 {
+		t.Errorf("a new key got id %d, want 1", k)
+	}
+	ext.seal(false)
+	if ext.numVals() != 3 || ext.numKeys() != 2 {
+		t.Fatalf("%d values, %d keys; want 3 and 2", ext.numVals(), ext.numKeys())
+	}
+	for id := uint32(0); id < 3; id++ {
+		if got, want := ext.encoded(id), appendValue(nil, ext.valAt(id)); !slices.Equal(got, want) {
+			t.Errorf("value %d (%v) encoded as %v, want %v", id, ext.valAt(id), got, want)
+		}
+	}
+	if ext.keyAt(0) != "name" || ext.keyAt(1) != "count" {
+		t.Errorf("keys read back as %q, %q", ext.keyAt(0), ext.keyAt(1))
 	}
 }

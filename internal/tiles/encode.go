@@ -103,11 +103,11 @@ func (s *dictSlot) use(d *dict, layer uint32) {
 		clear(s.vals)
 		s.gen = 1
 	}
-	if len(s.keys) < len(d.keys) {
-		s.keys = append(s.keys, make([]intSlot, len(d.keys)-len(s.keys))...)
+	if n := d.numKeys(); len(s.keys) < n {
+		s.keys = append(s.keys, make([]intSlot, n-len(s.keys))...)
 	}
-	if len(s.vals) < len(d.vals) {
-		s.vals = append(s.vals, make([]intSlot, len(d.vals)-len(s.vals))...)
+	if n := d.numVals(); len(s.vals) < n {
+		s.vals = append(s.vals, make([]intSlot, n-len(s.vals))...)
 	}
 }
 
@@ -117,18 +117,30 @@ func (s *dictSlot) use(d *dict, layer uint32) {
 // lookup. Values are distinct, so that the mapping writes the same tile as
 // writing the values one by one.
 type dict struct {
-	keys []string
-	vals []value
-	idx  map[value]uint32 // while it is made
-	// The values encoded as Layer.values fields, back to back: value i is
-	// venc[voff[i]:voff[i+1]] (see seal).
+	// A dictionary may extend another (one level): the ids below nbk and
+	// nbv are the base's keys and values, the others its own.
+	base     *dict
+	nbk, nbv uint32
+	keys     []string
+	vals     []value
+	idx      map[value]uint32 // while it is made, and kept by a base
+	// Its own values encoded as Layer.values fields, back to back: value
+	// nbv+i is venc[voff[i]:voff[i+1]] (see seal).
 	venc []byte
 	voff []int32
 }
 
-// seal ends the making of d: its values are encoded once.
-func (d *dict) seal() {
-	d.idx = nil
+// extend returns an empty dictionary that extends base.
+func extend(base *dict) dict {
+	return dict{base: base, nbk: uint32(len(base.keys)), nbv: uint32(len(base.vals))}
+}
+
+// seal ends the making of d: its values are encoded once. A dictionary
+// that others extend keeps its index of values.
+func (d *dict) seal(base bool) {
+	if !base {
+		d.idx = nil
+	}
 	d.voff = make([]int32, 0, len(d.vals)+1)
 	for _, v := range d.vals {
 		d.voff = append(d.voff, int32(len(d.venc)))
@@ -137,23 +149,56 @@ func (d *dict) seal() {
 	d.voff = append(d.voff, int32(len(d.venc)))
 }
 
-func (d *dict) encoded(i uint32) []byte { return d.venc[d.voff[i]:d.voff[i+1]] }
+func (d *dict) numKeys() int { return int(d.nbk) + len(d.keys) }
+func (d *dict) numVals() int { return int(d.nbv) + len(d.vals) }
+
+func (d *dict) keyAt(i uint32) string {
+	if i < d.nbk {
+		return d.base.keys[i]
+	}
+	return d.keys[i-d.nbk]
+}
+
+func (d *dict) valAt(i uint32) value {
+	if i < d.nbv {
+		return d.base.vals[i]
+	}
+	return d.vals[i-d.nbv]
+}
+
+func (d *dict) encoded(i uint32) []byte {
+	if i < d.nbv {
+		return d.base.encoded(i)
+	}
+	i -= d.nbv
+	return d.venc[d.voff[i]:d.voff[i+1]]
+}
 
 func (d *dict) key(k string) uint32 {
+	if d.base != nil {
+		if i := slices.Index(d.base.keys, k); i >= 0 {
+			return uint32(i)
+		}
+	}
 	if i := slices.Index(d.keys, k); i >= 0 {
-		return uint32(i)
+		return d.nbk + uint32(i)
 	}
 	d.keys = append(d.keys, k)
-	return uint32(len(d.keys) - 1)
+	return d.nbk + uint32(len(d.keys)-1)
 }
 
 func (d *dict) val(v value) uint32 {
+	if d.base != nil {
+		if i, ok := d.base.idx[v]; ok {
+			return i
+		}
+	}
 	if d.idx == nil {
 		d.idx = map[value]uint32{}
 	}
 	i, ok := d.idx[v]
 	if !ok {
-		i = uint32(len(d.vals))
+		i = d.nbv + uint32(len(d.vals))
 		d.vals = append(d.vals, v)
 		d.idx[v] = i
 	}
@@ -189,12 +234,21 @@ type propTable struct {
 
 // newPropTable records the properties visit gives for features 0 to n-1.
 func newPropTable(n int, visit func(i int, sink index.PropertySink)) *propTable {
+	return newPropTableOn(nil, n, visit)
+}
+
+// newPropTableOn is newPropTable with a dictionary that extends base (when
+// not nil).
+func newPropTableOn(base *dict, n int, visit func(i int, sink index.PropertySink)) *propTable {
 	t := &propTable{off: make([]int32, 1, n+1)}
+	if base != nil {
+		t.dict = extend(base)
+	}
 	for i := range n {
 		visit(i, tableSink{t})
 		t.off = append(t.off, int32(len(t.tags)))
 	}
-	t.dict.seal()
+	t.dict.seal(false)
 	return t
 }
 
@@ -278,7 +332,7 @@ func (l *layerEncoder) mix() {
 	}
 	l.mixed = true
 	for _, id := range l.dvalIDs {
-		l.vals = append(l.vals, l.dict.vals[id])
+		l.vals = append(l.vals, l.dict.valAt(id))
 	}
 	l.dvalIDs = l.dvalIDs[:0]
 	if !l.unindexed {
@@ -317,13 +371,13 @@ func (l *layerEncoder) dictTags(d *dict, tags []uint32) {
 	for i := 0; i+1 < len(tags); i += 2 {
 		k := &s.keys[tags[i]]
 		if k.gen != gen {
-			*k = intSlot{gen: gen, idx: l.key(d.keys[tags[i]])}
+			*k = intSlot{gen: gen, idx: l.key(d.keyAt(tags[i]))}
 		}
 		v := &s.vals[tags[i+1]]
 		if v.gen != gen {
 			var idx uint32
 			if l.mixed {
-				idx = l.val(d.vals[tags[i+1]])
+				idx = l.val(d.valAt(tags[i+1]))
 			} else {
 				idx = uint32(len(l.dvalIDs))
 				l.dvalIDs = append(l.dvalIDs, tags[i+1])

@@ -282,7 +282,7 @@ func (j *job) points(layer string) error {
 				if !fr.inBox(p[0], p[1]) {
 					continue
 				}
-				j.pointFeature(layer, i, p)
+				j.pointFeature(j.pprops, &j.pprops.dict, layer, i, p)
 			}
 			return nil
 		}
@@ -304,10 +304,11 @@ func (j *job) pointSelected(layer string, i int32) bool {
 	return j.f.BBox == nil || j.f.BBox.Contains(j.snap.Point(layer, i))
 }
 
-func (j *job) pointFeature(layer string, i int32, p orb.Point) {
+// pointFeature writes point i of layer, its properties from table t
+// written with dictionary d (t's or one that extends it).
+func (j *job) pointFeature(t *pointTable, d *dict, layer string, i int32, p orb.Point) {
 	e := &j.enc
 	e.begin()
-	t := j.pprops
 	tags := t.of(int(i))
 	if pos := t.count[i]; pos >= 0 {
 		var n int
@@ -327,7 +328,7 @@ func (j *job) pointFeature(layer string, i int32, p orb.Point) {
 		j.tagBuf[2*int(pos)+1] = t.count0 + uint32(n)
 		tags = j.tagBuf
 	}
-	e.dictTags(&t.dict, tags)
+	e.dictTags(d, tags)
 	e.point(p[0], p[1])
 	e.end()
 }
@@ -371,7 +372,7 @@ func (r *Renderer) pointProps(snap *index.Snapshot, layer string) *pointTable {
 			}})
 			t.off = append(t.off, int32(len(t.tags)))
 		}
-		t.dict.seal()
+		t.dict.seal(true) // cluster sets extend it
 		return t
 	}).(*pointTable)
 }
