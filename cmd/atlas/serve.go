@@ -23,7 +23,7 @@ import (
 
 // serveGCPercent is the garbage collector's target heap growth for
 // atlas serve when GOGC is not set.
-const serveGCPercent = 50
+const serveGCPercent = 35
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseServeConfig(args, getenv, stderr)
@@ -35,7 +35,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if getenv("GOGC") == "" {
 		// The snapshot and the per-zoom tile structures are long-lived and
 		// most of the heap: a smaller headroom than Go's default 100 keeps
-		// the resident size near 1.5× the live data (GOGC overrides it).
+		// the resident size near 1.35× the live data (GOGC overrides it).
 		debug.SetGCPercent(serveGCPercent)
 	}
 
