@@ -144,19 +144,8 @@ func TestArcSlicesMatchRuns(t *testing.T) {
 				}
 				tl := maptile.New(uint32(key>>32), uint32(key), maptile.Zoom(z))
 				j.t, j.fr = tl, newFrame(tl)
-				var want, got []byte
-				for k, ix := range []*arcIndex{runs, sliced} {
-					j.enc.reset("partnerships")
-					if err := j.drawArcIndex(p, ix); err != nil {
-						t.Fatal(err)
-					}
-					b, _ := j.enc.appendLayer(nil, nil)
-					if k == 0 {
-						want = b
-					} else {
-						got = b
-					}
-				}
+				want := drawLayer(t, j, "partnerships", func() error { return j.drawArcIndex(p, runs) })
+				got := drawLayer(t, j, "partnerships", func() error { return j.drawArcIndex(p, sliced) })
 				if !slices.Equal(got, want) {
 					t.Fatalf("%v tile %v: %d bytes from slices, %d from runs", q, tl, len(got), len(want))
 				}
@@ -274,6 +263,16 @@ func endPoint(es ...*layerEncoder) {
 		e.point(1, 2)
 		e.end()
 	}
+}
+
+// drawLayer returns the layer draw writes with j's encoder.
+func drawLayer(t *testing.T, j *job, layer string, draw func() error) []byte {
+	t.Helper()
+	j.enc.reset(layer)
+	if err := draw(); err != nil {
+		t.Fatal(err)
+	}
+	return layerBytes(&j.enc)
 }
 
 // layerBytes returns the layer an encoder has written.

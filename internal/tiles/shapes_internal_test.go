@@ -9,8 +9,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/atlas-cooperation/atlas/geodata"
-	"github.com/atlas-cooperation/atlas/internal/dataset"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
 )
@@ -19,14 +17,7 @@ import (
 // fast path of polygons wholly inside a tile) encodes exactly as the ring
 // clipped and rounded in the tile would.
 func TestRingCmdsMatchRing(t *testing.T) {
-	ds, err := dataset.Load(geodata.Dataset())
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := index.New(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := internalSnapshot(t)
 	n := 0
 	for _, layer := range []string{index.LayerCountries, index.LayerDepartements} {
 		for _, z := range []int{3, 6, 9} {
@@ -73,14 +64,7 @@ var everywhere = orb.Bound{Min: orb.Point{math.Inf(-1), math.Inf(-1)}, Max: orb.
 // zooms 5–12 over France, every ring with spans that meets the tile is
 // encoded the same with and without skipping.
 func TestRingSpansSkipped(t *testing.T) {
-	ds, err := dataset.Load(geodata.Dataset())
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := index.New(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := internalSnapshot(t)
 	// Sets that keep their polygons at every zoom.
 	uncut := map[string]*[ShapeMaxZoom + 1]*shapeSet{}
 	for _, layer := range []string{index.LayerCountries, index.LayerRegions, index.LayerDepartements} {
@@ -136,14 +120,7 @@ func TestRingSpansSkipped(t *testing.T) {
 // shapes cut once are the tiles drawn by clipping the shapes, byte for
 // byte, with and without a filter's bbox.
 func TestCutShapesMatchDrawn(t *testing.T) {
-	ds, err := dataset.Load(geodata.Dataset())
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := index.New(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := internalSnapshot(t)
 	r := NewRenderer(Options{})
 	bbox := orb.Bound{Min: orb.Point{-10, 35}, Max: orb.Point{30, 60}}
 	uncut := map[string]*[ShapeMaxZoom + 1]*shapeSet{}
@@ -164,30 +141,17 @@ func TestCutShapesMatchDrawn(t *testing.T) {
 				for x := uint32(0); x < n; x += max(1, n/16) {
 					for y := uint32(0); y < n; y += max(1, n/32) {
 						tl := maptile.New(x, y, maptile.Zoom(z))
-						var got, want []byte
-						for k, set := range []*shapeSet{bs, &drawn} {
-							j.t, j.fr = tl, newFrame(tl)
-							j.enc.reset(layer)
-							props := r.props(j, layer, len(set.shapes))
-							var err error
-							if set.cut != nil {
-								err = j.drawCutShapes(layer, set, props)
-							} else {
-								err = j.eachShape(layer, set, func(i int32) {
-									j.enc.dictTags(&props.dict, props.of(int(i)))
-									j.enc.end()
-								})
-							}
-							if err != nil {
-								t.Fatal(err)
-							}
-							b, _ := j.enc.appendLayer(nil, nil)
-							if k == 0 {
-								got = b
-							} else {
-								want = b
-							}
-						}
+						j.t, j.fr = tl, newFrame(tl)
+						got := drawLayer(t, j, layer, func() error {
+							return j.drawCutShapes(layer, bs, r.props(j, layer, len(bs.shapes)))
+						})
+						props := r.props(j, layer, len(drawn.shapes))
+						want := drawLayer(t, j, layer, func() error {
+							return j.eachShape(layer, &drawn, func(i int32) {
+								j.enc.dictTags(&props.dict, props.of(int(i)))
+								j.enc.end()
+							})
+						})
 						if !slices.Equal(got, want) {
 							t.Fatalf("%v %s %v: %d bytes from the cut shapes, %d drawn", f.Encode(), layer, tl, len(got), len(want))
 						}
