@@ -788,7 +788,7 @@ func (j *job) drawSlices(p *arcPlan, ix *arcIndex) error {
 		j.enc.begin()
 		for ; s < hi && ix.slices[s].item == item; s++ {
 			sl := &ix.slices[s]
-			j.enc.lineCmds(int64(sl.x0), int64(sl.y0), int64(sl.ex), int64(sl.ey), ix.sliceCmds(s))
+			j.enc.cmds(int64(sl.x0), int64(sl.y0), int64(sl.ex), int64(sl.ey), ix.sliceCmds(s), geomLineString)
 		}
 		j.arcProps(p, ix.level, int(item))
 		j.enc.end()

@@ -609,22 +609,14 @@ func (l *layerEncoder) ring(pts []orb.Point, exterior bool) bool {
 	return true
 }
 
-// ringCmds adds a ring whose geometry after its first point (x0, y0) is
-// cmds (see worldRing); (xn, yn) is its last point.
-func (l *layerEncoder) ringCmds(x0, y0, xn, yn int64, cmds []byte) {
+// cmds adds geometry precomputed in MVT commands, but for its first MoveTo:
+// the move to (x0, y0), then cmds, which leave the cursor at (xn, yn) (a
+// ring, see worldRing, or line parts, see arcSlice, of geometry type gtype).
+func (l *layerEncoder) cmds(x0, y0, xn, yn int64, cmds []byte, gtype int) {
 	l.geom = appendMoveTo(l.geom, x0, y0, l.px, l.py)
 	l.geom = append(l.geom, cmds...)
 	l.px, l.py = xn, yn
-	l.gtype = geomPolygon
-}
-
-// lineCmds adds line parts whose geometry after the first MoveTo, to
-// (x0, y0), is cmds, ending on (xn, yn) (see arcSlice).
-func (l *layerEncoder) lineCmds(x0, y0, xn, yn int64, cmds []byte) {
-	l.geom = appendMoveTo(l.geom, x0, y0, l.px, l.py)
-	l.geom = append(l.geom, cmds...)
-	l.px, l.py = xn, yn
-	l.gtype = geomLineString
+	l.gtype = gtype
 }
 
 // end writes the current feature, unless it has no geometry.

@@ -465,7 +465,7 @@ func (j *job) eachShape(layer string, bs *shapeSet, emit func(i int32)) error {
 				// the same as in any other tile but for the first move.
 				ox, oy := int64(fr.ox), int64(fr.oy)
 				for _, r := range poly.rings {
-					j.enc.ringCmds(int64(r.first[0])-ox, int64(r.first[1])-oy, int64(r.last[0])-ox, int64(r.last[1])-oy, r.cmds)
+					j.enc.cmds(int64(r.first[0])-ox, int64(r.first[1])-oy, int64(r.last[0])-ox, int64(r.last[1])-oy, r.cmds, geomPolygon)
 				}
 				continue
 			}

@@ -34,7 +34,7 @@ func TestRingCmdsMatchRing(t *testing.T) {
 					fast.begin()
 					slow.begin()
 					for k, rg := range poly.rings {
-						fast.ringCmds(int64(rg.first[0])-ox, int64(rg.first[1])-oy, int64(rg.last[0])-ox, int64(rg.last[1])-oy, rg.cmds)
+						fast.cmds(int64(rg.first[0])-ox, int64(rg.first[1])-oy, int64(rg.last[0])-ox, int64(rg.last[1])-oy, rg.cmds, geomPolygon)
 						pts := rg.points(nil, 1, float64(ox), float64(oy), everywhere)
 						if last := pts[len(pts)-1]; last != (orb.Point{float64(int64(rg.last[0]) - ox), float64(int64(rg.last[1]) - oy)}) {
 							t.Fatalf("%s z%d: decoded ring ends at %v, want %v", layer, z, last, rg.last)
