@@ -144,7 +144,7 @@ func TestArcSlicesMatchRuns(t *testing.T) {
 				}
 				tl := maptile.New(uint32(key>>32), uint32(key), maptile.Zoom(z))
 				j.t, j.fr = tl, newFrame(tl)
-				want := drawLayer(t, j, "partnerships", func() error { return j.drawArcIndex(p, runs) })
+				want := drawLayer(t, j, "partnerships", func() error { return drawRuns(j, p, runs) })
 				got := drawLayer(t, j, "partnerships", func() error { return j.drawArcIndex(p, sliced) })
 				if !slices.Equal(got, want) {
 					t.Fatalf("%v tile %v: %d bytes from slices, %d from runs", q, tl, len(got), len(want))
@@ -263,6 +263,26 @@ func endPoint(es ...*layerEncoder) {
 		e.point(1, 2)
 		e.end()
 	}
+}
+
+// drawRuns draws the arcs of a tile from the runs of ix (an index not
+// sliced), as sliceArcIndex draws each run.
+func drawRuns(j *job, p *arcPlan, ix *arcIndex) error {
+	runs, _ := ix.tileRuns(j.t.X, j.t.Y)
+	ox, oy := int64(j.fr.ox), int64(j.fr.oy)
+	for k := 0; k < len(runs); {
+		item := runs[k].item
+		j.enc.begin()
+		for ; k < len(runs) && runs[k].item == item; k++ {
+			j.drawRun(ix, runs[k], ox, oy)
+		}
+		if len(j.enc.geom) == 0 {
+			continue
+		}
+		j.arcProps(p, ix.level, int(item))
+		j.enc.end()
+	}
+	return nil
 }
 
 // drawLayer returns the layer draw writes with j's encoder.

@@ -306,14 +306,8 @@ type arcRun struct {
 	item, lo, hi int32
 }
 
-// runsOf returns the runs of ix that meet the buffered tile (x, y) of the
-// index's zoom.
-func (ix *arcIndex) runsOf(x, y uint32) []arcRun {
-	runs, _ := ix.tileRuns(x, y)
-	return runs
-}
-
-// tileRuns is runsOf, with the index of the first run.
+// tileRuns returns the runs of ix that meet the buffered tile (x, y) of the
+// index's zoom, and the index of the first.
 func (ix *arcIndex) tileRuns(x, y uint32) ([]arcRun, int32) {
 	i, ok := slices.BinarySearch(ix.runKeys, tileKey(uint64(x), uint64(y)))
 	if !ok {
@@ -743,36 +737,9 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 	return nil
 }
 
-// drawArcIndex draws the arcs of ix that cross the tile.
+// drawArcIndex draws the arcs of a sliced index (see sliceArcIndex) that
+// cross the tile.
 func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
-	if ix.slices != nil {
-		return j.drawSlices(p, ix)
-	}
-	fr := &j.fr
-	runs := ix.runsOf(j.t.X, j.t.Y)
-	ox, oy := int64(fr.ox), int64(fr.oy)
-	for k, n := 0, 0; k < len(runs); n++ {
-		if n%64 == 0 {
-			if err := j.ctx.Err(); err != nil {
-				return err
-			}
-		}
-		item := runs[k].item
-		j.enc.begin()
-		for ; k < len(runs) && runs[k].item == item; k++ {
-			j.drawRun(ix, runs[k], ox, oy)
-		}
-		if len(j.enc.geom) == 0 {
-			continue
-		}
-		j.arcProps(p, ix.level, int(item))
-		j.enc.end()
-	}
-	return nil
-}
-
-// drawSlices draws the arcs of a sliced index (see sliceArcIndex).
-func (j *job) drawSlices(p *arcPlan, ix *arcIndex) error {
 	i, ok := slices.BinarySearch(ix.tileKeys, tileKey(uint64(j.t.X), uint64(j.t.Y)))
 	if !ok {
 		return nil
