@@ -86,6 +86,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, snap *index.S
 	if err != nil {
 		return err
 	}
+	defer tile.Release() // once written
 	if tile.Empty {
 		// Every empty tile gets the same answer: 204 with no body.
 		w.WriteHeader(http.StatusNoContent)

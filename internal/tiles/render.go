@@ -47,18 +47,62 @@ type Tile struct {
 
 	gzOnce sync.Once
 	gz     []byte
+
+	// own: the tile is its caller's alone (neither cached nor shared with
+	// concurrent identical requests), and its buffers are pooled: Release
+	// gives them back.
+	own bool
+}
+
+// Release tells the Renderer that the caller is done with t: neither t nor
+// the slices it returned may be used afterwards. The buffers of a tile that
+// only its caller holds (no cache, no concurrent identical request) are
+// then reused for later tiles, which spares the garbage collector a tile's
+// bytes per request; for other tiles Release does nothing. Not calling it
+// is safe: the buffers are then left to the garbage collector.
+func (t *Tile) Release() {
+	if !t.own {
+		return
+	}
+	t.own = false
+	putBuf(t.Data)
+	putBuf(t.gz)
+	t.Data, t.gz = nil, nil
+}
+
+// bufs pools the byte buffers of released tiles (*[]byte, empty).
+var bufs sync.Pool
+
+// maxPooledBuf bounds the buffers kept in bufs: a rare large tile does not
+// pin its memory.
+const maxPooledBuf = 1 << 20
+
+func getBuf() []byte {
+	if p, _ := bufs.Get().(*[]byte); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func putBuf(b []byte) {
+	if cap(b) > 0 && cap(b) <= maxPooledBuf {
+		b = b[:0]
+		bufs.Put(&b)
+	}
 }
 
 // Gzip returns the gzip encoding of Data. It is safe for concurrent use.
 func (t *Tile) Gzip() []byte {
 	t.gzOnce.Do(func() {
-		var buf bytes.Buffer
+		// Not from bufs: a caller may keep the encoding, and a pooled
+		// buffer may be far larger than it.
+		buf := new(bytes.Buffer)
 		buf.Grow(len(t.Data)/2 + 64)
 		zw, _ := gzipWriters.Get().(*gzip.Writer)
 		if zw == nil {
-			zw, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+			zw, _ = gzip.NewWriterLevel(buf, gzip.BestSpeed)
 		} else {
-			zw.Reset(&buf)
+			zw.Reset(buf)
 		}
 		zw.Write(t.Data)
 		zw.Close()
@@ -99,9 +143,10 @@ type Renderer struct {
 }
 
 type call struct {
-	done chan struct{}
-	t    *Tile
-	err  error
+	done    chan struct{}
+	t       *Tile
+	err     error
+	waiters int // concurrent identical requests waiting for t (under flightMu)
 }
 
 // NewRenderer returns a Renderer.
@@ -119,8 +164,8 @@ func NewRenderer(o Options) *Renderer {
 // snap, in the given layer order (one MVT layer per requested layer, named
 // as the layer). Layers must be known (see ParseLayers) and t valid (see
 // ParseZXY); otherwise the error wraps atlas.ErrInvalid. Render returns
-// ctx.Err() when ctx ends first. The returned Tile is shared: callers must
-// not modify it.
+// ctx.Err() when ctx ends first. The returned Tile may be shared: callers
+// must not modify it. Callers that are done with it may Release it.
 func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) (*Tile, error) {
 	if snap == nil {
 		return nil, errors.New("tiles: no snapshot")
@@ -144,6 +189,7 @@ func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []st
 	}
 	r.flightMu.Lock()
 	if c, ok := r.flight[key]; ok {
+		c.waiters++
 		r.flightMu.Unlock()
 		select {
 		case <-c.done:
@@ -152,7 +198,7 @@ func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []st
 		}
 		if c.err != nil && ctx.Err() == nil && (errors.Is(c.err, context.Canceled) || errors.Is(c.err, context.DeadlineExceeded)) {
 			// The leader's request ended, not ours: render for ourselves.
-			return r.render(ctx, snap, layers, t, f)
+			return r.render(ctx, snap, layers, t, f, r.cache == nil)
 		}
 		return c.t, c.err
 	}
@@ -160,15 +206,21 @@ func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []st
 	r.flight[key] = c
 	r.flightMu.Unlock()
 
-	c.t, c.err = r.render(ctx, snap, layers, t, f)
-	if c.err == nil && r.cache != nil {
-		r.cache.put(key, c.t)
+	// Without a cache, the tile is the caller's own: its buffer is pooled.
+	tl, err := r.render(ctx, snap, layers, t, f, r.cache == nil)
+	if err == nil && r.cache != nil {
+		r.cache.put(key, tl)
 	}
+	c.t, c.err = tl, err
 	r.flightMu.Lock()
 	delete(r.flight, key)
+	if tl != nil && tl.own && c.waiters > 0 {
+		// The waiters share a copy; the caller may release its tile.
+		c.t = &Tile{Data: bytes.Clone(tl.Data)}
+	}
 	r.flightMu.Unlock()
 	close(c.done)
-	return c.t, c.err
+	return tl, err
 }
 
 func cacheKey(snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) string {
@@ -208,7 +260,9 @@ type job struct {
 	pprops  *pointTable // of the point layer being drawn
 }
 
-func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) (*Tile, error) {
+// render renders a tile; an own tile (see Tile.own) takes the job's output
+// buffer, which a pooled one replaces.
+func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter, own bool) (*Tile, error) {
 	j, _ := r.pool.Get().(*job)
 	if j == nil {
 		j = &job{}
@@ -245,6 +299,11 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 	}
 	if len(j.out) == 0 {
 		return &Tile{Empty: true}, nil
+	}
+	if own {
+		tl := &Tile{Data: j.out, own: true}
+		j.out = getBuf()
+		return tl, nil
 	}
 	return &Tile{Data: bytes.Clone(j.out)}, nil
 }

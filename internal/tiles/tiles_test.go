@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -512,6 +513,66 @@ func TestConcurrentRender(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestReleasedTiles checks that releasing tiles, whose buffers later tiles
+// reuse, never changes a tile still held: concurrent identical requests
+// (which share one render) each release theirs, and a cached tile stays
+// whole when released.
+func TestReleasedTiles(t *testing.T) {
+	snap := defaultSnapshot(t)
+	ref := tiles.NewRenderer(tiles.Options{CacheBytes: 64 << 20})
+	var list []maptile.Tile
+	for z := maptile.Zoom(2); z <= 12; z++ {
+		for _, p := range []orb.Point{{2.35, 48.86}, {-1.68, 48.11}, {2.43, 6.37}, {139.7, 35.7}} {
+			list = append(list, maptile.At(p, z))
+		}
+	}
+	want := map[maptile.Tile][]byte{}
+	for _, tl := range list {
+		want[tl] = render(t, ref, snap, allLayers(), tl, atlas.Filter{}).Data
+	}
+
+	r := tiles.NewRenderer(tiles.Options{})
+	errs := make(chan error, 8)
+	for w := range 8 {
+		go func() {
+			for round := range 4 {
+				for i := range list {
+					// Half the workers go in step (identical requests at
+					// once), half in their own order.
+					tl := list[i]
+					if w%2 == 1 {
+						tl = list[(i*7+w+round)%len(list)]
+					}
+					got, err := r.Render(context.Background(), snap, allLayers(), tl, atlas.Filter{})
+					if err != nil {
+						errs <- err
+						return
+					}
+					if !bytes.Equal(got.Data, want[tl]) {
+						errs <- fmt.Errorf("tile %v: %d bytes differ from the %d rendered alone", tl, len(got.Data), len(want[tl]))
+						return
+					}
+					got.Release()
+					got.Release() // twice is harmless
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	cached, _ := ref.Render(context.Background(), snap, allLayers(), list[0], atlas.Filter{})
+	cached.Release()
+	again, _ := ref.Render(context.Background(), snap, allLayers(), list[0], atlas.Filter{})
+	if again != cached || !bytes.Equal(again.Data, want[list[0]]) {
+		t.Fatal("releasing a cached tile changed it")
 	}
 }
 
