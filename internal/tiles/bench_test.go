@@ -84,9 +84,11 @@ func BenchmarkRenderMix(b *testing.B) {
 	b.ResetTimer()
 	n := 0
 	for b.Loop() {
-		if _, err := r.Render(ctx, snap, layers, mix[n%len(mix)], atlas.Filter{}); err != nil {
+		tl, err := r.Render(ctx, snap, layers, mix[n%len(mix)], atlas.Filter{})
+		if err != nil {
 			b.Fatal(err)
 		}
+		tl.Release() // as the server does once the tile is written
 		n++
 	}
 }
