@@ -243,10 +243,18 @@ type arcAggregates struct {
 
 type aggLevel struct {
 	groups []aggGroup
-	// The groups' properties: groupTags pairs of ids into dict per group.
-	dict dict
-	tags []uint32
+	// The groups' properties: groupTags pairs of ids into dict per group;
+	// and the same as the payload of a packed tags field, for a layer whose
+	// dictionary is dict whole (see layerEncoder.useWhole): group k's is
+	// raw[rawOff[k]:rawOff[k+1]].
+	dict   dict
+	tags   []uint32
+	raw    []byte
+	rawOff []int32
 }
+
+// rawTags returns group k's tags in the ids of its level's dictionary.
+func (lv *aggLevel) rawTags(k int) []byte { return lv.raw[lv.rawOff[k]:lv.rawOff[k+1]] }
 
 // groupTags is the number of property ids of a group: cluster, count,
 // country, country_name, level, key, name.
@@ -374,6 +382,14 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 		}
 		lv.tags = tags
 		d.seal(false)
+		lv.rawOff = make([]int32, 0, len(lv.groups)+1)
+		for k := range lv.groups {
+			lv.rawOff = append(lv.rawOff, int32(len(lv.raw)))
+			for _, id := range tags[groupTags*k : groupTags*(k+1)] {
+				lv.raw = binary.AppendUvarint(lv.raw, uint64(id))
+			}
+		}
+		lv.rawOff = append(lv.rawOff, int32(len(lv.raw)))
 	}
 	return agg
 }

@@ -1,8 +1,9 @@
 package tiles
 
 import (
+	"bytes"
 	"context"
-	"github.com/paulmach/orb"
+	"maps"
 	"math"
 	"slices"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
 	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -128,6 +131,9 @@ func TestDictTagsMatchValues(t *testing.T) {
 func TestArcSlicesMatchRuns(t *testing.T) {
 	snap := internalSnapshot(t)
 	r := NewRenderer(Options{})
+	// Both with the layers' own dictionaries: whole ones (which only
+	// slices take) are checked by TestWholeDictionaryLayers.
+	r.wholeShare = 0
 	for _, q := range []atlas.Filter{{}, {Themes: []string{"tourisme"}}} {
 		j := &job{r: r, ctx: context.Background(), snap: snap, f: q, sel: snap.Select(q), fkey: snap.Version() + "?" + q.Encode()}
 		p := r.arcPlan(j)
@@ -362,4 +368,58 @@ func TestDictExtend(t *testing.T) {
 	if ext.keyAt(0) != "name" || ext.keyAt(1) != "count" {
 		t.Errorf("keys read back as %q, %q", ext.keyAt(0), ext.keyAt(1))
 	}
+}
+
+// TestWholeDictionaryLayers checks that grouped-arc layers written with
+// their level's dictionary whole (see layerEncoder.useWhole) decode to the
+// features, properties and geometry their layers written with their own
+// dictionaries decode to; and that the default share makes dense tiles use
+// it.
+func TestWholeDictionaryLayers(t *testing.T) {
+	snap := internalSnapshot(t)
+	never, always, def := NewRenderer(Options{}), NewRenderer(Options{}), NewRenderer(Options{})
+	never.wholeShare, always.wholeShare = 0, math.MaxInt32
+	layers := []string{index.LayerPartnerships}
+	ctx := context.Background()
+	used := 0
+	for _, f := range []atlas.Filter{{}, {Themes: []string{"culture-patrimoine"}}, {Countries: []string{"DE", "SN"}}} {
+		for z := maptile.Zoom(0); z <= ArcIndexMaxZoom; z++ {
+			for _, p := range []orb.Point{{2.35, 48.86}, {-1.68, 48.11}, {13.4, 52.5}, {-17.4, 14.7}, {55.5, -21.1}} {
+				tl := maptile.At(p, z)
+				a, err := always.Render(ctx, snap, layers, tl, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := never.Render(ctx, snap, layers, tl, f)
+				c, _ := def.Render(ctx, snap, layers, tl, f)
+				if a.Empty != b.Empty {
+					t.Fatalf("%v %v: empty %v against %v", f.Encode(), tl, a.Empty, b.Empty)
+				}
+				if a.Empty {
+					continue
+				}
+				la, err := mvt.Unmarshal(a.Data)
+				if err != nil {
+					t.Fatalf("%v %v: %v", f.Encode(), tl, err)
+				}
+				lb, _ := mvt.Unmarshal(b.Data)
+				if len(la) != 1 || len(lb) != 1 || len(la[0].Features) != len(lb[0].Features) {
+					t.Fatalf("%v %v: layers differ", f.Encode(), tl)
+				}
+				for k, fa := range la[0].Features {
+					fb := lb[0].Features[k]
+					if !orb.Equal(fa.Geometry, fb.Geometry) || !maps.Equal(fa.Properties, fb.Properties) {
+						t.Fatalf("%v %v feature %d: %v against %v", f.Encode(), tl, k, fa.Properties, fb.Properties)
+					}
+				}
+				if !bytes.Equal(c.Data, b.Data) {
+					used++
+				}
+			}
+		}
+	}
+	if used == 0 {
+		t.Fatal("no tile took its level's dictionary whole")
+	}
+	t.Logf("%d tiles took their level's dictionary whole", used)
 }

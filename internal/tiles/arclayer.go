@@ -745,6 +745,13 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 		return nil
 	}
 	lo, hi := int(ix.tileOff[i]), int(ix.tileOff[i+1])
+	if ix.level != levelIndividual {
+		// A tile with a good share of the level's groups (about one a
+		// slice) takes its dictionary whole.
+		if lv := &p.agg.levels[ix.level-1]; j.r.wholeShare > 0 && (hi-lo)*j.r.wholeShare >= len(lv.groups) {
+			j.enc.useWhole(&lv.dict)
+		}
+	}
 	for s, n := lo, 0; s < hi; n++ {
 		if n%64 == 0 {
 			if err := j.ctx.Err(); err != nil {
@@ -809,6 +816,10 @@ func (j *job) arcProps(p *arcPlan, l, k int) {
 		return
 	}
 	lv := &p.agg.levels[l-1]
+	if e.whole == &lv.dict {
+		e.rawTags(lv.rawTags(k))
+		return
+	}
 	e.dictTags(&lv.dict, lv.tags[groupTags*k:groupTags*(k+1)])
 }
 

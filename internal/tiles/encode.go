@@ -84,6 +84,13 @@ type layerEncoder struct {
 	// The values of the layer while they all come from dict: ids into it
 	// (l.vals is then empty).
 	dvalIDs []uint32
+
+	// whole, when set (see useWhole), is the layer's dictionary: its keys
+	// and values, all of them and in its order, are the layer's, and the
+	// features' tags, precomputed in its ids, are written as they are (raw,
+	// for the current feature).
+	whole *dict
+	raw   []byte
 }
 
 // dictSlot maps the ids of a dictionary to a layer's: entries of
@@ -303,13 +310,14 @@ func (l *layerEncoder) reset(name string) {
 	clear(l.intIdx)
 	l.mixed, l.unindexed = false, false
 	l.dvalIDs = l.dvalIDs[:0]
+	l.whole = nil
 	l.feats = l.feats[:0]
 	l.n = 0
 }
 
 // begin starts a feature.
 func (l *layerEncoder) begin() {
-	l.tags = l.tags[:0]
+	l.tags, l.raw = l.tags[:0], nil
 	l.geom = l.geom[:0]
 	l.gtype = 0
 	l.px, l.py = 0, 0
@@ -320,7 +328,7 @@ func (l *layerEncoder) begin() {
 // alive).
 func (l *layerEncoder) release() {
 	clear(l.strCache[:])
-	l.dict = nil
+	l.dict, l.whole, l.raw = nil, nil, nil
 	l.slots[0].d, l.slots[1].d = nil, nil
 }
 
@@ -350,6 +358,16 @@ func (l *layerEncoder) mix() {
 		}
 	}
 }
+
+// useWhole makes d the layer's dictionary, whole (see layerEncoder.whole):
+// every feature of the layer then gets its tags from rawTags. It is worth
+// it when the layer's features use most of d, and spares mapping their ids
+// one by one. Call it before the layer's first feature.
+func (l *layerEncoder) useWhole(d *dict) { l.whole = d }
+
+// rawTags sets the current feature's tags: the packed tags field's payload
+// in the ids of the whole dictionary (see useWhole). tags is not copied.
+func (l *layerEncoder) rawTags(tags []byte) { l.raw = tags }
 
 // dictTags sets the current feature's properties from pairs of ids into d
 // (see dict).
@@ -627,15 +645,19 @@ func (l *layerEncoder) end() {
 	}
 	// Feature fields: tags (2), type (3), geometry (4); written in place
 	// after the feature's length, computed first.
-	tn, gn := len(l.tags), len(l.geom)
+	tags := l.tags
+	if l.raw != nil {
+		tags = l.raw
+	}
+	tn, gn := len(tags), len(l.geom)
 	n := 2 + gn + uvarintLen(uint64(gn)) + 1
-	if len(l.tags) > 0 {
+	if tn > 0 {
 		n += 1 + tn + uvarintLen(uint64(tn))
 	}
 	b := append(l.feats, 2<<3|2)
 	b = binary.AppendUvarint(b, uint64(n))
 	if tn > 0 {
-		b = appendBytesField(b, 2, l.tags)
+		b = appendBytesField(b, 2, tags)
 	}
 	b = append(b, 3<<3|0, byte(l.gtype))
 	l.feats = appendBytesField(b, 4, l.geom)
@@ -695,14 +717,26 @@ func (l *layerEncoder) appendLayer(dst, scratch []byte) ([]byte, []byte) {
 	// Keys and values first, in scratch; then the layer's length, and the
 	// layer written once, in place.
 	kv := scratch[:0]
-	for _, k := range l.keys {
-		kv = appendStringField(kv, 3, k)
-	}
-	for _, v := range l.vals {
-		kv = appendValue(kv, v)
-	}
-	for _, id := range l.dvalIDs {
-		kv = append(kv, l.dict.encoded(id)...)
+	if d := l.whole; d != nil {
+		for i := range d.numKeys() {
+			kv = appendStringField(kv, 3, d.keyAt(uint32(i)))
+		}
+		if d.base != nil {
+			for i := range d.nbv {
+				kv = append(kv, d.encoded(i)...)
+			}
+		}
+		kv = append(kv, d.venc...)
+	} else {
+		for _, k := range l.keys {
+			kv = appendStringField(kv, 3, k)
+		}
+		for _, v := range l.vals {
+			kv = appendValue(kv, v)
+		}
+		for _, id := range l.dvalIDs {
+			kv = append(kv, l.dict.encoded(id)...)
+		}
 	}
 	n := 2 + 1 + uvarintLen(uint64(len(l.name))) + len(l.name) + len(l.feats) + len(kv) + 1 + uvarintLen(Extent)
 	dst = append(dst, 3<<3|2)

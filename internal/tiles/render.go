@@ -140,6 +140,12 @@ type Renderer struct {
 	arcIdx memo // per (filter, zoom) arc indexes, larger: fewer kept
 
 	pool sync.Pool // *job scratch
+
+	// A tile's layer of grouped arcs takes their level's dictionary whole
+	// (see layerEncoder.useWhole) when it holds at least 1/wholeShare of
+	// the level's groups (0: never): the dictionary's values the tile does
+	// not use then cost fewer bytes than mapping ids costs time.
+	wholeShare int
 }
 
 type call struct {
@@ -155,6 +161,7 @@ func NewRenderer(o Options) *Renderer {
 	if o.CacheBytes > 0 {
 		r.cache = newLRU(o.CacheBytes)
 	}
+	r.wholeShare = 4
 	r.aggs.max = 256
 	r.arcIdx.max = 64
 	return r
