@@ -324,6 +324,7 @@ func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
 		if z == ArcIndexMaxZoom {
 			// The tiles above draw from the runs, their points and great
 			// circles (not from the LineTo parameters).
+			packFine(ix)
 			out.fine, out.runKeys, out.runOff, out.runs, out.rbox, out.circles = ix.fine, ix.runKeys, ix.runOff, ix.runs, ix.rbox, ix.circles
 		}
 		return out
@@ -337,8 +338,29 @@ func (r *Renderer) arcRuns(j *job, p *arcPlan, level int) *arcIndex {
 	return r.arcIdx.get(key, func() any {
 		ix := buildArcIndex(p, level, ArcIndexMaxZoom)
 		ix.xy, ix.params, ix.poff = nil, nil, nil
+		packFine(ix)
 		return ix
 	}).(*arcIndex)
+}
+
+// packFine lays the points of ix's runs out tile by tile, each run's
+// after the previous one's, for the tiles above ix's zoom (see
+// drawArcsAbove): a tile then reads the points of its ancestor's runs in
+// one stretch of memory, not scattered along their arcs. The points
+// shared by runs of neighbouring tiles are copied, which about doubles
+// them. ix's own points (xy, for its own zoom) are not moved.
+func packFine(ix *arcIndex) {
+	n := 0
+	for _, r := range ix.runs {
+		n += int(r.hi-r.lo) + 1
+	}
+	fine := make([]finePoint, 0, n)
+	for i, r := range ix.runs {
+		lo := int32(len(fine))
+		fine = append(fine, ix.fine[r.lo:r.hi+1]...)
+		ix.runs[i].lo, ix.runs[i].hi = lo, lo+r.hi-r.lo
+	}
+	ix.fine = fine
 }
 
 // sliceArcIndex returns an index of ix's arcs as slices only: every run
