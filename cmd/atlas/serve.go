@@ -35,7 +35,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	log.Info("starting", "version", version, "config", cfg)
-	if getenv("GOGC") == "" {
+	tuneGC := getenv("GOGC") == "" // GOGC overrides the settings below
+	if tuneGC {
 		// The snapshot and the per-zoom tile structures are long-lived and
 		// most of the heap, and a request allocates little (an uncached
 		// tile's buffer is reused): a smaller headroom than Go's default
@@ -76,9 +77,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			// transient garbage as large as they are: a small headroom
 			// while it runs keeps the peak resident size down, for a
 			// few more collections in the background.
-			gc := debug.SetGCPercent(warmGCPercent)
+			if tuneGC {
+				debug.SetGCPercent(warmGCPercent)
+			}
 			err := renderer.Warm(ctx, snap)
-			debug.SetGCPercent(gc)
+			if tuneGC {
+				debug.SetGCPercent(serveGCPercent)
+			}
 			if err != nil && ctx.Err() == nil {
 				log.Warn("tile warm-up failed", "err", err)
 				return
