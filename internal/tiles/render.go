@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
@@ -512,7 +513,7 @@ func (j *job) eachShape(layer string, bs *shapeSet, emit func(i int32)) error {
 		if err := j.ctx.Err(); err != nil {
 			return err
 		}
-		if j.f.BBox != nil && !j.snap.Intersects(layer, i, *j.f.BBox) {
+		if j.f.BBox != nil && !j.shapeInBBox(layer, i) {
 			continue
 		}
 		s := &bs.shapes[i]
@@ -551,6 +552,30 @@ func (j *job) eachShape(layer string, bs *shapeSet, emit func(i int32)) error {
 	return nil
 }
 
+// shapeInBBox reports whether shape i of a boundary layer meets the
+// filter's bbox. The answer, which clips the shape's whole geometry (a
+// large country's takes milliseconds), is kept per filter for the tiles
+// that follow.
+func (j *job) shapeInBBox(layer string, i int32) bool {
+	hits := j.r.aggs.get(j.fkey+"/bbox/"+layer, func() any {
+		return make([]atomic.Uint32, j.snap.Len(layer))
+	}).([]atomic.Uint32)
+	const yes, no = 1, 2
+	switch hits[i].Load() {
+	case yes:
+		return true
+	case no:
+		return false
+	}
+	in := j.snap.Intersects(layer, i, *j.f.BBox)
+	if in {
+		hits[i].Store(yes)
+	} else {
+		hits[i].Store(no)
+	}
+	return in
+}
+
 // drawCutShapes draws the shapes of a set cut in its tiles (see cutShapes).
 func (j *job) drawCutShapes(layer string, bs *shapeSet, props *propTable) error {
 	c := bs.cut
@@ -560,7 +585,7 @@ func (j *job) drawCutShapes(layer string, bs *shapeSet, props *propTable) error 
 	}
 	for k := c.off[t]; k < c.off[t+1]; k++ {
 		f := &c.feats[k]
-		if j.f.BBox != nil && !j.snap.Intersects(layer, f.shape, *j.f.BBox) {
+		if j.f.BBox != nil && !j.shapeInBBox(layer, f.shape) {
 			continue
 		}
 		j.enc.begin()

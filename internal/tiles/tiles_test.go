@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -368,6 +369,36 @@ func TestBBoxFilter(t *testing.T) {
 		i, err := snap.Lookup(index.LayerAuthorities, ft.Properties["id"].(string))
 		if err != nil || !snap.Intersects(index.LayerAuthorities, i, *f.BBox) {
 			t.Fatalf("%v outside the bbox", ft.Properties["id"])
+		}
+	}
+
+	// Boundaries: a box over the Franco-Swiss border keeps the shapes that
+	// meet it, at every zoom (whose tiles reuse what the first found), and
+	// only them.
+	f = parseFilter(t, snap, "bbox=5.9,46.1,6.3,46.4")
+	ds := snap.Dataset()
+	for _, z := range []maptile.Zoom{2, 5, 6, 8, 9, 11} {
+		tl := maptile.At(orb.Point{6.1, 46.2}, z)
+		for pass := range 2 {
+			l := decode(t, render(t, r, snap, []string{index.LayerCountries}, tl, f))[index.LayerCountries]
+			if l == nil {
+				t.Fatalf("z%d: no country in the bbox", z)
+			}
+			var got []string
+			for _, ft := range l.Features {
+				got = append(got, ft.Properties["iso2"].(string))
+			}
+			slices.Sort(got)
+			var want []string
+			for i, c := range ds.CountryShapes {
+				if snap.Intersects(index.LayerCountries, int32(i), *f.BBox) {
+					want = append(want, c.ID)
+				}
+			}
+			slices.Sort(want)
+			if !slices.Equal(got, want) || !slices.Contains(got, "CH") || !slices.Contains(got, "FR") {
+				t.Fatalf("z%d pass %d: countries %v, want %v", z, pass, got, want)
+			}
 		}
 	}
 }
