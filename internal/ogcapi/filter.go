@@ -52,9 +52,6 @@ type row struct {
 	props map[string]any // lazily, for non-partnership layers
 }
 
-// Residual reports whether the plan evaluates a predicate per candidate.
-func (p *Plan) Residual() bool { return p.pred != nil }
-
 // Items returns the sorted indices of the features the plan selects, and the
 // selection of its facets (for the feature properties).
 func (p *Plan) Items(snap *index.Snapshot) ([]int32, *index.Selection, error) {
@@ -74,18 +71,6 @@ func (p *Plan) Items(snap *index.Snapshot) ([]int32, *index.Selection, error) {
 		}
 	}
 	return out, sel, nil
-}
-
-// Match reports whether feature i (already selected by the facets) passes
-// the residual predicate.
-func (p *Plan) Match(snap *index.Snapshot, sel *index.Selection, i int32) bool {
-	if p.None {
-		return false
-	}
-	if p.pred == nil {
-		return true
-	}
-	return p.pred(&row{snap: snap, sel: sel, layer: p.Layer, i: i}) == tTrue
 }
 
 // Compile builds the plan of filter n (nil: no filter) on layer, ANDed with

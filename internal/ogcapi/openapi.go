@@ -2,7 +2,6 @@ package ogcapi
 
 import (
 	"encoding/json"
-	"sort"
 	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
@@ -246,20 +245,6 @@ func OpenAPI(serverBase string) map[string]any {
 func OpenAPIJSON(serverBase string) []byte {
 	data, _ := json.Marshal(OpenAPI(serverBase))
 	return data
-}
-
-// Paths returns the paths the document describes, sorted.
-func Paths() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, op := range Operations {
-		if !seen[op.Path] {
-			seen[op.Path] = true
-			out = append(out, op.Path)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 func opID(path string) string {
