@@ -509,11 +509,12 @@ func (j *job) eachShape(layer string, bs *shapeSet, emit func(i int32)) error {
 		Min: orb.Point{(fr.ox - Buffer) / scale, (fr.oy - Buffer) / scale},
 		Max: orb.Point{(fr.ox + Extent + Buffer) / scale, (fr.oy + Extent + Buffer) / scale},
 	}
+	hits := j.bboxHits(layer)
 	for _, i := range ids {
 		if err := j.ctx.Err(); err != nil {
 			return err
 		}
-		if j.f.BBox != nil && !j.shapeInBBox(layer, i) {
+		if hits != nil && !j.meetsBBox(hits, layer, i) {
 			continue
 		}
 		s := &bs.shapes[i]
@@ -552,14 +553,22 @@ func (j *job) eachShape(layer string, bs *shapeSet, emit func(i int32)) error {
 	return nil
 }
 
-// shapeInBBox reports whether shape i of a boundary layer meets the
-// filter's bbox. The answer, which clips the shape's whole geometry (a
-// large country's takes milliseconds), is kept per filter for the tiles
-// that follow.
-func (j *job) shapeInBBox(layer string, i int32) bool {
-	hits := j.r.aggs.get(j.fkey+"/bbox/"+layer, func() any {
+// bboxHits returns, when the filter has a bbox, what is known of which
+// shapes of a boundary layer meet it (see meetsBBox); nil otherwise.
+func (j *job) bboxHits(layer string) []atomic.Uint32 {
+	if j.f.BBox == nil {
+		return nil
+	}
+	return j.r.aggs.get(j.fkey+"/bbox/"+layer, func() any {
 		return make([]atomic.Uint32, j.snap.Len(layer))
 	}).([]atomic.Uint32)
+}
+
+// meetsBBox reports whether shape i of a boundary layer meets the filter's
+// bbox. The answer, which clips the shape's whole geometry (a large
+// country's takes milliseconds), is kept in hits, per filter, for the tiles
+// that follow.
+func (j *job) meetsBBox(hits []atomic.Uint32, layer string, i int32) bool {
 	const yes, no = 1, 2
 	switch hits[i].Load() {
 	case yes:
@@ -583,9 +592,10 @@ func (j *job) drawCutShapes(layer string, bs *shapeSet, props *propTable) error 
 	if !ok {
 		return nil
 	}
+	hits := j.bboxHits(layer)
 	for k := c.off[t]; k < c.off[t+1]; k++ {
 		f := &c.feats[k]
-		if j.f.BBox != nil && !j.shapeInBBox(layer, f.shape) {
+		if hits != nil && !j.meetsBBox(hits, layer, f.shape) {
 			continue
 		}
 		j.enc.begin()
