@@ -768,8 +768,8 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 	}
 	lo, hi := int(ix.tileOff[i]), int(ix.tileOff[i+1])
 	if ix.level != levelIndividual {
-		// A tile with a good share of the level's groups (about one a
-		// slice) takes its dictionary whole.
+		// A tile with a good share of the level's groups (counted by its
+		// slices, about one a group) takes the level's dictionary whole.
 		if lv := &p.agg.levels[ix.level-1]; j.r.wholeShare > 0 && (hi-lo)*j.r.wholeShare >= len(lv.groups) {
 			j.enc.useWhole(&lv.dict)
 		}
