@@ -145,6 +145,9 @@ func WritePMTiles(ctx context.Context, path string, snap *index.Snapshot, r *til
 						if j.err == nil && !tl.Empty {
 							j.data = tl.Gzip()
 						}
+						if j.err == nil {
+							tl.Release() // the gzip encoding is kept, not Data
+						}
 					}
 					close(j.done)
 				}

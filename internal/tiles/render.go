@@ -50,25 +50,25 @@ type Tile struct {
 	gz     []byte
 
 	// own: the tile is its caller's alone (neither cached nor shared with
-	// concurrent identical requests), and its buffers are pooled: Release
-	// gives them back.
+	// concurrent identical requests), and its Data buffer is pooled:
+	// Release gives it back.
 	own bool
 }
 
-// Release tells the Renderer that the caller is done with t: neither t nor
-// the slices it returned may be used afterwards. The buffers of a tile that
-// only its caller holds (no cache, no concurrent identical request) are
-// then reused for later tiles, which spares the garbage collector a tile's
-// bytes per request; for other tiles Release does nothing. Not calling it
-// is safe: the buffers are then left to the garbage collector.
+// Release tells the Renderer that the caller is done with t's Data: neither
+// t nor Data may be used afterwards (what Gzip returned may). The buffer of
+// a tile that only its caller holds (no cache, no concurrent identical
+// request) is then reused for later tiles, which spares the garbage
+// collector a tile's bytes per request; for other tiles Release does
+// nothing. Not calling it is safe: the buffer is then left to the garbage
+// collector.
 func (t *Tile) Release() {
 	if !t.own {
 		return
 	}
 	t.own = false
 	putBuf(t.Data)
-	putBuf(t.gz)
-	t.Data, t.gz = nil, nil
+	t.Data = nil
 }
 
 // bufs pools the byte buffers of released tiles (*[]byte, empty).
@@ -95,8 +95,8 @@ func putBuf(b []byte) {
 // Gzip returns the gzip encoding of Data. It is safe for concurrent use.
 func (t *Tile) Gzip() []byte {
 	t.gzOnce.Do(func() {
-		// Not from bufs: a caller may keep the encoding, and a pooled
-		// buffer may be far larger than it.
+		// Not from bufs: a caller may keep the encoding (see Release), and
+		// a pooled buffer may be far larger than it.
 		buf := new(bytes.Buffer)
 		buf.Grow(len(t.Data)/2 + 64)
 		zw, _ := gzipWriters.Get().(*gzip.Writer)

@@ -599,6 +599,29 @@ func TestReleasedTiles(t *testing.T) {
 		}
 	}
 
+	// The gzip encoding of a released tile stays whole.
+	own, _ := r.Render(context.Background(), snap, allLayers(), list[0], atlas.Filter{})
+	gz := own.Gzip()
+	own.Release()
+	// Held, these tiles take every pooled buffer there is.
+	var held []*tiles.Tile
+	for range 4 {
+		for _, tl := range list {
+			got, _ := r.Render(context.Background(), snap, allLayers(), tl, atlas.Filter{})
+			held = append(held, got)
+		}
+	}
+	for _, tl := range held {
+		tl.Release()
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err := io.ReadAll(zr); err != nil || !bytes.Equal(data, want[list[0]]) {
+		t.Fatalf("gzip encoding of a released tile changed (%v)", err)
+	}
+
 	cached, _ := ref.Render(context.Background(), snap, allLayers(), list[0], atlas.Filter{})
 	cached.Release()
 	again, _ := ref.Render(context.Background(), snap, allLayers(), list[0], atlas.Filter{})
