@@ -206,7 +206,7 @@ func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []st
 		}
 		if c.err != nil && ctx.Err() == nil && (errors.Is(c.err, context.Canceled) || errors.Is(c.err, context.DeadlineExceeded)) {
 			// The leader's request ended, not ours: render for ourselves.
-			return r.render(ctx, snap, layers, t, f, r.cache == nil)
+			return r.render(ctx, snap, layers, t, f)
 		}
 		return c.t, c.err
 	}
@@ -214,8 +214,7 @@ func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []st
 	r.flight[key] = c
 	r.flightMu.Unlock()
 
-	// Without a cache, the tile is the caller's own: its buffer is pooled.
-	tl, err := r.render(ctx, snap, layers, t, f, r.cache == nil)
+	tl, err := r.render(ctx, snap, layers, t, f)
 	if err == nil && r.cache != nil {
 		r.cache.put(key, tl)
 	}
@@ -268,9 +267,9 @@ type job struct {
 	pprops  *pointTable // of the point layer being drawn
 }
 
-// render renders a tile; an own tile (see Tile.own) takes the job's output
-// buffer, which a pooled one replaces.
-func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter, own bool) (*Tile, error) {
+// render renders a tile. Without a cache, the tile is its caller's own (see
+// Tile.own): it takes the job's output buffer, which a pooled one replaces.
+func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) (*Tile, error) {
 	j, _ := r.pool.Get().(*job)
 	if j == nil {
 		j = &job{}
@@ -308,7 +307,7 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 	if len(j.out) == 0 {
 		return &Tile{Empty: true}, nil
 	}
-	if own {
+	if r.cache == nil {
 		tl := &Tile{Data: j.out, own: true}
 		j.out = getBuf()
 		return tl, nil
