@@ -23,10 +23,6 @@ func (s *Server) exportRoutes(r *mux.Router) {
 	s.printRoutes(get)
 }
 
-// gpkgSlots bounds the GeoPackage files being built at once (each one takes
-// a CPU and a temporary file).
-var gpkgSlots = make(chan struct{}, 2)
-
 // handleExport serves GET /export/{layer}.{geojson|csv|gpkg}?<filters>: the
 // whole filtered set as a file download (Content-Disposition: attachment).
 // GeoJSON and CSV are streamed (gzip when accepted); CSV takes lang=en|fr
@@ -143,11 +139,11 @@ func exportBody(w http.ResponseWriter, compress bool) (io.Writer, func() error, 
 
 func (s *Server) serveGeoPackage(w http.ResponseWriter, r *http.Request, snap *index.Snapshot, layer string, f atlas.Filter) error {
 	select {
-	case gpkgSlots <- struct{}{}:
+	case s.gpkgSlots <- struct{}{}:
 	case <-r.Context().Done():
 		return r.Context().Err()
 	}
-	defer func() { <-gpkgSlots }()
+	defer func() { <-s.gpkgSlots }()
 	tmp, err := os.CreateTemp("", "atlas-export-*.gpkg")
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
-	"github.com/atlas-cooperation/atlas/internal/render"
+	"github.com/atlas-cooperation/atlas/internal/printmap"
 	"github.com/gorilla/mux"
 )
 
@@ -17,9 +17,6 @@ import (
 func (s *Server) printRoutes(get func(path string, h handlerFunc)) {
 	get("/atlas/{country:[A-Za-z]{2}}.{ext:svg|pdf|png}", s.handlePrint)
 }
-
-// printSlots bounds the print maps rendered at once (CPU and memory bound).
-var printSlots = make(chan struct{}, 2)
 
 // handlePrint serves GET /atlas/{country}.{svg|pdf|png}?<filters>&width=&height=&dpi=:
 // the country view as a print map. width and height are the page size in
@@ -36,12 +33,12 @@ func (s *Server) handlePrint(w http.ResponseWriter, r *http.Request, snap *index
 	if err != nil {
 		return err
 	}
-	o := render.Options{Format: render.Format(v["ext"]), DPI: 150}
+	o := printmap.Options{Format: printmap.Format(v["ext"]), DPI: 150}
 	if q.Has("dpi") {
 		if o.DPI, err = strconv.ParseFloat(q.Get("dpi"), 64); err != nil {
-			return atlas.InvalidParam("dpi", q.Get("dpi"), fmt.Sprintf("expected a resolution between %g and %g dpi", render.MinDPI, render.MaxDPI))
+			return atlas.InvalidParam("dpi", q.Get("dpi"), fmt.Sprintf("expected a resolution between %g and %g dpi", printmap.MinDPI, printmap.MaxDPI))
 		}
-		if err := (render.Options{Format: render.SVG, DPI: o.DPI}).Validate(); err != nil {
+		if err := (printmap.Options{Format: printmap.SVG, DPI: o.DPI}).Validate(); err != nil {
 			return err
 		}
 	}
@@ -59,12 +56,12 @@ func (s *Server) handlePrint(w http.ResponseWriter, r *http.Request, snap *index
 		return nil
 	}
 	select {
-	case printSlots <- struct{}{}:
+	case s.printSlots <- struct{}{}:
 	case <-r.Context().Done():
 		return r.Context().Err()
 	}
-	data, err := render.Render(snap, iso2, f, o)
-	<-printSlots
+	data, err := printmap.Draw(r.Context(), snap, iso2, f, o)
+	<-s.printSlots
 	if err != nil {
 		return err
 	}
@@ -87,7 +84,7 @@ func pageLength(q map[string][]string, param string, def, dpi float64) (float64,
 		return def, nil
 	}
 	s := vals[0]
-	allowed := fmt.Sprintf("expected millimetres between %g and %g (\"297\" or \"297mm\") or pixels (\"1600px\")", render.MinMM, render.MaxMM)
+	allowed := fmt.Sprintf("expected millimetres between %g and %g (\"297\" or \"297mm\") or pixels (\"1600px\")", printmap.MinMM, printmap.MaxMM)
 	num, unit := s, "mm"
 	if strings.HasSuffix(s, "px") {
 		num, unit = strings.TrimSuffix(s, "px"), "px"
@@ -101,7 +98,7 @@ func pageLength(q map[string][]string, param string, def, dpi float64) (float64,
 	if unit == "px" {
 		x = x * 25.4 / dpi
 	}
-	if x < render.MinMM || x > render.MaxMM {
+	if x < printmap.MinMM || x > printmap.MaxMM {
 		return 0, atlas.InvalidParam(param, s, allowed)
 	}
 	return x, nil

@@ -55,14 +55,20 @@ type Options struct {
 	Logger *slog.Logger
 	// Declarations, when set, serves the write routes; nil answers 501.
 	Declarations Declarations
+	// PrintSlots bounds the print maps drawn at once, GeoPackageSlots the
+	// GeoPackage files built at once (each takes a CPU, and a GeoPackage a
+	// temporary file); further requests wait for a slot.
+	PrintSlots, GeoPackageSlots int
 }
 
 // DefaultOptions returns the options used when a field is left zero.
 func DefaultOptions() Options {
 	return Options{
-		CacheControl: "public, max-age=300, stale-while-revalidate=60",
-		DefaultLimit: 1000,
-		MaxLimit:     10000,
+		CacheControl:    "public, max-age=300, stale-while-revalidate=60",
+		DefaultLimit:    1000,
+		MaxLimit:        10000,
+		PrintSlots:      2,
+		GeoPackageSlots: 2,
 	}
 }
 
@@ -74,6 +80,9 @@ type Server struct {
 	log    *slog.Logger
 	router *mux.Router
 	static *staticFiles
+	// printSlots and gpkgSlots hold a token per print map and GeoPackage
+	// being made (Options.PrintSlots, Options.GeoPackageSlots).
+	printSlots, gpkgSlots chan struct{}
 }
 
 // New returns a Server serving the snapshots of snaps, rendering tiles with r.
@@ -88,11 +97,18 @@ func New(snaps Snapshots, r *tiles.Renderer, opts Options) (*Server, error) {
 	if opts.MaxLimit <= 0 {
 		opts.MaxLimit = def.MaxLimit
 	}
+	if opts.PrintSlots <= 0 {
+		opts.PrintSlots = def.PrintSlots
+	}
+	if opts.GeoPackageSlots <= 0 {
+		opts.GeoPackageSlots = def.GeoPackageSlots
+	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{snaps: snaps, tiles: r, opts: opts, log: opts.Logger}
+	s := &Server{snaps: snaps, tiles: r, opts: opts, log: opts.Logger,
+		printSlots: make(chan struct{}, opts.PrintSlots), gpkgSlots: make(chan struct{}, opts.GeoPackageSlots)}
 	if opts.Static != nil {
 		st, err := loadStatic(opts.Static)
 		if err != nil {

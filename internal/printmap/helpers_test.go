@@ -1,4 +1,4 @@
-package render_test
+package printmap_test
 
 import "errors"
 

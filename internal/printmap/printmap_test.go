@@ -1,7 +1,8 @@
-package render_test
+package printmap_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"image/png"
 	"io"
@@ -13,7 +14,7 @@ import (
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/atlastest"
-	"github.com/atlas-cooperation/atlas/internal/render"
+	"github.com/atlas-cooperation/atlas/internal/printmap"
 )
 
 func requireTool(t *testing.T, name, pkg string) string {
@@ -43,7 +44,7 @@ func artifact(t *testing.T, name string, data []byte) string {
 
 func TestSVG(t *testing.T) {
 	snap := atlastest.Snapshot(t)
-	data, err := render.Render(snap, "JP", atlas.Filter{}, render.Options{Format: render.SVG})
+	data, err := printmap.Draw(context.Background(), snap, "JP", atlas.Filter{}, printmap.Options{Format: printmap.SVG})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,11 +74,11 @@ func TestSVG(t *testing.T) {
 
 func TestPNGSize(t *testing.T) {
 	snap := atlastest.Snapshot(t)
-	for _, o := range []render.Options{
-		{Format: render.PNG},
-		{Format: render.PNG, WidthMM: 210, HeightMM: 297, DPI: 72},
+	for _, o := range []printmap.Options{
+		{Format: printmap.PNG},
+		{Format: printmap.PNG, WidthMM: 210, HeightMM: 297, DPI: 72},
 	} {
-		data, err := render.Render(snap, "DE", atlas.Filter{Kinds: []atlas.Kind{atlas.Jumelage}}, o)
+		data, err := printmap.Draw(context.Background(), snap, "DE", atlas.Filter{Kinds: []atlas.Kind{atlas.Jumelage}}, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +101,7 @@ func TestPNGSize(t *testing.T) {
 
 func TestPDF(t *testing.T) {
 	snap := atlastest.Snapshot(t)
-	data, err := render.Render(snap, "BJ", atlas.Filter{}, render.Options{Format: render.PDF, WidthMM: 420, HeightMM: 297})
+	data, err := printmap.Draw(context.Background(), snap, "BJ", atlas.Filter{}, printmap.Options{Format: printmap.PDF, WidthMM: 420, HeightMM: 297})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,18 +125,41 @@ func TestPDF(t *testing.T) {
 
 func TestBadOptions(t *testing.T) {
 	snap := atlastest.Snapshot(t)
-	for param, o := range map[string]render.Options{
-		"width":  {Format: render.PNG, WidthMM: 10},
-		"height": {Format: render.PNG, HeightMM: 5000},
-		"dpi":    {Format: render.PNG, DPI: 5000},
+	for param, o := range map[string]printmap.Options{
+		"width":  {Format: printmap.PNG, WidthMM: 10},
+		"height": {Format: printmap.PNG, HeightMM: 5000},
+		"dpi":    {Format: printmap.PNG, DPI: 5000},
 	} {
-		_, err := render.Render(snap, "JP", atlas.Filter{}, o)
+		_, err := printmap.Draw(context.Background(), snap, "JP", atlas.Filter{}, o)
 		var pe *atlas.ParamError
 		if !errorsAs(err, &pe) || pe.Param != param {
 			t.Errorf("%s: %v", param, err)
 		}
 	}
-	if _, err := render.Render(snap, "ZZ", atlas.Filter{}, render.Options{}); err == nil {
+	if _, err := printmap.Draw(context.Background(), snap, "ZZ", atlas.Filter{}, printmap.Options{}); err == nil {
 		t.Error("unknown country rendered")
+	}
+}
+
+// TestDrawStopsWhenCancelled: a page whose request is cancelled stops with
+// the context's error, whether it was cancelled before drawing or while a
+// 600-dpi A4 PNG (about 35 million pixels) is being rasterised.
+func TestDrawStopsWhenCancelled(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := printmap.Draw(ctx, snap, "BJ", atlas.Filter{}, printmap.Options{Format: printmap.PDF}); err != context.Canceled {
+		t.Errorf("cancelled before drawing: err = %v, want context.Canceled", err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	o := printmap.Options{Format: printmap.PNG, WidthMM: 297, HeightMM: 210, DPI: 600}
+	drawn := make(chan error, 1)
+	go func() {
+		_, err := printmap.Draw(ctx, snap, "DE", atlas.Filter{}, o)
+		drawn <- err
+	}()
+	cancel()
+	if err := <-drawn; err != context.Canceled {
+		t.Errorf("cancelled while drawing: err = %v, want context.Canceled", err)
 	}
 }

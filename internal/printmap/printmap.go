@@ -1,4 +1,4 @@
-// Package render draws print maps of the atlas with a vector graphics
+// Package printmap draws print maps of the atlas with a vector graphics
 // library (tdewolff/canvas): the country view of /atlas/{country} — France
 // and one partner country in a single equirectangular frame (or, for a
 // distant partner, two panels side by side: France métropolitaine and the
@@ -11,11 +11,13 @@
 // Render is a pure function of its arguments: the same snapshot, country,
 // filter and options give the same bytes (PDF aside from nothing: no
 // timestamps are written).
-package render
+package printmap
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"image"
 	"image/color"
 	"image/png"
 	"math"
@@ -177,9 +179,12 @@ const Credits = atlas.Credits
 // SyntheticNotice is printed when the mapped selection holds synthetic records.
 const SyntheticNotice = "Données en partie synthétiques : une partie des partenariats et tous les projets sont générés, non réels."
 
-// Render draws the country view of iso2 for filter f (its own country facet
-// is replaced by iso2) and returns the encoded page.
-func Render(snap *index.Snapshot, iso2 string, f atlas.Filter, o Options) ([]byte, error) {
+// Draw draws the country view of iso2 for filter f (its own country facet
+// is replaced by iso2) and returns the encoded page. It stops, with ctx's
+// error, soon after ctx is done: the page is drawn path by path and each one
+// checks it first, so a cancelled 600-dpi PNG gives its CPU back within one
+// path's rasterisation.
+func Draw(ctx context.Context, snap *index.Snapshot, iso2 string, f atlas.Filter, o Options) ([]byte, error) {
 	o.defaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -190,17 +195,19 @@ func Render(snap *index.Snapshot, iso2 string, f atlas.Filter, o Options) ([]byt
 	}
 	fam, err := family()
 	if err != nil {
-		return nil, fmt.Errorf("render: font: %w", err)
+		return nil, fmt.Errorf("printmap: font: %w", err)
 	}
 	f.Countries = []string{iso2}
 	ids, sel, err := snap.Items(index.LayerPartnerships, f)
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	m := newMap(snap, country, ids, sel, o)
 	c := canvas.New(o.WidthMM, o.HeightMM)
-	ctx := canvas.NewContext(c)
-	m.draw(ctx, fam)
+	m.draw(canvas.NewContext(c), fam)
 
 	// The format renderers are used directly: the umbrella package
 	// canvas/renderers pulls chart and plot libraries in.
@@ -208,20 +215,51 @@ func Render(snap *index.Snapshot, iso2 string, f atlas.Filter, o Options) ([]byt
 	switch o.Format {
 	case SVG:
 		r := svg.New(&buf, c.W, c.H, nil)
-		c.RenderTo(r)
+		c.RenderTo(cancellable{ctx, r})
 		err = r.Close()
 	case PDF:
 		r := pdf.New(&buf, c.W, c.H, nil)
-		c.RenderTo(r)
+		c.RenderTo(cancellable{ctx, r})
 		err = r.Close()
 	default:
-		img := rasterizer.Draw(c, canvas.DPI(o.DPI), canvas.DefaultColorSpace)
-		err = png.Encode(&buf, img)
+		r := rasterizer.New(c.W, c.H, canvas.DPI(o.DPI), canvas.DefaultColorSpace)
+		c.RenderTo(cancellable{ctx, r})
+		if ctx.Err() == nil {
+			r.Close()
+			err = png.Encode(&buf, r.Image)
+		}
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, cerr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
+		return nil, fmt.Errorf("printmap: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// cancellable is a renderer that draws nothing more once ctx is done.
+type cancellable struct {
+	ctx context.Context
+	canvas.Renderer
+}
+
+func (c cancellable) RenderPath(p *canvas.Path, s canvas.Style, m canvas.Matrix) {
+	if c.ctx.Err() == nil {
+		c.Renderer.RenderPath(p, s, m)
+	}
+}
+
+func (c cancellable) RenderText(t *canvas.Text, m canvas.Matrix) {
+	if c.ctx.Err() == nil {
+		c.Renderer.RenderText(t, m)
+	}
+}
+
+func (c cancellable) RenderImage(img image.Image, m canvas.Matrix) {
+	if c.ctx.Err() == nil {
+		c.Renderer.RenderImage(img, m)
+	}
 }
 
 // countryMap holds what one page shows.

@@ -1,20 +1,21 @@
-package render_test
+package printmap_test
 
 import (
 	"bytes"
+	"context"
 	"image/png"
 	"strings"
 	"testing"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/atlastest"
-	"github.com/atlas-cooperation/atlas/internal/render"
+	"github.com/atlas-cooperation/atlas/internal/printmap"
 )
 
 func TestTwoPanelLayout(t *testing.T) {
 	snap := atlastest.Snapshot(t)
 	for iso2, want := range map[string]int{"BJ": 2, "JP": 2, "SN": 2, "DE": 1, "BE": 1, "IT": 1, "ES": 1, "GB": 1} {
-		caps, err := render.Panels(snap, iso2, render.Options{})
+		caps, err := printmap.Panels(snap, iso2, printmap.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", iso2, err)
 		}
@@ -25,10 +26,10 @@ func TestTwoPanelLayout(t *testing.T) {
 			t.Errorf("%s: left caption %q", iso2, caps[0])
 		}
 	}
-	o := render.Options{Format: render.PNG, WidthMM: 297, HeightMM: 210, DPI: 150}
+	o := printmap.Options{Format: printmap.PNG, WidthMM: 297, HeightMM: 210, DPI: 150}
 	w, h := o.Pixels()
 	for _, iso2 := range []string{"BJ", "JP"} {
-		data, err := render.Render(snap, iso2, atlas.Filter{}, o)
+		data, err := printmap.Draw(context.Background(), snap, iso2, atlas.Filter{}, o)
 		if err != nil {
 			t.Fatalf("%s: %v", iso2, err)
 		}

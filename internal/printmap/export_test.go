@@ -1,4 +1,4 @@
-package render
+package printmap
 
 import (
 	"github.com/atlas-cooperation/atlas/internal/atlas"
