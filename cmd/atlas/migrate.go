@@ -91,6 +91,13 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	return nil
 }
 
+// The PostgreSQL store meets the HTTP layer here, and only here.
+var (
+	_ httpapi.Snapshots    = (*postgis.Source)(nil)
+	_ httpapi.Statuser     = (*postgis.Source)(nil)
+	_ httpapi.Declarations = (*postgis.Store)(nil)
+)
+
 // serveDatabase starts the PostgreSQL source of atlas serve: a Source that
 // connects (retrying with backoff), migrates, loads and follows the data in
 // the background until ctx ends, and the declarations store. The returned

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/atlastest"
 	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/index"
@@ -43,25 +44,25 @@ func TestWritesNeedADatabase(t *testing.T) {
 // fakeDecl accepts one token and records calls.
 type fakeDecl struct {
 	httpapi.Declarations
-	created []httpapi.PartnershipInput
+	created []atlas.PartnershipInput
 }
 
-func (f *fakeDecl) Authenticate(_ context.Context, token string) (httpapi.Principal, error) {
+func (f *fakeDecl) Authenticate(_ context.Context, token string) (atlas.Principal, error) {
 	if token == "good" {
-		return httpapi.Principal{TokenID: 1, Authority: "31555"}, nil
+		return atlas.Principal{TokenID: 1, Authority: "31555"}, nil
 	}
-	return httpapi.Principal{}, httpapi.ErrUnauthenticated
+	return atlas.Principal{}, atlas.ErrUnauthenticated
 }
 
-func (f *fakeDecl) CreatePartnership(_ context.Context, p httpapi.Principal, in httpapi.PartnershipInput) (httpapi.PartnershipRecord, error) {
+func (f *fakeDecl) CreatePartnership(_ context.Context, p atlas.Principal, in atlas.PartnershipInput) (atlas.PartnershipRecord, error) {
 	if in.AuthorityID != p.Authority {
-		return httpapi.PartnershipRecord{}, httpapi.ErrForbidden
+		return atlas.PartnershipRecord{}, atlas.ErrForbidden
 	}
 	if in.Kind != "jumelage" {
-		return httpapi.PartnershipRecord{}, httpapi.FieldErrors{{Field: "kind", Reason: "unknown kind"}}
+		return atlas.PartnershipRecord{}, atlas.FieldErrors{{Field: "kind", Reason: "unknown kind"}}
 	}
 	f.created = append(f.created, in)
-	return httpapi.PartnershipRecord{ID: "DECL-000001", AuthorityID: in.AuthorityID, Kind: in.Kind, Active: true, Provenance: "real"}, nil
+	return atlas.PartnershipRecord{ID: "DECL-000001", AuthorityID: in.AuthorityID, Kind: in.Kind, Active: true, Provenance: "real"}, nil
 }
 
 func TestDeclarationStatuses(t *testing.T) {

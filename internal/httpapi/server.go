@@ -211,23 +211,40 @@ func (s *Server) serveData(w http.ResponseWriter, r *http.Request, h handlerFunc
 	}
 }
 
-// problem is an RFC 9457 problem document.
+// problem is an RFC 9457 problem document; a rejected write body lists
+// every bad field in Errors.
 type problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail"`
-	Param  string `json:"param,omitempty"`
+	Type   string            `json:"type"`
+	Title  string            `json:"title"`
+	Status int               `json:"status"`
+	Detail string            `json:"detail"`
+	Param  string            `json:"param,omitempty"`
+	Errors atlas.FieldErrors `json:"errors,omitempty"`
 }
 
-// writeError maps err to a status: validation errors (atlas.ErrInvalid) are
-// written for users and sent as they are; not found → 404; anything else is
-// logged and hidden behind "internal error".
+// writeError is the one place where error kinds become statuses:
+// validation errors (atlas.ParamError, atlas.ErrInvalid, atlas.FieldErrors)
+// are written for users and sent as they are; the write path's kinds
+// (atlas.ErrUnauthenticated, ErrForbidden, ErrConflict) keep their text; not
+// found → 404; a client that went away gets nothing; anything else is logged
+// and hidden behind "internal error".
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var pe *atlas.ParamError
+	var fe atlas.FieldErrors
 	switch {
+	case errors.Is(err, atlas.ErrUnauthenticated):
+		w.Header().Set("WWW-Authenticate", `Bearer realm="atlas"`)
+		s.writeProblem(w, http.StatusUnauthorized, err.Error(), "")
+	case errors.Is(err, atlas.ErrForbidden):
+		s.writeProblem(w, http.StatusForbidden, err.Error(), "")
+	case errors.Is(err, atlas.ErrConflict):
+		s.writeProblem(w, http.StatusConflict, err.Error(), "")
+	case errors.As(err, &fe) && len(fe) > 0:
+		s.writeProblemDoc(w, problem{Status: http.StatusUnprocessableEntity, Detail: fe.Error(), Param: fe[0].Field, Errors: fe})
 	case errors.As(err, &pe):
 		s.writeProblem(w, http.StatusBadRequest, pe.Error(), pe.Param)
+	case errors.Is(err, errUnsupportedMedia):
+		s.writeProblem(w, http.StatusUnsupportedMediaType, err.Error(), "")
 	case errors.Is(err, atlas.ErrInvalid):
 		s.writeProblem(w, http.StatusBadRequest, err.Error(), "")
 	case errors.Is(err, atlas.ErrNotFound):
@@ -244,13 +261,19 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) writeProblem(w http.ResponseWriter, status int, detail, param string) {
+	s.writeProblemDoc(w, problem{Status: status, Detail: detail, Param: param})
+}
+
+// writeProblemDoc sends p (its type and title filled in from its status).
+func (s *Server) writeProblemDoc(w http.ResponseWriter, p problem) {
 	h := w.Header()
 	h.Del("ETag")
 	h.Del("Content-Encoding")
 	h.Set("Content-Type", "application/problem+json")
 	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Param: param})
+	w.WriteHeader(p.Status)
+	p.Type, p.Title = "about:blank", http.StatusText(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
 }
 
 // etag returns a strong ETag derived from the data version and the canonical

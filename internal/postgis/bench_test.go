@@ -9,7 +9,6 @@ import (
 	"github.com/atlas-cooperation/atlas/geodata"
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
-	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 	"github.com/atlas-cooperation/atlas/internal/postgis/pgtest"
@@ -77,7 +76,7 @@ func BenchmarkRebuildAfterWrite(b *testing.B) {
 			b.ResetTimer()
 			for i := range b.N {
 				b.StopTimer()
-				in := httpapi.PartnershipInput{AuthorityID: a.AuthorityID, PartnerID: a.PartnerID, Kind: "amitie", StartYear: 2000 + i%100}
+				in := atlas.PartnershipInput{AuthorityID: a.AuthorityID, PartnerID: a.PartnerID, Kind: "amitie", StartYear: 2000 + i%100}
 				if _, err := store.CreatePartnership(context.Background(), p, in); err != nil {
 					b.Fatal(err)
 				}

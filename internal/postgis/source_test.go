@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atlas-cooperation/atlas/internal/httpapi"
+	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 	"github.com/atlas-cooperation/atlas/internal/postgis/pgtest"
 )
@@ -14,16 +14,16 @@ func postgisSourceOptions() postgis.SourceOptions {
 	return postgis.SourceOptions{Migrate: true, MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, PingEvery: time.Second}
 }
 
-var admin = httpapi.Principal{TokenID: 0, Admin: true}
+var admin = atlas.Principal{TokenID: 0, Admin: true}
 
 // adminPrincipal creates an admin token and returns its principal.
-func adminPrincipal(t testing.TB, pool postgis.Beginner) httpapi.Principal {
+func adminPrincipal(t testing.TB, pool postgis.Beginner) atlas.Principal {
 	t.Helper()
 	tok, err := postgis.CreateToken(context.Background(), pool, postgis.TokenSpec{Admin: true, Label: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return httpapi.Principal{TokenID: tok.ID, Admin: true}
+	return atlas.Principal{TokenID: tok.ID, Admin: true}
 }
 
 // TestReplicasConverge: two sources on one database both publish a write
@@ -41,7 +41,7 @@ func TestReplicasConverge(t *testing.T) {
 	store := postgis.NewStore(pool)
 	p := adminPrincipal(t, pool)
 	wstart := time.Now()
-	rec, err := store.CreatePartnership(context.Background(), p, httpapi.PartnershipInput{AuthorityID: "31555", PartnerID: "3186084", Kind: "cooperation", StartYear: 2024})
+	rec, err := store.CreatePartnership(context.Background(), p, atlas.PartnershipInput{AuthorityID: "31555", PartnerID: "3186084", Kind: "cooperation", StartYear: 2024})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,10 +106,10 @@ func TestDatabaseLostWhileServing(t *testing.T) {
 
 	c.Start()
 	// A write while the source may still be reconnecting: it must catch up.
-	var rec httpapi.PartnershipRecord
+	var rec atlas.PartnershipRecord
 	eventually(t, 30*time.Second, "write after restart", func() bool {
 		var err error
-		rec, err = store.CreatePartnership(ctx, p, httpapi.PartnershipInput{AuthorityID: "31555", PartnerID: "3186084", Kind: "amitie"})
+		rec, err = store.CreatePartnership(ctx, p, atlas.PartnershipInput{AuthorityID: "31555", PartnerID: "3186084", Kind: "amitie"})
 		return err == nil
 	})
 	eventually(t, 60*time.Second, "reconnected and caught up", func() bool {

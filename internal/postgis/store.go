@@ -14,14 +14,13 @@ import (
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
-	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Store is the declarations API on the database: it implements
-// httpapi.Declarations. Every write runs in one transaction that checks the
-// token's scope, validates the record with the rules of dataset.Load,
+// Store is the declarations API on the database (the HTTP layer's
+// Declarations; cmd/atlas asserts it). Every write runs in one transaction
+// that checks the token's scope, validates the record with the rules of dataset.Load,
 // writes it and appends the audit row; the data triggers then NOTIFY every
 // replica.
 type Store struct {
@@ -31,23 +30,21 @@ type Store struct {
 // NewStore returns the declarations store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-var _ httpapi.Declarations = (*Store)(nil)
-
 // Authenticate looks the token's SHA-256 up among the unrevoked tokens.
-func (s *Store) Authenticate(ctx context.Context, token string) (httpapi.Principal, error) {
+func (s *Store) Authenticate(ctx context.Context, token string) (atlas.Principal, error) {
 	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 200 {
-		return httpapi.Principal{}, httpapi.ErrUnauthenticated
+		return atlas.Principal{}, atlas.ErrUnauthenticated
 	}
 	h := hashToken(token)
-	var p httpapi.Principal
+	var p atlas.Principal
 	var auth *string
 	err := s.pool.QueryRow(ctx, `SELECT id, authority_id, admin FROM atlas_tokens WHERE hash = $1 AND revoked_at IS NULL`, h[:]).
 		Scan(&p.TokenID, &auth, &p.Admin)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return httpapi.Principal{}, httpapi.ErrUnauthenticated
+		return atlas.Principal{}, atlas.ErrUnauthenticated
 	}
 	if err != nil {
-		return httpapi.Principal{}, err
+		return atlas.Principal{}, err
 	}
 	if auth != nil {
 		p.Authority = *auth
@@ -73,7 +70,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 }
 
 func forbidden(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{httpapi.ErrForbidden}, args...)...)
+	return fmt.Errorf("%w: "+format, append([]any{atlas.ErrForbidden}, args...)...)
 }
 
 func notFound(what, id string) error {
@@ -81,7 +78,7 @@ func notFound(what, id string) error {
 }
 
 // mayWrite checks that p may write for authority.
-func mayWrite(p httpapi.Principal, authority string) error {
+func mayWrite(p atlas.Principal, authority string) error {
 	if p.Admin || p.Authority == authority {
 		return nil
 	}
@@ -90,7 +87,7 @@ func mayWrite(p httpapi.Principal, authority string) error {
 
 // ---- partnerships ----
 
-func partnershipRecord(in httpapi.PartnershipInput, id string) httpapi.PartnershipRecord {
+func partnershipRecord(in atlas.PartnershipInput, id string) atlas.PartnershipRecord {
 	active := true
 	if in.Active != nil {
 		active = *in.Active
@@ -99,27 +96,27 @@ func partnershipRecord(in httpapi.PartnershipInput, id string) httpapi.Partnersh
 	if prov == "" {
 		prov = string(atlas.Real)
 	}
-	return httpapi.PartnershipRecord{ID: id, AuthorityID: in.AuthorityID, PartnerID: in.PartnerID, Kind: in.Kind,
+	return atlas.PartnershipRecord{ID: id, AuthorityID: in.AuthorityID, PartnerID: in.PartnerID, Kind: in.Kind,
 		StartYear: in.StartYear, Active: active, Provenance: prov}
 }
 
 const partnershipCols = `id, authority_id, partner_id, kind, start_year, active, provenance`
 
-func scanPartnership(row pgx.Row) (httpapi.PartnershipRecord, error) {
-	var r httpapi.PartnershipRecord
+func scanPartnership(row pgx.Row) (atlas.PartnershipRecord, error) {
+	var r atlas.PartnershipRecord
 	err := row.Scan(&r.ID, &r.AuthorityID, &r.PartnerID, &r.Kind, &r.StartYear, &r.Active, &r.Provenance)
 	return r, err
 }
 
 // checkPartnership validates rec (scope, references, then the dataset rules)
 // and returns the partner's country.
-func checkPartnership(ctx context.Context, tx pgx.Tx, p httpapi.Principal, rec httpapi.PartnershipRecord) error {
-	var fe httpapi.FieldErrors
+func checkPartnership(ctx context.Context, tx pgx.Tx, p atlas.Principal, rec atlas.PartnershipRecord) error {
+	var fe atlas.FieldErrors
 	if rec.AuthorityID == "" {
-		fe = append(fe, httpapi.FieldError{Field: "authority_id", Reason: "required"})
+		fe = append(fe, atlas.FieldError{Field: "authority_id", Reason: "required"})
 	}
 	if rec.PartnerID == "" {
-		fe = append(fe, httpapi.FieldError{Field: "partner_id", Reason: "required"})
+		fe = append(fe, atlas.FieldError{Field: "partner_id", Reason: "required"})
 	}
 	if len(fe) > 0 {
 		return fe
@@ -128,17 +125,17 @@ func checkPartnership(ctx context.Context, tx pgx.Tx, p httpapi.Principal, rec h
 		return err
 	}
 	if rec.Provenance != string(atlas.Real) && !p.Admin {
-		fe = append(fe, httpapi.FieldError{Field: "provenance", Reason: `declared partnerships are "real"`})
+		fe = append(fe, atlas.FieldError{Field: "provenance", Reason: `declared partnerships are "real"`})
 	}
 	var one int
 	if err := tx.QueryRow(ctx, `SELECT 1 FROM atlas_authorities WHERE id = $1`, rec.AuthorityID).Scan(&one); errors.Is(err, pgx.ErrNoRows) {
-		fe = append(fe, httpapi.FieldError{Field: "authority_id", Reason: fmt.Sprintf("no authority %q", rec.AuthorityID)})
+		fe = append(fe, atlas.FieldError{Field: "authority_id", Reason: fmt.Sprintf("no authority %q", rec.AuthorityID)})
 	} else if err != nil {
 		return err
 	}
 	var country string
 	if err := tx.QueryRow(ctx, `SELECT country FROM atlas_partners WHERE id = $1`, rec.PartnerID).Scan(&country); errors.Is(err, pgx.ErrNoRows) {
-		fe = append(fe, httpapi.FieldError{Field: "partner_id", Reason: fmt.Sprintf("no partner %q", rec.PartnerID)})
+		fe = append(fe, atlas.FieldError{Field: "partner_id", Reason: fmt.Sprintf("no partner %q", rec.PartnerID)})
 	} else if err != nil {
 		return err
 	}
@@ -159,8 +156,8 @@ func nextDeclarationID(ctx context.Context, tx pgx.Tx, prefix string) (string, e
 }
 
 // CreatePartnership declares a new partnership; its id is generated.
-func (s *Store) CreatePartnership(ctx context.Context, p httpapi.Principal, in httpapi.PartnershipInput) (httpapi.PartnershipRecord, error) {
-	var out httpapi.PartnershipRecord
+func (s *Store) CreatePartnership(ctx context.Context, p atlas.Principal, in atlas.PartnershipInput) (atlas.PartnershipRecord, error) {
+	var out atlas.PartnershipRecord
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		rec := partnershipRecord(in, "DECL-?")
 		if err := checkPartnership(ctx, tx, p, rec); err != nil {
@@ -183,8 +180,8 @@ func (s *Store) CreatePartnership(ctx context.Context, p httpapi.Principal, in h
 }
 
 // UpdatePartnership replaces the fields of partnership id.
-func (s *Store) UpdatePartnership(ctx context.Context, p httpapi.Principal, id string, in httpapi.PartnershipInput) (httpapi.PartnershipRecord, error) {
-	var out httpapi.PartnershipRecord
+func (s *Store) UpdatePartnership(ctx context.Context, p atlas.Principal, id string, in atlas.PartnershipInput) (atlas.PartnershipRecord, error) {
+	var out atlas.PartnershipRecord
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		before, err := scanPartnership(tx.QueryRow(ctx, `SELECT `+partnershipCols+` FROM atlas_partnerships WHERE id = $1 FOR UPDATE`, id))
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -212,7 +209,7 @@ func (s *Store) UpdatePartnership(ctx context.Context, p httpapi.Principal, id s
 }
 
 // DeletePartnership deletes partnership id and its projects.
-func (s *Store) DeletePartnership(ctx context.Context, p httpapi.Principal, id string) error {
+func (s *Store) DeletePartnership(ctx context.Context, p atlas.Principal, id string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		before, err := scanPartnership(tx.QueryRow(ctx, `SELECT `+partnershipCols+` FROM atlas_partnerships WHERE id = $1 FOR UPDATE`, id))
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -227,7 +224,7 @@ func (s *Store) DeletePartnership(ctx context.Context, p httpapi.Principal, id s
 		if err != nil {
 			return err
 		}
-		projects, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (httpapi.ProjectRecord, error) { return scanProject(r) })
+		projects, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (atlas.ProjectRecord, error) { return scanProject(r) })
 		if err != nil {
 			return err
 		}
@@ -247,18 +244,18 @@ func (s *Store) DeletePartnership(ctx context.Context, p httpapi.Principal, id s
 
 const projectCols = `id, partnership_id, title, themes, start_year, provenance`
 
-func scanProject(row pgx.Row) (httpapi.ProjectRecord, error) {
-	var r httpapi.ProjectRecord
+func scanProject(row pgx.Row) (atlas.ProjectRecord, error) {
+	var r atlas.ProjectRecord
 	err := row.Scan(&r.ID, &r.PartnershipID, &r.Title, &r.Themes, &r.StartYear, &r.Provenance)
 	return r, err
 }
 
-func projectRecord(in httpapi.ProjectInput, id string) httpapi.ProjectRecord {
+func projectRecord(in atlas.ProjectInput, id string) atlas.ProjectRecord {
 	prov := in.Provenance
 	if prov == "" {
 		prov = string(atlas.Real)
 	}
-	return httpapi.ProjectRecord{ID: id, PartnershipID: in.PartnershipID, Title: in.Title, Themes: in.Themes,
+	return atlas.ProjectRecord{ID: id, PartnershipID: in.PartnershipID, Title: in.Title, Themes: in.Themes,
 		StartYear: in.StartYear, Provenance: prov}
 }
 
@@ -275,9 +272,9 @@ func partnershipStubs(ctx context.Context, tx pgx.Tx, id string) (stubs, bool, e
 	return st, err == nil, err
 }
 
-func checkProject(ctx context.Context, tx pgx.Tx, p httpapi.Principal, rec httpapi.ProjectRecord) error {
+func checkProject(ctx context.Context, tx pgx.Tx, p atlas.Principal, rec atlas.ProjectRecord) error {
 	if rec.PartnershipID == "" {
-		return httpapi.FieldErrors{{Field: "partnership_id", Reason: "required"}}
+		return atlas.FieldErrors{{Field: "partnership_id", Reason: "required"}}
 	}
 	st, ok, err := partnershipStubs(ctx, tx, rec.PartnershipID)
 	if err != nil {
@@ -285,17 +282,17 @@ func checkProject(ctx context.Context, tx pgx.Tx, p httpapi.Principal, rec httpa
 	}
 	if !ok {
 		if p.Admin {
-			return httpapi.FieldErrors{{Field: "partnership_id", Reason: fmt.Sprintf("no partnership %q", rec.PartnershipID)}}
+			return atlas.FieldErrors{{Field: "partnership_id", Reason: fmt.Sprintf("no partnership %q", rec.PartnershipID)}}
 		}
 		// Do not tell a non-admin which ids exist elsewhere.
-		return httpapi.FieldErrors{{Field: "partnership_id", Reason: fmt.Sprintf("no partnership %q of authority %q", rec.PartnershipID, p.Authority)}}
+		return atlas.FieldErrors{{Field: "partnership_id", Reason: fmt.Sprintf("no partnership %q of authority %q", rec.PartnershipID, p.Authority)}}
 	}
 	if err := mayWrite(p, st.authority); err != nil {
 		return err
 	}
-	var fe httpapi.FieldErrors
+	var fe atlas.FieldErrors
 	if rec.Provenance != string(atlas.Real) && !p.Admin {
-		fe = append(fe, httpapi.FieldError{Field: "provenance", Reason: `declared projects are "real"`})
+		fe = append(fe, atlas.FieldError{Field: "provenance", Reason: `declared projects are "real"`})
 	}
 	if len(fe) > 0 {
 		return fe
@@ -305,8 +302,8 @@ func checkProject(ctx context.Context, tx pgx.Tx, p httpapi.Principal, rec httpa
 
 // CreateProject declares a new project under a partnership of the token's
 // authority; its id is generated.
-func (s *Store) CreateProject(ctx context.Context, p httpapi.Principal, in httpapi.ProjectInput) (httpapi.ProjectRecord, error) {
-	var out httpapi.ProjectRecord
+func (s *Store) CreateProject(ctx context.Context, p atlas.Principal, in atlas.ProjectInput) (atlas.ProjectRecord, error) {
+	var out atlas.ProjectRecord
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		rec := projectRecord(in, "DPRJ-?")
 		if err := checkProject(ctx, tx, p, rec); err != nil {
@@ -330,8 +327,8 @@ func (s *Store) CreateProject(ctx context.Context, p httpapi.Principal, in httpa
 
 // UpdateProject replaces the fields of project id (it may move to another
 // partnership of the same authority).
-func (s *Store) UpdateProject(ctx context.Context, p httpapi.Principal, id string, in httpapi.ProjectInput) (httpapi.ProjectRecord, error) {
-	var out httpapi.ProjectRecord
+func (s *Store) UpdateProject(ctx context.Context, p atlas.Principal, id string, in atlas.ProjectInput) (atlas.ProjectRecord, error) {
+	var out atlas.ProjectRecord
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		before, auth, err := lockProject(ctx, tx, id)
 		if err != nil {
@@ -357,7 +354,7 @@ func (s *Store) UpdateProject(ctx context.Context, p httpapi.Principal, id strin
 }
 
 // DeleteProject deletes project id.
-func (s *Store) DeleteProject(ctx context.Context, p httpapi.Principal, id string) error {
+func (s *Store) DeleteProject(ctx context.Context, p atlas.Principal, id string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		before, auth, err := lockProject(ctx, tx, id)
 		if err != nil {
@@ -373,8 +370,8 @@ func (s *Store) DeleteProject(ctx context.Context, p httpapi.Principal, id strin
 	})
 }
 
-func lockProject(ctx context.Context, tx pgx.Tx, id string) (httpapi.ProjectRecord, string, error) {
-	var r httpapi.ProjectRecord
+func lockProject(ctx context.Context, tx pgx.Tx, id string) (atlas.ProjectRecord, string, error) {
+	var r atlas.ProjectRecord
 	var auth string
 	err := tx.QueryRow(ctx, `SELECT pr.id, pr.partnership_id, pr.title, pr.themes, pr.start_year, pr.provenance, ps.authority_id
 		FROM atlas_projects pr JOIN atlas_partnerships ps ON ps.id = pr.partnership_id
@@ -388,7 +385,7 @@ func lockProject(ctx context.Context, tx pgx.Tx, id string) (httpapi.ProjectReco
 
 // ---- audit ----
 
-func audit(ctx context.Context, tx pgx.Tx, p httpapi.Principal, action, table, id string, before, after any) error {
+func audit(ctx context.Context, tx pgx.Tx, p atlas.Principal, action, table, id string, before, after any) error {
 	enc := func(v any) ([]byte, error) {
 		if v == nil {
 			return nil, nil
@@ -433,11 +430,11 @@ var emptyFC = []byte(`{"type":"FeatureCollection","features":[]}`)
 // on a one-row dataset (plus stub rows for what it refers to), so that the
 // declarations obey exactly the rules of the dataset files. Errors are
 // returned as field errors named like the JSON body.
-func validate(st stubs, ps *httpapi.PartnershipRecord, pr *httpapi.ProjectRecord) error {
-	var fe httpapi.FieldErrors
+func validate(st stubs, ps *atlas.PartnershipRecord, pr *atlas.ProjectRecord) error {
+	var fe atlas.FieldErrors
 	check := func(field, s string) {
 		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
-			fe = append(fe, httpapi.FieldError{Field: field, Reason: "must be valid UTF-8 text without NUL characters"})
+			fe = append(fe, atlas.FieldError{Field: field, Reason: "must be valid UTF-8 text without NUL characters"})
 		}
 	}
 	csvOf := func(header string, rows ...[]string) []byte {
@@ -477,7 +474,7 @@ func validate(st stubs, ps *httpapi.PartnershipRecord, pr *httpapi.ProjectRecord
 		for _, t := range pr.Themes {
 			check("themes", t)
 			if strings.Contains(t, "|") {
-				fe = append(fe, httpapi.FieldError{Field: "themes", Reason: fmt.Sprintf("unknown theme %q", t)})
+				fe = append(fe, atlas.FieldError{Field: "themes", Reason: fmt.Sprintf("unknown theme %q", t)})
 			}
 		}
 		fsys[dataset.PartnershipsFile] = &fstest.MapFile{Data: csvOf("id,authority_id,partner_id,kind,start_year,active,provenance",
@@ -501,7 +498,7 @@ func validate(st stubs, ps *httpapi.PartnershipRecord, pr *httpapi.ProjectRecord
 	}
 	for _, e := range errs {
 		if errors.As(e, &re) && re.File == file && re.Field != "" {
-			fe = append(fe, httpapi.FieldError{Field: re.Field, Reason: re.Reason})
+			fe = append(fe, atlas.FieldError{Field: re.Field, Reason: re.Reason})
 			continue
 		}
 		return fmt.Errorf("postgis: validate: %w", e) // a stub row failed: a bug
