@@ -15,9 +15,6 @@ import (
 // embedded dataset directory of the source tree.
 const defaultGeodataOut = "geodata/dataset"
 
-// geodataSources returns the real input files; a variable so tests can swap it.
-var geodataSources = geodata.Sources
-
 // runGeodata implements `atlas geodata build [--out DIR] [--scale N] [--seed N]`:
 // it generates the dataset from the embedded sources and writes its CSV
 // files and the generalised boundaries to DIR, a complete dataset directory.
@@ -47,14 +44,15 @@ func runGeodata(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("geodata build: --scale must be at least 1, got %d", *scale)
 	}
 	start := time.Now()
-	ds, err := dataset.Generate(geodataSources(), dataset.GenerateOptions{Seed: *seed, Scale: *scale})
+	src := geodata.Sources()
+	ds, err := dataset.Generate(src, dataset.GenerateOptions{Seed: *seed, Scale: *scale})
 	if err != nil {
 		return err
 	}
 	if err := dataset.Write(*out, ds); err != nil {
 		return err
 	}
-	if err := dataset.WriteBoundaries(*out, geodataSources()); err != nil {
+	if err := dataset.WriteBoundaries(*out, src); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "geodata: wrote %s: %d authorities, %d partners, %d partnerships, %d projects, %d countries in %s\n",

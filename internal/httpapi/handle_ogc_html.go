@@ -145,7 +145,7 @@ func apiPage(serverBase string) htmlPage {
 	p := htmlPage{Title: "API de l'atlas", Summary: "Description OpenAPI 3.0 : " + serverBase + "/api",
 		Links: []ogcapi.Link{{Href: serverBase + "/api", Rel: "service-desc", Type: ogcapi.TypeOpenAPI, Title: "OpenAPI 3.0 (JSON)"}}}
 	p.Headers = []string{"chemin", "méthode", "groupe", "résumé"}
-	ops := append([]ogcapi.Operation{}, ogcapi.Operations...)
+	ops := ogcapi.Operations()
 	sort.SliceStable(ops, func(a, b int) bool { return ops[a].Path < ops[b].Path })
 	for _, op := range ops {
 		p.Rows = append(p.Rows, []string{op.Path, op.Method, op.Tag, op.Summary})

@@ -85,6 +85,9 @@ type Snapshot struct {
 	byYear    []int32 // partnership indices sorted by (year, index); unknown years first
 
 	trees map[string]*rtree.RTreeG[int32]
+	// extents holds each non-empty layer's bounding box, computed on first
+	// use (see Extent).
+	extents func() map[string]orb.Bound
 
 	selMu    sync.Mutex
 	selCache map[string]*Selection
@@ -275,6 +278,7 @@ func New(ds *atlas.Dataset) (*Snapshot, error) {
 	}
 	sort.SliceStable(s.byYear, func(a, b int) bool { return s.pYear[s.byYear[a]] < s.pYear[s.byYear[b]] })
 	s.buildTrees()
+	s.extents = sync.OnceValue(s.layerExtents)
 	s.buildNameIndex()
 	s.version = s.hash()
 	return s, nil

@@ -238,3 +238,36 @@ func TestAreaLabels(t *testing.T) {
 		t.Errorf("DepartementName(11) = %q, want Aude", got)
 	}
 }
+
+// TestExtent compares each layer's extent with the union of its features'
+// bounds, and checks that an empty layer has none.
+func TestExtent(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	for _, l := range index.Layers() {
+		n := snap.Len(l.ID)
+		if n == 0 {
+			t.Fatalf("%s: the test data has no feature", l.ID)
+		}
+		want := snap.Geometry(l.ID, 0).Bound()
+		for i := int32(1); i < int32(n); i++ {
+			want = want.Union(snap.Geometry(l.ID, i).Bound())
+		}
+		got, ok := snap.Extent(l.ID)
+		if !ok || got != want {
+			t.Errorf("%s: extent %v, %v; want %v", l.ID, got, ok, want)
+		}
+		if again, _ := snap.Extent(l.ID); again != got {
+			t.Errorf("%s: the second answer %v differs from the first %v", l.ID, again, got)
+		}
+	}
+	if _, ok := snap.Extent("nope"); ok {
+		t.Error("an unknown layer has an extent")
+	}
+	empty, err := index.New(&atlas.Dataset{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, ok := empty.Extent(index.LayerAuthorities); ok {
+		t.Errorf("an empty layer has the extent %v", b)
+	}
+}

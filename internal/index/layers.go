@@ -114,6 +114,40 @@ func LayerByID(id string) (Layer, error) {
 	return Layer{}, fmt.Errorf("layer %q: %w", id, atlas.ErrNotFound)
 }
 
+// Extent returns the bounding box of every feature of layer, and false when
+// the layer is empty or unknown. It is computed once per snapshot, on first
+// use.
+func (s *Snapshot) Extent(layer string) (orb.Bound, bool) {
+	b, ok := s.extents()[layer]
+	return b, ok
+}
+
+// layerExtents computes every non-empty layer's extent: points and shapes
+// from their R-trees, whose boxes are exact; arcs from their densified
+// geometry, since their boxes in the tree are padded.
+func (s *Snapshot) layerExtents() map[string]orb.Bound {
+	out := make(map[string]orb.Bound, len(layers))
+	for _, l := range layers {
+		n := s.Len(l.ID)
+		if n == 0 {
+			continue
+		}
+		if l.ID == LayerPartnerships {
+			b := s.Geometry(l.ID, 0).Bound()
+			for i := int32(1); i < int32(n); i++ {
+				b = b.Union(s.Geometry(l.ID, i).Bound())
+			}
+			out[l.ID] = b
+			continue
+		}
+		if tr, ok := s.trees[l.ID]; ok {
+			lo, hi := tr.Bounds()
+			out[l.ID] = orb.Bound{Min: lo, Max: hi}
+		}
+	}
+	return out
+}
+
 // Len returns how many features layer holds in total.
 func (s *Snapshot) Len(layer string) int {
 	switch layer {

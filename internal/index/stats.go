@@ -9,11 +9,17 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 )
 
-// Stats groupings and units.
-var (
-	StatsBy    = []string{"country", "region", "departement", "type", "theme", "kind", "year"}
-	StatsUnits = []string{"partnerships", "projects", "authorities", "partners"}
-)
+// StatsBy returns the groupings a statistics table accepts, in the order
+// the documentation lists them. The slice is the caller's own.
+func StatsBy() []string {
+	return []string{"country", "region", "departement", "type", "theme", "kind", "year"}
+}
+
+// StatsUnits returns the units a statistics table counts. The slice is the
+// caller's own.
+func StatsUnits() []string {
+	return []string{"partnerships", "projects", "authorities", "partners"}
+}
 
 // Group is one row of a statistics table.
 type Group struct {
@@ -39,11 +45,11 @@ const UnknownYearLabel = "Non renseignée"
 // Stats counts the units selected by f, grouped by by. A bbox keeps the units
 // whose own geometry intersects it (a project: its partnership's arc).
 func (s *Snapshot) Stats(by, unit string, f atlas.Filter) (Stats, error) {
-	if !slices.Contains(StatsBy, by) {
-		return Stats{}, atlas.InvalidParam("by", by, "allowed: "+strings.Join(StatsBy, ", "))
+	if groupings := StatsBy(); !slices.Contains(groupings, by) {
+		return Stats{}, atlas.InvalidParam("by", by, "allowed: "+strings.Join(groupings, ", "))
 	}
-	if !slices.Contains(StatsUnits, unit) {
-		return Stats{}, atlas.InvalidParam("unit", unit, "allowed: "+strings.Join(StatsUnits, ", "))
+	if units := StatsUnits(); !slices.Contains(units, unit) {
+		return Stats{}, atlas.InvalidParam("unit", unit, "allowed: "+strings.Join(units, ", "))
 	}
 	counts := map[string]int{}
 	var keys []string // scratch

@@ -11,10 +11,8 @@ package ogcapi
 
 import (
 	"math"
-	"sync"
 
 	"github.com/atlas-cooperation/atlas/internal/index"
-	"github.com/paulmach/orb"
 )
 
 // Prefix is the path of the OGC API landing page on the server.
@@ -39,38 +37,41 @@ type Link struct {
 	Templated bool   `json:"templated,omitempty"`
 }
 
-// Conformance classes declared by /conformance: only what is implemented.
-var Conformance = []string{
-	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
-	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/landing-page",
-	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/json",
-	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/html",
-	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/oas30",
-	"http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/collections",
-	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
-	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
-	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
-	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
-	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
-	"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
-	"http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
-	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
-	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
-	"http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
-	"http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
-	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
-	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
-	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
-	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
-	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
-	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
-	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/oas30",
-	"http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
-	"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+// conformance returns the conformance classes declared by /conformance: only
+// what is implemented.
+func conformance() []string {
+	return []string{
+		"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
+		"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/landing-page",
+		"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/json",
+		"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/html",
+		"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/oas30",
+		"http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/collections",
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+		"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+		"http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+		"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+		"http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+		"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+		"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+		"http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
+		"http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+		"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/oas30",
+		"http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
+		"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+	}
 }
 
 // LandingPage returns the landing page at base (the OGC API root URL).
@@ -92,27 +93,17 @@ func LandingPage(base string) map[string]any {
 }
 
 // ConformanceDoc returns the /conformance document.
-func ConformanceDoc() map[string]any { return map[string]any{"conformsTo": Conformance} }
+func ConformanceDoc() map[string]any { return map[string]any{"conformsTo": conformance()} }
 
-var extents sync.Map // version+layer → [4]float64
-
-// Extent returns the bounding box of every feature of layer.
+// Extent returns the bounding box of every feature of layer, rounded to the
+// micro-degree; the whole world for an empty layer.
 func Extent(snap *index.Snapshot, layer string) [4]float64 {
-	key := snap.Version() + "/" + layer
-	if v, ok := extents.Load(key); ok {
-		return v.([4]float64)
+	b, ok := snap.Extent(layer)
+	if !ok {
+		return [4]float64{-180, -90, 180, 90}
 	}
-	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	for i := int32(0); i < int32(snap.Len(layer)); i++ {
-		b = b.Union(boundOf(snap.Geometry(layer, i)))
-	}
-	out := [4]float64{-180, -90, 180, 90}
-	if snap.Len(layer) > 0 {
-		r := func(x float64) float64 { return math.Round(x*1e6) / 1e6 }
-		out = [4]float64{r(b.Min[0]), r(b.Min[1]), r(b.Max[0]), r(b.Max[1])}
-	}
-	extents.Store(key, out)
-	return out
+	r := func(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+	return [4]float64{r(b.Min[0]), r(b.Min[1]), r(b.Max[0]), r(b.Max[1])}
 }
 
 // Collection returns the description of one collection.

@@ -35,61 +35,64 @@ var facetParams = []string{"country", "theme", "type", "kind", "provenance", "au
 
 func withFacets(ps ...string) []string { return append(append([]string{}, facetParams...), ps...) }
 
-// Operations lists every endpoint of the server.
-var Operations = []Operation{
-	// Atlas API.
-	{Method: "GET", Path: "/tiles/{layers}/{z}/{x}/{y}.mvt", Tag: "Tiles", Summary: "Mapbox vector tile of one or more layers (comma-separated)", Params: withFacets("bbox"),
-		Responses: map[string]map[string]string{"200": {TypeMVT: ""}, "204": {}, "400": {"application/problem+json": "Problem"}}},
-	{Method: "GET", Path: "/tiles/{layers}.json", Tag: "Tiles", Summary: "TileJSON 3.0 of one or more layers", Params: withFacets("bbox"), Responses: okJSON("TileJSON")},
-	{Method: "GET", Path: "/geojson/{layer}", Tag: "Data", Summary: "GeoJSON FeatureCollection of a layer, paged", Params: withFacets("bbox", "limit", "offset"),
-		Responses: ok(map[string]string{TypeGeoJSON: "FeatureCollection"})},
-	{Method: "GET", Path: "/api/stats", Tag: "Data", Summary: "Statistics table", Params: withFacets("bbox", "by", "unit", "format"),
-		Responses: ok(map[string]string{TypeJSON: "Stats", "text/csv": ""})},
-	{Method: "GET", Path: "/api/layers", Tag: "Data", Summary: "Layers with their fields and links", Responses: okJSON("Layers")},
-	{Method: "GET", Path: "/api/facets", Tag: "Data", Summary: "Allowed filter values with counts", Responses: okJSON("Facets")},
-	{Method: "GET", Path: "/api/search", Tag: "Data", Summary: "Authorities and partners whose name contains q", Params: []string{"q", "searchLimit"}, Responses: okJSON("Search")},
-	{Method: "GET", Path: "/api/partnerships/{id}", Tag: "Data", Summary: "One partnership with both authorities and its projects", Responses: okJSON("Partnership")},
-	{Method: "GET", Path: "/export/{layer}.{ext}", Tag: "Export", Summary: "Download a layer as GeoJSON, CSV or GeoPackage (ext: geojson, csv, gpkg)", Params: withFacets("bbox", "lang"),
-		Responses: ok(map[string]string{TypeGeoJSON: "", "text/csv": "", "application/geopackage+sqlite3": ""})},
-	{Method: "GET", Path: "/atlas/{country}.{ext}", Tag: "Export", Summary: "Printable map of a partner country (ext: svg, pdf, png)", Params: withFacets("bbox", "width", "height", "dpi", "title"),
-		Responses: ok(map[string]string{"image/svg+xml": "", "application/pdf": "", "image/png": ""})},
-	{Method: "POST", Path: "/api/partnerships", Tag: "Write", Summary: "Create a partnership", Body: "PartnershipInput", Auth: true, Responses: writeResponses("201")},
-	{Method: "PUT", Path: "/api/partnerships/{id}", Tag: "Write", Summary: "Replace a partnership", Body: "PartnershipInput", Auth: true, Responses: writeResponses("200")},
-	{Method: "DELETE", Path: "/api/partnerships/{id}", Tag: "Write", Summary: "Delete a partnership and its projects", Auth: true, Responses: deleteResponses()},
-	{Method: "POST", Path: "/api/projects", Tag: "Write", Summary: "Add a project to a partnership (partnership_id in the body)", Body: "ProjectInput", Auth: true, Responses: writeResponses("201")},
-	{Method: "PUT", Path: "/api/projects/{id}", Tag: "Write", Summary: "Replace a project", Body: "ProjectInput", Auth: true, Responses: writeResponses("200")},
-	{Method: "DELETE", Path: "/api/projects/{id}", Tag: "Write", Summary: "Delete a project", Auth: true, Responses: deleteResponses()},
-	{Method: "GET", Path: "/healthz", Tag: "Operations", Summary: "Liveness", Responses: map[string]map[string]string{"200": {TypeJSON: "Health"}}},
-	{Method: "GET", Path: "/readyz", Tag: "Operations", Summary: "Readiness: 200 once data is loaded, 503 before",
-		Responses: map[string]map[string]string{"200": {TypeJSON: "Ready"}, "503": {TypeJSON: "Ready"}}},
-	{Method: "GET", Path: "/", Tag: "Pages", Summary: "Interactive atlas (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
-	{Method: "GET", Path: "/embed", Tag: "Pages", Summary: "Embeddable map (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
-	{Method: "GET", Path: "/atlas/{country}", Tag: "Pages", Summary: "Country page (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
-	{Method: "GET", Path: "/static/{path}", Tag: "Pages", Summary: "Static assets (scripts, styles, glyphs)", Responses: map[string]map[string]string{"200": {"*/*": ""}, "404": {"application/problem+json": "Problem"}}},
-	{Method: "GET", Path: "/api", Tag: "OGC API", Summary: "This OpenAPI 3.0 document", Params: []string{"f"}, Responses: map[string]map[string]string{"200": {TypeOpenAPI: "", TypeHTML: ""}}},
+// Operations lists every endpoint of the server. The slice, its maps and
+// slices are the caller's own.
+func Operations() []Operation {
+	return []Operation{
+		// Atlas API.
+		{Method: "GET", Path: "/tiles/{layers}/{z}/{x}/{y}.mvt", Tag: "Tiles", Summary: "Mapbox vector tile of one or more layers (comma-separated)", Params: withFacets("bbox"),
+			Responses: map[string]map[string]string{"200": {TypeMVT: ""}, "204": {}, "400": {"application/problem+json": "Problem"}}},
+		{Method: "GET", Path: "/tiles/{layers}.json", Tag: "Tiles", Summary: "TileJSON 3.0 of one or more layers", Params: withFacets("bbox"), Responses: okJSON("TileJSON")},
+		{Method: "GET", Path: "/geojson/{layer}", Tag: "Data", Summary: "GeoJSON FeatureCollection of a layer, paged", Params: withFacets("bbox", "limit", "offset"),
+			Responses: ok(map[string]string{TypeGeoJSON: "FeatureCollection"})},
+		{Method: "GET", Path: "/api/stats", Tag: "Data", Summary: "Statistics table", Params: withFacets("bbox", "by", "unit", "format"),
+			Responses: ok(map[string]string{TypeJSON: "Stats", "text/csv": ""})},
+		{Method: "GET", Path: "/api/layers", Tag: "Data", Summary: "Layers with their fields and links", Responses: okJSON("Layers")},
+		{Method: "GET", Path: "/api/facets", Tag: "Data", Summary: "Allowed filter values with counts", Responses: okJSON("Facets")},
+		{Method: "GET", Path: "/api/search", Tag: "Data", Summary: "Authorities and partners whose name contains q", Params: []string{"q", "searchLimit"}, Responses: okJSON("Search")},
+		{Method: "GET", Path: "/api/partnerships/{id}", Tag: "Data", Summary: "One partnership with both authorities and its projects", Responses: okJSON("Partnership")},
+		{Method: "GET", Path: "/export/{layer}.{ext}", Tag: "Export", Summary: "Download a layer as GeoJSON, CSV or GeoPackage (ext: geojson, csv, gpkg)", Params: withFacets("bbox", "lang"),
+			Responses: ok(map[string]string{TypeGeoJSON: "", "text/csv": "", "application/geopackage+sqlite3": ""})},
+		{Method: "GET", Path: "/atlas/{country}.{ext}", Tag: "Export", Summary: "Printable map of a partner country (ext: svg, pdf, png)", Params: withFacets("bbox", "width", "height", "dpi", "title"),
+			Responses: ok(map[string]string{"image/svg+xml": "", "application/pdf": "", "image/png": ""})},
+		{Method: "POST", Path: "/api/partnerships", Tag: "Write", Summary: "Create a partnership", Body: "PartnershipInput", Auth: true, Responses: writeResponses("201")},
+		{Method: "PUT", Path: "/api/partnerships/{id}", Tag: "Write", Summary: "Replace a partnership", Body: "PartnershipInput", Auth: true, Responses: writeResponses("200")},
+		{Method: "DELETE", Path: "/api/partnerships/{id}", Tag: "Write", Summary: "Delete a partnership and its projects", Auth: true, Responses: deleteResponses()},
+		{Method: "POST", Path: "/api/projects", Tag: "Write", Summary: "Add a project to a partnership (partnership_id in the body)", Body: "ProjectInput", Auth: true, Responses: writeResponses("201")},
+		{Method: "PUT", Path: "/api/projects/{id}", Tag: "Write", Summary: "Replace a project", Body: "ProjectInput", Auth: true, Responses: writeResponses("200")},
+		{Method: "DELETE", Path: "/api/projects/{id}", Tag: "Write", Summary: "Delete a project", Auth: true, Responses: deleteResponses()},
+		{Method: "GET", Path: "/healthz", Tag: "Operations", Summary: "Liveness", Responses: map[string]map[string]string{"200": {TypeJSON: "Health"}}},
+		{Method: "GET", Path: "/readyz", Tag: "Operations", Summary: "Readiness: 200 once data is loaded, 503 before",
+			Responses: map[string]map[string]string{"200": {TypeJSON: "Ready"}, "503": {TypeJSON: "Ready"}}},
+		{Method: "GET", Path: "/", Tag: "Pages", Summary: "Interactive atlas (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/embed", Tag: "Pages", Summary: "Embeddable map (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/atlas/{country}", Tag: "Pages", Summary: "Country page (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/static/{path}", Tag: "Pages", Summary: "Static assets (scripts, styles, glyphs)", Responses: map[string]map[string]string{"200": {"*/*": ""}, "404": {"application/problem+json": "Problem"}}},
+		{Method: "GET", Path: "/api", Tag: "OGC API", Summary: "This OpenAPI 3.0 document", Params: []string{"f"}, Responses: map[string]map[string]string{"200": {TypeOpenAPI: "", TypeHTML: ""}}},
 
-	// OGC API.
-	{Method: "GET", Path: Prefix, Tag: "OGC API", Summary: "Landing page", Params: []string{"f"}, Responses: ok(map[string]string{TypeJSON: "LandingPage", TypeHTML: ""})},
-	{Method: "GET", Path: Prefix + "/api", Tag: "OGC API", Summary: "This OpenAPI 3.0 document", Params: []string{"f"}, Responses: map[string]map[string]string{"200": {TypeOpenAPI: "", TypeHTML: ""}}},
-	{Method: "GET", Path: Prefix + "/conformance", Tag: "OGC API", Summary: "Conformance classes", Params: []string{"f"}, Responses: ok(map[string]string{TypeJSON: "Conformance", TypeHTML: ""})},
-	{Method: "GET", Path: Prefix + "/collections", Tag: "OGC API", Summary: "Collections", Params: []string{"f"}, Responses: ok(map[string]string{TypeJSON: "Collections", TypeHTML: ""})},
-	{Method: "GET", Path: Prefix + "/collections/{collectionId}", Tag: "OGC API", Summary: "One collection", Params: []string{"f"}, Responses: ok(map[string]string{TypeJSON: "Collection", TypeHTML: ""})},
-	{Method: "GET", Path: Prefix + "/collections/{collectionId}/queryables", Tag: "OGC API", Summary: "Queryables (JSON Schema)", Params: []string{"f"}, Responses: ok(map[string]string{TypeSchema: "Queryables", TypeHTML: ""})},
-	{Method: "GET", Path: Prefix + "/collections/{collectionId}/items", Tag: "OGC API", Summary: "Features, paged, filtered by facets, bbox, datetime and CQL2",
-		Params:    withFacets("ogcBbox", "bbox-crs", "datetime", "ogcLimit", "offset", "filter", "filter-lang", "filter-crs", "f"),
-		Responses: ok(map[string]string{TypeGeoJSON: "FeatureCollection", TypeHTML: ""})},
-	{Method: "GET", Path: Prefix + "/collections/{collectionId}/items/{featureId}", Tag: "OGC API", Summary: "One feature", Params: []string{"f"},
-		Responses: ok(map[string]string{TypeGeoJSON: "Feature", TypeHTML: ""})},
-	{Method: "GET", Path: Prefix + "/collections/{collectionId}/tiles", Tag: "OGC API", Summary: "Vector tilesets of a collection", Responses: okJSON("TilesetsList")},
-	{Method: "GET", Path: Prefix + "/collections/{collectionId}/tiles/{tileMatrixSetId}", Tag: "OGC API", Summary: "Tileset metadata", Responses: okJSON("Tileset")},
-	{Method: "GET", Path: Prefix + "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", Tag: "OGC API", Summary: "Vector tile of a collection", Params: withFacets(),
-		Responses: map[string]map[string]string{"200": {TypeMVT: ""}, "204": {}, "400": {"application/problem+json": "Problem"}}},
-	{Method: "GET", Path: Prefix + "/tiles", Tag: "OGC API", Summary: "Dataset vector tilesets (every collection)", Responses: okJSON("TilesetsList")},
-	{Method: "GET", Path: Prefix + "/tiles/{tileMatrixSetId}", Tag: "OGC API", Summary: "Dataset tileset metadata", Params: []string{"collections"}, Responses: okJSON("Tileset")},
-	{Method: "GET", Path: Prefix + "/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", Tag: "OGC API", Summary: "Multi-layer vector tile", Params: withFacets("collections"),
-		Responses: map[string]map[string]string{"200": {TypeMVT: ""}, "204": {}, "400": {"application/problem+json": "Problem"}}},
-	{Method: "GET", Path: Prefix + "/tileMatrixSets", Tag: "OGC API", Summary: "Tile matrix sets", Responses: okJSON("TileMatrixSets")},
-	{Method: "GET", Path: Prefix + "/tileMatrixSets/{tileMatrixSetId}", Tag: "OGC API", Summary: "Tile matrix set definition", Responses: okJSON("TileMatrixSet")},
+		// OGC API.
+		{Method: "GET", Path: Prefix, Tag: "OGC API", Summary: "Landing page", Params: []string{"f"}, Responses: ok(map[string]string{TypeJSON: "LandingPage", TypeHTML: ""})},
+		{Method: "GET", Path: Prefix + "/api", Tag: "OGC API", Summary: "This OpenAPI 3.0 document", Params: []string{"f"}, Responses: map[string]map[string]string{"200": {TypeOpenAPI: "", TypeHTML: ""}}},
+		{Method: "GET", Path: Prefix + "/conformance", Tag: "OGC API", Summary: "Conformance classes", Params: []string{"f"}, Responses: ok(map[string]string{TypeJSON: "Conformance", TypeHTML: ""})},
+		{Method: "GET", Path: Prefix + "/collections", Tag: "OGC API", Summary: "Collections", Params: []string{"f"}, Responses: ok(map[string]string{TypeJSON: "Collections", TypeHTML: ""})},
+		{Method: "GET", Path: Prefix + "/collections/{collectionId}", Tag: "OGC API", Summary: "One collection", Params: []string{"f"}, Responses: ok(map[string]string{TypeJSON: "Collection", TypeHTML: ""})},
+		{Method: "GET", Path: Prefix + "/collections/{collectionId}/queryables", Tag: "OGC API", Summary: "Queryables (JSON Schema)", Params: []string{"f"}, Responses: ok(map[string]string{TypeSchema: "Queryables", TypeHTML: ""})},
+		{Method: "GET", Path: Prefix + "/collections/{collectionId}/items", Tag: "OGC API", Summary: "Features, paged, filtered by facets, bbox, datetime and CQL2",
+			Params:    withFacets("ogcBbox", "bbox-crs", "datetime", "ogcLimit", "offset", "filter", "filter-lang", "filter-crs", "f"),
+			Responses: ok(map[string]string{TypeGeoJSON: "FeatureCollection", TypeHTML: ""})},
+		{Method: "GET", Path: Prefix + "/collections/{collectionId}/items/{featureId}", Tag: "OGC API", Summary: "One feature", Params: []string{"f"},
+			Responses: ok(map[string]string{TypeGeoJSON: "Feature", TypeHTML: ""})},
+		{Method: "GET", Path: Prefix + "/collections/{collectionId}/tiles", Tag: "OGC API", Summary: "Vector tilesets of a collection", Responses: okJSON("TilesetsList")},
+		{Method: "GET", Path: Prefix + "/collections/{collectionId}/tiles/{tileMatrixSetId}", Tag: "OGC API", Summary: "Tileset metadata", Responses: okJSON("Tileset")},
+		{Method: "GET", Path: Prefix + "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", Tag: "OGC API", Summary: "Vector tile of a collection", Params: withFacets(),
+			Responses: map[string]map[string]string{"200": {TypeMVT: ""}, "204": {}, "400": {"application/problem+json": "Problem"}}},
+		{Method: "GET", Path: Prefix + "/tiles", Tag: "OGC API", Summary: "Dataset vector tilesets (every collection)", Responses: okJSON("TilesetsList")},
+		{Method: "GET", Path: Prefix + "/tiles/{tileMatrixSetId}", Tag: "OGC API", Summary: "Dataset tileset metadata", Params: []string{"collections"}, Responses: okJSON("Tileset")},
+		{Method: "GET", Path: Prefix + "/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", Tag: "OGC API", Summary: "Multi-layer vector tile", Params: withFacets("collections"),
+			Responses: map[string]map[string]string{"200": {TypeMVT: ""}, "204": {}, "400": {"application/problem+json": "Problem"}}},
+		{Method: "GET", Path: Prefix + "/tileMatrixSets", Tag: "OGC API", Summary: "Tile matrix sets", Responses: okJSON("TileMatrixSets")},
+		{Method: "GET", Path: Prefix + "/tileMatrixSets/{tileMatrixSetId}", Tag: "OGC API", Summary: "Tile matrix set definition", Responses: okJSON("TileMatrixSet")},
+	}
 }
 
 func writeResponses(code string) map[string]map[string]string {
@@ -154,8 +157,8 @@ var queryParams = map[string]map[string]any{
 	"filter-lang": queryParam("filter-lang", "cql2-text (default) or cql2-json", map[string]any{"type": "string", "enum": []string{"cql2-text", "cql2-json"}}),
 	"filter-crs":  queryParam("filter-crs", "CRS of filter geometries: only "+CRS84, map[string]any{"type": "string", "enum": []string{CRS84}}),
 	"f":           queryParam("f", "output format", map[string]any{"type": "string", "enum": []string{"json", "html"}}),
-	"by":          queryParam("by", "grouping: "+strings.Join(index.StatsBy, ", "), map[string]any{"type": "string", "enum": index.StatsBy}),
-	"unit":        queryParam("unit", "unit counted: "+strings.Join(index.StatsUnits, ", "), map[string]any{"type": "string", "enum": index.StatsUnits}),
+	"by":          queryParam("by", "grouping: "+strings.Join(index.StatsBy(), ", "), map[string]any{"type": "string", "enum": index.StatsBy()}),
+	"unit":        queryParam("unit", "unit counted: "+strings.Join(index.StatsUnits(), ", "), map[string]any{"type": "string", "enum": index.StatsUnits()}),
 	"format":      queryParam("format", "json or csv", map[string]any{"type": "string", "enum": []string{"json", "csv"}}),
 	"q":           {"name": "q", "in": "query", "required": true, "description": "2 to 200 characters", "schema": str()},
 	"lang":        queryParam("lang", "language of labels", map[string]any{"type": "string", "enum": []string{"fr", "en"}}),
@@ -169,7 +172,7 @@ var queryParams = map[string]map[string]any{
 // OpenAPI returns the OpenAPI 3.0 document of the server at serverBase.
 func OpenAPI(serverBase string) map[string]any {
 	paths := map[string]map[string]any{}
-	for _, op := range Operations {
+	for _, op := range Operations() {
 		item := paths[op.Path]
 		if item == nil {
 			item = map[string]any{}

@@ -15,10 +15,6 @@ import (
 // CRS84 is the only CRS served (longitude, latitude in degrees).
 const CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
-// ItemsParams lists the query parameters of /collections/{id}/items besides
-// the atlas facets (atlas.FilterParams, whose bbox is replaced by the OGC one).
-var ItemsParams = []string{"limit", "offset", "bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "f"}
-
 // ItemsQuery is a parsed items request.
 type ItemsQuery struct {
 	Plan          *Plan
@@ -28,9 +24,11 @@ type ItemsQuery struct {
 	Query string
 }
 
-// AllowedItemsParams returns every parameter an items request accepts.
+// AllowedItemsParams returns every parameter an items request accepts: the
+// atlas facets (atlas.FilterParams, whose bbox is the OGC one) and the OGC
+// API parameters of /collections/{id}/items.
 func AllowedItemsParams() []string {
-	return append(append([]string{}, atlas.FilterParams()...), ItemsParams...)
+	return append(atlas.FilterParams(), "limit", "offset", "bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "f")
 }
 
 // ParseItems parses the query of an items request on layer: paging (limit
