@@ -2,14 +2,11 @@ package httpapi
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/json"
-	"io"
 	"net/http"
-	"sync"
-)
 
-var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
+	"github.com/atlas-cooperation/atlas/internal/encoding/gzpool"
+)
 
 // body returns the writer for a response body: gzip-compressed (and the
 // headers set) when the client accepts it, buffered either way; flush pushes
@@ -24,15 +21,14 @@ func body(w http.ResponseWriter, r *http.Request) (out *bufio.Writer, flush func
 	}
 	w.Header().Set("Content-Encoding", "gzip")
 	w.Header().Del("Content-Length")
-	gz := gzipPool.Get().(*gzip.Writer)
-	gz.Reset(w)
+	gz := gzpool.Get(w)
 	bw := bufio.NewWriterSize(gz, 32<<10)
 	return bw, func() { bw.Flush(); gz.Flush(); rc.Flush() }, func() error {
 		err := bw.Flush()
 		if cerr := gz.Close(); err == nil {
 			err = cerr
 		}
-		gzipPool.Put(gz)
+		gzpool.Put(gz)
 		return err
 	}
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"compress/gzip"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/encoding/gzpool"
 	"github.com/atlas-cooperation/atlas/internal/export"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/gorilla/mux"
@@ -122,8 +122,7 @@ func exportBody(w http.ResponseWriter, compress bool) (io.Writer, func() error, 
 	}
 	w.Header().Set("Content-Encoding", "gzip")
 	w.Header().Del("Content-Length")
-	gz := gzipPool.Get().(*gzip.Writer)
-	gz.Reset(w)
+	gz := gzpool.Get(w)
 	flush := func() error {
 		if err := gz.Flush(); err != nil {
 			return err
@@ -132,7 +131,7 @@ func exportBody(w http.ResponseWriter, compress bool) (io.Writer, func() error, 
 	}
 	return gz, flush, func() error {
 		err := gz.Close()
-		gzipPool.Put(gz)
+		gzpool.Put(gz)
 		return err
 	}
 }

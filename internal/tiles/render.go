@@ -2,7 +2,6 @@ package tiles
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/encoding/gzpool"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -97,23 +97,10 @@ func (t *Tile) Gzip() []byte {
 	t.gzOnce.Do(func() {
 		// Not from bufs: a caller may keep the encoding (see Release), and
 		// a pooled buffer may be far larger than it.
-		buf := new(bytes.Buffer)
-		buf.Grow(len(t.Data)/2 + 64)
-		zw, _ := gzipWriters.Get().(*gzip.Writer)
-		if zw == nil {
-			zw, _ = gzip.NewWriterLevel(buf, gzip.BestSpeed)
-		} else {
-			zw.Reset(buf)
-		}
-		zw.Write(t.Data)
-		zw.Close()
-		gzipWriters.Put(zw)
-		t.gz = buf.Bytes()
+		t.gz = gzpool.Encode(t.Data)
 	})
 	return t.gz
 }
-
-var gzipWriters sync.Pool // *gzip.Writer
 
 // size is what a cached tile may hold: Data plus, at most, as much again for
 // its gzip encoding once asked for (BestSpeed gzip of MVT is smaller).
