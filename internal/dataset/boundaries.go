@@ -8,8 +8,8 @@ import (
 	"io/fs"
 	"math"
 	"path/filepath"
-	"strconv"
 
+	wire "github.com/atlas-cooperation/atlas/internal/encoding/geojson"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/simplify"
@@ -64,7 +64,7 @@ func WriteBoundaries(dir string, src fs.FS) error {
 			props, _ := json.Marshal(map[string]string{b.idProp: id, b.nameProp: nm})
 			idj, _ := json.Marshal(id)
 			fmt.Fprintf(&buf, `{"type":"Feature","id":%s,"properties":%s,"geometry":`, idj, props)
-			writeGeometry(&buf, g)
+			buf.Write(wire.AppendGeometry(nil, g))
 			buf.WriteByte('}')
 		}
 		buf.WriteString("]}\n")
@@ -121,46 +121,4 @@ func roundRing(r orb.Ring) orb.Ring {
 		out = append(out, out[0])
 	}
 	return out
-}
-
-func writeGeometry(buf *bytes.Buffer, g orb.Geometry) {
-	ring := func(r orb.Ring) {
-		buf.WriteByte('[')
-		for i, p := range r {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			buf.WriteByte('[')
-			buf.WriteString(strconv.FormatFloat(p[0], 'f', -1, 64))
-			buf.WriteByte(',')
-			buf.WriteString(strconv.FormatFloat(p[1], 'f', -1, 64))
-			buf.WriteByte(']')
-		}
-		buf.WriteByte(']')
-	}
-	poly := func(p orb.Polygon) {
-		buf.WriteByte('[')
-		for i, r := range p {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			ring(r)
-		}
-		buf.WriteByte(']')
-	}
-	switch g := g.(type) {
-	case orb.Polygon:
-		buf.WriteString(`{"type":"Polygon","coordinates":`)
-		poly(g)
-	case orb.MultiPolygon:
-		buf.WriteString(`{"type":"MultiPolygon","coordinates":[`)
-		for i, p := range g {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			poly(p)
-		}
-		buf.WriteByte(']')
-	}
-	buf.WriteByte('}')
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/encoding/geojson"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
 )
@@ -69,9 +70,9 @@ func WriteCSV(ctx context.Context, w io.Writer, snap *index.Snapshot, layer stri
 			case index.LayerAuthorities, index.LayerPartners:
 				p := snap.Point(layer, i)
 				b = append(b, ',')
-				b = appendCoord(b, p[0])
+				b = geojson.AppendFloat(b, p[0])
 				b = append(b, ',')
-				b = appendCoord(b, p[1])
+				b = geojson.AppendFloat(b, p[1])
 			default:
 				b = append(b, ',', '"')
 				b = appendWKT(b, snap.Geometry(layer, i))
@@ -105,7 +106,7 @@ func appendPartnershipRow(b []byte, snap *index.Snapshot, i int32) []byte {
 	b = strconv.AppendInt(b, int64(len(v.projects)), 10)
 	for _, x := range []float64{v.a.Point[0], v.a.Point[1], v.pt.Point[0], v.pt.Point[1]} {
 		b = append(b, ',')
-		b = appendCoord(b, x)
+		b = geojson.AppendFloat(b, x)
 	}
 	return b
 }
@@ -157,9 +158,9 @@ func appendWKT(b []byte, g orb.Geometry) []byte {
 			if i > 0 {
 				b = append(b, ',', ' ')
 			}
-			b = appendCoord(b, p[0])
+			b = geojson.AppendFloat(b, p[0])
 			b = append(b, ' ')
-			b = appendCoord(b, p[1])
+			b = geojson.AppendFloat(b, p[1])
 		}
 		return append(b, ')')
 	}
@@ -176,9 +177,9 @@ func appendWKT(b []byte, g orb.Geometry) []byte {
 	switch g := g.(type) {
 	case orb.Point:
 		b = append(b, "POINT ("...)
-		b = appendCoord(b, g[0])
+		b = geojson.AppendFloat(b, g[0])
 		b = append(b, ' ')
-		b = appendCoord(b, g[1])
+		b = geojson.AppendFloat(b, g[1])
 		return append(b, ')')
 	case orb.LineString:
 		b = append(b, "MULTILINESTRING ("...)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/encoding/geojson"
 	"github.com/atlas-cooperation/atlas/internal/index"
 )
 
@@ -51,7 +52,7 @@ func (s *stream) maybeWrite(force bool) error {
 // FeatureCollection (with a numberMatched member) to w, in load order. The
 // features are those of /geojson/{layer} (same ids, geometries and
 // properties; partnerships carry their projects), with coordinates rounded
-// to index.GeoJSONDecimals decimals. It returns the number of features written.
+// to geojson.Decimals decimals. It returns the number of features written.
 func WriteGeoJSON(ctx context.Context, w io.Writer, snap *index.Snapshot, layer string, f atlas.Filter, o Options) (int, error) {
 	if err := checkLayer(layer); err != nil {
 		return 0, err
@@ -62,7 +63,7 @@ func WriteGeoJSON(ctx context.Context, w io.Writer, snap *index.Snapshot, layer 
 	}
 	s := newStream(w, o)
 	s.buf = append(s.buf, `{"type":"FeatureCollection","name":`...)
-	s.buf = index.AppendJSONString(s.buf, "atlas-"+layer)
+	s.buf = geojson.AppendString(s.buf, "atlas-"+layer)
 	s.buf = append(s.buf, `,"numberMatched":`...)
 	s.buf = strconv.AppendInt(s.buf, int64(len(ids)), 10)
 	s.buf = append(s.buf, `,"features":[`...)

@@ -4,12 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
-
-	"github.com/atlas-cooperation/atlas/internal/index"
 )
-
-// appendCoord appends a coordinate rounded to index.GeoJSONDecimals.
-func appendCoord(b []byte, x float64) []byte { return index.AppendCoordinate(b, x) }
 
 // batchSize is the number of features a worker encodes at a time; the first
 // batch is small so that the first bytes leave at once.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/atlas-cooperation/atlas/geodata"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
+	"github.com/atlas-cooperation/atlas/internal/encoding/geojson"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
@@ -14,7 +15,7 @@ import (
 
 // The CSV export writes its own WKT rather than orb/encoding/wkt's, for the
 // bytes and for the time:
-//   - coordinates are rounded to index.GeoJSONDecimals, like every other
+//   - coordinates are rounded to geojson.Decimals, like every other
 //     export (orb writes %g, up to 17 digits: a country's row is about three
 //     times as long);
 //   - a layer's column holds one geometry type, the multi one, as GDAL's CSV
@@ -96,7 +97,7 @@ func equalRounded(g, back orb.Geometry) bool {
 	}
 	for i := range a {
 		for k := range 2 {
-			if !bytes.Equal(appendCoord(nil, a[i][k]), appendCoord(nil, b[i][k])) {
+			if !bytes.Equal(geojson.AppendFloat(nil, a[i][k]), geojson.AppendFloat(nil, b[i][k])) {
 				return false
 			}
 		}

@@ -1,16 +1,13 @@
 package index
 
 import (
-	"math"
 	"strconv"
-	"unicode/utf8"
 
-	"github.com/paulmach/orb"
+	"github.com/atlas-cooperation/atlas/internal/encoding/geojson"
 )
 
-// GeoJSONDecimals is the number of decimals of coordinates in GeoJSON output
-// (RFC 7946 §11.2: 6 decimals ≈ 10 cm).
-const GeoJSONDecimals = 6
+// GeoJSONDecimals is the number of decimals of coordinates in GeoJSON output.
+const GeoJSONDecimals = geojson.Decimals
 
 // AppendFeature appends feature i of layer under sel to dst as a GeoJSON
 // Feature (RFC 7946) and returns the extended slice. It writes the same
@@ -20,9 +17,9 @@ const GeoJSONDecimals = 6
 func (s *Snapshot) AppendFeature(dst []byte, layer string, i int32, sel *Selection) []byte {
 	ds := s.ds
 	dst = append(dst, `{"type":"Feature","id":`...)
-	dst = appendString(dst, s.FeatureID(layer, i))
+	dst = geojson.AppendString(dst, s.FeatureID(layer, i))
 	dst = append(dst, `,"geometry":`...)
-	dst = appendGeometry(dst, s.Geometry(layer, i))
+	dst = geojson.AppendGeometry(dst, s.Geometry(layer, i))
 	dst = append(dst, `,"properties":{`...)
 	w := propWriter{dst: dst}
 	switch layer {
@@ -49,7 +46,7 @@ func (s *Snapshot) AppendFeature(dst []byte, layer string, i int32, sel *Selecti
 				if n > 0 {
 					w.dst = append(w.dst, ',')
 				}
-				w.dst = appendString(w.dst, th.Slug)
+				w.dst = geojson.AppendString(w.dst, th.Slug)
 				n++
 			}
 		}
@@ -122,11 +119,11 @@ func (w *propWriter) key(k string) {
 		w.dst = append(w.dst, ',')
 	}
 	w.n++
-	w.dst = appendString(w.dst, k)
+	w.dst = geojson.AppendString(w.dst, k)
 	w.dst = append(w.dst, ':')
 }
 
-func (w *propWriter) str(k, v string) { w.key(k); w.dst = appendString(w.dst, v) }
+func (w *propWriter) str(k, v string) { w.key(k); w.dst = geojson.AppendString(w.dst, v) }
 func (w *propWriter) int(k string, v int) {
 	w.key(k)
 	w.dst = strconv.AppendInt(w.dst, int64(v), 10)
@@ -135,15 +132,15 @@ func (w *propWriter) bool(k string, v bool) { w.key(k); w.dst = strconv.AppendBo
 
 func appendProject(dst []byte, id, title string, themes []string, year int, prov string) []byte {
 	dst = append(dst, `{"id":`...)
-	dst = appendString(dst, id)
+	dst = geojson.AppendString(dst, id)
 	dst = append(dst, `,"title":`...)
-	dst = appendString(dst, title)
+	dst = geojson.AppendString(dst, title)
 	dst = append(dst, `,"themes":[`...)
 	for k, t := range themes {
 		if k > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, t)
+		dst = geojson.AppendString(dst, t)
 	}
 	dst = append(dst, ']')
 	if year != 0 {
@@ -151,164 +148,6 @@ func appendProject(dst []byte, id, title string, themes []string, year int, prov
 		dst = strconv.AppendInt(dst, int64(year), 10)
 	}
 	dst = append(dst, `,"provenance":`...)
-	dst = appendString(dst, prov)
+	dst = geojson.AppendString(dst, prov)
 	return append(dst, '}')
 }
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string (UTF-8 kept, control characters,
-// quotes and backslashes escaped; invalid UTF-8 replaced by U+FFFD).
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-func appendCoord(dst []byte, p orb.Point) []byte {
-	dst = append(dst, '[')
-	dst = appendFloat(dst, p[0])
-	dst = append(dst, ',')
-	dst = appendFloat(dst, p[1])
-	return append(dst, ']')
-}
-
-var roundScale = math.Pow10(GeoJSONDecimals)
-
-// appendFloat appends x rounded to GeoJSONDecimals, without trailing zeros,
-// formatting the scaled integer directly (several times faster than
-// strconv's shortest-representation search).
-func appendFloat(dst []byte, x float64) []byte {
-	if math.IsNaN(x) || math.Abs(x) > 1e12 {
-		return strconv.AppendFloat(dst, x, 'f', -1, 64)
-	}
-	n := int64(math.Round(x * roundScale))
-	if n < 0 {
-		dst = append(dst, '-')
-		n = -n
-	}
-	const unit = 1_000_000 // 10^GeoJSONDecimals
-	dst = strconv.AppendInt(dst, n/unit, 10)
-	frac := n % unit
-	if frac == 0 {
-		return dst
-	}
-	var digits [GeoJSONDecimals]byte
-	for k := GeoJSONDecimals - 1; k >= 0; k-- {
-		digits[k] = byte('0' + frac%10)
-		frac /= 10
-	}
-	end := GeoJSONDecimals
-	for end > 0 && digits[end-1] == '0' {
-		end--
-	}
-	dst = append(dst, '.')
-	return append(dst, digits[:end]...)
-}
-
-func appendPoints(dst []byte, pts []orb.Point) []byte {
-	dst = append(dst, '[')
-	for k, p := range pts {
-		if k > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendCoord(dst, p)
-	}
-	return append(dst, ']')
-}
-
-func appendPolygon(dst []byte, p orb.Polygon) []byte {
-	dst = append(dst, '[')
-	for k, r := range p {
-		if k > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendPoints(dst, r)
-	}
-	return append(dst, ']')
-}
-
-// appendGeometry appends a GeoJSON geometry object.
-func appendGeometry(dst []byte, g orb.Geometry) []byte {
-	switch g := g.(type) {
-	case orb.Point:
-		dst = append(dst, `{"type":"Point","coordinates":`...)
-		dst = appendCoord(dst, g)
-	case orb.LineString:
-		dst = append(dst, `{"type":"LineString","coordinates":`...)
-		dst = appendPoints(dst, g)
-	case orb.MultiLineString:
-		dst = append(dst, `{"type":"MultiLineString","coordinates":[`...)
-		for k, l := range g {
-			if k > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendPoints(dst, l)
-		}
-		dst = append(dst, ']')
-	case orb.Polygon:
-		dst = append(dst, `{"type":"Polygon","coordinates":`...)
-		dst = appendPolygon(dst, g)
-	case orb.MultiPolygon:
-		dst = append(dst, `{"type":"MultiPolygon","coordinates":[`...)
-		for k, p := range g {
-			if k > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendPolygon(dst, p)
-		}
-		dst = append(dst, ']')
-	default:
-		return append(dst, "null"...)
-	}
-	return append(dst, '}')
-}
-
-// AppendJSONString appends s as a JSON string literal to dst.
-func AppendJSONString(dst []byte, s string) []byte { return appendString(dst, s) }
-
-// AppendCoordinate appends a coordinate as GeoJSON writes it (rounded to
-// GeoJSONDecimals).
-func AppendCoordinate(dst []byte, x float64) []byte { return appendFloat(dst, x) }

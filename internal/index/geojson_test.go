@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
@@ -87,46 +85,4 @@ func closeGeometry(a, b orb.Geometry) bool {
 		}
 	}
 	return true
-}
-
-func FuzzAppendString(f *testing.F) {
-	for _, s := range []string{"Saint-Étienne", `quote " and \ backslash`, "tab\tnew\nline", "\x00\x1f", "\xff\xfe", "\u2028"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		snapName := index.AppendJSONString(nil, s)
-		var back string
-		if err := json.Unmarshal(snapName, &back); err != nil {
-			t.Fatalf("%q encodes to invalid JSON %q: %v", s, snapName, err)
-		}
-		want, _ := json.Marshal(s)
-		var wantBack string
-		json.Unmarshal(want, &wantBack)
-		if back != wantBack {
-			t.Fatalf("%q round-trips to %q, encoding/json gives %q", s, back, wantBack)
-		}
-	})
-}
-
-func FuzzAppendFloat(f *testing.F) {
-	for _, x := range []float64{0, -0.0000004, 1.5, -179.9999995, 48.853412, 1e-7, -2.35} {
-		f.Add(x)
-	}
-	f.Fuzz(func(t *testing.T, x float64) {
-		if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > 1e9 {
-			return
-		}
-		got := index.AppendCoordinate(nil, x)
-		back, err := strconv.ParseFloat(string(got), 64)
-		if err != nil {
-			t.Fatalf("%v formats as %q", x, got)
-		}
-		want := math.Round(x*1e6) / 1e6
-		if math.Abs(back-want) > 1e-9*math.Max(1, math.Abs(x)) {
-			t.Fatalf("%v formats as %q, want %v", x, got, want)
-		}
-		if string(got) == "-0" || (len(got) > 1 && got[len(got)-1] == '0' && strings.Contains(string(got), ".")) {
-			t.Fatalf("%v formats as %q", x, got)
-		}
-	})
 }
