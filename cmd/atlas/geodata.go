@@ -9,6 +9,7 @@ import (
 
 	"github.com/atlas-cooperation/atlas/geodata"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
+	"github.com/atlas-cooperation/atlas/internal/dataset/generate"
 )
 
 // defaultGeodataOut is where `atlas geodata build` writes by default: the
@@ -28,7 +29,7 @@ func runGeodata(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	out := fs.String("out", defaultGeodataOut, "output directory")
 	scale := fs.Int("scale", 1, "1: the calibrated default dataset; N > 1: N × 11,600 partnerships for load tests")
-	seed := fs.Uint64("seed", dataset.DefaultSeed, "random seed")
+	seed := fs.Uint64("seed", generate.DefaultSeed, "random seed")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usage)
 		fs.PrintDefaults()
@@ -45,14 +46,14 @@ func runGeodata(args []string, stdout, stderr io.Writer) error {
 	}
 	start := time.Now()
 	src := geodata.Sources()
-	ds, err := dataset.Generate(src, dataset.GenerateOptions{Seed: *seed, Scale: *scale})
+	ds, err := generate.Dataset(src, generate.Options{Seed: *seed, Scale: *scale})
 	if err != nil {
 		return err
 	}
 	if err := dataset.Write(*out, ds); err != nil {
 		return err
 	}
-	if err := dataset.WriteBoundaries(*out, src); err != nil {
+	if err := generate.WriteBoundaries(*out, src); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "geodata: wrote %s: %d authorities, %d partners, %d partnerships, %d projects, %d countries in %s\n",

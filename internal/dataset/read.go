@@ -1,6 +1,7 @@
-// Package dataset reads, validates and writes the atlas dataset files, and
-// builds the embedded default dataset from its real sources plus a
-// deterministic synthetic complement (see Generate).
+// Package dataset reads, validates and writes the atlas dataset files: the
+// run-time loader, and the writer of the same format. The embedded default
+// dataset is built from its real sources by the generator, package generate
+// below this one, which only `atlas geodata build` and benchmarks import.
 //
 // A dataset is one flat directory (any fs.FS) holding:
 //

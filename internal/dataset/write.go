@@ -48,7 +48,7 @@ func Write(dir string, ds *atlas.Dataset) error {
 		}},
 	}
 	for _, f := range files {
-		if err := writeFile(filepath.Join(dir, f.name), func(w io.Writer) error {
+		if err := WriteFile(filepath.Join(dir, f.name), func(w io.Writer) error {
 			cw := csv.NewWriter(w)
 			if err := cw.Write(f.header); err != nil {
 				return err
@@ -67,9 +67,9 @@ func Write(dir string, ds *atlas.Dataset) error {
 	return nil
 }
 
-// writeFile writes through a temporary file renamed into place, so a failed
-// write never leaves a truncated dataset file behind.
-func writeFile(path string, fill func(io.Writer) error) error {
+// WriteFile writes the file at path through a temporary file renamed into
+// place, so a failed write never leaves a truncated dataset file behind.
+func WriteFile(path string, fill func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
 	if err != nil {
 		return err

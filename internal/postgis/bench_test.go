@@ -8,7 +8,7 @@ import (
 
 	"github.com/atlas-cooperation/atlas/geodata"
 	"github.com/atlas-cooperation/atlas/internal/atlas"
-	"github.com/atlas-cooperation/atlas/internal/dataset"
+	"github.com/atlas-cooperation/atlas/internal/dataset/generate"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 	"github.com/atlas-cooperation/atlas/internal/postgis/pgtest"
@@ -21,7 +21,7 @@ func scaled(b *testing.B, scale int) *atlas.Dataset {
 	if scale == 1 {
 		return embedded(b)
 	}
-	ds, err := dataset.Generate(geodata.Sources(), dataset.GenerateOptions{Seed: dataset.DefaultSeed, Scale: scale})
+	ds, err := generate.Dataset(geodata.Sources(), generate.Options{Seed: generate.DefaultSeed, Scale: scale})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package dataset_test
+package generate_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"github.com/atlas-cooperation/atlas/geodata"
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
+	"github.com/atlas-cooperation/atlas/internal/dataset/generate"
 )
 
 var (
@@ -24,7 +25,7 @@ var (
 // generated returns the Scale 1 dataset generated from the embedded sources.
 func generated(t *testing.T) *atlas.Dataset {
 	t.Helper()
-	genOnce.Do(func() { genDS, genErr = dataset.Generate(geodata.Sources(), dataset.GenerateOptions{}) })
+	genOnce.Do(func() { genDS, genErr = generate.Dataset(geodata.Sources(), generate.Options{}) })
 	if genErr != nil {
 		t.Fatal(genErr)
 	}
@@ -33,12 +34,12 @@ func generated(t *testing.T) *atlas.Dataset {
 
 func TestGenerateDeterministic(t *testing.T) {
 	a := generated(t)
-	b, err := dataset.Generate(geodata.Sources(), dataset.GenerateOptions{Seed: dataset.DefaultSeed, Scale: 1})
+	b, err := generate.Dataset(geodata.Sources(), generate.Options{Seed: generate.DefaultSeed, Scale: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(a, b) {
-		t.Fatal("two runs of Generate with the same options differ")
+		t.Fatal("two runs of Dataset with the same options differ")
 	}
 }
 
@@ -49,7 +50,7 @@ func TestCommittedDatasetIsGenerated(t *testing.T) {
 	if err := dataset.Write(dir, generated(t)); err != nil {
 		t.Fatal(err)
 	}
-	if err := dataset.WriteBoundaries(dir, geodata.Sources()); err != nil {
+	if err := generate.WriteBoundaries(dir, geodata.Sources()); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{dataset.AuthoritiesFile, dataset.PartnersFile, dataset.PartnershipsFile, dataset.ProjectsFile, dataset.CountriesFile,
@@ -69,7 +70,7 @@ func TestCommittedDatasetIsGenerated(t *testing.T) {
 }
 
 func TestGenerateKeepsRealTwinnings(t *testing.T) {
-	f, err := geodata.Sources().Open(dataset.SourceTwinnings)
+	f, err := geodata.Sources().Open(generate.SourceTwinnings)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func TestGenerateKeepsRealTwinnings(t *testing.T) {
 	for i, h := range rows[0] {
 		col[h] = i
 	}
-	ds := loaded(t)
+	ds := generated(t) // the committed dataset, by TestCommittedDatasetIsGenerated
 	byID := map[string]atlas.Partnership{}
 	for _, p := range ds.Partnerships {
 		byID[p.ID] = p
@@ -133,12 +134,12 @@ func TestGenerateScale2(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	ds, err := dataset.Generate(geodata.Sources(), dataset.GenerateOptions{Scale: 2})
+	ds, err := generate.Dataset(geodata.Sources(), generate.Options{Scale: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(ds.Partnerships); n != 2*dataset.TargetPartnerships {
-		t.Errorf("%d partnerships, want %d", n, 2*dataset.TargetPartnerships)
+	if n := len(ds.Partnerships); n != 2*generate.TargetPartnerships {
+		t.Errorf("%d partnerships, want %d", n, 2*generate.TargetPartnerships)
 	}
 	pairs := map[[2]string]bool{}
 	real := 0
@@ -161,7 +162,7 @@ func TestGenerateScale2(t *testing.T) {
 	if err := dataset.Write(dir, ds); err != nil {
 		t.Fatal(err)
 	}
-	if err := dataset.WriteBoundaries(dir, geodata.Sources()); err != nil {
+	if err := generate.WriteBoundaries(dir, geodata.Sources()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := dataset.Load(os.DirFS(dir)); err != nil {
@@ -170,7 +171,7 @@ func TestGenerateScale2(t *testing.T) {
 }
 
 func TestGenerateRejectsBadScale(t *testing.T) {
-	if _, err := dataset.Generate(geodata.Sources(), dataset.GenerateOptions{Scale: -1}); err == nil {
+	if _, err := generate.Dataset(geodata.Sources(), generate.Options{Scale: -1}); err == nil {
 		t.Fatal("want an error for a negative scale")
 	}
 }

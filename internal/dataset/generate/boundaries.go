@@ -1,4 +1,4 @@
-package dataset
+package generate
 
 import (
 	"bytes"
@@ -9,23 +9,28 @@ import (
 	"math"
 	"path/filepath"
 
+	"github.com/atlas-cooperation/atlas/internal/dataset"
 	wire "github.com/atlas-cooperation/atlas/internal/encoding/geojson"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/simplify"
 )
 
-// boundarySources are the raw boundary files, under "boundaries/" in the
-// sources, by output name.
-var boundarySources = []struct {
+// boundarySource is a raw boundary file, under "boundaries/" in the sources.
+type boundarySource struct {
 	name      string  // file name, in the sources' boundaries/ and in the dataset
 	idProp    string  // property holding the id
 	nameProp  string  // property holding the name
 	tolerance float64 // Douglas-Peucker tolerance in degrees, 0 keeps every vertex
-}{
-	{CountryShapes, "iso2", "name_fr", 0}, // Natural Earth 1:50m is already generalised
-	{RegionShapes, "code", "nom", 0.001},  // IGN: ≈ 100 m, below a pixel up to zoom 10
-	{DepartementShape, "code", "nom", 0.001},
+}
+
+// boundarySources returns the raw boundary files, by output name.
+func boundarySources() []boundarySource {
+	return []boundarySource{
+		{dataset.CountryShapes, "iso2", "name_fr", 0}, // Natural Earth 1:50m is already generalised
+		{dataset.RegionShapes, "code", "nom", 0.001},  // IGN: ≈ 100 m, below a pixel up to zoom 10
+		{dataset.DepartementShape, "code", "nom", 0.001},
+	}
 }
 
 // coordDecimals is the precision of written boundary coordinates (≈ 1 m).
@@ -37,7 +42,7 @@ const coordDecimals = 5
 // ring (a ring that would collapse keeps its vertices), properties reduced to
 // the id and name the atlas reads. The output is deterministic.
 func WriteBoundaries(dir string, src fs.FS) error {
-	for _, b := range boundarySources {
+	for _, b := range boundarySources() {
 		data, err := fs.ReadFile(src, "boundaries/"+b.name)
 		if err != nil {
 			return fmt.Errorf("dataset: %w", err)
@@ -68,7 +73,7 @@ func WriteBoundaries(dir string, src fs.FS) error {
 			buf.WriteByte('}')
 		}
 		buf.WriteString("]}\n")
-		if err := writeFile(filepath.Join(dir, b.name), func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		if err := dataset.WriteFile(filepath.Join(dir, b.name), func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 			return fmt.Errorf("dataset: write %s: %w", b.name, err)
 		}
 	}

@@ -1,4 +1,10 @@
-package dataset
+// Package generate builds the atlas dataset from its real sources (French
+// twinnings, collectivités, world places, countries, boundaries) plus a
+// deterministic synthetic complement calibrated on the published figures,
+// flagged synthetic row by row. It runs at build time only: `atlas geodata
+// build` writes its output into geodata/dataset, which the server embeds and
+// package dataset loads.
+package generate
 
 import (
 	"cmp"
@@ -20,7 +26,7 @@ import (
 // DefaultSeed is the seed of the committed default dataset.
 const DefaultSeed uint64 = 20260101
 
-// Source file names inside the directory Generate reads (geodata/sources).
+// Source file names inside the directory Dataset reads (geodata/sources).
 const (
 	SourceTwinnings   = "jumelages_fr_wikipedia.csv"
 	SourceAuthorities = "fr_collectivites.csv"
@@ -36,13 +42,13 @@ const (
 	TargetPartners     = 8300
 )
 
-// GenerateOptions tunes Generate. The zero value means DefaultSeed, Scale 1.
-type GenerateOptions struct {
+// Options tunes Dataset. The zero value means DefaultSeed, Scale 1.
+type Options struct {
 	Seed  uint64 // 0 means DefaultSeed
 	Scale int    // 0 or 1: the calibrated default dataset; N > 1: N × 11,600 partnerships, not calibrated
 }
 
-// Generate builds the atlas dataset from the real sources in src (the files
+// Dataset builds the atlas dataset from the real sources in src (the files
 // of geodata/sources): every real twinning with a French code, plus a
 // deterministic synthetic complement made of real places only. The same
 // sources and options always give the same dataset, row for row.
@@ -59,7 +65,7 @@ type GenerateOptions struct {
 // partnerships first in source order (pair_id), then synthetic ones by id;
 // projects by id, which follows their partnership's order; countries by ISO
 // code as in the source.
-func Generate(src fs.FS, opt GenerateOptions) (*atlas.Dataset, error) {
+func Dataset(src fs.FS, opt Options) (*atlas.Dataset, error) {
 	if opt.Seed == 0 {
 		opt.Seed = DefaultSeed
 	}
@@ -286,7 +292,7 @@ type pmeta struct {
 
 type gen struct {
 	s   *sources
-	opt GenerateOptions
+	opt Options
 
 	authUsed []bool
 	partners []atlas.Partner
@@ -305,7 +311,7 @@ type gen struct {
 	projects []atlas.Project
 }
 
-func newGen(s *sources, opt GenerateOptions) *gen {
+func newGen(s *sources, opt Options) *gen {
 	g := &gen{s: s, opt: opt, authUsed: make([]bool, len(s.auths)), placePartner: make([]int32, len(s.places)),
 		partnerByID: map[string]int32{}, pairs: map[uint64]struct{}{}, realCountries: map[string]bool{}}
 	for i := range g.placePartner {
