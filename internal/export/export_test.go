@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,7 +22,7 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlastest"
 	"github.com/atlas-cooperation/atlas/internal/export"
 	"github.com/atlas-cooperation/atlas/internal/index"
-	"github.com/paulmach/orb"
+	"github.com/atlas-cooperation/atlas/internal/testkit"
 	"github.com/paulmach/orb/geojson"
 )
 
@@ -38,60 +37,6 @@ func filter(t testing.TB, snap *index.Snapshot, q string) atlas.Filter {
 		t.Fatal(err)
 	}
 	return f
-}
-
-// requireTool returns the path of an external tool, skipping the test when
-// it is absent unless ATLAS_REQUIRE_SERVICES=1.
-func requireTool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("ATLAS_REQUIRE_SERVICES") == "1" {
-			t.Fatalf("%s not found (Debian package %s) and ATLAS_REQUIRE_SERVICES=1", name, pkg)
-		}
-		t.Skipf("%s not found (install the Debian package %s)", name, pkg)
-	}
-	return p
-}
-
-func sameGeometry(a, b orb.Geometry) bool {
-	var pa, pb []orb.Point
-	collect := func(g orb.Geometry, dst *[]orb.Point) {
-		switch g := g.(type) {
-		case orb.Point:
-			*dst = append(*dst, g)
-		case orb.LineString:
-			*dst = append(*dst, g...)
-		case orb.MultiLineString:
-			for _, l := range g {
-				*dst = append(*dst, l...)
-			}
-		case orb.Polygon:
-			for _, r := range g {
-				*dst = append(*dst, r...)
-			}
-		case orb.MultiPolygon:
-			for _, p := range g {
-				for _, r := range p {
-					*dst = append(*dst, r...)
-				}
-			}
-		}
-	}
-	if a.GeoJSONType() != b.GeoJSONType() {
-		return false
-	}
-	collect(a, &pa)
-	collect(b, &pb)
-	if len(pa) != len(pb) {
-		return false
-	}
-	for i := range pa {
-		if math.Abs(pa[i][0]-pb[i][0]) > 1e-6 || math.Abs(pa[i][1]-pb[i][1]) > 1e-6 {
-			return false
-		}
-	}
-	return true
 }
 
 // TestGeoJSONMatchesFeatures checks that the export holds exactly the
@@ -133,7 +78,7 @@ func TestGeoJSONMatchesFeatures(t *testing.T) {
 				if !reflect.DeepEqual(got.Properties, ref.Properties) {
 					t.Fatalf("%s?%s: feature %v properties\n got %v\nwant %v", l.ID, q, ref.ID, got.Properties, ref.Properties)
 				}
-				if !sameGeometry(got.Geometry, ref.Geometry) {
+				if !testkit.Close(got.Geometry, ref.Geometry, 1e-6) {
 					t.Fatalf("%s?%s: feature %v geometry differs", l.ID, q, ref.ID)
 				}
 			}
@@ -298,7 +243,7 @@ func TestGeoPackage(t *testing.T) {
 		if _, err := exec.LookPath("ogrinfo"); err != nil && os.Getenv("ATLAS_REQUIRE_SERVICES") != "1" {
 			continue
 		}
-		ogrinfo := requireTool(t, "ogrinfo", "gdal-bin")
+		ogrinfo := testkit.RequireTool(t, "ogrinfo", "gdal-bin")
 		out, err := exec.Command(ogrinfo, "-al", "-so", path).CombinedOutput()
 		if err != nil {
 			t.Fatalf("ogrinfo %s: %v\n%s", tc.layer, err, out)
@@ -313,7 +258,7 @@ func TestGeoPackage(t *testing.T) {
 			}
 		}
 	}
-	requireTool(t, "ogrinfo", "gdal-bin")
+	testkit.RequireTool(t, "ogrinfo", "gdal-bin")
 }
 
 func get(t testing.TB, h http.Handler, path string) *httptest.ResponseRecorder {

@@ -9,6 +9,7 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/dataset"
 	"github.com/atlas-cooperation/atlas/internal/encoding/geojson"
 	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/testkit"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
 )
@@ -68,30 +69,10 @@ func embedded(tb testing.TB) *index.Snapshot {
 	return snap
 }
 
+// equalRounded reports whether back has g's positions, each rounded as the
+// exports round it.
 func equalRounded(g, back orb.Geometry) bool {
-	var a, b []orb.Point
-	collect := func(dst *[]orb.Point, g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.LineString:
-			*dst = append(*dst, g...)
-		case orb.MultiLineString:
-			for _, l := range g {
-				*dst = append(*dst, l...)
-			}
-		case orb.Polygon:
-			for _, r := range g {
-				*dst = append(*dst, r...)
-			}
-		case orb.MultiPolygon:
-			for _, p := range g {
-				for _, r := range p {
-					*dst = append(*dst, r...)
-				}
-			}
-		}
-	}
-	collect(&a, g)
-	collect(&b, back)
+	a, b := testkit.Positions(g), testkit.Positions(back)
 	if len(a) != len(b) || len(a) == 0 {
 		return false
 	}

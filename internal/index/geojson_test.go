@@ -2,14 +2,13 @@ package index_test
 
 import (
 	"encoding/json"
-	"math"
 	"reflect"
 	"testing"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/atlastest"
 	"github.com/atlas-cooperation/atlas/internal/index"
-	"github.com/paulmach/orb"
+	"github.com/atlas-cooperation/atlas/internal/testkit"
 	"github.com/paulmach/orb/geojson"
 )
 
@@ -40,49 +39,9 @@ func TestAppendFeatureMatchesFeature(t *testing.T) {
 			if !reflect.DeepEqual(got.Properties, want.Properties) {
 				t.Fatalf("%s %v: properties\n got %v\nwant %v", l.ID, got.ID, got.Properties, want.Properties)
 			}
-			if !closeGeometry(got.Geometry, want.Geometry) {
+			if !testkit.Close(got.Geometry, want.Geometry, 1e-6) {
 				t.Fatalf("%s %v: geometry differs", l.ID, got.ID)
 			}
 		}
 	}
-}
-
-func closeGeometry(a, b orb.Geometry) bool {
-	if a.GeoJSONType() != b.GeoJSONType() {
-		return false
-	}
-	var pa, pb []orb.Point
-	collect := func(g orb.Geometry, dst *[]orb.Point) {
-		switch g := g.(type) {
-		case orb.Point:
-			*dst = append(*dst, g)
-		case orb.LineString:
-			*dst = append(*dst, g...)
-		case orb.MultiLineString:
-			for _, l := range g {
-				*dst = append(*dst, l...)
-			}
-		case orb.Polygon:
-			for _, r := range g {
-				*dst = append(*dst, r...)
-			}
-		case orb.MultiPolygon:
-			for _, p := range g {
-				for _, r := range p {
-					*dst = append(*dst, r...)
-				}
-			}
-		}
-	}
-	collect(a, &pa)
-	collect(b, &pb)
-	if len(pa) != len(pb) {
-		return false
-	}
-	for k := range pa {
-		if math.Abs(pa[k][0]-pb[k][0]) > 1e-6 || math.Abs(pa[k][1]-pb[k][1]) > 1e-6 {
-			return false
-		}
-	}
-	return true
 }

@@ -15,19 +15,8 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/atlastest"
 	"github.com/atlas-cooperation/atlas/internal/printmap"
+	"github.com/atlas-cooperation/atlas/internal/testkit"
 )
-
-func requireTool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("ATLAS_REQUIRE_SERVICES") == "1" {
-			t.Fatalf("%s not found (Debian package %s) and ATLAS_REQUIRE_SERVICES=1", name, pkg)
-		}
-		t.Skipf("%s not found (install the Debian package %s)", name, pkg)
-	}
-	return p
-}
 
 // artifact keeps a rendered file in ATLAS_ARTIFACTS (when set) for a look.
 func artifact(t *testing.T, name string, data []byte) string {
@@ -109,7 +98,7 @@ func TestPDF(t *testing.T) {
 		t.Fatalf("not a PDF: %q", data[:8])
 	}
 	path := artifact(t, "atlas-bj-a3.pdf", data)
-	pdfinfo := requireTool(t, "pdfinfo", "poppler-utils")
+	pdfinfo := testkit.RequireTool(t, "pdfinfo", "poppler-utils")
 	out, err := exec.Command(pdfinfo, path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdfinfo: %v\n%s", err, out)
