@@ -5,39 +5,20 @@ package atlastest
 
 import (
 	"net/http/httptest"
-	"sync"
 	"testing"
 
-	"github.com/atlas-cooperation/atlas/geodata"
-	"github.com/atlas-cooperation/atlas/internal/dataset"
 	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/testkit"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/atlas-cooperation/atlas/static"
-)
-
-var (
-	once    sync.Once
-	snap    *index.Snapshot
-	loadErr error
 )
 
 // Snapshot returns the snapshot of the embedded dataset, built once per test
 // binary and shared (it is immutable).
 func Snapshot(tb testing.TB) *index.Snapshot {
 	tb.Helper()
-	once.Do(func() {
-		ds, err := dataset.Load(geodata.Dataset())
-		if err != nil {
-			loadErr = err
-			return
-		}
-		snap, loadErr = index.New(ds)
-	})
-	if loadErr != nil {
-		tb.Fatalf("load embedded dataset: %v", loadErr)
-	}
-	return snap
+	return testkit.Snapshot(tb)
 }
 
 // Handler returns the HTTP handler on the embedded dataset with a tile cache

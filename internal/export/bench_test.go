@@ -3,45 +3,21 @@ package export_test
 import (
 	"context"
 	"io"
-	"os"
-	"sync"
 	"testing"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
-	"github.com/atlas-cooperation/atlas/internal/atlastest"
-	"github.com/atlas-cooperation/atlas/internal/dataset"
 	"github.com/atlas-cooperation/atlas/internal/export"
 	"github.com/atlas-cooperation/atlas/internal/index"
-)
-
-var (
-	bigOnce sync.Once
-	bigSnap *index.Snapshot
-	bigErr  error
+	"github.com/atlas-cooperation/atlas/internal/testkit"
 )
 
 // snapshot returns the embedded snapshot, or the 100× one named by
 // ATLAS_DATA_100 (skipping when unset).
 func snapshot(b *testing.B, big bool) *index.Snapshot {
-	if !big {
-		return atlastest.Snapshot(b)
+	if big {
+		return testkit.BigSnapshot(b)
 	}
-	dir := os.Getenv("ATLAS_DATA_100")
-	if dir == "" {
-		b.Skip("ATLAS_DATA_100 not set")
-	}
-	bigOnce.Do(func() {
-		ds, err := dataset.Load(os.DirFS(dir))
-		if err != nil {
-			bigErr = err
-			return
-		}
-		bigSnap, bigErr = index.New(ds)
-	})
-	if bigErr != nil {
-		b.Fatal(bigErr)
-	}
-	return bigSnap
+	return testkit.Snapshot(b)
 }
 
 func benchWrite(b *testing.B, big bool, write func(context.Context, io.Writer, *index.Snapshot, string, atlas.Filter, export.Options) (int, error)) {

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/atlas-cooperation/atlas/geodata"
-	"github.com/atlas-cooperation/atlas/internal/dataset"
 	"github.com/atlas-cooperation/atlas/internal/encoding/geojson"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/testkit"
@@ -30,7 +28,7 @@ import (
 // TestWKTReadsBack parses what appendWKT writes with orb's reader and
 // compares it, coordinate by coordinate, with the rounded geometry.
 func TestWKTReadsBack(t *testing.T) {
-	snap := embedded(t)
+	snap := testkit.Snapshot(t)
 	for _, layer := range []string{index.LayerPartnerships, index.LayerCountries, index.LayerRegions} {
 		n := min(snap.Len(layer), 200)
 		for i := int32(0); i < int32(n); i++ {
@@ -54,21 +52,6 @@ func TestWKTReadsBack(t *testing.T) {
 	}
 }
 
-// embedded indexes the embedded dataset (atlastest would import this
-// package through httpapi).
-func embedded(tb testing.TB) *index.Snapshot {
-	tb.Helper()
-	ds, err := dataset.Load(geodata.Dataset())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	snap, err := index.New(ds)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return snap
-}
-
 // equalRounded reports whether back has g's positions, each rounded as the
 // exports round it.
 func equalRounded(g, back orb.Geometry) bool {
@@ -87,7 +70,7 @@ func equalRounded(g, back orb.Geometry) bool {
 }
 
 func BenchmarkWKT(b *testing.B) {
-	snap := embedded(b)
+	snap := testkit.Snapshot(b)
 	var geoms []orb.Geometry
 	for _, layer := range []string{index.LayerPartnerships, index.LayerCountries} {
 		for i := int32(0); i < int32(min(snap.Len(layer), 100)); i++ {

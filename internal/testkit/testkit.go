@@ -1,7 +1,8 @@
 // Package testkit holds the helpers that tests of several packages share and
-// that must not pull in the serving stack (atlastest does): comparing
-// geometries position by position, and finding the external tools (GDAL,
-// poppler) that some tests drive. It is imported by tests only.
+// that must not pull in the serving stack (atlastest does, on top of it): the
+// embedded and 100× snapshots, comparing geometries position by position,
+// and finding the external tools (GDAL, poppler) that some tests drive. It is
+// imported by tests only.
 package testkit
 
 import (

@@ -3,70 +3,23 @@ package tiles_test
 import (
 	"context"
 	"net/url"
-	"os"
-	"sync"
 	"testing"
 
-	"github.com/atlas-cooperation/atlas/geodata"
 	"github.com/atlas-cooperation/atlas/internal/atlas"
-	"github.com/atlas-cooperation/atlas/internal/dataset"
 	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/testkit"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 )
 
-var (
-	defaultOnce sync.Once
-	defaultSnap *index.Snapshot
-	defaultErr  error
-)
-
 // defaultSnapshot returns the snapshot of the embedded default dataset.
-func defaultSnapshot(tb testing.TB) *index.Snapshot {
-	tb.Helper()
-	defaultOnce.Do(func() {
-		ds, err := dataset.Load(geodata.Dataset())
-		if err != nil {
-			defaultErr = err
-			return
-		}
-		defaultSnap, defaultErr = index.New(ds)
-	})
-	if defaultErr != nil {
-		tb.Fatalf("default dataset: %v", defaultErr)
-	}
-	return defaultSnap
-}
+func defaultSnapshot(tb testing.TB) *index.Snapshot { return testkit.Snapshot(tb) }
 
-var (
-	bigOnce sync.Once
-	bigSnap *index.Snapshot
-	bigErr  error
-)
-
-// bigSnapshot returns the snapshot of the dataset in the directory named by
-// ATLAS_DATA_100 (a 100× dataset), skipping the test when it is not set.
-func bigSnapshot(tb testing.TB) *index.Snapshot {
-	tb.Helper()
-	dir := os.Getenv("ATLAS_DATA_100")
-	if dir == "" {
-		tb.Skip("ATLAS_DATA_100 not set")
-	}
-	bigOnce.Do(func() {
-		ds, err := dataset.Load(os.DirFS(dir))
-		if err != nil {
-			bigErr = err
-			return
-		}
-		bigSnap, bigErr = index.New(ds)
-	})
-	if bigErr != nil {
-		tb.Fatalf("dataset %s: %v", dir, bigErr)
-	}
-	return bigSnap
-}
+// bigSnapshot returns the snapshot of the 100× dataset named by
+// ATLAS_DATA_100, skipping the test when it is not set.
+func bigSnapshot(tb testing.TB) *index.Snapshot { return testkit.BigSnapshot(tb) }
 
 func allLayers() []string {
 	var out []string
