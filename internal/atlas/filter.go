@@ -126,7 +126,7 @@ func ParseFilter(q url.Values, v Vocabulary) (Filter, error) {
 	}
 	if f.Themes, err = parseList(q, ParamTheme, func(s string) (string, error) {
 		if ThemeIndex(s) < 0 {
-			return "", InvalidParam(ParamTheme, s, "unknown theme; allowed: "+strings.Join(themeSlugs(), ", "))
+			return "", InvalidParam(ParamTheme, s, "unknown theme; allowed: "+strings.Join(ThemeSlugs(), ", "))
 		}
 		return s, nil
 	}); err != nil {
@@ -248,7 +248,8 @@ func parseList[T ~string](q url.Values, param string, conv func(string) (T, erro
 	return slices.Compact(out), nil
 }
 
-func themeSlugs() []string {
+// ThemeSlugs returns the themes' slugs in display order.
+func ThemeSlugs() []string {
 	out := make([]string, len(themes))
 	for i, t := range themes {
 		out[i] = t.Slug

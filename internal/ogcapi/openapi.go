@@ -137,7 +137,7 @@ func integer(min int) map[string]any {
 
 var queryParams = map[string]map[string]any{
 	"country":     queryParam("country", "partner countries, ISO 3166-1 alpha-2, comma-separated", str()),
-	"theme":       queryParam("theme", "project themes, comma-separated: "+strings.Join(themeSlugs(), ", "), str()),
+	"theme":       queryParam("theme", "project themes, comma-separated: "+strings.Join(atlas.ThemeSlugs(), ", "), str()),
 	"type":        queryParam("type", "types of French authority: region, departement, groupement, commune", str()),
 	"kind":        queryParam("kind", "kinds of partnership: jumelage, cooperation, amitie", str()),
 	"provenance":  queryParam("provenance", "real, synthetic", str()),
@@ -357,7 +357,7 @@ func schemas() map[string]any {
 			"authority_id": tString, "partner_id": tString, "kind": map[string]any{"type": "string", "enum": []string{"jumelage", "cooperation", "amitie"}},
 			"start_year": tInt, "active": tBool}),
 		"Record":       obj([]string{"id"}, map[string]any{"id": tString}),
-		"ProjectInput": obj([]string{"title", "themes"}, map[string]any{"partnership_id": tString, "title": tString, "themes": arr(map[string]any{"type": "string", "enum": themeSlugs()}), "start_year": tInt}),
+		"ProjectInput": obj([]string{"title", "themes"}, map[string]any{"partnership_id": tString, "title": tString, "themes": arr(map[string]any{"type": "string", "enum": atlas.ThemeSlugs()}), "start_year": tInt}),
 		"Health":       obj([]string{"status"}, map[string]any{"status": tString}),
 		"Ready":        obj([]string{"status"}, map[string]any{"status": map[string]any{"type": "string", "enum": []string{"ready", "degraded", "loading"}}, "version": tString, "detail": tString}),
 		"LandingPage":  obj([]string{"links"}, map[string]any{"title": tString, "description": tString, "links": links}),

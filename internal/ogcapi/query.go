@@ -10,6 +10,7 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/ogcapi/cql2"
+	"github.com/atlas-cooperation/atlas/internal/query"
 )
 
 // CRS84 is the only CRS served (longitude, latitude in degrees).
@@ -17,7 +18,7 @@ const CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 // ItemsQuery is a parsed items request.
 type ItemsQuery struct {
-	Plan          *Plan
+	Plan          *query.Plan
 	Limit, Offset int
 	// Query is the canonical query string of the selection (every
 	// parameter but limit, offset and f), carried by the paging links.
@@ -93,7 +94,7 @@ func ParseItems(snap *index.Snapshot, layer string, q url.Values, defLimit, maxL
 		if err != nil {
 			return nil, err
 		}
-		conj = append(conj, &cql2.Func{Name: "s_intersects", Args: []cql2.Node{&cql2.Property{Name: GeometryProperty}, b}})
+		conj = append(conj, &cql2.Func{Name: "s_intersects", Args: []cql2.Node{&cql2.Property{Name: query.GeometryProperty}, b}})
 	}
 	if q.Has("filter") {
 		var n cql2.Node
@@ -120,7 +121,7 @@ func ParseItems(snap *index.Snapshot, layer string, q url.Values, defLimit, maxL
 	case 2:
 		n = &cql2.Logic{Op: "and", Args: conj}
 	}
-	plan, err := Compile(snap, layer, base, n)
+	plan, err := query.Compile(snap, layer, base, n)
 	if err != nil {
 		if q.Has("filter") {
 			return nil, filterError(q.Get("filter"), err)

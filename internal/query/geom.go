@@ -1,4 +1,4 @@
-package ogcapi
+package query
 
 import (
 	"github.com/paulmach/orb"

@@ -1,4 +1,12 @@
-package ogcapi
+// Package query is the atlas's query planner: it compiles a CQL2 filter
+// (parsed by package cql2) on one collection into a Plan, the index facets
+// the filter's conjuncts can be answered with (posting lists, the R-trees,
+// the year order) and a residual predicate, in CQL2's three-valued logic,
+// for what they cannot (LIKE, OR across facets, NOT, polygons, arrays,
+// temporal functions). It owns the queryables, the typed properties a
+// filter may name. The OGC API layer parses the request and serves the
+// documents; this package decides which features match.
+package query
 
 import (
 	"math"
@@ -210,11 +218,11 @@ func (c *compiler) scalar(n cql2.Node) (scalar, error) {
 		}
 		return scalar{typ: q.Type, get: c.getter(q), prop: q.Name, pos: pos}, nil
 	case *cql2.String:
-		return lit(qString, val{k: vStr, s: n.V})
+		return lit(TypeString, val{k: vStr, s: n.V})
 	case *cql2.Number:
-		return lit(qNumber, val{k: vNum, n: n.V})
+		return lit(TypeNumber, val{k: vNum, n: n.V})
 	case *cql2.Bool:
-		return lit(qBoolean, val{k: vBool, b: n.V})
+		return lit(TypeBoolean, val{k: vBool, b: n.V})
 	case *cql2.Date, *cql2.Timestamp, *cql2.Interval:
 		t0, t1, err := temporal(n)
 		if err != nil {
@@ -236,7 +244,7 @@ func (c *compiler) scalar(n cql2.Node) (scalar, error) {
 		if err := checkLonLat(n); err != nil {
 			return scalar{}, err
 		}
-		return lit(qGeometry, val{k: vGeom, g: n.G})
+		return lit(TypeGeometry, val{k: vGeom, g: n.G})
 	case *cql2.BBox:
 		cs := n.Coords
 		minx, miny, maxx, maxy := cs[0], cs[1], cs[2], cs[3]
@@ -253,9 +261,9 @@ func (c *compiler) scalar(n cql2.Node) (scalar, error) {
 				orb.Bound{Min: orb.Point{minx, miny}, Max: orb.Point{180, maxy}}.ToPolygon(),
 				orb.Bound{Min: orb.Point{-180, miny}, Max: orb.Point{maxx, maxy}}.ToPolygon(),
 			}
-			return lit(qGeometry, val{k: vGeom, g: g})
+			return lit(TypeGeometry, val{k: vGeom, g: g})
 		}
-		return lit(qGeometry, val{k: vGeom, g: g, bbox: &b})
+		return lit(TypeGeometry, val{k: vGeom, g: g, bbox: &b})
 	case *cql2.Func:
 		return scalar{}, cql2.Errorf(pos, "function %s is not supported as a value", n.Name)
 	}
@@ -365,18 +373,6 @@ func anyVal(v any) val {
 	return val{}
 }
 
-var themeList = atlas.Themes()
-
-func themesOf(m uint16) []string {
-	out := make([]string, 0, 3)
-	for t, th := range themeList {
-		if m&(1<<t) != 0 {
-			out = append(out, th.Slug)
-		}
-	}
-	return out
-}
-
 func partnershipGetter(name string) func(r *row) val {
 	ds := func(r *row) *atlas.Dataset { return r.snap.Dataset() }
 	auth := func(r *row) *atlas.Authority {
@@ -426,7 +422,7 @@ func partnershipGetter(name string) func(r *row) val {
 	case "active":
 		return func(r *row) val { return val{k: vBool, b: ds(r).Partnerships[r.i].Active} }
 	case "themes", "theme":
-		return func(r *row) val { return val{k: vArr, arr: themesOf(r.snap.PartnershipThemeMask(r.i))} }
+		return func(r *row) val { return val{k: vArr, arr: r.snap.PartnershipThemes(r.i)} }
 	case "projects":
 		return func(r *row) val { return val{k: vNum, n: float64(r.snap.PartnershipProjectCount(r.i))} }
 	}
@@ -435,7 +431,7 @@ func partnershipGetter(name string) func(r *row) val {
 
 // Predicates ------------------------------------------------------------------
 
-func numeric(t string) bool { return t == qInteger || t == qNumber || t == qYear }
+func numeric(t string) bool { return t == TypeInteger || t == TypeNumber || t == TypeYear }
 
 // comparable checks that a and b can be compared with op.
 func comparable(a, b scalar, op string, pos cql2.Pos) error {
@@ -443,9 +439,9 @@ func comparable(a, b scalar, op string, pos cql2.Pos) error {
 	switch {
 	case numeric(a.typ) && numeric(b.typ):
 		ok = true
-	case a.typ == qString && b.typ == qString, a.typ == qTheme && b.typ == qString, a.typ == qString && b.typ == qTheme:
-		ok = a.typ == qString || op == "=" || op == "<>"
-	case a.typ == qBoolean && b.typ == qBoolean:
+	case a.typ == TypeString && b.typ == TypeString, a.typ == TypeTheme && b.typ == TypeString, a.typ == TypeString && b.typ == TypeTheme:
+		ok = a.typ == TypeString || op == "=" || op == "<>"
+	case a.typ == TypeBoolean && b.typ == TypeBoolean:
 		ok = op == "=" || op == "<>"
 	}
 	if !ok {
@@ -457,9 +453,9 @@ func comparable(a, b scalar, op string, pos cql2.Pos) error {
 func describeScalar(s scalar) string {
 	t := s.typ
 	switch t {
-	case qYear:
+	case TypeYear:
 		t = "integer"
-	case qTheme:
+	case TypeTheme:
 		t = "theme"
 	case tLitArray:
 		t = "array"
@@ -509,190 +505,234 @@ func opHolds(op string, c int) bool {
 	return c >= 0
 }
 
+// predicate compiles n into a predicate, by operator family.
 func (c *compiler) predicate(n cql2.Node) (pred, error) {
-	pos := cql2.PosOf(n)
 	switch n := n.(type) {
 	case *cql2.Logic:
-		ps := make([]pred, len(n.Args))
-		for i, a := range n.Args {
-			p, err := c.predicate(a)
-			if err != nil {
-				return nil, err
-			}
-			ps[i] = p
-		}
-		if n.Op == "and" {
-			return and(ps), nil
-		}
-		return or(ps), nil
+		return c.logic(n)
 	case *cql2.Not:
-		p, err := c.predicate(n.Arg)
-		if err != nil {
-			return nil, err
-		}
-		return func(r *row) tri {
-			switch p(r) {
-			case tTrue:
-				return tFalse
-			case tFalse:
-				return tTrue
-			}
-			return tUnknown
-		}, nil
+		return c.not(n)
 	case *cql2.Bool:
 		v := triOf(n.V)
 		return func(*row) tri { return v }, nil
 	case *cql2.Property:
-		s, err := c.scalar(n)
-		if err != nil {
-			return nil, err
-		}
-		if s.typ != qBoolean {
-			return nil, cql2.Errorf(pos, "property %s is not a boolean", n.Name)
-		}
-		return func(r *row) tri {
-			v := s.get(r)
-			if v.k != vBool {
-				return tUnknown
-			}
-			return triOf(v.b)
-		}, nil
+		return c.booleanProperty(n)
 	case *cql2.Compare:
-		a, err := c.scalar(n.Left)
-		if err != nil {
-			return nil, err
-		}
-		b, err := c.scalar(n.Right)
-		if err != nil {
-			return nil, err
-		}
-		if err := comparable(a, b, n.Op, pos); err != nil {
-			return nil, err
-		}
-		if a.typ == qTheme || b.typ == qTheme {
-			th, lit := a, b
-			if b.typ == qTheme {
-				th, lit = b, a
-			}
-			eq := n.Op == "="
-			return func(r *row) tri {
-				l := lit.get(r)
-				if l.k == vNull {
-					return tUnknown
-				}
-				return triOf(slices.Contains(th.get(r).arr, l.s) == eq)
-			}, nil
-		}
-		op := n.Op
-		return func(r *row) tri {
-			c, ok := cmpVals(a.get(r), b.get(r))
-			if !ok {
-				return tUnknown
-			}
-			return triOf(opHolds(op, c))
-		}, nil
+		return c.compare(n)
 	case *cql2.Like:
-		a, err := c.scalar(n.Value)
-		if err != nil {
-			return nil, err
-		}
-		if a.typ != qString && a.typ != qTheme {
-			return nil, cql2.Errorf(pos, "LIKE needs a string, not %s", describeScalar(a))
-		}
-		pat, ok := n.Pattern.(*cql2.String)
-		if !ok {
-			return nil, cql2.Errorf(cql2.PosOf(n.Pattern), "LIKE needs a string pattern")
-		}
-		re := likeRegexp(pat.V)
-		if a.typ == qTheme {
-			return func(r *row) tri {
-				return triOf(slices.ContainsFunc(a.get(r).arr, re.MatchString))
-			}, nil
-		}
-		return func(r *row) tri {
-			v := a.get(r)
-			if v.k != vStr {
-				return tUnknown
-			}
-			return triOf(re.MatchString(v.s))
-		}, nil
+		return c.like(n)
 	case *cql2.Between:
-		v, err := c.scalar(n.Value)
-		if err != nil {
-			return nil, err
-		}
-		lo, err := c.scalar(n.Low)
-		if err != nil {
-			return nil, err
-		}
-		hi, err := c.scalar(n.High)
-		if err != nil {
-			return nil, err
-		}
-		if !numeric(v.typ) || !numeric(lo.typ) || !numeric(hi.typ) {
-			return nil, cql2.Errorf(pos, "BETWEEN needs numbers")
-		}
-		return func(r *row) tri {
-			x := v.get(r)
-			c1, ok1 := cmpVals(x, lo.get(r))
-			c2, ok2 := cmpVals(x, hi.get(r))
-			if !ok1 || !ok2 {
-				return tUnknown
-			}
-			return triOf(c1 >= 0 && c2 <= 0)
-		}, nil
+		return c.between(n)
 	case *cql2.In:
-		v, err := c.scalar(n.Value)
+		return c.in(n)
+	case *cql2.IsNull:
+		return c.isNull(n)
+	case *cql2.Func:
+		return c.function(n)
+	}
+	return nil, cql2.Errorf(cql2.PosOf(n), "expected a predicate")
+}
+
+// logic compiles logical operators: AND, OR.
+func (c *compiler) logic(n *cql2.Logic) (pred, error) {
+	ps := make([]pred, len(n.Args))
+	for i, a := range n.Args {
+		p, err := c.predicate(a)
 		if err != nil {
 			return nil, err
 		}
-		items := make([]scalar, len(n.List))
-		for i, it := range n.List {
-			s, err := c.scalar(it)
-			if err != nil {
-				return nil, err
-			}
-			if err := comparable(v, s, "=", cql2.PosOf(it)); err != nil {
-				return nil, err
-			}
-			items[i] = s
+		ps[i] = p
+	}
+	if n.Op == "and" {
+		return and(ps), nil
+	}
+	return or(ps), nil
+}
+
+// not compiles NOT: true and false swap, unknown stays unknown.
+func (c *compiler) not(n *cql2.Not) (pred, error) {
+	p, err := c.predicate(n.Arg)
+	if err != nil {
+		return nil, err
+	}
+	return func(r *row) tri {
+		switch p(r) {
+		case tTrue:
+			return tFalse
+		case tFalse:
+			return tTrue
 		}
-		if v.typ == qTheme {
-			return func(r *row) tri {
-				arr := v.get(r).arr
-				for _, it := range items {
-					if slices.Contains(arr, it.get(r).s) {
-						return tTrue
-					}
-				}
-				return tFalse
-			}, nil
+		return tUnknown
+	}, nil
+}
+
+// booleanProperty compiles a boolean property standing as a predicate.
+func (c *compiler) booleanProperty(n *cql2.Property) (pred, error) {
+	pos := cql2.PosOf(n)
+	s, err := c.scalar(n)
+	if err != nil {
+		return nil, err
+	}
+	if s.typ != TypeBoolean {
+		return nil, cql2.Errorf(pos, "property %s is not a boolean", n.Name)
+	}
+	return func(r *row) tri {
+		v := s.get(r)
+		if v.k != vBool {
+			return tUnknown
 		}
+		return triOf(v.b)
+	}, nil
+}
+
+// compare compiles comparisons: =, <>, <, >, <=, >=; on theme, membership.
+func (c *compiler) compare(n *cql2.Compare) (pred, error) {
+	pos := cql2.PosOf(n)
+	a, err := c.scalar(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	b, err := c.scalar(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	if err := comparable(a, b, n.Op, pos); err != nil {
+		return nil, err
+	}
+	if a.typ == TypeTheme || b.typ == TypeTheme {
+		th, lit := a, b
+		if b.typ == TypeTheme {
+			th, lit = b, a
+		}
+		eq := n.Op == "="
 		return func(r *row) tri {
-			x := v.get(r)
-			if x.k == vNull {
+			l := lit.get(r)
+			if l.k == vNull {
 				return tUnknown
 			}
+			return triOf(slices.Contains(th.get(r).arr, l.s) == eq)
+		}, nil
+	}
+	op := n.Op
+	return func(r *row) tri {
+		c, ok := cmpVals(a.get(r), b.get(r))
+		if !ok {
+			return tUnknown
+		}
+		return triOf(opHolds(op, c))
+	}, nil
+}
+
+// like compiles LIKE, on strings and on theme (any of its slugs).
+func (c *compiler) like(n *cql2.Like) (pred, error) {
+	pos := cql2.PosOf(n)
+	a, err := c.scalar(n.Value)
+	if err != nil {
+		return nil, err
+	}
+	if a.typ != TypeString && a.typ != TypeTheme {
+		return nil, cql2.Errorf(pos, "LIKE needs a string, not %s", describeScalar(a))
+	}
+	pat, ok := n.Pattern.(*cql2.String)
+	if !ok {
+		return nil, cql2.Errorf(cql2.PosOf(n.Pattern), "LIKE needs a string pattern")
+	}
+	re := likeRegexp(pat.V)
+	if a.typ == TypeTheme {
+		return func(r *row) tri {
+			return triOf(slices.ContainsFunc(a.get(r).arr, re.MatchString))
+		}, nil
+	}
+	return func(r *row) tri {
+		v := a.get(r)
+		if v.k != vStr {
+			return tUnknown
+		}
+		return triOf(re.MatchString(v.s))
+	}, nil
+}
+
+// between compiles BETWEEN, on numbers and years.
+func (c *compiler) between(n *cql2.Between) (pred, error) {
+	pos := cql2.PosOf(n)
+	v, err := c.scalar(n.Value)
+	if err != nil {
+		return nil, err
+	}
+	lo, err := c.scalar(n.Low)
+	if err != nil {
+		return nil, err
+	}
+	hi, err := c.scalar(n.High)
+	if err != nil {
+		return nil, err
+	}
+	if !numeric(v.typ) || !numeric(lo.typ) || !numeric(hi.typ) {
+		return nil, cql2.Errorf(pos, "BETWEEN needs numbers")
+	}
+	return func(r *row) tri {
+		x := v.get(r)
+		c1, ok1 := cmpVals(x, lo.get(r))
+		c2, ok2 := cmpVals(x, hi.get(r))
+		if !ok1 || !ok2 {
+			return tUnknown
+		}
+		return triOf(c1 >= 0 && c2 <= 0)
+	}, nil
+}
+
+// in compiles IN, on any comparable scalar; on theme, any of the listed slugs.
+func (c *compiler) in(n *cql2.In) (pred, error) {
+	v, err := c.scalar(n.Value)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]scalar, len(n.List))
+	for i, it := range n.List {
+		s, err := c.scalar(it)
+		if err != nil {
+			return nil, err
+		}
+		if err := comparable(v, s, "=", cql2.PosOf(it)); err != nil {
+			return nil, err
+		}
+		items[i] = s
+	}
+	if v.typ == TypeTheme {
+		return func(r *row) tri {
+			arr := v.get(r).arr
 			for _, it := range items {
-				if c, ok := cmpVals(x, it.get(r)); ok && c == 0 {
+				if slices.Contains(arr, it.get(r).s) {
 					return tTrue
 				}
 			}
 			return tFalse
 		}, nil
-	case *cql2.IsNull:
-		v, err := c.scalar(n.Arg)
-		if err != nil {
-			return nil, err
-		}
-		if v.typ == qTheme {
-			return func(r *row) tri { return triOf(len(v.get(r).arr) == 0) }, nil
-		}
-		return func(r *row) tri { return triOf(v.get(r).k == vNull) }, nil
-	case *cql2.Func:
-		return c.function(n)
 	}
-	return nil, cql2.Errorf(pos, "expected a predicate")
+	return func(r *row) tri {
+		x := v.get(r)
+		if x.k == vNull {
+			return tUnknown
+		}
+		for _, it := range items {
+			if c, ok := cmpVals(x, it.get(r)); ok && c == 0 {
+				return tTrue
+			}
+		}
+		return tFalse
+	}, nil
+}
+
+// isNull compiles IS NULL; on theme, no theme at all.
+func (c *compiler) isNull(n *cql2.IsNull) (pred, error) {
+	v, err := c.scalar(n.Arg)
+	if err != nil {
+		return nil, err
+	}
+	if v.typ == TypeTheme {
+		return func(r *row) tri { return triOf(len(v.get(r).arr) == 0) }, nil
+	}
+	return func(r *row) tri { return triOf(v.get(r).k == vNull) }, nil
 }
 
 // likeRegexp translates a CQL2 LIKE pattern (% any sequence, _ one
@@ -738,7 +778,7 @@ func (c *compiler) function(n *cql2.Func) (pred, error) {
 	}
 	switch {
 	case name == "s_intersects" || name == "s_disjoint":
-		if a.typ != qGeometry || b.typ != qGeometry {
+		if a.typ != TypeGeometry || b.typ != TypeGeometry {
 			return nil, cql2.Errorf(n.Pos, "%s needs two geometries", strings.ToUpper(name))
 		}
 		want := name == "s_intersects"
@@ -755,11 +795,11 @@ func (c *compiler) function(n *cql2.Func) (pred, error) {
 			}
 			return triOf(hit == want)
 		}, nil
-	case strings.HasPrefix(name, "t_") && slices.Contains(cql2.TemporalFuncs, name):
+	case allen(name) != nil:
 		if !temporalType(a.typ) || !temporalType(b.typ) {
 			return nil, cql2.Errorf(n.Pos, "%s needs two temporal values (start_year, DATE, TIMESTAMP or INTERVAL)", strings.ToUpper(name))
 		}
-		rel := allen[name]
+		rel := allen(name)
 		return func(r *row) tri {
 			x, y := a.get(r), b.get(r)
 			if x.k == vNull || y.k == vNull {
@@ -769,10 +809,10 @@ func (c *compiler) function(n *cql2.Func) (pred, error) {
 		}, nil
 	case slices.Contains(cql2.ArrayFuncs, name):
 		arr, lit, flip := a, b, false
-		if a.typ == tLitArray && b.typ == qArray {
+		if a.typ == tLitArray && b.typ == TypeArray {
 			arr, lit, flip = b, a, true
 		}
-		if arr.typ != qArray || lit.typ != tLitArray {
+		if arr.typ != TypeArray || lit.typ != tLitArray {
 			return nil, cql2.Errorf(n.Pos, "%s needs the themes property and an array literal", strings.ToUpper(name))
 		}
 		op := name
@@ -796,7 +836,7 @@ func (c *compiler) function(n *cql2.Func) (pred, error) {
 	return nil, cql2.Errorf(n.Pos, "unknown function %s", name)
 }
 
-func temporalType(t string) bool { return t == qYear || t == tTemporal }
+func temporalType(t string) bool { return t == TypeYear || t == tTemporal }
 
 func arrayOp(op string, have, lit []string) bool {
 	in := func(xs []string, x string) bool { return slices.Contains(xs, x) }
@@ -824,22 +864,40 @@ func arrayOp(op string, have, lit []string) bool {
 	return false
 }
 
-// allen holds the CQL2 temporal relations between closed intervals
-// [a0, a1] and [b0, b1] (instants have a0 == a1).
-var allen = map[string]func(a0, a1, b0, b1 int64) bool{
-	"t_after":        func(a0, a1, b0, b1 int64) bool { return a0 > b1 },
-	"t_before":       func(a0, a1, b0, b1 int64) bool { return a1 < b0 },
-	"t_contains":     func(a0, a1, b0, b1 int64) bool { return a0 < b0 && a1 > b1 },
-	"t_disjoint":     func(a0, a1, b0, b1 int64) bool { return a1 < b0 || a0 > b1 },
-	"t_during":       func(a0, a1, b0, b1 int64) bool { return a0 > b0 && a1 < b1 },
-	"t_equals":       func(a0, a1, b0, b1 int64) bool { return a0 == b0 && a1 == b1 },
-	"t_finishedby":   func(a0, a1, b0, b1 int64) bool { return a0 < b0 && a1 == b1 },
-	"t_finishes":     func(a0, a1, b0, b1 int64) bool { return a0 > b0 && a1 == b1 },
-	"t_intersects":   func(a0, a1, b0, b1 int64) bool { return !(a1 < b0 || a0 > b1) },
-	"t_meets":        func(a0, a1, b0, b1 int64) bool { return a1 == b0 },
-	"t_metby":        func(a0, a1, b0, b1 int64) bool { return a0 == b1 },
-	"t_overlappedby": func(a0, a1, b0, b1 int64) bool { return a0 > b0 && a0 < b1 && a1 > b1 },
-	"t_overlaps":     func(a0, a1, b0, b1 int64) bool { return a0 < b0 && a1 > b0 && a1 < b1 },
-	"t_startedby":    func(a0, a1, b0, b1 int64) bool { return a0 == b0 && a1 > b1 },
-	"t_starts":       func(a0, a1, b0, b1 int64) bool { return a0 == b0 && a1 < b1 },
+// allen returns the CQL2 temporal function called name, a relation between
+// closed intervals [a0, a1] and [b0, b1] (instants have a0 == a1), or nil.
+func allen(name string) func(a0, a1, b0, b1 int64) bool {
+	switch name {
+	case "t_after":
+		return func(a0, a1, b0, b1 int64) bool { return a0 > b1 }
+	case "t_before":
+		return func(a0, a1, b0, b1 int64) bool { return a1 < b0 }
+	case "t_contains":
+		return func(a0, a1, b0, b1 int64) bool { return a0 < b0 && a1 > b1 }
+	case "t_disjoint":
+		return func(a0, a1, b0, b1 int64) bool { return a1 < b0 || a0 > b1 }
+	case "t_during":
+		return func(a0, a1, b0, b1 int64) bool { return a0 > b0 && a1 < b1 }
+	case "t_equals":
+		return func(a0, a1, b0, b1 int64) bool { return a0 == b0 && a1 == b1 }
+	case "t_finishedby":
+		return func(a0, a1, b0, b1 int64) bool { return a0 < b0 && a1 == b1 }
+	case "t_finishes":
+		return func(a0, a1, b0, b1 int64) bool { return a0 > b0 && a1 == b1 }
+	case "t_intersects":
+		return func(a0, a1, b0, b1 int64) bool { return !(a1 < b0 || a0 > b1) }
+	case "t_meets":
+		return func(a0, a1, b0, b1 int64) bool { return a1 == b0 }
+	case "t_metby":
+		return func(a0, a1, b0, b1 int64) bool { return a0 == b1 }
+	case "t_overlappedby":
+		return func(a0, a1, b0, b1 int64) bool { return a0 > b0 && a0 < b1 && a1 > b1 }
+	case "t_overlaps":
+		return func(a0, a1, b0, b1 int64) bool { return a0 < b0 && a1 > b0 && a1 < b1 }
+	case "t_startedby":
+		return func(a0, a1, b0, b1 int64) bool { return a0 == b0 && a1 > b1 }
+	case "t_starts":
+		return func(a0, a1, b0, b1 int64) bool { return a0 == b0 && a1 < b1 }
+	}
+	return nil
 }

@@ -1,4 +1,4 @@
-package ogcapi
+package query
 
 import (
 	"math"
@@ -249,7 +249,7 @@ func (c *compiler) spatialFacet(p *Plan, f *cql2.Func) bool {
 		return false
 	}
 	s, err := c.scalar(lit)
-	if err != nil || s.konst == nil || s.typ != qGeometry || p.Filter.BBox != nil {
+	if err != nil || s.konst == nil || s.typ != TypeGeometry || p.Filter.BBox != nil {
 		return false
 	}
 	if s.konst.bbox != nil {
