@@ -45,13 +45,9 @@ func (c *compiler) facet(p *Plan, n cql2.Node) bool {
 		if !ok {
 			return false
 		}
-		var vs []string
-		for _, it := range n.List {
-			s, ok := it.(*cql2.String)
-			if !ok {
-				return false
-			}
-			vs = append(vs, s.V)
+		vs, ok := stringLiterals(n.List)
+		if !ok {
+			return false
 		}
 		return c.listFacet(p, prop.Name, vs)
 	case *cql2.Between:
@@ -87,13 +83,9 @@ func (c *compiler) facet(p *Plan, n cql2.Node) bool {
 			if !ok || !ok2 || prop.Name != "themes" || len(arr.Items) == 0 {
 				return false
 			}
-			var vs []string
-			for _, it := range arr.Items {
-				s, ok := it.(*cql2.String)
-				if !ok {
-					return false
-				}
-				vs = append(vs, s.V)
+			vs, ok := stringLiterals(arr.Items)
+			if !ok {
+				return false
 			}
 			if n.Name == "a_contains" && len(vs) > 1 {
 				c.listFacet(p, "theme", vs[:1]) // a prefilter; the residual checks the rest
@@ -103,6 +95,20 @@ func (c *compiler) facet(p *Plan, n cql2.Node) bool {
 		}
 	}
 	return false
+}
+
+// stringLiterals returns the values of a list of string literals, false
+// when an item is anything else.
+func stringLiterals(items []cql2.Node) ([]string, bool) {
+	vs := make([]string, 0, len(items))
+	for _, it := range items {
+		s, ok := it.(*cql2.String)
+		if !ok {
+			return nil, false
+		}
+		vs = append(vs, s.V)
+	}
+	return vs, true
 }
 
 // propLiteral returns the property and literal of a binary expression,
