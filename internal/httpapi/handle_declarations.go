@@ -38,8 +38,8 @@ type Declarations interface {
 const maxDeclarationBody = 64 << 10
 
 // declarationRoutes registers the write routes on r.
-func (s *Server) declarationRoutes(r *mux.Router) {
-	r.Handle("/api/partnerships", s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+func (s *Server) declarationRoutes(b bindings) {
+	b.bind(http.MethodPost, "/api/partnerships", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
 		var in atlas.PartnershipInput
 		if err := decodeBody(r, &in); err != nil {
 			return err
@@ -49,8 +49,8 @@ func (s *Server) declarationRoutes(r *mux.Router) {
 			return err
 		}
 		return s.writeCreated(w, r, "/api/partnerships/"+rec.ID, rec)
-	})).Methods(http.MethodPost)
-	r.Handle("/api/partnerships/{id}", s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+	})})
+	b.bind(http.MethodPut, "/api/partnerships/{id}", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
 		var in atlas.PartnershipInput
 		if err := decodeBody(r, &in); err != nil {
 			return err
@@ -60,15 +60,15 @@ func (s *Server) declarationRoutes(r *mux.Router) {
 			return err
 		}
 		return writeRecord(w, http.StatusOK, rec)
-	})).Methods(http.MethodPut)
-	r.Handle("/api/partnerships/{id}", s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+	})})
+	b.bind(http.MethodDelete, "/api/partnerships/{id}", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
 		if err := d.DeletePartnership(r.Context(), p, mux.Vars(r)["id"]); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
-	})).Methods(http.MethodDelete)
-	r.Handle("/api/projects", s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+	})})
+	b.bind(http.MethodPost, "/api/projects", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
 		var in atlas.ProjectInput
 		if err := decodeBody(r, &in); err != nil {
 			return err
@@ -78,8 +78,8 @@ func (s *Server) declarationRoutes(r *mux.Router) {
 			return err
 		}
 		return s.writeCreated(w, r, "/api/projects/"+rec.ID, rec)
-	})).Methods(http.MethodPost)
-	r.Handle("/api/projects/{id}", s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+	})})
+	b.bind(http.MethodPut, "/api/projects/{id}", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
 		var in atlas.ProjectInput
 		if err := decodeBody(r, &in); err != nil {
 			return err
@@ -89,14 +89,14 @@ func (s *Server) declarationRoutes(r *mux.Router) {
 			return err
 		}
 		return writeRecord(w, http.StatusOK, rec)
-	})).Methods(http.MethodPut)
-	r.Handle("/api/projects/{id}", s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+	})})
+	b.bind(http.MethodDelete, "/api/projects/{id}", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
 		if err := d.DeleteProject(r.Context(), p, mux.Vars(r)["id"]); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
-	})).Methods(http.MethodDelete)
+	})})
 }
 
 type writeFunc func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error

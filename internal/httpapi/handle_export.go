@@ -17,10 +17,9 @@ import (
 // exportRoutes registers the download routes: layer exports and print maps.
 // The print route must come before the /atlas/{country} page route, which
 // would otherwise take "JP.pdf" for a country code.
-func (s *Server) exportRoutes(r *mux.Router) {
-	get := func(path string, h handlerFunc) { r.Handle(path, s.data(h)).Methods(http.MethodGet, http.MethodHead) }
-	get("/export/{layer}.{ext}", s.handleExport)
-	s.printRoutes(get)
+func (s *Server) exportRoutes(b bindings) {
+	s.get(b, "/export/{layer}.{ext}", s.handleExport)
+	s.printRoutes(b)
 }
 
 // handleExport serves GET /export/{layer}.{geojson|csv|gpkg}?<filters>: the

@@ -16,27 +16,25 @@ import (
 
 // ogcRoutes registers the OGC API (Features Part 1 and 3, Tiles) under
 // ogcapi.Prefix, and the server's OpenAPI document at /api.
-func (s *Server) ogcRoutes(r *mux.Router) {
-	get := func(path string, h handlerFunc) { r.Handle(path, s.data(h)).Methods(http.MethodGet, http.MethodHead) }
+func (s *Server) ogcRoutes(b bindings) {
 	p := ogcapi.Prefix
-	r.HandleFunc("/api", s.handleOpenAPI).Methods(http.MethodGet, http.MethodHead)
-	r.HandleFunc(p+"/api", s.handleOpenAPI).Methods(http.MethodGet, http.MethodHead)
-	get(p, s.handleOGCLanding)
-	get(p+"/", s.handleOGCLanding)
-	get(p+"/conformance", s.handleOGCConformance)
-	get(p+"/collections", s.handleOGCCollections)
-	get(p+"/collections/{collectionId}", s.handleOGCCollection)
-	get(p+"/collections/{collectionId}/queryables", s.handleOGCQueryables)
-	get(p+"/collections/{collectionId}/items", s.handleOGCItems)
-	get(p+"/collections/{collectionId}/items/{featureId}", s.handleOGCItem)
-	get(p+"/collections/{collectionId}/tiles", s.handleOGCTilesets)
-	get(p+"/collections/{collectionId}/tiles/{tileMatrixSetId}", s.handleOGCTileset)
-	get(p+"/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", s.handleOGCTile)
-	get(p+"/tiles", s.handleOGCTilesets)
-	get(p+"/tiles/{tileMatrixSetId}", s.handleOGCTileset)
-	get(p+"/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", s.handleOGCTile)
-	get(p+"/tileMatrixSets", s.handleOGCTileMatrixSets)
-	get(p+"/tileMatrixSets/{tileMatrixSetId}", s.handleOGCTileMatrixSet)
+	b.bind(http.MethodGet, "/api", binding{h: http.HandlerFunc(s.handleOpenAPI)})
+	b.bind(http.MethodGet, p+"/api", binding{h: http.HandlerFunc(s.handleOpenAPI)})
+	b.bind(http.MethodGet, p, binding{h: s.data(s.handleOGCLanding), aliases: []string{p + "/"}})
+	s.get(b, p+"/conformance", s.handleOGCConformance)
+	s.get(b, p+"/collections", s.handleOGCCollections)
+	s.get(b, p+"/collections/{collectionId}", s.handleOGCCollection)
+	s.get(b, p+"/collections/{collectionId}/queryables", s.handleOGCQueryables)
+	s.get(b, p+"/collections/{collectionId}/items", s.handleOGCItems)
+	s.get(b, p+"/collections/{collectionId}/items/{featureId}", s.handleOGCItem)
+	s.get(b, p+"/collections/{collectionId}/tiles", s.handleOGCTilesets)
+	s.get(b, p+"/collections/{collectionId}/tiles/{tileMatrixSetId}", s.handleOGCTileset)
+	s.get(b, p+"/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", s.handleOGCTile)
+	s.get(b, p+"/tiles", s.handleOGCTilesets)
+	s.get(b, p+"/tiles/{tileMatrixSetId}", s.handleOGCTileset)
+	s.get(b, p+"/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", s.handleOGCTile)
+	s.get(b, p+"/tileMatrixSets", s.handleOGCTileMatrixSets)
+	s.get(b, p+"/tileMatrixSets/{tileMatrixSetId}", s.handleOGCTileMatrixSet)
 }
 
 func (s *Server) ogcBase(r *http.Request) string { return s.baseURL(r) + ogcapi.Prefix }

@@ -14,8 +14,8 @@ import (
 
 // printRoutes registers the print maps. The pattern only takes a two-letter
 // code and a known extension, so /atlas/{country} (the page) still answers.
-func (s *Server) printRoutes(get func(path string, h handlerFunc)) {
-	get("/atlas/{country:[A-Za-z]{2}}.{ext:svg|pdf|png}", s.handlePrint)
+func (s *Server) printRoutes(b bindings) {
+	b.bind(http.MethodGet, "/atlas/{country}.{ext}", binding{h: s.data(s.handlePrint), pattern: "/atlas/{country:[A-Za-z]{2}}.{ext:svg|pdf|png}"})
 }
 
 // handlePrint serves GET /atlas/{country}.{svg|pdf|png}?<filters>&width=&height=&dpi=:

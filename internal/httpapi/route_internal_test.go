@@ -4,8 +4,14 @@ import (
 	"net/http"
 	"net/url"
 	pathpkg "path"
+	"strings"
 	"testing"
 
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/ogcapi"
+	"github.com/atlas-cooperation/atlas/internal/testkit"
+	"github.com/atlas-cooperation/atlas/internal/tiles"
+	staticfs "github.com/atlas-cooperation/atlas/static"
 	"github.com/gorilla/mux"
 )
 
@@ -38,4 +44,66 @@ func FuzzMatchTile(f *testing.F) {
 			t.Fatalf("%s %q: fast path %+v, router %v", method, path, p, m.Vars)
 		}
 	})
+}
+
+// TestRoutesAreTheOperations checks that the router serves exactly the
+// operations of ogcapi.Operations, the list the OpenAPI document is made
+// of: a request for each operation, its path parameters filled in, is
+// matched by the route registered for that operation; every route of the
+// router belongs to an operation; a server without static files serves no
+// page.
+func TestRoutesAreTheOperations(t *testing.T) {
+	sample := strings.NewReplacer("{layers}", "partnerships", "{layer}", "partners", "{z}", "3", "{x}", "4", "{y}", "2",
+		"{id}", "FRTW00044", "{ext}", "svg", "{country}", "JP", "{path}", "js/atlas.js", "{collectionId}", "partnerships",
+		"{featureId}", "FRTW00044", "{tileMatrixSetId}", "WebMercatorQuad", "{tileMatrix}", "3", "{tileRow}", "2", "{tileCol}", "4")
+	for _, static := range []bool{true, false} {
+		opts := Options{}
+		if static {
+			opts.Static = staticfs.FS()
+		}
+		s, err := New(index.NewLive(testkit.Snapshot(t)), tiles.NewRenderer(tiles.Options{CacheBytes: 1 << 20}), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops := ogcapi.Operations()
+		if len(ops) < 30 {
+			t.Fatalf("%d operations", len(ops))
+		}
+		routeOf := map[*mux.Route]string{} // route → operation
+		for _, op := range ops {
+			path := sample.Replace(op.Path)
+			if op.Path == "/atlas/{country}" {
+				path = "/atlas/jp" // not a print map: no extension
+			}
+			r := &http.Request{Method: op.Method, URL: &url.URL{Path: path}}
+			var m mux.RouteMatch
+			matched := s.router.Match(r, &m) && m.MatchErr == nil
+			if page := op.Tag == ogcapi.TagPages; page && !static {
+				if matched {
+					t.Errorf("without static files, %s %s is served", op.Method, path)
+				}
+				continue
+			}
+			if !matched {
+				t.Errorf("%s %s (%s) is not routed: %v", op.Method, path, op.Path, m.MatchErr)
+				continue
+			}
+			if prev, dup := routeOf[m.Route]; dup && prev != op.Method+" "+op.Path {
+				t.Errorf("%s %s is routed to %s's route", op.Method, op.Path, prev)
+			}
+			routeOf[m.Route] = op.Method + " " + op.Path
+		}
+		err = s.router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+			if _, ok := routeOf[route]; !ok {
+				tpl, _ := route.GetPathTemplate()
+				if tpl != ogcapi.Prefix+"/" { // the landing page's alias
+					t.Errorf("route %s serves no operation", tpl)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"hash/fnv"
 	"io/fs"
 	"log/slog"
@@ -116,43 +115,38 @@ func New(snaps Snapshots, r *tiles.Renderer, opts Options) (*Server, error) {
 		}
 		s.static = st
 	}
-	s.routes()
+	if err := s.routes(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
 // handlerFunc is a handler that returns its error for writeError.
 type handlerFunc func(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error
 
-func (s *Server) routes() {
-	r := mux.NewRouter()
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, fmt.Errorf("path %q: %w", r.URL.Path, atlas.ErrNotFound))
-	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeProblem(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed", "")
-	})
-	get := func(path string, h handlerFunc) { r.Handle(path, s.data(h)).Methods(http.MethodGet, http.MethodHead) }
+// dataRoutes binds the atlas's own read routes.
+func (s *Server) dataRoutes(b bindings) {
+	s.get(b, "/tiles/{layers}/{z}/{x}/{y}.mvt", s.handleTile)
+	s.get(b, "/tiles/{layers}.json", s.handleTileJSON)
+	s.get(b, "/geojson/{layer}", s.handleGeoJSON)
+	s.get(b, "/api/stats", s.handleStats)
+	s.get(b, "/api/layers", s.handleLayers)
+	s.get(b, "/api/facets", s.handleFacets)
+	s.get(b, "/api/search", s.handleSearch)
+	s.get(b, "/api/partnerships/{id}", s.handlePartnership)
+}
 
-	get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.handleTile)
-	get("/tiles/{layers}.json", s.handleTileJSON)
-	get("/geojson/{layer}", s.handleGeoJSON)
-	get("/api/stats", s.handleStats)
-	get("/api/layers", s.handleLayers)
-	get("/api/facets", s.handleFacets)
-	get("/api/search", s.handleSearch)
-	get("/api/partnerships/{id}", s.handlePartnership)
-	s.ogcRoutes(r)
-	s.exportRoutes(r) // /export/{layer}.{ext}, /atlas/{country}.{ext}: before the /atlas/{country} page
-	s.declarationRoutes(r)
-	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)
-	r.HandleFunc("/readyz", s.handleReady).Methods(http.MethodGet, http.MethodHead)
-	if s.static != nil {
-		r.HandleFunc("/", s.page("index.html")).Methods(http.MethodGet, http.MethodHead)
-		r.HandleFunc("/embed", s.page("embed.html")).Methods(http.MethodGet, http.MethodHead)
-		r.HandleFunc("/atlas/{country}", s.page("country.html")).Methods(http.MethodGet, http.MethodHead)
-		r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", http.HandlerFunc(s.handleStatic))).Methods(http.MethodGet, http.MethodHead)
+// operationRoutes binds liveness, readiness, the pages and static files.
+func (s *Server) operationRoutes(b bindings) {
+	b.bind(http.MethodGet, "/healthz", binding{h: http.HandlerFunc(s.handleHealth)})
+	b.bind(http.MethodGet, "/readyz", binding{h: http.HandlerFunc(s.handleReady)})
+	if s.static == nil {
+		return
 	}
-	s.router = r
+	b.bind(http.MethodGet, "/", binding{h: s.page("index.html")})
+	b.bind(http.MethodGet, "/embed", binding{h: s.page("embed.html")})
+	b.bind(http.MethodGet, "/atlas/{country}", binding{h: s.page("country.html")})
+	b.bind(http.MethodGet, "/static/{path}", binding{h: http.StripPrefix("/static/", http.HandlerFunc(s.handleStatic)), pattern: "/static/", prefix: true})
 }
 
 // ServeHTTP implements http.Handler with logging, recovery and gzip.

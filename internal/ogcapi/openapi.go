@@ -23,6 +23,10 @@ type Operation struct {
 	Auth      bool   // bearer token required
 }
 
+// TagPages is the tag of the HTML pages and static files, which a server
+// without static files does not serve.
+const TagPages = "Pages"
+
 func ok(mt map[string]string) map[string]map[string]string {
 	return map[string]map[string]string{"200": mt, "400": {"application/problem+json": "Problem"}, "404": {"application/problem+json": "Problem"}}
 }
@@ -64,10 +68,10 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/healthz", Tag: "Operations", Summary: "Liveness", Responses: map[string]map[string]string{"200": {TypeJSON: "Health"}}},
 		{Method: "GET", Path: "/readyz", Tag: "Operations", Summary: "Readiness: 200 once data is loaded, 503 before",
 			Responses: map[string]map[string]string{"200": {TypeJSON: "Ready"}, "503": {TypeJSON: "Ready"}}},
-		{Method: "GET", Path: "/", Tag: "Pages", Summary: "Interactive atlas (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
-		{Method: "GET", Path: "/embed", Tag: "Pages", Summary: "Embeddable map (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
-		{Method: "GET", Path: "/atlas/{country}", Tag: "Pages", Summary: "Country page (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
-		{Method: "GET", Path: "/static/{path}", Tag: "Pages", Summary: "Static assets (scripts, styles, glyphs)", Responses: map[string]map[string]string{"200": {"*/*": ""}, "404": {"application/problem+json": "Problem"}}},
+		{Method: "GET", Path: "/", Tag: TagPages, Summary: "Interactive atlas (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/embed", Tag: TagPages, Summary: "Embeddable map (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/atlas/{country}", Tag: TagPages, Summary: "Country page (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/static/{path}", Tag: TagPages, Summary: "Static assets (scripts, styles, glyphs)", Responses: map[string]map[string]string{"200": {"*/*": ""}, "404": {"application/problem+json": "Problem"}}},
 		{Method: "GET", Path: "/api", Tag: "OGC API", Summary: "This OpenAPI 3.0 document", Params: []string{"f"}, Responses: map[string]map[string]string{"200": {TypeOpenAPI: "", TypeHTML: ""}}},
 
 		// OGC API.
