@@ -5,6 +5,7 @@ import (
 	"container/list"
 	"context"
 	"encoding/binary"
+	"github.com/atlas-cooperation/atlas/internal/encoding/mvt"
 	"math"
 	"slices"
 	"strconv"
@@ -61,8 +62,8 @@ func (m *memo) get(key string, build func() any) any {
 type clusterSet struct {
 	tiles    map[uint64][2]int32 // tile key → [lo, hi) in clusters
 	clusters []cluster
-	props    *propTable  // of the clusters of more than one member
-	points   *pointTable // the point layer's, which props extends
+	props    *mvt.PropTable // of the clusters of more than one member
+	points   *pointTable    // the point layer's, which props extends
 }
 
 type cluster struct {
@@ -161,7 +162,7 @@ func buildClusters(snap *index.Snapshot, sel *index.Selection, f atlas.Filter, l
 	// The clusters' dictionary extends the points', so that a tile's
 	// clusters and single points are written from one dictionary.
 	set.points = points
-	set.props = newPropTableOn(&points.dict, len(cs), func(k int, sink index.PropertySink) {
+	set.props = mvt.NewPropTableOn(&points.Dict, len(cs), func(k int, sink mvt.Sink) {
 		c := &cs[k]
 		if c.n == 1 {
 			return // drawn as its member
@@ -215,14 +216,14 @@ func (j *job) drawClusters(layer string, cs *clusterSet) error {
 					continue
 				}
 				if c.n == 1 {
-					j.pointFeature(cs.points, &cs.props.dict, layer, c.first, p)
+					j.pointFeature(cs.points, &cs.props.Dict, layer, c.first, p)
 					continue
 				}
 				e := &j.enc
-				e.begin()
-				e.dictTags(&cs.props.dict, cs.props.of(int(k)))
-				e.point(p[0], p[1])
-				e.end()
+				e.Begin()
+				e.DictTags(&cs.props.Dict, cs.props.Of(int(k)))
+				e.Point(p[0], p[1])
+				e.End()
 			}
 		}
 	}
@@ -245,9 +246,9 @@ type aggLevel struct {
 	groups []aggGroup
 	// The groups' properties: groupTags pairs of ids into dict per group;
 	// and the same as the payload of a packed tags field, for a layer whose
-	// dictionary is dict whole (see layerEncoder.useWhole): group k's is
+	// dictionary is dict whole (see mvt.Layer.UseWhole): group k's is
 	// raw[rawOff[k]:rawOff[k+1]].
-	dict   dict
+	dict   mvt.Dict
 	tags   []uint32
 	raw    []byte
 	rawOff []int32
@@ -372,16 +373,16 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 		})
 		d, tags := &lv.dict, make([]uint32, 0, groupTags*len(lv.groups))
 		for _, g := range lv.groups {
-			tags = d.bool(tags, "cluster", true)
-			tags = d.int(tags, "count", int64(g.n))
-			tags = d.str(tags, "country", ds.Countries[g.country].ISO2)
-			tags = d.str(tags, "country_name", ds.Countries[g.country].NameFR)
-			tags = d.str(tags, "level", aggLevelNames[l])
-			tags = d.str(tags, "key", g.key)
-			tags = d.str(tags, "name", g.name)
+			tags = d.AppendBool(tags, "cluster", true)
+			tags = d.AppendInt(tags, "count", int64(g.n))
+			tags = d.AppendString(tags, "country", ds.Countries[g.country].ISO2)
+			tags = d.AppendString(tags, "country_name", ds.Countries[g.country].NameFR)
+			tags = d.AppendString(tags, "level", aggLevelNames[l])
+			tags = d.AppendString(tags, "key", g.key)
+			tags = d.AppendString(tags, "name", g.name)
 		}
 		lv.tags = tags
-		d.seal(false)
+		d.Seal(false)
 		lv.rawOff = make([]int32, 0, len(lv.groups)+1)
 		for k := range lv.groups {
 			lv.rawOff = append(lv.rawOff, int32(len(lv.raw)))
@@ -451,7 +452,7 @@ func cutShapes(snap *index.Snapshot, layer string, bs *shapeSet) *shapeCut {
 			first := len(c.feats)
 			j.eachShape(layer, bs, func(i int32) {
 				c.feats = append(c.feats, cutFeat{i, int32(len(c.geom))})
-				c.geom = append(c.geom, j.enc.geom...)
+				c.geom = append(c.geom, j.enc.Geometry()...)
 			})
 			if len(c.feats) > first {
 				c.tiles = append(c.tiles, tileKey(uint64(x), uint64(y)))
@@ -552,18 +553,19 @@ func unzz(v uint64) int64 { return int64(v>>1) ^ -int64(v&1) }
 
 // newWorldRing rounds a ring to integer world units, as the encoder writes
 // a ring (e is scratch); it reports false when nothing with an area is left.
-func newWorldRing(e *layerEncoder, r orb.Ring, exterior bool) (worldRing, bool) {
-	e.begin()
-	if !e.ring(r, exterior) {
+func newWorldRing(e *mvt.Layer, r orb.Ring, exterior bool) (worldRing, bool) {
+	e.Begin()
+	if !e.Ring(r, exterior) {
 		return worldRing{}, false
 	}
 	// The MoveTo, from the origin, holds the first point; the cursor ends on
 	// the last.
-	x, rest := unzzVarint(e.geom[1:])
+	x, rest := unzzVarint(e.Geometry()[1:])
 	y, rest := unzzVarint(rest)
+	ex, ey := e.Cursor()
 	wr := worldRing{
 		first: [2]int32{int32(x), int32(y)},
-		last:  [2]int32{int32(e.px), int32(e.py)},
+		last:  [2]int32{int32(ex), int32(ey)},
 		cmds:  slices.Clone(rest),
 	}
 	lineTo, k := binary.Uvarint(wr.cmds)
@@ -653,7 +655,7 @@ func buildShapes(unit []orb.MultiPolygon, z int) *shapeSet {
 	ws := worldSize(z)
 	tol := shapeTolerance(z)
 	dp := simplify.DouglasPeucker(tol)
-	var enc layerEncoder // scratch: rings are rounded and oriented as tiles write them
+	var enc mvt.Layer // scratch: rings are rounded and oriented as tiles write them
 	set := &shapeSet{z: z, shapes: make([]shape, len(unit))}
 	for i := range unit {
 		s := &set.shapes[i]

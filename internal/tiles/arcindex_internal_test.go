@@ -11,9 +11,10 @@ import (
 	"github.com/atlas-cooperation/atlas/geodata"
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
+	"github.com/atlas-cooperation/atlas/internal/encoding/mvt"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/mvt"
+	orbmvt "github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -54,15 +55,15 @@ func TestArcRunsMatchClipping(t *testing.T) {
 				runs := ix.runs[ix.runOff[ti]:ix.runOff[ti+1]]
 				for _, run := range runs {
 					var fast, slow []byte
-					j.enc.begin()
+					j.enc.Begin()
 					j.drawRun(ix, run, ox, oy)
-					fast = slices.Clone(j.enc.geom)
-					j.enc.begin()
+					fast = slices.Clone(j.enc.Geometry())
+					j.enc.Begin()
 					for i := run.lo; i < run.hi; i++ {
 						j.clipSeg(int64(ix.xy[2*i])-ox, int64(ix.xy[2*i+1])-oy, int64(ix.xy[2*i+2])-ox, int64(ix.xy[2*i+3])-oy)
 					}
-					j.enc.endPart()
-					slow = slices.Clone(j.enc.geom)
+					j.enc.EndPart()
+					slow = slices.Clone(j.enc.Geometry())
 					if !slices.Equal(fast, slow) {
 						t.Fatalf("%v z%d item %d points %d–%d: drawRun wrote %v, clipping writes %v", q, z, run.item, run.lo, run.hi, fast[:min(len(fast), 16)], slow[:min(len(slow), 16)])
 					}
@@ -95,33 +96,33 @@ func TestDictTagsMatchValues(t *testing.T) {
 	agg := buildAggregates(snap, snap.Select(atlas.Filter{}), atlas.Filter{})
 	ds := snap.Dataset()
 	for l, lv := range agg.levels {
-		var fast, slow layerEncoder
-		fast.reset("partnerships")
-		slow.reset("partnerships")
+		var fast, slow mvt.Layer
+		fast.Reset("partnerships")
+		slow.Reset("partnerships")
 		for k, g := range lv.groups {
 			if k%3 != 0 {
 				continue
 			}
-			fast.begin()
-			fast.dictTags(&lv.dict, lv.tags[groupTags*k:groupTags*(k+1)])
-			slow.begin()
-			slow.bool("cluster", true)
-			slow.int("count", int64(g.n))
-			slow.str("country", ds.Countries[g.country].ISO2)
-			slow.str("country_name", ds.Countries[g.country].NameFR)
-			slow.str("level", aggLevelNames[l])
-			slow.str("key", g.key)
-			slow.str("name", g.name)
-			if !slices.Equal(fast.tags, slow.tags) {
-				t.Fatalf("level %d group %d: tags %v, want %v", l, k, fast.tags, slow.tags)
+			fast.Begin()
+			fast.DictTags(&lv.dict, lv.tags[groupTags*k:groupTags*(k+1)])
+			slow.Begin()
+			slow.Bool("cluster", true)
+			slow.Int("count", int(g.n))
+			slow.String("country", ds.Countries[g.country].ISO2)
+			slow.String("country_name", ds.Countries[g.country].NameFR)
+			slow.String("level", aggLevelNames[l])
+			slow.String("key", g.key)
+			slow.String("name", g.name)
+			if !slices.Equal(fast.Tags(), slow.Tags()) {
+				t.Fatalf("level %d group %d: tags %v, want %v", l, k, fast.Tags(), slow.Tags())
 			}
 			endPoint(&fast, &slow)
 		}
 		if !slices.Equal(layerBytes(&fast), layerBytes(&slow)) {
 			t.Fatalf("level %d: layers differ", l)
 		}
-		if len(slow.vals) < 100 {
-			t.Errorf("level %d: only %d values compared", l, len(slow.vals))
+		if slow.Values() < 100 {
+			t.Errorf("level %d: only %d values compared", l, slow.Values())
 		}
 	}
 }
@@ -205,22 +206,22 @@ func TestPropTableMatchesProperties(t *testing.T) {
 	sel := snap.Select(f)
 	for _, layer := range []string{index.LayerCountries, index.LayerRegions, index.LayerDepartements, index.LayerPartnerships} {
 		n := snap.Len(layer)
-		table := newPropTable(n, func(i int, sink index.PropertySink) { snap.VisitProperties(layer, int32(i), sel, sink) })
-		var fast, slow layerEncoder
-		fast.reset(layer)
-		slow.reset(layer)
+		table := mvt.NewPropTable(n, func(i int, sink mvt.Sink) { snap.VisitProperties(layer, int32(i), sel, sink) })
+		var fast, slow mvt.Layer
+		fast.Reset(layer)
+		slow.Reset(layer)
 		for i := 0; i < n; i += 3 {
-			fast.begin()
-			fast.dictTags(&table.dict, table.of(i))
-			slow.begin()
+			fast.Begin()
+			fast.DictTags(&table.Dict, table.Of(i))
+			slow.Begin()
 			snap.VisitProperties(layer, int32(i), sel, &slow)
-			if !slices.Equal(fast.tags, slow.tags) {
-				t.Fatalf("%s feature %d: tags %v, want %v", layer, i, fast.tags, slow.tags)
+			if !slices.Equal(fast.Tags(), slow.Tags()) {
+				t.Fatalf("%s feature %d: tags %v, want %v", layer, i, fast.Tags(), slow.Tags())
 			}
 			endPoint(&fast, &slow)
 		}
-		if !slices.Equal(layerBytes(&fast), layerBytes(&slow)) || len(slow.vals) < 20 {
-			t.Fatalf("%s: layers differ, or too few values (%d)", layer, len(slow.vals))
+		if !slices.Equal(layerBytes(&fast), layerBytes(&slow)) || slow.Values() < 20 {
+			t.Fatalf("%s: layers differ, or too few values (%d)", layer, slow.Values())
 		}
 	}
 }
@@ -232,29 +233,29 @@ func TestDictTagsMixed(t *testing.T) {
 	snap := internalSnapshot(t)
 	sel := snap.Select(atlas.Filter{})
 	n := snap.Len(index.LayerCountries)
-	a := newPropTable(n, func(i int, sink index.PropertySink) { snap.VisitProperties(index.LayerCountries, int32(i), sel, sink) })
-	b := newPropTable(n, func(i int, sink index.PropertySink) {
+	a := mvt.NewPropTable(n, func(i int, sink mvt.Sink) { snap.VisitProperties(index.LayerCountries, int32(i), sel, sink) })
+	b := mvt.NewPropTable(n, func(i int, sink mvt.Sink) {
 		snap.VisitProperties(index.LayerCountries, int32(n-1-i), sel, sink)
 	})
-	var mixed, direct layerEncoder
-	mixed.reset("countries")
-	direct.reset("countries")
+	var mixed, direct mvt.Layer
+	mixed.Reset("countries")
+	direct.Reset("countries")
 	for i := 0; i < n; i++ {
-		mixed.begin()
+		mixed.Begin()
 		switch {
 		case i < n/3:
-			mixed.dictTags(&a.dict, a.of(i))
+			mixed.DictTags(&a.Dict, a.Of(i))
 		case i < n/2:
 			snap.VisitProperties(index.LayerCountries, int32(i), sel, &mixed)
 		case i < 2*n/3:
-			mixed.dictTags(&a.dict, a.of(i))
+			mixed.DictTags(&a.Dict, a.Of(i))
 		default:
-			mixed.dictTags(&b.dict, b.of(n-1-i))
+			mixed.DictTags(&b.Dict, b.Of(n-1-i))
 		}
-		direct.begin()
+		direct.Begin()
 		snap.VisitProperties(index.LayerCountries, int32(i), sel, &direct)
-		if !slices.Equal(mixed.tags, direct.tags) {
-			t.Fatalf("feature %d: tags %v, want %v", i, mixed.tags, direct.tags)
+		if !slices.Equal(mixed.Tags(), direct.Tags()) {
+			t.Fatalf("feature %d: tags %v, want %v", i, mixed.Tags(), direct.Tags())
 		}
 		endPoint(&mixed, &direct)
 	}
@@ -264,10 +265,10 @@ func TestDictTagsMixed(t *testing.T) {
 }
 
 // endPoint ends the current features of the encoders as points.
-func endPoint(es ...*layerEncoder) {
+func endPoint(es ...*mvt.Layer) {
 	for _, e := range es {
-		e.point(1, 2)
-		e.end()
+		e.Point(1, 2)
+		e.End()
 	}
 }
 
@@ -278,15 +279,15 @@ func drawRuns(j *job, p *arcPlan, ix *arcIndex) error {
 	ox, oy := int64(j.fr.ox), int64(j.fr.oy)
 	for k := 0; k < len(runs); {
 		item := runs[k].item
-		j.enc.begin()
+		j.enc.Begin()
 		for ; k < len(runs) && runs[k].item == item; k++ {
 			j.drawRun(ix, runs[k], ox, oy)
 		}
-		if len(j.enc.geom) == 0 {
+		if len(j.enc.Geometry()) == 0 {
 			continue
 		}
 		j.arcProps(p, ix.level, int(item))
-		j.enc.end()
+		j.enc.End()
 	}
 	return nil
 }
@@ -294,7 +295,7 @@ func drawRuns(j *job, p *arcPlan, ix *arcIndex) error {
 // drawLayer returns the layer draw writes with j's encoder.
 func drawLayer(t *testing.T, j *job, layer string, draw func() error) []byte {
 	t.Helper()
-	j.enc.reset(layer)
+	j.enc.Reset(layer)
 	if err := draw(); err != nil {
 		t.Fatal(err)
 	}
@@ -302,8 +303,8 @@ func drawLayer(t *testing.T, j *job, layer string, draw func() error) []byte {
 }
 
 // layerBytes returns the layer an encoder has written.
-func layerBytes(e *layerEncoder) []byte {
-	b, _ := e.appendLayer(nil, nil)
+func layerBytes(e *mvt.Layer) []byte {
+	b, _ := e.AppendLayer(nil, nil)
 	return b
 }
 
@@ -317,15 +318,15 @@ func TestPointPropsMatchProperties(t *testing.T) {
 		j := &job{r: r, snap: snap, f: f, sel: snap.Select(f)}
 		for _, layer := range []string{index.LayerAuthorities, index.LayerPartners} {
 			j.pprops = r.pointProps(snap, layer)
-			var direct layerEncoder
-			j.enc.reset(layer)
-			direct.reset(layer)
+			var direct mvt.Layer
+			j.enc.Reset(layer)
+			direct.Reset(layer)
 			for i := int32(0); i < int32(snap.Len(layer)); i += 7 {
-				j.pointFeature(j.pprops, &j.pprops.dict, layer, i, orb.Point{1, 2})
-				direct.begin()
+				j.pointFeature(j.pprops, &j.pprops.Dict, layer, i, orb.Point{1, 2})
+				direct.Begin()
 				snap.VisitProperties(layer, i, j.sel, &direct)
-				direct.point(1, 2)
-				direct.end()
+				direct.Point(1, 2)
+				direct.End()
 			}
 			if !slices.Equal(layerBytes(&j.enc), layerBytes(&direct)) {
 				t.Fatalf("%v %s: layers differ", f.Encode(), layer)
@@ -334,44 +335,8 @@ func TestPointPropsMatchProperties(t *testing.T) {
 	}
 }
 
-// TestDictExtend checks a dictionary that extends another: values and keys
-// the base has keep the base's ids, new ones follow, and every id reads
-// back its key, value and encoding.
-func TestDictExtend(t *testing.T) {
-	var base dict
-	base.key("name")
-	base.val(value{kind: 1, s: "Lyon"})
-	base.val(value{kind: 2, i: 7})
-	base.seal(true)
-	ext := extend(&base)
-	if id := ext.val(value{kind: 2, i: 7}); id != 1 {
-		t.Errorf("a base value got id %d, want 1", id)
-	}
-	if id := ext.val(value{kind: 1, s: "Dakar"}); id != 2 {
-		t.Errorf("a new value got id %d, want 2", id)
-	}
-	if k := ext.key("name"); k != 0 {
-		t.Errorf("a base key got id %d, want 0", k)
-	}
-	if k := ext.key("count"); k != 1 {
-		t.Errorf("a new key got id %d, want 1", k)
-	}
-	ext.seal(false)
-	if ext.numVals() != 3 || ext.numKeys() != 2 {
-		t.Fatalf("%d values, %d keys; want 3 and 2", ext.numVals(), ext.numKeys())
-	}
-	for id := uint32(0); id < 3; id++ {
-		if got, want := ext.encoded(id), appendValue(nil, ext.valAt(id)); !slices.Equal(got, want) {
-			t.Errorf("value %d (%v) encoded as %v, want %v", id, ext.valAt(id), got, want)
-		}
-	}
-	if ext.keyAt(0) != "name" || ext.keyAt(1) != "count" {
-		t.Errorf("keys read back as %q, %q", ext.keyAt(0), ext.keyAt(1))
-	}
-}
-
 // TestWholeDictionaryLayers checks that grouped-arc layers written with
-// their level's dictionary whole (see layerEncoder.useWhole) decode to the
+// their level's dictionary whole (see mvt.Layer.UseWhole) decode to the
 // features, properties and geometry their layers written with their own
 // dictionaries decode to; and that the default share makes dense tiles use
 // it.
@@ -398,11 +363,11 @@ func TestWholeDictionaryLayers(t *testing.T) {
 				if a.Empty {
 					continue
 				}
-				la, err := mvt.Unmarshal(a.Data)
+				la, err := orbmvt.Unmarshal(a.Data)
 				if err != nil {
 					t.Fatalf("%v %v: %v", f.Encode(), tl, err)
 				}
-				lb, _ := mvt.Unmarshal(b.Data)
+				lb, _ := orbmvt.Unmarshal(b.Data)
 				if len(la) != 1 || len(lb) != 1 || len(la[0].Features) != len(lb[0].Features) {
 					t.Fatalf("%v %v: layers differ", f.Encode(), tl)
 				}

@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"cmp"
+	"github.com/atlas-cooperation/atlas/internal/encoding/mvt"
 	"math"
 	"slices"
 	"strconv"
@@ -50,7 +51,7 @@ type arcPlan struct {
 	trees   [3]rtree.RTreeG[int32] // WGS84 bounds of arc pieces → item
 
 	propsOnce sync.Once
-	props     *propTable // of the selected partnerships, by position in ids
+	props     *mvt.PropTable // of the selected partnerships, by position in ids
 }
 
 func (r *Renderer) arcPlan(j *job) *arcPlan {
@@ -372,17 +373,18 @@ func sliceArcIndex(ix *arcIndex) *arcIndex {
 		ox, oy := int64(key>>32)*Extent, int64(uint32(key))*Extent
 		first := len(out.slices)
 		for _, r := range ix.runs[ix.runOff[t]:ix.runOff[t+1]] {
-			j.enc.begin()
+			j.enc.Begin()
 			j.drawRun(ix, r, ox, oy)
-			if len(j.enc.geom) == 0 {
+			if len(j.enc.Geometry()) == 0 {
 				continue
 			}
 			// The commands start with the MoveTo of the first part, from
 			// the origin.
-			x0, rest := unzzVarint(j.enc.geom[1:])
+			x0, rest := unzzVarint(j.enc.Geometry()[1:])
 			y0, rest := unzzVarint(rest)
+			ex, ey := j.enc.Cursor()
 			out.slices = append(out.slices, arcSlice{item: r.item, off: int32(len(out.cmds)),
-				x0: int16(x0), y0: int16(y0), ex: int16(j.enc.px), ey: int16(j.enc.py)})
+				x0: int16(x0), y0: int16(y0), ex: int16(ex), ey: int16(ey)})
 			out.cmds = append(out.cmds, rest...)
 		}
 		if len(out.slices) > first {
@@ -444,7 +446,7 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 					if dx == 0 && dy == 0 {
 						continue
 					}
-					ix.params = appendZZ(appendZZ(ix.params, dx), dy)
+					ix.params = mvt.AppendZigZag(mvt.AppendZigZag(ix.params, dx), dy)
 				}
 				ix.xy = append(ix.xy, x, y)
 				ix.poff = append(ix.poff, int32(len(ix.params)))
@@ -691,7 +693,7 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 		}
 		item := runs[k].item
 		sub.g = &ix.circles[item]
-		j.enc.begin()
+		j.enc.Begin()
 		for ; k < len(runs) && runs[k].item == item; k++ {
 			if b := &ix.rbox[first+int32(k)]; float64(b[2]) < rmin[0] || float64(b[0]) > rmax[0] || float64(b[3]) < rmin[1] || float64(b[1]) > rmax[1] {
 				continue
@@ -750,11 +752,11 @@ func (j *job) drawArcsAbove(p *arcPlan, ix *arcIndex) error {
 			j.arcBuf = line
 			j.clipWorldLine(line)
 		}
-		if len(j.enc.geom) == 0 {
+		if len(j.enc.Geometry()) == 0 {
 			continue
 		}
 		j.arcProps(p, ix.level, int(item))
-		j.enc.end()
+		j.enc.End()
 	}
 	return nil
 }
@@ -771,7 +773,7 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 		// A tile with a good share of the level's groups (counted by its
 		// slices, about one a group) takes the level's dictionary whole.
 		if lv := &p.agg.levels[ix.level-1]; j.r.wholeShare > 0 && (hi-lo)*j.r.wholeShare >= len(lv.groups) {
-			j.enc.useWhole(&lv.dict)
+			j.enc.UseWhole(&lv.dict)
 		}
 	}
 	for s, n := lo, 0; s < hi; n++ {
@@ -781,13 +783,13 @@ func (j *job) drawArcIndex(p *arcPlan, ix *arcIndex) error {
 			}
 		}
 		item := ix.slices[s].item
-		j.enc.begin()
+		j.enc.Begin()
 		for ; s < hi && ix.slices[s].item == item; s++ {
 			sl := &ix.slices[s]
-			j.enc.cmds(int64(sl.x0), int64(sl.y0), int64(sl.ex), int64(sl.ey), ix.sliceCmds(s), geomLineString)
+			j.enc.Cmds(int64(sl.x0), int64(sl.y0), int64(sl.ex), int64(sl.ey), ix.sliceCmds(s), mvt.GeomLineString)
 		}
 		j.arcProps(p, ix.level, int(item))
-		j.enc.end()
+		j.enc.End()
 	}
 	return nil
 }
@@ -810,10 +812,10 @@ func (j *job) drawRun(ix *arcIndex, r arcRun, ox, oy int64) {
 				k++
 			}
 			if k > i {
-				if x0, y0 := int64(xy[2*i])-ox, int64(xy[2*i+1])-oy; !e.open(x0, y0) {
-					e.moveTo(x0, y0)
+				if x0, y0 := int64(xy[2*i])-ox, int64(xy[2*i+1])-oy; !e.Open(x0, y0) {
+					e.MoveTo(x0, y0)
 				}
-				e.lineRun(ix.params[ix.poff[i]:ix.poff[k]], uint32(k-i), int64(xy[2*k])-ox, int64(xy[2*k+1])-oy)
+				e.LineRun(ix.params[ix.poff[i]:ix.poff[k]], uint32(k-i), int64(xy[2*k])-ox, int64(xy[2*k+1])-oy)
 				if i = k; i == r.hi {
 					break
 				}
@@ -822,7 +824,7 @@ func (j *job) drawRun(ix *arcIndex, r arcRun, ox, oy int64) {
 		j.clipSeg(int64(xy[2*i])-ox, int64(xy[2*i+1])-oy, int64(xy[2*i+2])-ox, int64(xy[2*i+3])-oy)
 		i++
 	}
-	e.endPart()
+	e.EndPart()
 }
 
 // arcProps writes the properties of item k of level l.
@@ -830,19 +832,19 @@ func (j *job) arcProps(p *arcPlan, l, k int) {
 	e := &j.enc
 	if l == levelIndividual {
 		p.propsOnce.Do(func() {
-			p.props = newPropTable(len(p.ids), func(i int, sink index.PropertySink) {
+			p.props = mvt.NewPropTable(len(p.ids), func(i int, sink mvt.Sink) {
 				j.snap.VisitProperties(index.LayerPartnerships, p.ids[i], j.sel, sink)
 			})
 		})
-		e.dictTags(&p.props.dict, p.props.of(k))
+		e.DictTags(&p.props.Dict, p.props.Of(k))
 		return
 	}
 	lv := &p.agg.levels[l-1]
-	if e.whole == &lv.dict {
-		e.rawTags(lv.rawTags(k))
+	if e.UsesWhole(&lv.dict) {
+		e.RawTags(lv.rawTags(k))
 		return
 	}
-	e.dictTags(&lv.dict, lv.tags[groupTags*k:groupTags*(k+1)])
+	e.DictTags(&lv.dict, lv.tags[groupTags*k:groupTags*(k+1)])
 }
 
 // clipWorldLine adds to the current feature the parts of the line (world
@@ -852,12 +854,12 @@ func (j *job) clipWorldLine(line orb.LineString) {
 	for i := 0; i+1 < len(line); i++ {
 		p, q := line[i], line[i+1]
 		if math.IsNaN(p[0]) || math.IsNaN(q[0]) {
-			j.enc.endPart()
+			j.enc.EndPart()
 			continue
 		}
-		j.clipSeg(round(p[0]-ox), round(p[1]-oy), round(q[0]-ox), round(q[1]-oy))
+		j.clipSeg(mvt.Round(p[0]-ox), mvt.Round(p[1]-oy), mvt.Round(q[0]-ox), mvt.Round(q[1]-oy))
 	}
-	j.enc.endPart()
+	j.enc.EndPart()
 }
 
 // clipSeg adds to the current feature the part of the segment p–q (tile
@@ -868,28 +870,28 @@ func (j *job) clipSeg(px, py, qx, qy int64) {
 	e := &j.enc
 	switch {
 	case px >= lo && px <= hi && py >= lo && py <= hi && qx >= lo && qx <= hi && qy >= lo && qy <= hi:
-		if !e.open(px, py) {
-			e.moveTo(px, py)
+		if !e.Open(px, py) {
+			e.MoveTo(px, py)
 		}
-		e.lineTo(qx, qy)
+		e.LineTo(qx, qy)
 		return
 	case (px < lo && qx < lo) || (px > hi && qx > hi) || (py < lo && qy < lo) || (py > hi && qy > hi):
-		e.endPart()
+		e.EndPart()
 		return
 	}
 	p, q := orb.Point{float64(px), float64(py)}, orb.Point{float64(qx), float64(qy)}
 	a, b, ok := clipSegment(p, q, lo, hi)
 	if !ok {
-		e.endPart()
+		e.EndPart()
 		return
 	}
-	ax, ay, bx, by := round(a[0]), round(a[1]), round(b[0]), round(b[1])
-	if !e.open(ax, ay) {
-		e.moveTo(ax, ay)
+	ax, ay, bx, by := mvt.Round(a[0]), mvt.Round(a[1]), mvt.Round(b[0]), mvt.Round(b[1])
+	if !e.Open(ax, ay) {
+		e.MoveTo(ax, ay)
 	}
-	e.lineTo(bx, by)
+	e.LineTo(bx, by)
 	if b != q {
-		e.endPart()
+		e.EndPart()
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/atlas-cooperation/atlas/internal/encoding/mvt"
 	"slices"
 	"strconv"
 	"strings"
@@ -130,7 +131,7 @@ type Renderer struct {
 	pool sync.Pool // *job scratch
 
 	// A tile's layer of grouped arcs takes their level's dictionary whole
-	// (see layerEncoder.useWhole) when it holds at least 1/wholeShare of
+	// (see mvt.Layer.UseWhole) when it holds at least 1/wholeShare of
 	// the level's groups (0: never): the dictionary's values the tile does
 	// not use then cost fewer bytes than mapping ids costs time.
 	wholeShare int
@@ -243,7 +244,7 @@ type job struct {
 	t    maptile.Tile
 	fr   frame
 
-	enc     layerEncoder
+	enc     mvt.Layer
 	out     []byte
 	scratch []byte
 	ids     []int32
@@ -264,7 +265,7 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 	defer func() {
 		// Do not keep a snapshot alive from the pool.
 		j.ctx, j.snap, j.sel, j.pprops = nil, nil, nil, nil
-		j.enc.release()
+		j.enc.Release()
 		r.pool.Put(j)
 	}()
 	j.r, j.ctx, j.snap, j.t, j.f = r, ctx, snap, t, f
@@ -276,7 +277,7 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		j.enc.reset(l)
+		j.enc.Reset(l)
 		var err error
 		switch l {
 		case index.LayerAuthorities, index.LayerPartners:
@@ -289,7 +290,7 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 		if err != nil {
 			return nil, err
 		}
-		j.out, j.scratch = j.enc.appendLayer(j.out, j.scratch)
+		j.out, j.scratch = j.enc.AppendLayer(j.out, j.scratch)
 	}
 	if len(j.out) == 0 {
 		return &Tile{Empty: true}, nil
@@ -335,7 +336,7 @@ func (j *job) points(layer string) error {
 				if !fr.inBox(p[0], p[1]) {
 					continue
 				}
-				j.pointFeature(j.pprops, &j.pprops.dict, layer, i, p)
+				j.pointFeature(j.pprops, &j.pprops.Dict, layer, i, p)
 			}
 			return nil
 		}
@@ -359,10 +360,10 @@ func (j *job) pointSelected(layer string, i int32) bool {
 
 // pointFeature writes point i of layer, its properties from table t
 // written with dictionary d (t's or one that extends it).
-func (j *job) pointFeature(t *pointTable, d *dict, layer string, i int32, p orb.Point) {
+func (j *job) pointFeature(t *pointTable, d *mvt.Dict, layer string, i int32, p orb.Point) {
 	e := &j.enc
-	e.begin()
-	tags := t.of(int(i))
+	e.Begin()
+	tags := t.Of(int(i))
 	if pos := t.count[i]; pos >= 0 {
 		var n int
 		if layer == index.LayerPartners {
@@ -373,24 +374,24 @@ func (j *job) pointFeature(t *pointTable, d *dict, layer string, i int32, p orb.
 		if n > t.maxCount {
 			// (Cannot be: a selection only lowers counts.)
 			j.snap.VisitProperties(layer, i, j.sel, e)
-			e.point(p[0], p[1])
-			e.end()
+			e.Point(p[0], p[1])
+			e.End()
 			return
 		}
 		j.tagBuf = append(j.tagBuf[:0], tags...)
 		j.tagBuf[2*int(pos)+1] = t.count0 + uint32(n)
 		tags = j.tagBuf
 	}
-	e.dictTags(d, tags)
-	e.point(p[0], p[1])
-	e.end()
+	e.DictTags(d, tags)
+	e.Point(p[0], p[1])
+	e.End()
 }
 
 // pointTable is the properties of a point layer's features, made once
 // per snapshot; the one that depends on the selection, the feature's
 // number of partnerships, is written in at draw time.
 type pointTable struct {
-	propTable
+	mvt.PropTable
 	count    []int8 // per feature: the position of its partnerships pair, or -1
 	count0   uint32 // dictionary id of the integer 0, followed by 1 to maxCount
 	maxCount int
@@ -411,29 +412,29 @@ func (r *Renderer) pointProps(snap *index.Snapshot, layer string) *pointTable {
 		}
 		// The counts first, so that their ids follow each other.
 		for c := 0; c <= t.maxCount; c++ {
-			id := t.dict.val(value{kind: 2, i: int64(c)})
+			id := t.Dict.IntVal(int64(c))
 			if c == 0 {
 				t.count0 = id
 			}
 		}
-		t.off = make([]int32, 1, n+1)
 		for i := range n {
-			start := len(t.tags)
+			start := t.Pairs()
 			t.count[i] = -1
-			snap.VisitProperties(layer, int32(i), all, countSink{tableSink{&t.propTable}, func() {
-				t.count[i] = int8((len(t.tags) - start) / 2)
-			}})
-			t.off = append(t.off, int32(len(t.tags)))
+			t.Add(func(sink mvt.Sink) {
+				snap.VisitProperties(layer, int32(i), all, countSink{sink, func() {
+					t.count[i] = int8(t.Pairs() - start)
+				}})
+			})
 		}
-		t.dict.seal(true) // cluster sets extend it
+		t.Dict.Seal(true) // cluster sets extend it
 		return t
 	}).(*pointTable)
 }
 
-// countSink is a tableSink that calls at before it records the number of
-// partnerships.
+// countSink is a property sink that calls at before it records the number
+// of partnerships.
 type countSink struct {
-	tableSink
+	mvt.Sink
 	at func()
 }
 
@@ -441,7 +442,7 @@ func (s countSink) Int(k string, v int) {
 	if k == "partnerships" {
 		s.at()
 	}
-	s.tableSink.Int(k, v)
+	s.Sink.Int(k, v)
 }
 
 // ---------------------------------------------------------------------------
@@ -471,8 +472,8 @@ func (j *job) boundaries(layer string) error {
 		return j.drawCutShapes(layer, bs, props)
 	}
 	return j.eachShape(layer, bs, func(i int32) {
-		j.enc.dictTags(&props.dict, props.of(int(i)))
-		j.enc.end()
+		j.enc.DictTags(&props.Dict, props.Of(int(i)))
+		j.enc.End()
 	})
 }
 
@@ -507,7 +508,7 @@ func (j *job) eachShape(layer string, bs *shapeSet, emit func(i int32)) error {
 		if !s.bound.Intersects(wb) {
 			continue
 		}
-		j.enc.begin()
+		j.enc.Begin()
 		for _, poly := range s.polys {
 			pb := poly.bound
 			if !pb.Intersects(wb) {
@@ -519,19 +520,19 @@ func (j *job) eachShape(layer string, bs *shapeSet, emit func(i int32)) error {
 				// the same as in any other tile but for the first move.
 				ox, oy := int64(fr.ox), int64(fr.oy)
 				for _, r := range poly.rings {
-					j.enc.cmds(int64(r.first[0])-ox, int64(r.first[1])-oy, int64(r.last[0])-ox, int64(r.last[1])-oy, r.cmds, geomPolygon)
+					j.enc.Cmds(int64(r.first[0])-ox, int64(r.first[1])-oy, int64(r.last[0])-ox, int64(r.last[1])-oy, r.cmds, mvt.GeomPolygon)
 				}
 				continue
 			}
 			for n := range poly.rings {
 				tr := j.ringInTile(&poly.rings[n], scale, wb, inside)
-				ok := len(tr) >= 3 && j.enc.ring(tr, n == 0)
+				ok := len(tr) >= 3 && j.enc.Ring(tr, n == 0)
 				if n == 0 && !ok {
 					break
 				}
 			}
 		}
-		if len(j.enc.geom) == 0 {
+		if len(j.enc.Geometry()) == 0 {
 			continue
 		}
 		emit(i)
@@ -572,7 +573,7 @@ func (j *job) meetsBBox(hits []atomic.Uint32, layer string, i int32) bool {
 }
 
 // drawCutShapes draws the shapes of a set cut in its tiles (see cutShapes).
-func (j *job) drawCutShapes(layer string, bs *shapeSet, props *propTable) error {
+func (j *job) drawCutShapes(layer string, bs *shapeSet, props *mvt.PropTable) error {
 	c := bs.cut
 	t, ok := slices.BinarySearch(c.tiles, tileKey(uint64(j.t.X), uint64(j.t.Y)))
 	if !ok {
@@ -584,11 +585,10 @@ func (j *job) drawCutShapes(layer string, bs *shapeSet, props *propTable) error 
 		if hits != nil && !j.meetsBBox(hits, layer, f.shape) {
 			continue
 		}
-		j.enc.begin()
-		j.enc.geom = append(j.enc.geom, c.geomOf(int(k))...)
-		j.enc.gtype = geomPolygon
-		j.enc.dictTags(&props.dict, props.of(int(f.shape)))
-		j.enc.end()
+		j.enc.Begin()
+		j.enc.SetGeometry(mvt.GeomPolygon, c.geomOf(int(k)))
+		j.enc.DictTags(&props.Dict, props.Of(int(f.shape)))
+		j.enc.End()
 	}
 	return nil
 }
@@ -621,10 +621,10 @@ func (j *job) ringInTile(r *worldRing, scale float64, wb orb.Bound, inside bool)
 
 // props returns the properties of the n features of a layer for j's
 // selection.
-func (r *Renderer) props(j *job, layer string, n int) *propTable {
+func (r *Renderer) props(j *job, layer string, n int) *mvt.PropTable {
 	return r.aggs.get(j.fkey+"/props/"+layer, func() any {
-		return newPropTable(n, func(i int, sink index.PropertySink) { j.snap.VisitProperties(layer, int32(i), j.sel, sink) })
-	}).(*propTable)
+		return mvt.NewPropTable(n, func(i int, sink mvt.Sink) { j.snap.VisitProperties(layer, int32(i), j.sel, sink) })
+	}).(*mvt.PropTable)
 }
 
 // outcode returns which sides of the buffered tile a point (tile units) is

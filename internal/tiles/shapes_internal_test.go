@@ -3,6 +3,7 @@ package tiles
 import (
 	"context"
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 	"math"
 	"math/rand/v2"
@@ -30,21 +31,21 @@ func TestRingCmdsMatchRing(t *testing.T) {
 					if poly.bound.Max[0]-float64(ox) > Extent || poly.bound.Max[1]-float64(oy) > Extent {
 						continue
 					}
-					var fast, slow layerEncoder
-					fast.begin()
-					slow.begin()
+					var fast, slow mvt.Layer
+					fast.Begin()
+					slow.Begin()
 					for k, rg := range poly.rings {
-						fast.cmds(int64(rg.first[0])-ox, int64(rg.first[1])-oy, int64(rg.last[0])-ox, int64(rg.last[1])-oy, rg.cmds, geomPolygon)
+						fast.Cmds(int64(rg.first[0])-ox, int64(rg.first[1])-oy, int64(rg.last[0])-ox, int64(rg.last[1])-oy, rg.cmds, mvt.GeomPolygon)
 						pts := rg.points(nil, 1, float64(ox), float64(oy), everywhere)
 						if last := pts[len(pts)-1]; last != (orb.Point{float64(int64(rg.last[0]) - ox), float64(int64(rg.last[1]) - oy)}) {
 							t.Fatalf("%s z%d: decoded ring ends at %v, want %v", layer, z, last, rg.last)
 						}
-						if !slow.ring(pts, k == 0) {
+						if !slow.Ring(pts, k == 0) {
 							t.Fatalf("%s z%d: ring %d degenerate in the tile", layer, z, k)
 						}
 					}
-					if !slices.Equal(fast.geom, slow.geom) {
-						t.Fatalf("%s z%d: fast geometry %v, want %v", layer, z, fast.geom[:min(12, len(fast.geom))], slow.geom[:min(12, len(slow.geom))])
+					if !slices.Equal(fast.Geometry(), slow.Geometry()) {
+						t.Fatalf("%s z%d: fast geometry %v, want %v", layer, z, fast.Geometry()[:min(12, len(fast.Geometry()))], slow.Geometry()[:min(12, len(slow.Geometry()))])
 					}
 					n++
 				}
@@ -94,15 +95,15 @@ func TestRingSpansSkipped(t *testing.T) {
 						if rg.spans == nil {
 							continue
 						}
-						var fast, slow layerEncoder
-						fast.begin()
-						slow.begin()
-						okF := fast.ring(j.ringInTile(rg, scale, wb, false), k == 0)
-						okS := slow.ring(j.ringInTile(rg, scale, everywhere, false), k == 0)
+						var fast, slow mvt.Layer
+						fast.Begin()
+						slow.Begin()
+						okF := fast.Ring(j.ringInTile(rg, scale, wb, false), k == 0)
+						okS := slow.Ring(j.ringInTile(rg, scale, everywhere, false), k == 0)
 						if len(rg.points(nil, scale, 0, 0, wb)) < len(rg.points(nil, scale, 0, 0, everywhere)) {
 							skipped++
 						}
-						if okF != okS || !slices.Equal(fast.geom, slow.geom) {
+						if okF != okS || !slices.Equal(fast.Geometry(), slow.Geometry()) {
 							t.Fatalf("%s %v: ring %d clipped differently when spans are skipped", layer, tl, k)
 						}
 						compared++
@@ -148,8 +149,8 @@ func TestCutShapesMatchDrawn(t *testing.T) {
 						props := r.props(j, layer, len(drawn.shapes))
 						want := drawLayer(t, j, layer, func() error {
 							return j.eachShape(layer, &drawn, func(i int32) {
-								j.enc.dictTags(&props.dict, props.of(int(i)))
-								j.enc.end()
+								j.enc.DictTags(&props.Dict, props.Of(int(i)))
+								j.enc.End()
 							})
 						})
 						if !slices.Equal(got, want) {

@@ -15,6 +15,7 @@ package tiles
 import (
 	"context"
 	"fmt"
+	"github.com/atlas-cooperation/atlas/internal/encoding/mvt"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,7 +36,7 @@ const MaxZoom = 22
 // in tile units, kept around the tile so that lines and symbols crossing the
 // edge join seamlessly.
 const (
-	Extent = 4096
+	Extent = mvt.Extent
 	Buffer = 64
 )
 

@@ -1,4 +1,18 @@
-package tiles
+// Package mvt owns the Mapbox Vector Tile wire format (vector_tile.proto,
+// specification 2.1) as the tile server writes it: a Layer encodes one
+// layer's features straight into protobuf bytes, with no intermediate
+// tile structure, and a Dict holds property keys and values computed once
+// for many features (a PropTable per layer and selection), which a layer
+// maps to its own ids by array lookups rather than hashing.
+//
+// A Layer is not safe for concurrent use; Reset lets one be reused across
+// tiles, and Release drops what it holds on to. Its string lookaside cache
+// keys strings by the address of their bytes (unsafe.StringData): the
+// snapshot's strings are shared by every feature that carries them, so a
+// repeated value is found without hashing it; the address is compared
+// along with the length and never dereferenced, and the cache holds the
+// string's pointer so the bytes stay alive while it is cached.
+package mvt
 
 import (
 	"encoding/binary"
@@ -7,20 +21,32 @@ import (
 	"slices"
 	"unsafe"
 
-	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
 )
 
+// Extent is the number of units along a tile side in every layer written.
+const Extent = 4096
+
 // MVT geometry types and commands (vector_tile.proto, spec 2.1).
 const (
-	geomPoint      = 1
-	geomLineString = 2
-	geomPolygon    = 3
+	GeomPoint      = 1
+	GeomLineString = 2
+	GeomPolygon    = 3
 
 	cmdMoveTo    = 1
 	cmdLineTo    = 2
 	cmdClosePath = 7
 )
+
+// Sink receives a feature's properties, as the index visits them
+// (index.PropertySink has the same methods). MVT has no list value: a list
+// is written as its joined form.
+type Sink interface {
+	String(key, value string)
+	Int(key string, value int)
+	Bool(key string, value bool)
+	List(key string, values []string, joined string)
+}
 
 // value is a comparable MVT value, the key of a layer's value dictionary.
 type value struct {
@@ -30,9 +56,9 @@ type value struct {
 	d    float64
 }
 
-// layerEncoder writes one MVT layer directly in protobuf wire format. It is
+// Layer writes one MVT layer directly in protobuf wire format. It is
 // not safe for concurrent use; reset lets one be reused across tiles.
-type layerEncoder struct {
+type Layer struct {
 	name   string
 	keys   []string
 	vals   []value
@@ -57,7 +83,7 @@ type layerEncoder struct {
 	gtype int
 	px    int64 // geometry cursor, tile units
 	py    int64
-	// Current line part (see moveTo): offset of its MoveTo in geom (-1:
+	// Current line part (see MoveTo): offset of its MoveTo in geom (-1:
 	// none), the parameters of its LineTo (written after the command once
 	// their count is known), their count, the cursor before it.
 	part           int
@@ -68,13 +94,13 @@ type layerEncoder struct {
 	ipts [][2]int64 // scratch: rounded points
 
 	// The layer's ids of the keys and values of the last two dictionaries
-	// features were written from (see dictTags); spare is the slot to use
+	// features were written from (see DictTags); spare is the slot to use
 	// for another.
 	slots [2]dictSlot
 	spare int
 	// The first dictionary the layer's features were written from, while
 	// dlayer is the layer's generation.
-	dict   *dict
+	dict   *Dict
 	dlayer uint32
 	// While a layer's values all come from one dictionary (whose values are
 	// distinct), a new value is appended without being looked up in the
@@ -85,24 +111,24 @@ type layerEncoder struct {
 	// (l.vals is then empty).
 	dvalIDs []uint32
 
-	// whole, when set (see useWhole), is the layer's dictionary: its keys
+	// whole, when set (see UseWhole), is the layer's dictionary: its keys
 	// and values, all of them and in its order, are the layer's, and the
 	// features' tags, precomputed in its ids, are written as they are (raw,
 	// for the current feature).
-	whole *dict
+	whole *Dict
 	raw   []byte
 }
 
 // dictSlot maps the ids of a dictionary to a layer's: entries of
 // generation gen are valid, for the layer of generation layer.
 type dictSlot struct {
-	d          *dict
+	d          *Dict
 	layer, gen uint32
 	keys, vals []intSlot
 }
 
 // use makes s the slot of dictionary d for the layer of generation layer.
-func (s *dictSlot) use(d *dict, layer uint32) {
+func (s *dictSlot) use(d *Dict, layer uint32) {
 	s.d, s.layer = d, layer
 	s.gen++
 	if s.gen == 0 {
@@ -118,33 +144,33 @@ func (s *dictSlot) use(d *dict, layer uint32) {
 	}
 }
 
-// dict is a dictionary of property keys and values shared by precomputed
+// Dict is a dictionary of property keys and values shared by precomputed
 // features (a level of grouped arcs): their properties are kept as pairs of
 // ids into it, which a layer maps to its own ids at the cost of an array
 // lookup. Values are distinct, so that the mapping writes the same tile as
 // writing the values one by one.
-type dict struct {
+type Dict struct {
 	// A dictionary may extend another (one level): the ids below nbk and
 	// nbv are the base's keys and values, the others its own.
-	base     *dict
+	base     *Dict
 	nbk, nbv uint32
 	keys     []string
 	vals     []value
 	idx      map[value]uint32 // while it is made, and kept by a base
 	// Its own values encoded as Layer.values fields, back to back: value
-	// nbv+i is venc[voff[i]:voff[i+1]] (see seal).
+	// nbv+i is venc[voff[i]:voff[i+1]] (see Seal).
 	venc []byte
 	voff []int32
 }
 
-// extend returns an empty dictionary that extends base.
-func extend(base *dict) dict {
-	return dict{base: base, nbk: uint32(len(base.keys)), nbv: uint32(len(base.vals))}
+// Extend returns an empty dictionary that extends base.
+func Extend(base *Dict) Dict {
+	return Dict{base: base, nbk: uint32(len(base.keys)), nbv: uint32(len(base.vals))}
 }
 
-// seal ends the making of d: its values are encoded once. A dictionary
+// Seal ends the making of d: its values are encoded once. A dictionary
 // that others extend keeps its index of values.
-func (d *dict) seal(base bool) {
+func (d *Dict) Seal(base bool) {
 	if !base {
 		d.idx = nil
 	}
@@ -156,24 +182,24 @@ func (d *dict) seal(base bool) {
 	d.voff = append(d.voff, int32(len(d.venc)))
 }
 
-func (d *dict) numKeys() int { return int(d.nbk) + len(d.keys) }
-func (d *dict) numVals() int { return int(d.nbv) + len(d.vals) }
+func (d *Dict) numKeys() int { return int(d.nbk) + len(d.keys) }
+func (d *Dict) numVals() int { return int(d.nbv) + len(d.vals) }
 
-func (d *dict) keyAt(i uint32) string {
+func (d *Dict) keyAt(i uint32) string {
 	if i < d.nbk {
 		return d.base.keys[i]
 	}
 	return d.keys[i-d.nbk]
 }
 
-func (d *dict) valAt(i uint32) value {
+func (d *Dict) valAt(i uint32) value {
 	if i < d.nbv {
 		return d.base.vals[i]
 	}
 	return d.vals[i-d.nbv]
 }
 
-func (d *dict) encoded(i uint32) []byte {
+func (d *Dict) encoded(i uint32) []byte {
 	if i < d.nbv {
 		return d.base.encoded(i)
 	}
@@ -181,7 +207,7 @@ func (d *dict) encoded(i uint32) []byte {
 	return d.venc[d.voff[i]:d.voff[i+1]]
 }
 
-func (d *dict) key(k string) uint32 {
+func (d *Dict) key(k string) uint32 {
 	if d.base != nil {
 		if i := slices.Index(d.base.keys, k); i >= 0 {
 			return uint32(i)
@@ -194,7 +220,7 @@ func (d *dict) key(k string) uint32 {
 	return d.nbk + uint32(len(d.keys)-1)
 }
 
-func (d *dict) val(v value) uint32 {
+func (d *Dict) val(v value) uint32 {
 	if d.base != nil {
 		if i, ok := d.base.idx[v]; ok {
 			return i
@@ -212,17 +238,20 @@ func (d *dict) val(v value) uint32 {
 	return i
 }
 
-// tags appends to dst the pair of ids of a string, integer or boolean
-// property.
-func (d *dict) str(dst []uint32, k, v string) []uint32 {
+// IntVal returns the id of the integer v, added to d if it is new.
+func (d *Dict) IntVal(v int64) uint32 { return d.val(value{kind: 2, i: v}) }
+
+// AppendString, AppendInt and AppendBool append to dst the pair of ids of
+// a string, integer or boolean property, adding the key and value to d.
+func (d *Dict) AppendString(dst []uint32, k, v string) []uint32 {
 	return append(dst, d.key(k), d.val(value{kind: 1, s: v}))
 }
 
-func (d *dict) int(dst []uint32, k string, v int64) []uint32 {
+func (d *Dict) AppendInt(dst []uint32, k string, v int64) []uint32 {
 	return append(dst, d.key(k), d.val(value{kind: 2, i: v}))
 }
 
-func (d *dict) bool(dst []uint32, k string, v bool) []uint32 {
+func (d *Dict) AppendBool(dst []uint32, k string, v bool) []uint32 {
 	var i int64
 	if v {
 		i = 1
@@ -230,46 +259,59 @@ func (d *dict) bool(dst []uint32, k string, v bool) []uint32 {
 	return append(dst, d.key(k), d.val(value{kind: 4, i: i}))
 }
 
-// propTable is the properties of n features (a layer's, for one
+// PropTable is the properties of n features (a layer's, for one
 // selection) as ids into a dictionary, made once and written with
-// dictTags: feature i's are tags[off[i]:off[i+1]].
-type propTable struct {
-	dict dict
+// DictTags: feature i's are tags[off[i]:off[i+1]].
+type PropTable struct {
+	Dict Dict
 	tags []uint32
 	off  []int32
 }
 
-// newPropTable records the properties visit gives for features 0 to n-1.
-func newPropTable(n int, visit func(i int, sink index.PropertySink)) *propTable {
-	return newPropTableOn(nil, n, visit)
+// NewPropTable records the properties visit gives for features 0 to n-1.
+func NewPropTable(n int, visit func(i int, sink Sink)) *PropTable {
+	return NewPropTableOn(nil, n, visit)
 }
 
-// newPropTableOn is newPropTable with a dictionary that extends base (when
+// NewPropTableOn is NewPropTable with a dictionary that extends base (when
 // not nil).
-func newPropTableOn(base *dict, n int, visit func(i int, sink index.PropertySink)) *propTable {
-	t := &propTable{off: make([]int32, 1, n+1)}
+func NewPropTableOn(base *Dict, n int, visit func(i int, sink Sink)) *PropTable {
+	t := &PropTable{off: make([]int32, 1, n+1)}
 	if base != nil {
-		t.dict = extend(base)
+		t.Dict = Extend(base)
 	}
 	for i := range n {
-		visit(i, tableSink{t})
-		t.off = append(t.off, int32(len(t.tags)))
+		t.Add(func(sink Sink) { visit(i, sink) })
 	}
-	t.dict.seal(false)
+	t.Dict.Seal(false)
 	return t
 }
 
-func (t *propTable) of(i int) []uint32 { return t.tags[t.off[i]:t.off[i+1]] }
+// Add records the properties visit gives for the next feature. A table
+// made by Add rather than NewPropTable is sealed by its maker (t.Dict.Seal).
+func (t *PropTable) Add(visit func(sink Sink)) {
+	if len(t.off) == 0 {
+		t.off = append(t.off, 0)
+	}
+	visit(tableSink{t})
+	t.off = append(t.off, int32(len(t.tags)))
+}
 
-// tableSink records properties into a propTable, as the layer encoder
+// Pairs is the number of properties recorded so far, over every feature.
+func (t *PropTable) Pairs() int { return len(t.tags) / 2 }
+
+// Of is feature i's properties, pairs of ids into t.Dict for DictTags.
+func (t *PropTable) Of(i int) []uint32 { return t.tags[t.off[i]:t.off[i+1]] }
+
+// tableSink records properties into a PropTable, as a Layer
 // writes them (lists joined).
-type tableSink struct{ t *propTable }
+type tableSink struct{ t *PropTable }
 
-func (s tableSink) String(k, v string)    { s.t.tags = s.t.dict.str(s.t.tags, k, v) }
-func (s tableSink) Int(k string, v int)   { s.t.tags = s.t.dict.int(s.t.tags, k, int64(v)) }
-func (s tableSink) Bool(k string, v bool) { s.t.tags = s.t.dict.bool(s.t.tags, k, v) }
+func (s tableSink) String(k, v string)    { s.t.tags = s.t.Dict.AppendString(s.t.tags, k, v) }
+func (s tableSink) Int(k string, v int)   { s.t.tags = s.t.Dict.AppendInt(s.t.tags, k, int64(v)) }
+func (s tableSink) Bool(k string, v bool) { s.t.tags = s.t.Dict.AppendBool(s.t.tags, k, v) }
 func (s tableSink) List(k string, _ []string, joined string) {
-	s.t.tags = s.t.dict.str(s.t.tags, k, joined)
+	s.t.tags = s.t.Dict.AppendString(s.t.tags, k, joined)
 }
 
 const (
@@ -289,7 +331,7 @@ type intSlot struct {
 	idx uint32
 }
 
-func (l *layerEncoder) reset(name string) {
+func (l *Layer) Reset(name string) {
 	l.name = name
 	l.keys = l.keys[:0]
 	l.vals = l.vals[:0]
@@ -300,7 +342,7 @@ func (l *layerEncoder) reset(name string) {
 	}
 	l.gen++
 	if l.gen == 0 {
-		l.release()
+		l.Release()
 		clear(l.intCache[:])
 		clear(l.boolCache[:])
 		l.gen = 1
@@ -315,8 +357,8 @@ func (l *layerEncoder) reset(name string) {
 	l.n = 0
 }
 
-// begin starts a feature.
-func (l *layerEncoder) begin() {
+// Begin starts a feature.
+func (l *Layer) Begin() {
 	l.tags, l.raw = l.tags[:0], nil
 	l.geom = l.geom[:0]
 	l.gtype = 0
@@ -324,9 +366,9 @@ func (l *layerEncoder) begin() {
 	l.part = -1
 }
 
-// release forgets the cached strings (so that a pooled encoder keeps none
+// Release forgets the cached strings (so that a pooled encoder keeps none
 // alive).
-func (l *layerEncoder) release() {
+func (l *Layer) Release() {
 	clear(l.strCache[:])
 	l.dict, l.whole, l.raw = nil, nil, nil
 	l.slots[0].d, l.slots[1].d = nil, nil
@@ -334,7 +376,7 @@ func (l *layerEncoder) release() {
 
 // mix indexes the layer's values, which may now come from more than one
 // source.
-func (l *layerEncoder) mix() {
+func (l *Layer) mix() {
 	if l.mixed {
 		return
 	}
@@ -359,19 +401,57 @@ func (l *layerEncoder) mix() {
 	}
 }
 
-// useWhole makes d the layer's dictionary, whole (see layerEncoder.whole):
-// every feature of the layer then gets its tags from rawTags. It is worth
+// UseWhole makes d the layer's dictionary, whole (see Layer.whole):
+// every feature of the layer then gets its tags from RawTags. It is worth
 // it when the layer's features use most of d, and spares mapping their ids
 // one by one. Call it before the layer's first feature.
-func (l *layerEncoder) useWhole(d *dict) { l.whole = d }
+func (l *Layer) UseWhole(d *Dict) { l.whole = d }
 
-// rawTags sets the current feature's tags: the packed tags field's payload
-// in the ids of the whole dictionary (see useWhole). tags is not copied.
-func (l *layerEncoder) rawTags(tags []byte) { l.raw = tags }
+// RawTags sets the current feature's tags: the packed tags field's payload
+// in the ids of the whole dictionary (see UseWhole). tags is not copied.
+func (l *Layer) RawTags(tags []byte) { l.raw = tags }
 
-// dictTags sets the current feature's properties from pairs of ids into d
-// (see dict).
-func (l *layerEncoder) dictTags(d *dict, tags []uint32) {
+// UsesWhole reports whether d is the layer's whole dictionary (see
+// UseWhole).
+func (l *Layer) UsesWhole(d *Dict) bool { return l.whole == d }
+
+// Geometry is the current feature's geometry so far: the payload of its
+// packed geometry field, from the cursor at the tile's origin. It is valid
+// until the next Begin.
+func (l *Layer) Geometry() []byte { return l.geom }
+
+// Cursor is where the current feature's geometry leaves the cursor, tile
+// units.
+func (l *Layer) Cursor() (x, y int64) { return l.px, l.py }
+
+// Tags is the current feature's properties so far: the payload of its
+// packed tags field, ids into the layer's keys and values.
+func (l *Layer) Tags() []byte {
+	if l.raw != nil {
+		return l.raw
+	}
+	return l.tags
+}
+
+// Values is the number of distinct values the layer has so far.
+func (l *Layer) Values() int {
+	if l.whole != nil {
+		return l.whole.numVals()
+	}
+	return len(l.vals) + len(l.dvalIDs)
+}
+
+// SetGeometry sets the current feature's whole geometry, of type gtype, to
+// geom as Geometry returned it for a feature begun at the same origin. It
+// is copied; the cursor is not kept, so nothing may be added after it.
+func (l *Layer) SetGeometry(gtype int, geom []byte) {
+	l.geom = append(l.geom[:0], geom...)
+	l.gtype = gtype
+}
+
+// DictTags sets the current feature's properties from pairs of ids into d
+// (see Dict).
+func (l *Layer) DictTags(d *Dict, tags []uint32) {
 	s := &l.slots[1-l.spare]
 	if s.d != d || s.layer != l.gen {
 		s = &l.slots[l.spare]
@@ -407,7 +487,7 @@ func (l *layerEncoder) dictTags(d *dict, tags []uint32) {
 	}
 }
 
-func (l *layerEncoder) key(k string) uint32 {
+func (l *Layer) key(k string) uint32 {
 	// A layer has a handful of keys: a scan beats hashing.
 	for i, have := range l.keys {
 		if have == k {
@@ -418,7 +498,7 @@ func (l *layerEncoder) key(k string) uint32 {
 	return uint32(len(l.keys) - 1)
 }
 
-func (l *layerEncoder) val(v value) uint32 {
+func (l *Layer) val(v value) uint32 {
 	l.mix()
 	// Strings and integers, the common values, have their own dictionaries,
 	// cheaper to hash than value.
@@ -464,15 +544,15 @@ func (l *layerEncoder) val(v value) uint32 {
 	return i
 }
 
-func (l *layerEncoder) str(k, v string) {
+func (l *Layer) str(k, v string) {
 	l.tags = appendIDs(l.tags, l.key(k), l.val(value{kind: 1, s: v}))
 }
 
-func (l *layerEncoder) int(k string, v int64) {
+func (l *Layer) int(k string, v int64) {
 	l.tags = appendIDs(l.tags, l.key(k), l.val(value{kind: 2, i: v}))
 }
 
-func (l *layerEncoder) bool(k string, v bool) {
+func (l *Layer) bool(k string, v bool) {
 	var i int64
 	if v {
 		i = 1
@@ -484,17 +564,18 @@ func (l *layerEncoder) bool(k string, v bool) {
 	l.tags = appendIDs(l.tags, l.key(k), e.idx)
 }
 
-// The layer encoder is an index.PropertySink: lists are written joined.
+// A Layer is a Sink: the properties of the current feature; lists are
+// written joined.
 
-func (l *layerEncoder) String(k, v string)                       { l.str(k, v) }
-func (l *layerEncoder) Int(k string, v int)                      { l.int(k, int64(v)) }
-func (l *layerEncoder) Bool(k string, v bool)                    { l.bool(k, v) }
-func (l *layerEncoder) List(k string, _ []string, joined string) { l.str(k, joined) }
+func (l *Layer) String(k, v string)                       { l.str(k, v) }
+func (l *Layer) Int(k string, v int)                      { l.int(k, int64(v)) }
+func (l *Layer) Bool(k string, v bool)                    { l.bool(k, v) }
+func (l *Layer) List(k string, _ []string, joined string) { l.str(k, joined) }
 
 func zz(v int64) uint64 { return uint64((v << 1) ^ (v >> 63)) }
 
-// appendZZ appends v zigzag-encoded as a varint.
-func appendZZ(b []byte, v int64) []byte {
+// AppendZigZag appends v zigzag-encoded as a varint.
+func AppendZigZag(b []byte, v int64) []byte {
 	u := zz(v)
 	if u < 0x80 {
 		return append(b, byte(u))
@@ -504,25 +585,25 @@ func appendZZ(b []byte, v int64) []byte {
 
 // appendMoveTo appends a MoveTo of one point, from the cursor (px, py).
 func appendMoveTo(b []byte, x, y, px, py int64) []byte {
-	return appendZZ(appendZZ(append(b, 1<<3|cmdMoveTo), x-px), y-py)
+	return AppendZigZag(AppendZigZag(append(b, 1<<3|cmdMoveTo), x-px), y-py)
 }
 
-func round(f float64) int64 { return int64(math.Floor(f + 0.5)) }
+func Round(f float64) int64 { return int64(math.Floor(f + 0.5)) }
 
-// point sets a point geometry (tile units).
-func (l *layerEncoder) point(x, y float64) {
-	l.gtype = geomPoint
-	ix, iy := round(x), round(y)
+// Point sets a Point geometry (tile units).
+func (l *Layer) Point(x, y float64) {
+	l.gtype = GeomPoint
+	ix, iy := Round(x), Round(y)
 	l.geom = appendMoveTo(l.geom, ix, iy, l.px, l.py)
 	l.px, l.py = ix, iy
 }
 
 // roundPts rounds pts to integers into l.ipts, dropping consecutive
 // duplicates.
-func (l *layerEncoder) roundPts(pts []orb.Point) [][2]int64 {
+func (l *Layer) roundPts(pts []orb.Point) [][2]int64 {
 	ip := l.ipts[:0]
 	for _, p := range pts {
-		q := [2]int64{round(p[0]), round(p[1])}
+		q := [2]int64{Round(p[0]), Round(p[1])}
 		if len(ip) > 0 && ip[len(ip)-1] == q {
 			continue
 		}
@@ -532,11 +613,11 @@ func (l *layerEncoder) roundPts(pts []orb.Point) [][2]int64 {
 	return ip
 }
 
-func (l *layerEncoder) emit(ip [][2]int64, close bool) {
+func (l *Layer) emit(ip [][2]int64, close bool) {
 	l.geom = appendMoveTo(l.geom, ip[0][0], ip[0][1], l.px, l.py)
 	l.geom = binary.AppendUvarint(l.geom, uint64(len(ip)-1)<<3|cmdLineTo)
 	for i := 1; i < len(ip); i++ {
-		l.geom = appendZZ(appendZZ(l.geom, ip[i][0]-ip[i-1][0]), ip[i][1]-ip[i-1][1])
+		l.geom = AppendZigZag(AppendZigZag(l.geom, ip[i][0]-ip[i-1][0]), ip[i][1]-ip[i-1][1])
 	}
 	last := ip[len(ip)-1]
 	l.px, l.py = last[0], last[1]
@@ -545,14 +626,14 @@ func (l *layerEncoder) emit(ip [][2]int64, close bool) {
 	}
 }
 
-// Lines are written point by point: moveTo starts a part, lineTo extends
+// Lines are written point by point: MoveTo starts a part, LineTo extends
 // it (a point equal to the last one is dropped), and the part is closed by
-// the next moveTo, by endPart or by end; a part left with a single point is
+// the next MoveTo, by EndPart or by End; a part left with a single point is
 // dropped.
 
-// moveTo starts a line part at (x, y), tile units.
-func (l *layerEncoder) moveTo(x, y int64) {
-	l.endPart()
+// MoveTo starts a line part at (x, y), tile units.
+func (l *Layer) MoveTo(x, y int64) {
+	l.EndPart()
 	l.partPX, l.partPY = l.px, l.py
 	l.part, l.partN = len(l.geom), 0
 	l.geom = appendMoveTo(l.geom, x, y, l.px, l.py)
@@ -560,27 +641,27 @@ func (l *layerEncoder) moveTo(x, y int64) {
 	l.px, l.py = x, y
 }
 
-// lineTo extends the current part to (x, y).
-func (l *layerEncoder) lineTo(x, y int64) {
+// LineTo extends the current part to (x, y).
+func (l *Layer) LineTo(x, y int64) {
 	if x == l.px && y == l.py {
 		return
 	}
-	l.line = appendZZ(appendZZ(l.line, x-l.px), y-l.py)
+	l.line = AppendZigZag(AppendZigZag(l.line, x-l.px), y-l.py)
 	l.px, l.py = x, y
 	l.partN++
 }
 
-// lineRun extends the current part, which ends where the run starts, by a
+// LineRun extends the current part, which ends where the run starts, by a
 // run of n points given as their LineTo parameters (zigzag varint deltas,
 // no zero-length step) ending at (x, y).
-func (l *layerEncoder) lineRun(params []byte, n uint32, x, y int64) {
+func (l *Layer) LineRun(params []byte, n uint32, x, y int64) {
 	l.line = append(l.line, params...)
 	l.partN += n
 	l.px, l.py = x, y
 }
 
-// endPart closes the current part, if any.
-func (l *layerEncoder) endPart() {
+// EndPart closes the current part, if any.
+func (l *Layer) EndPart() {
 	if l.part < 0 {
 		return
 	}
@@ -590,20 +671,20 @@ func (l *layerEncoder) endPart() {
 	} else {
 		l.geom = binary.AppendUvarint(l.geom, uint64(l.partN)<<3|cmdLineTo)
 		l.geom = append(l.geom, l.line...)
-		l.gtype = geomLineString
+		l.gtype = GeomLineString
 	}
 	l.part = -1
 }
 
-// open reports whether a line part is open and ends at (x, y).
-func (l *layerEncoder) open(x, y int64) bool {
+// Open reports whether a line part is Open and ends at (x, y).
+func (l *Layer) Open(x, y int64) bool {
 	return l.part >= 0 && l.px == x && l.py == y
 }
 
-// ring adds a polygon ring (tile units), oriented as MVT wants: exterior
+// Ring adds a polygon Ring (tile units), oriented as MVT wants: exterior
 // rings with a positive shoelace area in tile coordinates (y down), holes
-// negative. It reports false when the ring is degenerate after rounding.
-func (l *layerEncoder) ring(pts []orb.Point, exterior bool) bool {
+// negative. It reports false when the Ring is degenerate after rounding.
+func (l *Layer) Ring(pts []orb.Point, exterior bool) bool {
 	ip := l.roundPts(pts)
 	for len(ip) > 1 && ip[len(ip)-1] == ip[0] {
 		ip = ip[:len(ip)-1]
@@ -622,24 +703,24 @@ func (l *layerEncoder) ring(pts []orb.Point, exterior bool) bool {
 	if (a > 0) != exterior {
 		slices.Reverse(ip)
 	}
-	l.gtype = geomPolygon
+	l.gtype = GeomPolygon
 	l.emit(ip, true)
 	return true
 }
 
-// cmds adds geometry precomputed in MVT commands, but for its first MoveTo:
-// the move to (x0, y0), then cmds, which leave the cursor at (xn, yn) (a
+// Cmds adds geometry precomputed in MVT commands, but for its first MoveTo:
+// the move to (x0, y0), then Cmds, which leave the cursor at (xn, yn) (a
 // ring, see worldRing, or line parts, see arcSlice, of geometry type gtype).
-func (l *layerEncoder) cmds(x0, y0, xn, yn int64, cmds []byte, gtype int) {
+func (l *Layer) Cmds(x0, y0, xn, yn int64, cmds []byte, gtype int) {
 	l.geom = appendMoveTo(l.geom, x0, y0, l.px, l.py)
 	l.geom = append(l.geom, cmds...)
 	l.px, l.py = xn, yn
 	l.gtype = gtype
 }
 
-// end writes the current feature, unless it has no geometry.
-func (l *layerEncoder) end() {
-	l.endPart()
+// End writes the current feature, unless it has no geometry.
+func (l *Layer) End() {
+	l.EndPart()
 	if len(l.geom) == 0 || l.gtype == 0 {
 		return
 	}
@@ -710,7 +791,7 @@ func appendValue(b []byte, v value) []byte {
 	return appendBytesField(b, 4, m)
 }
 
-func (l *layerEncoder) appendLayer(dst, scratch []byte) ([]byte, []byte) {
+func (l *Layer) AppendLayer(dst, scratch []byte) ([]byte, []byte) {
 	if l.n == 0 {
 		return dst, scratch
 	}
