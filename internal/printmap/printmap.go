@@ -151,24 +151,18 @@ func withAlpha(c color.RGBA, a float64) color.RGBA {
 	return color.RGBA{uint8(float64(c.R) * a), uint8(float64(c.G) * a), uint8(float64(c.B) * a), uint8(255 * a)}
 }
 
-var (
-	fontOnce sync.Once
-	fonts    *canvas.FontFamily
-	fontErr  error
-)
-
-// family returns the embedded Go fonts (BSD licence, golang.org/x/image):
-// rendering needs no system font.
-func family() (*canvas.FontFamily, error) {
-	fontOnce.Do(func() {
-		fonts = canvas.NewFontFamily("Go")
-		if fontErr = fonts.LoadFont(goregular.TTF, 0, canvas.FontRegular); fontErr != nil {
-			return
-		}
-		fontErr = fonts.LoadFont(gobold.TTF, 0, canvas.FontBold)
-	})
-	return fonts, fontErr
-}
+// family returns the embedded Go fonts (BSD licence, golang.org/x/image),
+// parsed once per process: rendering needs no system font.
+var family = sync.OnceValues(func() (*canvas.FontFamily, error) {
+	fonts := canvas.NewFontFamily("Go")
+	if err := fonts.LoadFont(goregular.TTF, 0, canvas.FontRegular); err != nil {
+		return nil, err
+	}
+	if err := fonts.LoadFont(gobold.TTF, 0, canvas.FontBold); err != nil {
+		return nil, err
+	}
+	return fonts, nil
+})
 
 // France métropolitaine, the French side of every country view.
 var metropole = orb.Bound{Min: orb.Point{-5.3, 41.3}, Max: orb.Point{9.7, 51.2}}

@@ -807,7 +807,7 @@ func (c *compiler) function(n *cql2.Func) (pred, error) {
 			}
 			return triOf(rel(x.t0, x.t1, y.t0, y.t1))
 		}, nil
-	case slices.Contains(cql2.ArrayFuncs, name):
+	case slices.Contains(cql2.ArrayFuncs(), name):
 		arr, lit, flip := a, b, false
 		if a.typ == tLitArray && b.typ == TypeArray {
 			arr, lit, flip = b, a, true
@@ -830,7 +830,7 @@ func (c *compiler) function(n *cql2.Func) (pred, error) {
 			return triOf(arrayOp(op, have, set))
 		}, nil
 	}
-	if slices.Contains(cql2.SpatialFuncs, name) {
+	if slices.Contains(cql2.SpatialFuncs(), name) {
 		return nil, cql2.Errorf(n.Pos, "%s is not supported: use S_INTERSECTS or S_DISJOINT", strings.ToUpper(name))
 	}
 	return nil, cql2.Errorf(n.Pos, "unknown function %s", name)

@@ -15,6 +15,7 @@ package cql2
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -225,22 +226,22 @@ func Errorf(pos Pos, format string, args ...any) error {
 	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Standard function names, as in cql2-json.
-var (
-	SpatialFuncs  = []string{"s_intersects", "s_equals", "s_disjoint", "s_touches", "s_within", "s_overlaps", "s_crosses", "s_contains"}
-	TemporalFuncs = []string{"t_after", "t_before", "t_contains", "t_disjoint", "t_during", "t_equals", "t_finishedby", "t_finishes", "t_intersects", "t_meets", "t_metby", "t_overlappedby", "t_overlaps", "t_startedby", "t_starts"}
-	ArrayFuncs    = []string{"a_equals", "a_contains", "a_containedby", "a_overlaps"}
-)
+// SpatialFuncs, TemporalFuncs and ArrayFuncs return the standard function
+// names of each family, as in cql2-json (a fresh slice each call).
+func SpatialFuncs() []string {
+	return []string{"s_intersects", "s_equals", "s_disjoint", "s_touches", "s_within", "s_overlaps", "s_crosses", "s_contains"}
+}
+
+func TemporalFuncs() []string {
+	return []string{"t_after", "t_before", "t_contains", "t_disjoint", "t_during", "t_equals", "t_finishedby", "t_finishes", "t_intersects", "t_meets", "t_metby", "t_overlappedby", "t_overlaps", "t_startedby", "t_starts"}
+}
+
+func ArrayFuncs() []string {
+	return []string{"a_equals", "a_contains", "a_containedby", "a_overlaps"}
+}
 
 func isStandardFunc(lower string) bool {
-	for _, l := range [][]string{SpatialFuncs, TemporalFuncs, ArrayFuncs} {
-		for _, n := range l {
-			if n == lower {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.Contains(SpatialFuncs(), lower) || slices.Contains(TemporalFuncs(), lower) || slices.Contains(ArrayFuncs(), lower)
 }
 
 // MaxDepth bounds the nesting of expressions, so that a hostile filter
