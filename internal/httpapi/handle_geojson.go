@@ -59,7 +59,8 @@ func (s *Server) handleGeoJSON(w http.ResponseWriter, r *http.Request, snap *ind
 		return err
 	}
 	total := len(ids)
-	lo, hi := min(offset, total), min(offset+limit, total)
+	lo := min(offset, total)
+	hi := lo + min(limit, total-lo) // not offset+limit, which overflows
 	w.Header().Set("Content-Type", "application/geo+json")
 	if r.Method == http.MethodHead {
 		return nil

@@ -157,7 +157,8 @@ func (s *Server) handleOGCItems(w http.ResponseWriter, r *http.Request, snap *in
 		return err
 	}
 	total := len(ids)
-	lo, hi := min(iq.Offset, total), min(iq.Offset+iq.Limit, total)
+	lo := min(iq.Offset, total)
+	hi := lo + min(iq.Limit, total-lo) // not Offset+Limit, which overflows
 	base := s.ogcBase(r) + "/collections/" + l.ID + "/items?"
 	if iq.Query != "" {
 		base += iq.Query + "&"

@@ -419,6 +419,40 @@ func TestGeoJSONPaging(t *testing.T) {
 	}
 }
 
+// TestPageBeyondTheEnd checks pages that start past the last feature, up to
+// the largest offset an int holds (where offset+limit would overflow): an
+// empty page that still counts every match and links back to the last one.
+func TestPageBeyondTheEnd(t *testing.T) {
+	srv := atlastest.Handler(t, 0)
+	for _, base := range []string{"/geojson/partnerships?country=DE&", "/ogc/collections/partnerships/items?country=DE&"} {
+		var all struct {
+			NumberMatched int `json:"numberMatched"`
+		}
+		getJSON(t, srv, base+"limit=1", &all)
+		if all.NumberMatched == 0 {
+			t.Fatalf("%s: no match to page through", base)
+		}
+		for _, off := range []string{strconv.Itoa(all.NumberMatched), "9223372036854775807"} {
+			var page struct {
+				NumberMatched  int                    `json:"numberMatched"`
+				NumberReturned int                    `json:"numberReturned"`
+				Features       []any                  `json:"features"`
+				Links          []struct{ Rel string } `json:"links"`
+			}
+			getJSON(t, srv, base+"limit=1000&offset="+off, &page)
+			if page.NumberMatched != all.NumberMatched || page.NumberReturned != 0 || len(page.Features) != 0 {
+				t.Errorf("%soffset=%s: matched %d returned %d (%d features), want %d, 0", base, off, page.NumberMatched, page.NumberReturned, len(page.Features), all.NumberMatched)
+			}
+			if !slices.ContainsFunc(page.Links, func(l struct{ Rel string }) bool { return l.Rel == "prev" }) {
+				t.Errorf("%soffset=%s: no prev link", base, off)
+			}
+			if slices.ContainsFunc(page.Links, func(l struct{ Rel string }) bool { return l.Rel == "next" }) {
+				t.Errorf("%soffset=%s: a next link past the end", base, off)
+			}
+		}
+	}
+}
+
 func TestAntimeridianArcs(t *testing.T) {
 	srv := atlastest.Handler(t, 0)
 	var fc struct {
