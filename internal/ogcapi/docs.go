@@ -74,12 +74,24 @@ func conformance() []string {
 	}
 }
 
+// The documents are typed structs. Their fields are declared in the order
+// of their JSON names, so that they encode as the same bytes as the maps
+// they replace (encoding/json sorts map keys): answers and their ETags do
+// not change with the Go representation.
+
+// Landing is the landing page.
+type Landing struct {
+	Description string `json:"description"`
+	Links       []Link `json:"links"`
+	Title       string `json:"title"`
+}
+
 // LandingPage returns the landing page at base (the OGC API root URL).
-func LandingPage(base string) map[string]any {
-	return map[string]any{
-		"title":       "Atlas de la coopération décentralisée — OGC API",
-		"description": "Partenariats internationaux des collectivités françaises : OGC API Features (Part 1, Part 3 CQL2) et Tiles (MVT).",
-		"links": []Link{
+func LandingPage(base string) Landing {
+	return Landing{
+		Title:       "Atlas de la coopération décentralisée — OGC API",
+		Description: "Partenariats internationaux des collectivités françaises : OGC API Features (Part 1, Part 3 CQL2) et Tiles (MVT).",
+		Links: []Link{
 			{base, "self", TypeJSON, "cette page (JSON)", false},
 			{base + "?f=html", "alternate", TypeHTML, "cette page (HTML)", false},
 			{base + "/api", "service-desc", TypeOpenAPI, "OpenAPI 3.0 description of the server", false},
@@ -92,8 +104,13 @@ func LandingPage(base string) map[string]any {
 	}
 }
 
+// Conformance is the /conformance document.
+type Conformance struct {
+	ConformsTo []string `json:"conformsTo"`
+}
+
 // ConformanceDoc returns the /conformance document.
-func ConformanceDoc() map[string]any { return map[string]any{"conformsTo": conformance()} }
+func ConformanceDoc() Conformance { return Conformance{ConformsTo: conformance()} }
 
 // Extent returns the bounding box of every feature of layer, rounded to the
 // micro-degree; the whole world for an empty layer.
@@ -106,28 +123,57 @@ func Extent(snap *index.Snapshot, layer string) [4]float64 {
 	return [4]float64{r(b.Min[0]), r(b.Min[1]), r(b.Max[0]), r(b.Max[1])}
 }
 
+// CollectionDoc describes one collection.
+type CollectionDoc struct {
+	CRS         []string         `json:"crs"`
+	Description string           `json:"description"`
+	Extent      CollectionExtent `json:"extent"`
+	ID          string           `json:"id"`
+	ItemType    string           `json:"itemType"`
+	Links       []Link           `json:"links"`
+	StorageCRS  string           `json:"storageCrs"`
+	Title       string           `json:"title"`
+}
+
+// CollectionExtent is a collection's extent: its bounding box and, for the
+// partnerships, the interval of their start years.
+type CollectionExtent struct {
+	Spatial  SpatialExtent   `json:"spatial"`
+	Temporal *TemporalExtent `json:"temporal,omitempty"`
+}
+
+type SpatialExtent struct {
+	BBox [][4]float64 `json:"bbox"`
+	CRS  string       `json:"crs"`
+}
+
+type TemporalExtent struct {
+	Interval [][2]string `json:"interval"`
+	TRS      string      `json:"trs"`
+}
+
 // Collection returns the description of one collection.
-func Collection(snap *index.Snapshot, base string, l index.Layer) map[string]any {
+func Collection(snap *index.Snapshot, base string, l index.Layer) CollectionDoc {
 	cb := base + "/collections/" + l.ID
-	ext := map[string]any{"spatial": map[string]any{"bbox": [][4]float64{Extent(snap, l.ID)}, "crs": CRS84}}
+	ext := CollectionExtent{Spatial: SpatialExtent{BBox: [][4]float64{Extent(snap, l.ID)}, CRS: CRS84}}
 	if l.ID == index.LayerPartnerships {
 		lo, hi := snap.YearRange()
 		if lo != 0 {
-			ext["temporal"] = map[string]any{
-				"interval": [][2]string{{yearStart(lo), yearEnd(hi)}},
-				"trs":      "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+			ext.Temporal = &TemporalExtent{
+				Interval: [][2]string{{yearStart(lo), yearEnd(hi)}},
+				TRS:      "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
 			}
 		}
 	}
-	return map[string]any{
-		"id":          l.ID,
-		"title":       l.Title,
-		"description": l.Description,
-		"itemType":    "feature",
-		"crs":         []string{CRS84},
-		"storageCrs":  CRS84,
-		"extent":      ext,
-		"links": []Link{
+	return CollectionDoc{
+		ID:          l.ID,
+		Title:       l.Title,
+		Description: l.Description,
+		ItemType:    "feature",
+		CRS:         []string{CRS84},
+		StorageCRS:  CRS84,
+		Extent:      ext,
+		Links: []Link{
 			{cb, "self", TypeJSON, "this collection", false},
 			{cb + "?f=html", "alternate", TypeHTML, "this collection (HTML)", false},
 			{cb + "/items", "items", TypeGeoJSON, "features", false},
@@ -150,17 +196,23 @@ func pad4(y int) string {
 	return string(s)
 }
 
+// CollectionsDoc is the /collections document.
+type CollectionsDoc struct {
+	Collections []CollectionDoc `json:"collections"`
+	Links       []Link          `json:"links"`
+}
+
 // Collections returns the /collections document.
-func Collections(snap *index.Snapshot, base string) map[string]any {
-	var cs []map[string]any
+func Collections(snap *index.Snapshot, base string) CollectionsDoc {
+	var cs []CollectionDoc
 	for _, l := range index.Layers() {
 		cs = append(cs, Collection(snap, base, l))
 	}
-	return map[string]any{
-		"links": []Link{
+	return CollectionsDoc{
+		Links: []Link{
 			{base + "/collections", "self", TypeJSON, "collections", false},
 			{base + "/collections?f=html", "alternate", TypeHTML, "collections (HTML)", false},
 		},
-		"collections": cs,
+		Collections: cs,
 	}
 }

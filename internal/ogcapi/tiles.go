@@ -1,7 +1,6 @@
 package ogcapi
 
 import (
-	"math"
 	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/index"
@@ -13,38 +12,83 @@ const WebMercatorQuad = "WebMercatorQuad"
 // TileMatrixSetURI is the registered URI of WebMercatorQuad.
 const TileMatrixSetURI = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
 
+// TileMatrixSetsDoc is the /tileMatrixSets list.
+type TileMatrixSetsDoc struct {
+	TileMatrixSets []TileMatrixSetRef `json:"tileMatrixSets"`
+}
+
+// TileMatrixSetRef is an entry of the /tileMatrixSets list.
+type TileMatrixSetRef struct {
+	ID    string `json:"id"`
+	Links []Link `json:"links"`
+	Title string `json:"title"`
+	URI   string `json:"uri"`
+}
+
 // TileMatrixSets returns the /tileMatrixSets list.
-func TileMatrixSets(base string) map[string]any {
-	return map[string]any{"tileMatrixSets": []map[string]any{{
-		"id": WebMercatorQuad, "title": "Google Maps Compatible for the World", "uri": TileMatrixSetURI,
-		"links": []Link{{base + "/tileMatrixSets/" + WebMercatorQuad, "self", TypeJSON, "WebMercatorQuad", false}},
+func TileMatrixSets(base string) TileMatrixSetsDoc {
+	return TileMatrixSetsDoc{TileMatrixSets: []TileMatrixSetRef{{
+		ID: WebMercatorQuad, Title: "Google Maps Compatible for the World", URI: TileMatrixSetURI,
+		Links: []Link{{base + "/tileMatrixSets/" + WebMercatorQuad, "self", TypeJSON, "WebMercatorQuad", false}},
 	}}}
+}
+
+// TileMatrixSetDoc is an OGC TMS 2.0 tile matrix set definition.
+type TileMatrixSetDoc struct {
+	BoundingBox       BoundingBox  `json:"boundingBox"`
+	CRS               string       `json:"crs"`
+	ID                string       `json:"id"`
+	OrderedAxes       []string     `json:"orderedAxes"`
+	TileMatrices      []TileMatrix `json:"tileMatrices"`
+	Title             string       `json:"title"`
+	URI               string       `json:"uri"`
+	WellKnownScaleSet string       `json:"wellKnownScaleSet"`
+}
+
+// BoundingBox is a two-dimensional bounding box in a CRS.
+type BoundingBox struct {
+	CRS        string    `json:"crs"`
+	LowerLeft  []float64 `json:"lowerLeft"`
+	UpperRight []float64 `json:"upperRight"`
+}
+
+// TileMatrix is one zoom level of a tile matrix set.
+type TileMatrix struct {
+	CellSize         float64   `json:"cellSize"`
+	CornerOfOrigin   string    `json:"cornerOfOrigin"`
+	ID               string    `json:"id"`
+	MatrixHeight     int       `json:"matrixHeight"`
+	MatrixWidth      int       `json:"matrixWidth"`
+	PointOfOrigin    []float64 `json:"pointOfOrigin"`
+	ScaleDenominator float64   `json:"scaleDenominator"`
+	TileHeight       int       `json:"tileHeight"`
+	TileWidth        int       `json:"tileWidth"`
 }
 
 // TileMatrixSet returns the OGC TMS 2.0 definition of WebMercatorQuad with
 // zoom levels 0 to maxZoom.
-func TileMatrixSet(maxZoom int) map[string]any {
+func TileMatrixSet(maxZoom int) TileMatrixSetDoc {
 	const origin = 20037508.3427892
-	var ms []map[string]any
+	var ms []TileMatrix
 	for z := 0; z <= maxZoom; z++ {
 		n := 1 << z
 		cell := 2 * origin / 256 / float64(n)
-		ms = append(ms, map[string]any{
-			"id": itoa(z), "scaleDenominator": cell / 0.00028, "cellSize": cell,
-			"cornerOfOrigin": "topLeft", "pointOfOrigin": []float64{-origin, origin},
-			"tileWidth": 256, "tileHeight": 256, "matrixWidth": n, "matrixHeight": n,
+		ms = append(ms, TileMatrix{
+			ID: itoa(z), ScaleDenominator: cell / 0.00028, CellSize: cell,
+			CornerOfOrigin: "topLeft", PointOfOrigin: []float64{-origin, origin},
+			TileWidth: 256, TileHeight: 256, MatrixWidth: n, MatrixHeight: n,
 		})
 	}
-	return map[string]any{
-		"id": WebMercatorQuad, "title": "Google Maps Compatible for the World", "uri": TileMatrixSetURI,
-		"crs":               "http://www.opengis.net/def/crs/EPSG/0/3857",
-		"orderedAxes":       []string{"E", "N"},
-		"wellKnownScaleSet": "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible",
-		"boundingBox": map[string]any{
-			"lowerLeft": []float64{-origin, -origin}, "upperRight": []float64{origin, origin},
-			"crs": "http://www.opengis.net/def/crs/EPSG/0/3857",
+	return TileMatrixSetDoc{
+		ID: WebMercatorQuad, Title: "Google Maps Compatible for the World", URI: TileMatrixSetURI,
+		CRS:               "http://www.opengis.net/def/crs/EPSG/0/3857",
+		OrderedAxes:       []string{"E", "N"},
+		WellKnownScaleSet: "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible",
+		BoundingBox: BoundingBox{
+			LowerLeft: []float64{-origin, -origin}, UpperRight: []float64{origin, origin},
+			CRS: "http://www.opengis.net/def/crs/EPSG/0/3857",
 		},
-		"tileMatrices": ms,
+		TileMatrices: ms,
 	}
 }
 
@@ -59,15 +103,30 @@ func itoa(n int) string {
 	return string(b)
 }
 
+// TilesetsListDoc is a list of tilesets.
+type TilesetsListDoc struct {
+	Links    []Link       `json:"links"`
+	Tilesets []TilesetRef `json:"tilesets"`
+}
+
+// TilesetRef is an entry of a tilesets list.
+type TilesetRef struct {
+	CRS              string `json:"crs"`
+	DataType         string `json:"dataType"`
+	Links            []Link `json:"links"`
+	TileMatrixSetURI string `json:"tileMatrixSetURI"`
+	Title            string `json:"title"`
+}
+
 // TilesetsList returns the tilesets list at root (a collection's
 // …/collections/{id}/tiles, or the dataset's /tiles).
-func TilesetsList(root, title string) map[string]any {
-	return map[string]any{
-		"links": []Link{{root, "self", TypeJSON, title, false}},
-		"tilesets": []map[string]any{{
-			"title": title, "dataType": "vector", "crs": "http://www.opengis.net/def/crs/EPSG/0/3857",
-			"tileMatrixSetURI": TileMatrixSetURI,
-			"links": []Link{
+func TilesetsList(root, title string) TilesetsListDoc {
+	return TilesetsListDoc{
+		Links: []Link{{root, "self", TypeJSON, title, false}},
+		Tilesets: []TilesetRef{{
+			Title: title, DataType: "vector", CRS: "http://www.opengis.net/def/crs/EPSG/0/3857",
+			TileMatrixSetURI: TileMatrixSetURI,
+			Links: []Link{
 				{root + "/" + WebMercatorQuad, "self", TypeJSON, title + " (WebMercatorQuad)", false},
 				{TileMatrixSetURI, "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme", TypeJSON, "WebMercatorQuad", false},
 			},
@@ -75,33 +134,78 @@ func TilesetsList(root, title string) map[string]any {
 	}
 }
 
+// TilesetDoc is the metadata of a vector tileset.
+type TilesetDoc struct {
+	BoundingBox         BoundingBox        `json:"boundingBox"`
+	CRS                 string             `json:"crs"`
+	DataType            string             `json:"dataType"`
+	Layers              []TilesetLayer     `json:"layers"`
+	Links               []Link             `json:"links"`
+	TileMatrixSetLimits []TileMatrixLimits `json:"tileMatrixSetLimits"`
+	TileMatrixSetURI    string             `json:"tileMatrixSetURI"`
+	Title               string             `json:"title"`
+}
+
+// TilesetLayer describes one layer of a tileset and its properties.
+type TilesetLayer struct {
+	DataType          string           `json:"dataType"`
+	Description       string           `json:"description"`
+	GeometryDimension int              `json:"geometryDimension"`
+	ID                string           `json:"id"`
+	Links             []Link           `json:"links"`
+	MaxTileMatrix     string           `json:"maxTileMatrix"`
+	MinTileMatrix     string           `json:"minTileMatrix"`
+	PropertiesSchema  PropertiesSchema `json:"propertiesSchema"`
+	Title             string           `json:"title"`
+}
+
+// PropertiesSchema is the JSON Schema of a layer's feature properties.
+type PropertiesSchema struct {
+	Properties map[string]PropertySchema `json:"properties"`
+	Type       string                    `json:"type"`
+}
+
+// PropertySchema is the JSON Schema of one property.
+type PropertySchema struct {
+	Description string `json:"description"`
+	Type        string `json:"type"`
+}
+
+// TileMatrixLimits are the tiles of one zoom level a tileset covers.
+type TileMatrixLimits struct {
+	MaxTileCol int    `json:"maxTileCol"`
+	MaxTileRow int    `json:"maxTileRow"`
+	MinTileCol int    `json:"minTileCol"`
+	MinTileRow int    `json:"minTileRow"`
+	TileMatrix string `json:"tileMatrix"`
+}
+
 // Tileset returns the tileset metadata at root + "/WebMercatorQuad" for
 // layers, with the templated tile link.
-func Tileset(base, root, title string, layers []string, maxZoom int) map[string]any {
-	var ls []map[string]any
+func Tileset(base, root, title string, layers []string, maxZoom int) TilesetDoc {
+	var ls []TilesetLayer
 	for _, id := range layers {
 		l, _ := index.LayerByID(id)
-		props := map[string]any{}
+		props := map[string]PropertySchema{}
 		for _, f := range l.Fields {
-			t := f.Type
-			props[f.Name] = map[string]any{"type": t, "description": f.Description}
+			props[f.Name] = PropertySchema{Type: f.Type, Description: f.Description}
 		}
-		ls = append(ls, map[string]any{
-			"id": l.ID, "title": l.Title, "description": l.Description, "dataType": "vector",
-			"geometryDimension": map[string]int{"Point": 0, "LineString": 1, "Polygon": 2}[l.Geometry],
-			"minTileMatrix":     "0", "maxTileMatrix": itoa(maxZoom),
-			"propertiesSchema": map[string]any{"type": "object", "properties": props},
-			"links":            []Link{{base + "/collections/" + l.ID, "collection", TypeJSON, l.Title, false}},
+		ls = append(ls, TilesetLayer{
+			ID: l.ID, Title: l.Title, Description: l.Description, DataType: "vector",
+			GeometryDimension: geometryDimension(l.Geometry),
+			MinTileMatrix:     "0", MaxTileMatrix: itoa(maxZoom),
+			PropertiesSchema: PropertiesSchema{Type: "object", Properties: props},
+			Links:            []Link{{base + "/collections/" + l.ID, "collection", TypeJSON, l.Title, false}},
 		})
 	}
 	tms := root + "/" + WebMercatorQuad
-	return map[string]any{
-		"title": title, "dataType": "vector", "crs": "http://www.opengis.net/def/crs/EPSG/0/3857",
-		"tileMatrixSetURI":    TileMatrixSetURI,
-		"boundingBox":         map[string]any{"lowerLeft": []float64{-180, -85.051129}, "upperRight": []float64{180, 85.051129}, "crs": CRS84},
-		"tileMatrixSetLimits": limits(maxZoom),
-		"layers":              ls,
-		"links": []Link{
+	return TilesetDoc{
+		Title: title, DataType: "vector", CRS: "http://www.opengis.net/def/crs/EPSG/0/3857",
+		TileMatrixSetURI:    TileMatrixSetURI,
+		BoundingBox:         BoundingBox{LowerLeft: []float64{-180, -85.051129}, UpperRight: []float64{180, 85.051129}, CRS: CRS84},
+		TileMatrixSetLimits: limits(maxZoom),
+		Layers:              ls,
+		Links: []Link{
 			{tms, "self", TypeJSON, title, false},
 			{base + "/tileMatrixSets/" + WebMercatorQuad, "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme", TypeJSON, "WebMercatorQuad", false},
 			{tms + "/{tileMatrix}/{tileRow}/{tileCol}", "item", TypeMVT, "Mapbox vector tiles of " + strings.Join(layers, ", "), true},
@@ -109,11 +213,23 @@ func Tileset(base, root, title string, layers []string, maxZoom int) map[string]
 	}
 }
 
-func limits(maxZoom int) []map[string]any {
-	var out []map[string]any
+// geometryDimension is the OGC geometry dimension of a layer's geometry
+// type: 0 points, 1 lines, 2 surfaces.
+func geometryDimension(geometry string) int {
+	switch geometry {
+	case "LineString":
+		return 1
+	case "Polygon":
+		return 2
+	}
+	return 0
+}
+
+func limits(maxZoom int) []TileMatrixLimits {
+	var out []TileMatrixLimits
 	for z := 0; z <= maxZoom; z++ {
-		n := int(math.Pow(2, float64(z)))
-		out = append(out, map[string]any{"tileMatrix": itoa(z), "minTileRow": 0, "maxTileRow": n - 1, "minTileCol": 0, "maxTileCol": n - 1})
+		n := 1 << z
+		out = append(out, TileMatrixLimits{TileMatrix: itoa(z), MinTileRow: 0, MaxTileRow: n - 1, MinTileCol: 0, MaxTileCol: n - 1})
 	}
 	return out
 }
