@@ -116,7 +116,7 @@ func TestOGCResponsesMatchOpenAPI(t *testing.T) {
 // router to the same list), under its path and method.
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	doc := ogcapi.OpenAPI("http://example.com")
-	paths := doc["paths"].(map[string]map[string]any)
+	paths := doc.Paths
 	for _, op := range ogcapi.Operations() {
 		if _, ok := paths[op.Path][strings.ToLower(op.Method)]; !ok {
 			t.Errorf("OpenAPI document lacks %s %s", op.Method, op.Path)

@@ -35,9 +35,11 @@ func okJSON(schema string) map[string]map[string]string {
 	return ok(map[string]string{TypeJSON: schema})
 }
 
-var facetParams = []string{"country", "theme", "type", "kind", "provenance", "authority", "partner", "since", "until"}
-
-func withFacets(ps ...string) []string { return append(append([]string{}, facetParams...), ps...) }
+// withFacets returns the filter parameters every filtered endpoint takes,
+// followed by ps.
+func withFacets(ps ...string) []string {
+	return append([]string{"country", "theme", "type", "kind", "provenance", "authority", "partner", "since", "until"}, ps...)
+}
 
 // Operations lists every endpoint of the server. The slice, its maps and
 // slices are the caller's own.
@@ -108,18 +110,135 @@ func deleteResponses() map[string]map[string]string {
 	return map[string]map[string]string{"204": {}, "401": {"application/problem+json": "Problem"}, "404": {"application/problem+json": "Problem"}}
 }
 
-var pathParamDoc = map[string]map[string]any{
-	"layers":          {"description": "comma-separated layer ids", "schema": map[string]any{"type": "string"}},
-	"layer":           {"description": "layer id", "schema": map[string]any{"type": "string", "enum": layerIDs()}},
-	"collectionId":    {"description": "collection (layer) id", "schema": map[string]any{"type": "string", "enum": layerIDs()}},
-	"tileMatrixSetId": {"schema": map[string]any{"type": "string", "enum": []string{WebMercatorQuad}}},
-	"z":               {"schema": map[string]any{"type": "integer", "minimum": 0}},
-	"x":               {"schema": map[string]any{"type": "integer", "minimum": 0}},
-	"y":               {"schema": map[string]any{"type": "integer", "minimum": 0}},
-	"tileMatrix":      {"schema": map[string]any{"type": "string", "pattern": "^[0-9]+$"}},
-	"tileRow":         {"schema": map[string]any{"type": "integer", "minimum": 0}},
-	"tileCol":         {"schema": map[string]any{"type": "integer", "minimum": 0}},
-	"ext":             {"description": "output format", "schema": map[string]any{"type": "string", "enum": []string{"geojson", "csv", "gpkg", "svg", "pdf", "png"}}},
+// The OpenAPI document is typed: OpenAPIDoc and the structs below hold the
+// parts of OpenAPI 3.0 the server's description uses. Fields are declared in
+// the order of their JSON names (see Landing), so the document encodes as
+// the bytes the maps it replaces did.
+
+// OpenAPIDoc is an OpenAPI 3.0 document.
+type OpenAPIDoc struct {
+	Components Components          `json:"components"`
+	Info       Info                `json:"info"`
+	OpenAPI    string              `json:"openapi"`
+	Paths      map[string]PathItem `json:"paths"`
+	Servers    []Server            `json:"servers"`
+}
+
+// PathItem is the operations of one path, by lower-case method.
+type PathItem map[string]*OperationDoc
+
+type Components struct {
+	Parameters      map[string]*Parameter     `json:"parameters"`
+	Schemas         map[string]*Schema        `json:"schemas"`
+	SecuritySchemes map[string]SecurityScheme `json:"securitySchemes"`
+}
+
+type Info struct {
+	Description string  `json:"description"`
+	License     License `json:"license"`
+	Title       string  `json:"title"`
+	Version     string  `json:"version"`
+}
+
+type License struct {
+	Name string `json:"name"`
+}
+
+type Server struct {
+	URL string `json:"url"`
+}
+
+type SecurityScheme struct {
+	Scheme string `json:"scheme"`
+	Type   string `json:"type"`
+}
+
+// OperationDoc is an OpenAPI operation object.
+type OperationDoc struct {
+	OperationID string                `json:"operationId"`
+	Parameters  []any                 `json:"parameters,omitempty"` // *Parameter or Ref
+	RequestBody *RequestBody          `json:"requestBody,omitempty"`
+	Responses   map[string]Response   `json:"responses"`
+	Security    []map[string][]string `json:"security,omitempty"`
+	Summary     string                `json:"summary"`
+	Tags        []string              `json:"tags"`
+}
+
+// Parameter is an OpenAPI parameter object.
+type Parameter struct {
+	Description string  `json:"description,omitempty"`
+	Explode     *bool   `json:"explode,omitempty"`
+	In          string  `json:"in"`
+	Name        string  `json:"name"`
+	Required    bool    `json:"required"`
+	Schema      *Schema `json:"schema"`
+	Style       string  `json:"style,omitempty"`
+}
+
+// Ref is a reference to a component.
+type Ref struct {
+	Ref string `json:"$ref"`
+}
+
+type RequestBody struct {
+	Content  map[string]MediaType `json:"content"`
+	Required bool                 `json:"required"`
+}
+
+type Response struct {
+	Content     map[string]MediaType `json:"content,omitempty"`
+	Description string               `json:"description"`
+}
+
+type MediaType struct {
+	Schema *Schema `json:"schema,omitempty"`
+}
+
+// Schema is the subset of the OpenAPI 3.0 schema object the document uses.
+type Schema struct {
+	Ref        string             `json:"$ref,omitempty"`
+	Enum       []string           `json:"enum,omitempty"`
+	Format     string             `json:"format,omitempty"`
+	Items      *Schema            `json:"items,omitempty"`
+	MaxItems   int                `json:"maxItems,omitempty"`
+	Maximum    *int               `json:"maximum,omitempty"`
+	MinItems   int                `json:"minItems,omitempty"`
+	Minimum    *int               `json:"minimum,omitempty"`
+	Nullable   bool               `json:"nullable,omitempty"`
+	OneOf      []*Schema          `json:"oneOf,omitempty"`
+	Pattern    string             `json:"pattern,omitempty"`
+	Properties map[string]*Schema `json:"properties,omitempty"`
+	Required   []string           `json:"required,omitempty"`
+	Type       string             `json:"type,omitempty"`
+}
+
+func str() *Schema              { return &Schema{Type: "string"} }
+func enum(vs ...string) *Schema { return &Schema{Type: "string", Enum: vs} }
+func integer(min int) *Schema   { return &Schema{Type: "integer", Minimum: &min} }
+func between(min, max int) *Schema {
+	return &Schema{Type: "integer", Minimum: &min, Maximum: &max}
+}
+
+// pathParam returns the documentation of the path parameter name.
+func pathParam(name string) *Parameter {
+	p := &Parameter{Name: name, In: "path", Required: true, Schema: str()}
+	switch name {
+	case "layers":
+		p.Description = "comma-separated layer ids"
+	case "layer":
+		p.Description, p.Schema = "layer id", enum(layerIDs()...)
+	case "collectionId":
+		p.Description, p.Schema = "collection (layer) id", enum(layerIDs()...)
+	case "tileMatrixSetId":
+		p.Schema = enum(WebMercatorQuad)
+	case "z", "x", "y", "tileRow", "tileCol":
+		p.Schema = integer(0)
+	case "tileMatrix":
+		p.Schema = &Schema{Type: "string", Pattern: "^[0-9]+$"}
+	case "ext":
+		p.Description, p.Schema = "output format", enum("geojson", "csv", "gpkg", "svg", "pdf", "png")
+	}
+	return p
 }
 
 func layerIDs() []string {
@@ -130,120 +249,109 @@ func layerIDs() []string {
 	return out
 }
 
-func queryParam(name, desc string, schema map[string]any) map[string]any {
-	return map[string]any{"name": name, "in": "query", "required": false, "description": desc, "schema": schema}
+func queryParam(name, desc string, schema *Schema) *Parameter {
+	return &Parameter{Name: name, In: "query", Required: false, Description: desc, Schema: schema}
 }
 
-func str() map[string]any { return map[string]any{"type": "string"} }
-func integer(min int) map[string]any {
-	return map[string]any{"type": "integer", "minimum": min}
-}
-
-var queryParams = map[string]map[string]any{
-	"country":     queryParam("country", "partner countries, ISO 3166-1 alpha-2, comma-separated", str()),
-	"theme":       queryParam("theme", "project themes, comma-separated: "+strings.Join(atlas.ThemeSlugs(), ", "), str()),
-	"type":        queryParam("type", "types of French authority: region, departement, groupement, commune", str()),
-	"kind":        queryParam("kind", "kinds of partnership: jumelage, cooperation, amitie", str()),
-	"provenance":  queryParam("provenance", "real, synthetic", str()),
-	"authority":   queryParam("authority", "French authority ids", str()),
-	"partner":     queryParam("partner", "partner ids", str()),
-	"since":       queryParam("since", "first start year", map[string]any{"type": "integer", "minimum": atlas.MinYear, "maximum": atlas.MaxYear}),
-	"until":       queryParam("until", "last start year", map[string]any{"type": "integer", "minimum": atlas.MinYear, "maximum": atlas.MaxYear}),
-	"bbox":        queryParam("bbox", "minLon,minLat,maxLon,maxLat (WGS84)", str()),
-	"ogcBbox":     {"name": "bbox", "in": "query", "required": false, "description": "minLon,minLat,maxLon,maxLat or 6 numbers (CRS84); minLon > maxLon crosses the antimeridian", "style": "form", "explode": false, "schema": map[string]any{"type": "array", "items": map[string]any{"type": "number"}, "minItems": 4, "maxItems": 6}},
-	"bbox-crs":    queryParam("bbox-crs", "CRS of bbox: only "+CRS84, map[string]any{"type": "string", "enum": []string{CRS84}}),
-	"datetime":    queryParam("datetime", "partnership start years: an instant (2005, 2005-06-01, 2005-06-01T00:00:00Z) or an interval (2000/2010, ../2010, 2000/..); unknown years are excluded. On other collections it selects through their partnerships, like the facets", str()),
-	"limit":       queryParam("limit", "page size", integer(1)),
-	"ogcLimit":    queryParam("limit", "page size; values above the maximum are served as the maximum", integer(1)),
-	"searchLimit": queryParam("limit", "answers per layer (1 to 100)", map[string]any{"type": "integer", "minimum": 1, "maximum": 100}),
-	"offset":      queryParam("offset", "index of the first feature", integer(0)),
-	"filter":      queryParam("filter", "CQL2 filter on the queryables", str()),
-	"filter-lang": queryParam("filter-lang", "cql2-text (default) or cql2-json", map[string]any{"type": "string", "enum": []string{"cql2-text", "cql2-json"}}),
-	"filter-crs":  queryParam("filter-crs", "CRS of filter geometries: only "+CRS84, map[string]any{"type": "string", "enum": []string{CRS84}}),
-	"f":           queryParam("f", "output format", map[string]any{"type": "string", "enum": []string{"json", "html"}}),
-	"by":          queryParam("by", "grouping: "+strings.Join(index.StatsBy(), ", "), map[string]any{"type": "string", "enum": index.StatsBy()}),
-	"unit":        queryParam("unit", "unit counted: "+strings.Join(index.StatsUnits(), ", "), map[string]any{"type": "string", "enum": index.StatsUnits()}),
-	"format":      queryParam("format", "json or csv", map[string]any{"type": "string", "enum": []string{"json", "csv"}}),
-	"q":           {"name": "q", "in": "query", "required": true, "description": "2 to 200 characters", "schema": str()},
-	"lang":        queryParam("lang", "language of labels", map[string]any{"type": "string", "enum": []string{"fr", "en"}}),
-	"width":       queryParam("width", "image width", integer(1)),
-	"height":      queryParam("height", "image height", integer(1)),
-	"dpi":         queryParam("dpi", "resolution", integer(1)),
-	"title":       queryParam("title", "map title", str()),
-	"collections": queryParam("collections", "comma-separated collection ids (default: all)", str()),
+// queryParams returns the query parameters of components.parameters, by
+// component name.
+func queryParams() map[string]*Parameter {
+	explode := false
+	return map[string]*Parameter{
+		"country":     queryParam("country", "partner countries, ISO 3166-1 alpha-2, comma-separated", str()),
+		"theme":       queryParam("theme", "project themes, comma-separated: "+strings.Join(atlas.ThemeSlugs(), ", "), str()),
+		"type":        queryParam("type", "types of French authority: region, departement, groupement, commune", str()),
+		"kind":        queryParam("kind", "kinds of partnership: jumelage, cooperation, amitie", str()),
+		"provenance":  queryParam("provenance", "real, synthetic", str()),
+		"authority":   queryParam("authority", "French authority ids", str()),
+		"partner":     queryParam("partner", "partner ids", str()),
+		"since":       queryParam("since", "first start year", between(atlas.MinYear, atlas.MaxYear)),
+		"until":       queryParam("until", "last start year", between(atlas.MinYear, atlas.MaxYear)),
+		"bbox":        queryParam("bbox", "minLon,minLat,maxLon,maxLat (WGS84)", str()),
+		"ogcBbox":     {Name: "bbox", In: "query", Required: false, Description: "minLon,minLat,maxLon,maxLat or 6 numbers (CRS84); minLon > maxLon crosses the antimeridian", Style: "form", Explode: &explode, Schema: &Schema{Type: "array", Items: &Schema{Type: "number"}, MinItems: 4, MaxItems: 6}},
+		"bbox-crs":    queryParam("bbox-crs", "CRS of bbox: only "+CRS84, enum(CRS84)),
+		"datetime":    queryParam("datetime", "partnership start years: an instant (2005, 2005-06-01, 2005-06-01T00:00:00Z) or an interval (2000/2010, ../2010, 2000/..); unknown years are excluded. On other collections it selects through their partnerships, like the facets", str()),
+		"limit":       queryParam("limit", "page size", integer(1)),
+		"ogcLimit":    queryParam("limit", "page size; values above the maximum are served as the maximum", integer(1)),
+		"searchLimit": queryParam("limit", "answers per layer (1 to 100)", between(1, 100)),
+		"offset":      queryParam("offset", "index of the first feature", integer(0)),
+		"filter":      queryParam("filter", "CQL2 filter on the queryables", str()),
+		"filter-lang": queryParam("filter-lang", "cql2-text (default) or cql2-json", enum("cql2-text", "cql2-json")),
+		"filter-crs":  queryParam("filter-crs", "CRS of filter geometries: only "+CRS84, enum(CRS84)),
+		"f":           queryParam("f", "output format", enum("json", "html")),
+		"by":          queryParam("by", "grouping: "+strings.Join(index.StatsBy(), ", "), enum(index.StatsBy()...)),
+		"unit":        queryParam("unit", "unit counted: "+strings.Join(index.StatsUnits(), ", "), enum(index.StatsUnits()...)),
+		"format":      queryParam("format", "json or csv", enum("json", "csv")),
+		"q":           {Name: "q", In: "query", Required: true, Description: "2 to 200 characters", Schema: str()},
+		"lang":        queryParam("lang", "language of labels", enum("fr", "en")),
+		"width":       queryParam("width", "image width", integer(1)),
+		"height":      queryParam("height", "image height", integer(1)),
+		"dpi":         queryParam("dpi", "resolution", integer(1)),
+		"title":       queryParam("title", "map title", str()),
+		"collections": queryParam("collections", "comma-separated collection ids (default: all)", str()),
+	}
 }
 
 // OpenAPI returns the OpenAPI 3.0 document of the server at serverBase.
-func OpenAPI(serverBase string) map[string]any {
-	paths := map[string]map[string]any{}
+func OpenAPI(serverBase string) OpenAPIDoc {
+	paths := map[string]PathItem{}
 	for _, op := range Operations() {
 		item := paths[op.Path]
 		if item == nil {
-			item = map[string]any{}
+			item = PathItem{}
 			paths[op.Path] = item
 		}
 		var params []any
 		for _, seg := range strings.Split(op.Path, "{")[1:] {
 			name, _, _ := strings.Cut(seg, "}")
-			p := map[string]any{"name": name, "in": "path", "required": true, "schema": str()}
-			for k, v := range pathParamDoc[name] {
-				p[k] = v
-			}
-			params = append(params, p)
+			params = append(params, pathParam(name))
 		}
 		for _, name := range op.Params {
-			params = append(params, map[string]any{"$ref": "#/components/parameters/" + name})
+			params = append(params, Ref{"#/components/parameters/" + name})
 		}
-		resps := map[string]any{}
+		resps := map[string]Response{}
 		for code, media := range op.Responses {
-			r := map[string]any{"description": statusText(code)}
+			r := Response{Description: statusText(code)}
 			if len(media) > 0 {
-				content := map[string]any{}
+				r.Content = map[string]MediaType{}
 				for mt, schema := range media {
-					c := map[string]any{}
+					var c MediaType
 					if schema != "" {
-						c["schema"] = map[string]any{"$ref": "#/components/schemas/" + schema}
+						c.Schema = ref(schema)
 					}
-					content[mt] = c
+					r.Content[mt] = c
 				}
-				r["content"] = content
 			}
 			resps[code] = r
 		}
-		o := map[string]any{
-			"summary": op.Summary, "tags": []string{op.Tag},
-			"operationId": strings.ToLower(op.Method) + opID(op.Path),
-			"responses":   resps,
-		}
-		if len(params) > 0 {
-			o["parameters"] = params
+		o := &OperationDoc{
+			Summary: op.Summary, Tags: []string{op.Tag},
+			OperationID: strings.ToLower(op.Method) + opID(op.Path),
+			Responses:   resps,
+			Parameters:  params,
 		}
 		if op.Body != "" {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{TypeJSON: map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + op.Body}}}}
+			o.RequestBody = &RequestBody{Required: true, Content: map[string]MediaType{TypeJSON: {Schema: ref(op.Body)}}}
 		}
 		if op.Auth {
-			o["security"] = []map[string][]string{{"bearer": {}}}
+			o.Security = []map[string][]string{{"bearer": {}}}
 		}
 		item[strings.ToLower(op.Method)] = o
 	}
-	params := map[string]any{}
-	for k, v := range queryParams {
-		params[k] = v
-	}
-	return map[string]any{
-		"openapi": "3.0.3",
-		"info": map[string]any{
-			"title":       "Atlas de la coopération décentralisée",
-			"version":     "1.0.0",
-			"description": "Partnerships of French local authorities with foreign partner authorities: vector tiles, GeoJSON, statistics, exports, OGC API Features (Part 1, Part 3 CQL2) and Tiles.",
-			"license":     map[string]any{"name": "Data: see /static/ attribution"},
+	return OpenAPIDoc{
+		OpenAPI: "3.0.3",
+		Info: Info{
+			Title:       "Atlas de la coopération décentralisée",
+			Version:     "1.0.0",
+			Description: "Partnerships of French local authorities with foreign partner authorities: vector tiles, GeoJSON, statistics, exports, OGC API Features (Part 1, Part 3 CQL2) and Tiles.",
+			License:     License{Name: "Data: see /static/ attribution"},
 		},
-		"servers": []map[string]any{{"url": serverBase}},
-		"paths":   paths,
-		"components": map[string]any{
-			"parameters":      params,
-			"schemas":         schemas(),
-			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+		Servers: []Server{{URL: serverBase}},
+		Paths:   paths,
+		Components: Components{
+			Parameters:      queryParams(),
+			Schemas:         schemas(),
+			SecuritySchemes: map[string]SecurityScheme{"bearer": {Type: "http", Scheme: "bearer"}},
 		},
 	}
 }
@@ -295,90 +403,82 @@ func statusText(code string) string {
 	return code
 }
 
-func obj(required []string, props map[string]any) map[string]any {
-	o := map[string]any{"type": "object", "properties": props}
-	if len(required) > 0 {
-		o["required"] = required
-	}
-	return o
+func obj(required []string, props map[string]*Schema) *Schema {
+	return &Schema{Type: "object", Properties: props, Required: required}
 }
 
-func arr(items any) map[string]any { return map[string]any{"type": "array", "items": items} }
-func ref(name string) map[string]any {
-	return map[string]any{"$ref": "#/components/schemas/" + name}
-}
+func arr(items *Schema) *Schema { return &Schema{Type: "array", Items: items} }
+func ref(name string) *Schema   { return &Schema{Ref: "#/components/schemas/" + name} }
 
-var (
-	tString = map[string]any{"type": "string"}
-	tInt    = map[string]any{"type": "integer"}
-	tNum    = map[string]any{"type": "number"}
-	tBool   = map[string]any{"type": "boolean"}
-	tObj    = map[string]any{"type": "object"}
-)
-
-func schemas() map[string]any {
-	link := obj([]string{"href", "rel"}, map[string]any{"href": tString, "rel": tString, "type": tString, "title": tString, "templated": tBool})
+// schemas returns components.schemas.
+func schemas() map[string]*Schema {
+	tString := &Schema{Type: "string"}
+	tInt := &Schema{Type: "integer"}
+	tNum := &Schema{Type: "number"}
+	tBool := &Schema{Type: "boolean"}
+	tObj := &Schema{Type: "object"}
+	link := obj([]string{"href", "rel"}, map[string]*Schema{"href": tString, "rel": tString, "type": tString, "title": tString, "templated": tBool})
 	links := arr(ref("Link"))
-	facetValue := obj([]string{"slug", "label_fr", "partnerships"}, map[string]any{"slug": tString, "label_fr": tString, "label_en": tString, "partnerships": tInt})
-	authority := obj([]string{"id", "name", "type", "code", "partnerships", "point"}, map[string]any{
+	facetValue := obj([]string{"slug", "label_fr", "partnerships"}, map[string]*Schema{"slug": tString, "label_fr": tString, "label_en": tString, "partnerships": tInt})
+	authority := obj([]string{"id", "name", "type", "code", "partnerships", "point"}, map[string]*Schema{
 		"id": tString, "name": tString, "type": tString, "type_label": tString, "code": tString, "departement": tString,
 		"region": tString, "population": tInt, "partnerships": tInt, "point": arr(tNum)})
-	partner := obj([]string{"id", "name", "country", "partnerships", "point"}, map[string]any{
+	partner := obj([]string{"id", "name", "country", "partnerships", "point"}, map[string]*Schema{
 		"id": tString, "name": tString, "country": tString, "country_name": tString, "subdivision": tString,
 		"geonameid": tInt, "population": tInt, "partnerships": tInt, "point": arr(tNum)})
-	project := obj([]string{"id", "title", "themes", "provenance"}, map[string]any{"id": tString, "title": tString, "themes": arr(tString), "start_year": tInt, "provenance": tString})
-	return map[string]any{
+	project := obj([]string{"id", "title", "themes", "provenance"}, map[string]*Schema{"id": tString, "title": tString, "themes": arr(tString), "start_year": tInt, "provenance": tString})
+	return map[string]*Schema{
 		"Link":    link,
-		"Problem": obj([]string{"type", "title", "status", "detail"}, map[string]any{"type": tString, "title": tString, "status": tInt, "detail": tString, "param": tString}),
-		"Feature": obj([]string{"type", "geometry", "properties"}, map[string]any{
-			"type": map[string]any{"type": "string", "enum": []string{"Feature"}}, "id": map[string]any{"oneOf": []any{tString, tInt}},
-			"geometry": map[string]any{"type": "object", "nullable": true, "required": []string{"type"}}, "properties": map[string]any{"type": "object", "nullable": true},
+		"Problem": obj([]string{"type", "title", "status", "detail"}, map[string]*Schema{"type": tString, "title": tString, "status": tInt, "detail": tString, "param": tString}),
+		"Feature": obj([]string{"type", "geometry", "properties"}, map[string]*Schema{
+			"type": enum("Feature"), "id": {OneOf: []*Schema{tString, tInt}},
+			"geometry": {Type: "object", Nullable: true, Required: []string{"type"}}, "properties": {Type: "object", Nullable: true},
 			"links": links}),
-		"FeatureCollection": obj([]string{"type", "features"}, map[string]any{
-			"type": map[string]any{"type": "string", "enum": []string{"FeatureCollection"}}, "features": arr(ref("Feature")),
-			"links": links, "numberMatched": map[string]any{"type": "integer", "minimum": 0}, "numberReturned": map[string]any{"type": "integer", "minimum": 0},
-			"timeStamp": map[string]any{"type": "string", "format": "date-time"}}),
-		"TileJSON": obj([]string{"tilejson", "tiles"}, map[string]any{"tilejson": tString, "name": tString, "description": tString, "version": tString,
+		"FeatureCollection": obj([]string{"type", "features"}, map[string]*Schema{
+			"type": enum("FeatureCollection"), "features": arr(ref("Feature")),
+			"links": links, "numberMatched": integer(0), "numberReturned": integer(0),
+			"timeStamp": {Type: "string", Format: "date-time"}}),
+		"TileJSON": obj([]string{"tilejson", "tiles"}, map[string]*Schema{"tilejson": tString, "name": tString, "description": tString, "version": tString,
 			"attribution": tString, "scheme": tString, "tiles": arr(tString), "minzoom": tInt, "maxzoom": tInt, "bounds": arr(tNum), "center": arr(tNum),
-			"vector_layers": arr(obj([]string{"id", "fields"}, map[string]any{"id": tString, "description": tString, "minzoom": tInt, "maxzoom": tInt, "fields": tObj}))}),
-		"Stats": obj([]string{"by", "unit", "total", "groups"}, map[string]any{"by": tString, "unit": tString, "total": tInt,
-			"groups": arr(obj([]string{"key", "label", "count"}, map[string]any{"key": tString, "label": tString, "count": tInt}))}),
-		"Layers": obj([]string{"version", "layers"}, map[string]any{"version": tString, "layers": arr(obj([]string{"id", "title", "fields", "features", "links"}, map[string]any{
+			"vector_layers": arr(obj([]string{"id", "fields"}, map[string]*Schema{"id": tString, "description": tString, "minzoom": tInt, "maxzoom": tInt, "fields": tObj}))}),
+		"Stats": obj([]string{"by", "unit", "total", "groups"}, map[string]*Schema{"by": tString, "unit": tString, "total": tInt,
+			"groups": arr(obj([]string{"key", "label", "count"}, map[string]*Schema{"key": tString, "label": tString, "count": tInt}))}),
+		"Layers": obj([]string{"version", "layers"}, map[string]*Schema{"version": tString, "layers": arr(obj([]string{"id", "title", "fields", "features", "links"}, map[string]*Schema{
 			"id": tString, "title": tString, "description": tString, "geometry": tString, "features": tInt, "links": tObj,
-			"fields": arr(obj([]string{"name", "type"}, map[string]any{"name": tString, "type": tString, "description": tString}))}))}),
-		"Facets": obj([]string{"themes", "types", "kinds", "countries", "years"}, map[string]any{
+			"fields": arr(obj([]string{"name", "type"}, map[string]*Schema{"name": tString, "type": tString, "description": tString}))}))}),
+		"Facets": obj([]string{"themes", "types", "kinds", "countries", "years"}, map[string]*Schema{
 			"themes": arr(facetValue), "types": arr(facetValue), "kinds": arr(facetValue),
-			"countries": arr(obj([]string{"iso2", "name_fr", "partnerships"}, map[string]any{"iso2": tString, "name_fr": tString, "name_en": tString, "partnerships": tInt})),
-			"years":     obj([]string{"min", "max"}, map[string]any{"min": tInt, "max": tInt})}),
+			"countries": arr(obj([]string{"iso2", "name_fr", "partnerships"}, map[string]*Schema{"iso2": tString, "name_fr": tString, "name_en": tString, "partnerships": tInt})),
+			"years":     obj([]string{"min", "max"}, map[string]*Schema{"min": tInt, "max": tInt})}),
 		"Authority": authority,
 		"Partner":   partner,
-		"Search":    obj([]string{"authorities", "partners"}, map[string]any{"authorities": arr(ref("Authority")), "partners": arr(ref("Partner"))}),
+		"Search":    obj([]string{"authorities", "partners"}, map[string]*Schema{"authorities": arr(ref("Authority")), "partners": arr(ref("Partner"))}),
 		"Project":   project,
-		"Partnership": obj([]string{"id", "kind", "active", "provenance", "authority", "partner", "projects"}, map[string]any{
+		"Partnership": obj([]string{"id", "kind", "active", "provenance", "authority", "partner", "projects"}, map[string]*Schema{
 			"id": tString, "kind": tString, "kind_label": tString, "start_year": tInt, "active": tBool, "provenance": tString,
 			"authority": ref("Authority"), "partner": ref("Partner"), "projects": arr(ref("Project"))}),
-		"PartnershipInput": obj([]string{"authority_id", "partner_id", "kind"}, map[string]any{
-			"authority_id": tString, "partner_id": tString, "kind": map[string]any{"type": "string", "enum": []string{"jumelage", "cooperation", "amitie"}},
+		"PartnershipInput": obj([]string{"authority_id", "partner_id", "kind"}, map[string]*Schema{
+			"authority_id": tString, "partner_id": tString, "kind": enum("jumelage", "cooperation", "amitie"),
 			"start_year": tInt, "active": tBool}),
-		"Record":       obj([]string{"id"}, map[string]any{"id": tString}),
-		"ProjectInput": obj([]string{"title", "themes"}, map[string]any{"partnership_id": tString, "title": tString, "themes": arr(map[string]any{"type": "string", "enum": atlas.ThemeSlugs()}), "start_year": tInt}),
-		"Health":       obj([]string{"status"}, map[string]any{"status": tString}),
-		"Ready":        obj([]string{"status"}, map[string]any{"status": map[string]any{"type": "string", "enum": []string{"ready", "degraded", "loading"}}, "version": tString, "detail": tString}),
-		"LandingPage":  obj([]string{"links"}, map[string]any{"title": tString, "description": tString, "links": links}),
-		"Conformance":  obj([]string{"conformsTo"}, map[string]any{"conformsTo": arr(tString)}),
-		"Collection": obj([]string{"id", "links"}, map[string]any{"id": tString, "title": tString, "description": tString, "itemType": tString,
+		"Record":       obj([]string{"id"}, map[string]*Schema{"id": tString}),
+		"ProjectInput": obj([]string{"title", "themes"}, map[string]*Schema{"partnership_id": tString, "title": tString, "themes": arr(enum(atlas.ThemeSlugs()...)), "start_year": tInt}),
+		"Health":       obj([]string{"status"}, map[string]*Schema{"status": tString}),
+		"Ready":        obj([]string{"status"}, map[string]*Schema{"status": enum("ready", "degraded", "loading"), "version": tString, "detail": tString}),
+		"LandingPage":  obj([]string{"links"}, map[string]*Schema{"title": tString, "description": tString, "links": links}),
+		"Conformance":  obj([]string{"conformsTo"}, map[string]*Schema{"conformsTo": arr(tString)}),
+		"Collection": obj([]string{"id", "links"}, map[string]*Schema{"id": tString, "title": tString, "description": tString, "itemType": tString,
 			"crs": arr(tString), "storageCrs": tString, "links": links,
-			"extent": obj(nil, map[string]any{
-				"spatial":  obj([]string{"bbox"}, map[string]any{"bbox": arr(map[string]any{"type": "array", "items": tNum, "minItems": 4, "maxItems": 6}), "crs": tString}),
-				"temporal": obj([]string{"interval"}, map[string]any{"interval": arr(map[string]any{"type": "array", "items": map[string]any{"type": "string", "nullable": true}, "minItems": 2, "maxItems": 2}), "trs": tString})})}),
-		"Collections":    obj([]string{"links", "collections"}, map[string]any{"links": links, "collections": arr(ref("Collection"))}),
-		"Queryables":     obj([]string{"type", "properties"}, map[string]any{"$schema": tString, "$id": tString, "type": tString, "title": tString, "properties": tObj}),
-		"TilesetsList":   obj([]string{"tilesets"}, map[string]any{"links": links, "tilesets": arr(obj([]string{"dataType", "links"}, map[string]any{"title": tString, "dataType": tString, "crs": tString, "tileMatrixSetURI": tString, "links": links}))}),
-		"Tileset":        obj([]string{"dataType", "links"}, map[string]any{"title": tString, "dataType": tString, "crs": tString, "tileMatrixSetURI": tString, "links": links, "layers": arr(tObj), "boundingBox": tObj, "tileMatrixSetLimits": arr(tObj)}),
-		"TileMatrixSets": obj([]string{"tileMatrixSets"}, map[string]any{"tileMatrixSets": arr(obj([]string{"id", "links"}, map[string]any{"id": tString, "title": tString, "uri": tString, "links": links}))}),
-		"TileMatrixSet": obj([]string{"id", "crs", "tileMatrices"}, map[string]any{"id": tString, "title": tString, "uri": tString, "crs": tString,
+			"extent": obj(nil, map[string]*Schema{
+				"spatial":  obj([]string{"bbox"}, map[string]*Schema{"bbox": arr(&Schema{Type: "array", Items: tNum, MinItems: 4, MaxItems: 6}), "crs": tString}),
+				"temporal": obj([]string{"interval"}, map[string]*Schema{"interval": arr(&Schema{Type: "array", Items: &Schema{Type: "string", Nullable: true}, MinItems: 2, MaxItems: 2}), "trs": tString})})}),
+		"Collections":    obj([]string{"links", "collections"}, map[string]*Schema{"links": links, "collections": arr(ref("Collection"))}),
+		"Queryables":     obj([]string{"type", "properties"}, map[string]*Schema{"$schema": tString, "$id": tString, "type": tString, "title": tString, "properties": tObj}),
+		"TilesetsList":   obj([]string{"tilesets"}, map[string]*Schema{"links": links, "tilesets": arr(obj([]string{"dataType", "links"}, map[string]*Schema{"title": tString, "dataType": tString, "crs": tString, "tileMatrixSetURI": tString, "links": links}))}),
+		"Tileset":        obj([]string{"dataType", "links"}, map[string]*Schema{"title": tString, "dataType": tString, "crs": tString, "tileMatrixSetURI": tString, "links": links, "layers": arr(tObj), "boundingBox": tObj, "tileMatrixSetLimits": arr(tObj)}),
+		"TileMatrixSets": obj([]string{"tileMatrixSets"}, map[string]*Schema{"tileMatrixSets": arr(obj([]string{"id", "links"}, map[string]*Schema{"id": tString, "title": tString, "uri": tString, "links": links}))}),
+		"TileMatrixSet": obj([]string{"id", "crs", "tileMatrices"}, map[string]*Schema{"id": tString, "title": tString, "uri": tString, "crs": tString,
 			"orderedAxes": arr(tString), "wellKnownScaleSet": tString, "boundingBox": tObj,
-			"tileMatrices": arr(obj([]string{"id", "scaleDenominator", "cellSize", "pointOfOrigin", "tileWidth", "tileHeight", "matrixWidth", "matrixHeight"}, map[string]any{
+			"tileMatrices": arr(obj([]string{"id", "scaleDenominator", "cellSize", "pointOfOrigin", "tileWidth", "tileHeight", "matrixWidth", "matrixHeight"}, map[string]*Schema{
 				"id": tString, "scaleDenominator": tNum, "cellSize": tNum, "cornerOfOrigin": tString, "pointOfOrigin": arr(tNum),
 				"tileWidth": tInt, "tileHeight": tInt, "matrixWidth": tInt, "matrixHeight": tInt}))}),
 	}
