@@ -49,7 +49,7 @@ func load(t *testing.T) (module string, fset *token.FileSet, pkgs map[string]*pk
 		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
 			return nil
 		}
-		f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
+		f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution|parser.ParseComments)
 		if err != nil {
 			return err
 		}
@@ -71,6 +71,23 @@ func load(t *testing.T) (module string, fset *token.FileSet, pkgs map[string]*pk
 }
 
 func under(dir, prefix string) bool { return dir == prefix || strings.HasPrefix(dir, prefix+"/") }
+
+// TestEveryPackageSaysWhatItOwns checks that every package has a doc
+// comment (in one of its files) long enough to say what it owns.
+func TestEveryPackageSaysWhatItOwns(t *testing.T) {
+	_, _, pkgs := load(t)
+	for dir, p := range pkgs {
+		doc := ""
+		for _, f := range p.files {
+			if f.Doc != nil {
+				doc += f.Doc.Text()
+			}
+		}
+		if len(strings.Fields(doc)) < 8 {
+			t.Errorf("%s: the package has no doc comment saying what it owns (%q)", dir, doc)
+		}
+	}
+}
 
 // TestImportsRunOneWay checks the directions the README's architecture
 // states: the ground floor and the wire formats import no room, stores
