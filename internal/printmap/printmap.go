@@ -16,6 +16,7 @@ package printmap
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"image"
 	"image/color"
@@ -208,9 +209,17 @@ func Draw(ctx context.Context, snap *index.Snapshot, iso2 string, f atlas.Filter
 	var buf bytes.Buffer
 	switch o.Format {
 	case SVG:
-		r := svg.New(&buf, c.W, c.H, nil)
-		c.RenderTo(cancellable{ctx, r})
-		err = r.Close()
+		// The SVG renderer embeds its fonts in the order of a map, so one
+		// map would have several bodies under one ETag: the fonts are
+		// embedded here instead, in the order the map first uses them.
+		opts := svg.DefaultOptions
+		opts.EmbedFonts = false
+		r := svg.New(&buf, c.W, c.H, &opts)
+		fonts := &fontRecorder{Renderer: r}
+		c.RenderTo(cancellable{ctx, fonts})
+		if err = r.Close(); err == nil && ctx.Err() == nil {
+			buf = embedFonts(buf, fonts.fonts)
+		}
 	case PDF:
 		r := pdf.New(&buf, c.W, c.H, nil)
 		c.RenderTo(cancellable{ctx, r})
@@ -254,6 +263,52 @@ func (c cancellable) RenderImage(img image.Image, m canvas.Matrix) {
 	if c.ctx.Err() == nil {
 		c.Renderer.RenderImage(img, m)
 	}
+}
+
+// fontRecorder passes drawing on to a renderer and notes the fonts of its
+// text, in the order of their first use.
+type fontRecorder struct {
+	canvas.Renderer
+	fonts []*canvas.Font
+}
+
+func (f *fontRecorder) RenderText(t *canvas.Text, m canvas.Matrix) {
+	t.WalkSpans(func(_, _ float64, s canvas.TextSpan) {
+		if s.Face != nil && !slices.Contains(f.fonts, s.Face.Font) {
+			f.fonts = append(f.fonts, s.Face.Font)
+		}
+	})
+	f.Renderer.RenderText(t, m)
+}
+
+// embedFonts writes fonts into the SVG document doc as CSS @font-face
+// rules with the font programs inline, as the SVG renderer would, before
+// the closing tag.
+func embedFonts(doc bytes.Buffer, fonts []*canvas.Font) bytes.Buffer {
+	body, ok := bytes.CutSuffix(doc.Bytes(), []byte("</svg>"))
+	if !ok || len(fonts) == 0 {
+		return doc
+	}
+	var out bytes.Buffer
+	out.Grow(len(body) + 512<<10)
+	out.Write(body)
+	out.WriteString("<style>")
+	for _, f := range fonts {
+		fmt.Fprintf(&out, "\n@font-face{font-family:'%s'", f.Name())
+		if f.Style().Weight() != canvas.FontRegular {
+			fmt.Fprintf(&out, ";font-weight:%d", f.Style().CSS())
+		}
+		if f.Style().Italic() {
+			out.WriteString(";font-style:italic")
+		}
+		out.WriteString(";src:url('data:type/opentype;base64,")
+		enc := base64.NewEncoder(base64.StdEncoding, &out)
+		enc.Write(f.SFNT.Write())
+		enc.Close()
+		out.WriteString("');}")
+	}
+	out.WriteString("\n</style></svg>")
+	return out
 }
 
 // countryMap holds what one page shows.

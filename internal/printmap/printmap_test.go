@@ -59,6 +59,25 @@ func TestSVG(t *testing.T) {
 	if len(data) < 10_000 {
 		t.Errorf("SVG of %d bytes: too small for a map", len(data))
 	}
+	// Both fonts are embedded once, regular (first used) then bold, before
+	// the closing tag.
+	faces := strings.Count(string(data), "@font-face{")
+	bold := strings.Index(string(data), "@font-face{font-family:'Go';font-weight:700")
+	if faces != 2 || bold < strings.Index(string(data), "@font-face{") || !bytes.HasSuffix(data, []byte("</style></svg>")) {
+		t.Errorf("%d @font-face rules, bold at %d; want regular then bold before </svg>", faces, bold)
+	}
+	// The same map is the same bytes, as its ETag says: the renderer
+	// embeds fonts in a map's order, which would differ from one drawing
+	// to the next.
+	for range 4 {
+		again, err := printmap.Draw(context.Background(), snap, "JP", atlas.Filter{}, printmap.Options{Format: printmap.SVG})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(again, data) {
+			t.Fatal("drawing the same SVG map twice gave other bytes")
+		}
+	}
 }
 
 func TestPNGSize(t *testing.T) {
