@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"image/png"
 	"net/http"
+	"regexp"
 	"testing"
 
 	"github.com/atlas-cooperation/atlas/internal/atlastest"
@@ -48,5 +49,28 @@ func TestPrintMaps(t *testing.T) {
 				t.Errorf("GET %s: %+v, want param %q", path, p, want.param)
 			}
 		}
+	}
+}
+
+// TestPrintMapETag checks that a print map's ETag is one well-formed
+// strong tag, the same with or without gzip (print maps are sent as they
+// are), that it revalidates, and that it stands for one body.
+func TestPrintMapETag(t *testing.T) {
+	srv := atlastest.Handler(t, 0)
+	const path = "/atlas/JP.svg?kind=jumelage"
+	plain := get(t, srv, path)
+	gz := get(t, srv, path, "Accept-Encoding", "gzip")
+	tag := plain.Header().Get("ETag")
+	if !regexp.MustCompile(`^"[^"]+"$`).MatchString(tag) {
+		t.Fatalf("ETag %s is not one quoted strong tag", tag)
+	}
+	if gz.Header().Get("ETag") != tag || gz.Header().Get("Content-Encoding") != "" {
+		t.Errorf("with gzip accepted: ETag %s, Content-Encoding %q; want %s and none", gz.Header().Get("ETag"), gz.Header().Get("Content-Encoding"), tag)
+	}
+	if !bytes.Equal(plain.Body.Bytes(), gz.Body.Bytes()) {
+		t.Error("two bodies under one ETag")
+	}
+	if rec := get(t, srv, path, "If-None-Match", tag); rec.Code != http.StatusNotModified {
+		t.Errorf("If-None-Match %s: %d, want 304", tag, rec.Code)
 	}
 }

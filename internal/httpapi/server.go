@@ -274,12 +274,18 @@ func (s *Server) writeProblemDoc(w http.ResponseWriter, p problem) {
 // request (path and canonical query); the gzip variant of a response (sent
 // when r accepts gzip) gets its own tag.
 func etag(r *http.Request, version, canonical string) string {
+	return makeETag(version, canonical, acceptsGzip(r))
+}
+
+// makeETag is the ETag of canonical at version, of its gzip-encoded body
+// when gz.
+func makeETag(version, canonical string, gz bool) string {
 	h := fnv.New64a()
 	h.Write([]byte(canonical))
 	b := make([]byte, 0, len(version)+24)
 	b = append(append(append(b, '"'), version...), '-')
 	b = strconv.AppendUint(b, h.Sum64(), 16)
-	if acceptsGzip(r) {
+	if gz {
 		b = append(b, "-gz"...)
 	}
 	return string(append(b, '"'))
