@@ -53,7 +53,14 @@ func (s *Server) handlePrint(w http.ResponseWriter, r *http.Request, snap *index
 	}
 	canonical := fmt.Sprintf("/atlas/%s.%s?%s&w=%g&h=%g&dpi=%g", iso2, o.Format, f.Encode(), o.WidthMM, o.HeightMM, o.DPI)
 	// Print maps are not gzip-encoded: one ETag whatever Accept-Encoding.
-	if s.notModified(w, r, makeETag(snap.Version(), canonical, false)) {
+	// A PDF's is weak: its font programs carry the time they were written
+	// (the PDF library writes them so), so one map's PDFs are equivalent,
+	// not byte-identical.
+	tag := makeETag(snap.Version(), canonical, false)
+	if o.Format == printmap.PDF {
+		tag = "W/" + tag
+	}
+	if s.notModified(w, r, tag) {
 		return nil
 	}
 	select {

@@ -73,4 +73,13 @@ func TestPrintMapETag(t *testing.T) {
 	if rec := get(t, srv, path, "If-None-Match", tag); rec.Code != http.StatusNotModified {
 		t.Errorf("If-None-Match %s: %d, want 304", tag, rec.Code)
 	}
+	// A PDF's tag is weak (equivalent documents, not the same bytes), and
+	// revalidates as well.
+	pdf := get(t, srv, "/atlas/JP.pdf").Header().Get("ETag")
+	if !regexp.MustCompile(`^W/"[^"]+"$`).MatchString(pdf) {
+		t.Errorf("PDF ETag %s, want a weak tag", pdf)
+	}
+	if rec := get(t, srv, "/atlas/JP.pdf", "If-None-Match", pdf); rec.Code != http.StatusNotModified {
+		t.Errorf("If-None-Match %s: %d, want 304", pdf, rec.Code)
+	}
 }

@@ -297,9 +297,11 @@ func (s *Server) notModified(w http.ResponseWriter, r *http.Request, tag string)
 	w.Header().Set("ETag", tag)
 	w.Header().Set("Cache-Control", s.opts.CacheControl)
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		// Weak comparison (RFC 9110, 13.1.2): W/ is ignored on both sides.
+		opaque := strings.TrimPrefix(tag, "W/")
 		for _, t := range strings.Split(inm, ",") {
 			t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "W/"))
-			if t == tag || t == "*" {
+			if t == opaque || t == "*" {
 				w.WriteHeader(http.StatusNotModified)
 				return true
 			}

@@ -209,9 +209,11 @@ func Draw(ctx context.Context, snap *index.Snapshot, iso2 string, f atlas.Filter
 	var buf bytes.Buffer
 	switch o.Format {
 	case SVG:
-		// The SVG renderer embeds its fonts in the order of a map, so one
-		// map would have several bodies under one ETag: the fonts are
-		// embedded here instead, in the order the map first uses them.
+		// The SVG renderer embeds its fonts in the order of a map, and
+		// writes each font program with the clock in its head table, so
+		// one map would have many bodies under one ETag: the fonts are
+		// embedded here instead, as the files they were loaded from, in the
+		// order the map first uses them.
 		opts := svg.DefaultOptions
 		opts.EmbedFonts = false
 		r := svg.New(&buf, c.W, c.H, &opts)
@@ -281,9 +283,18 @@ func (f *fontRecorder) RenderText(t *canvas.Text, m canvas.Matrix) {
 	f.Renderer.RenderText(t, m)
 }
 
+// fontProgram returns the font file f was loaded from: the embedded Go
+// fonts, bold or regular.
+func fontProgram(f *canvas.Font) []byte {
+	if f.Style().Weight() == canvas.FontBold {
+		return gobold.TTF
+	}
+	return goregular.TTF
+}
+
 // embedFonts writes fonts into the SVG document doc as CSS @font-face
-// rules with the font programs inline, as the SVG renderer would, before
-// the closing tag.
+// rules with their programs inline (fontProgram), as the SVG renderer
+// would, before the closing tag.
 func embedFonts(doc bytes.Buffer, fonts []*canvas.Font) bytes.Buffer {
 	body, ok := bytes.CutSuffix(doc.Bytes(), []byte("</svg>"))
 	if !ok || len(fonts) == 0 {
@@ -303,7 +314,7 @@ func embedFonts(doc bytes.Buffer, fonts []*canvas.Font) bytes.Buffer {
 		}
 		out.WriteString(";src:url('data:type/opentype;base64,")
 		enc := base64.NewEncoder(base64.StdEncoding, &out)
-		enc.Write(f.SFNT.Write())
+		enc.Write(fontProgram(f))
 		enc.Close()
 		out.WriteString("');}")
 	}

@@ -3,6 +3,7 @@ package printmap_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/xml"
 	"image/png"
 	"io"
@@ -16,6 +17,8 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlastest"
 	"github.com/atlas-cooperation/atlas/internal/printmap"
 	"github.com/atlas-cooperation/atlas/internal/testkit"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
 )
 
 // artifact keeps a rendered file in ATLAS_ARTIFACTS (when set) for a look.
@@ -65,6 +68,13 @@ func TestSVG(t *testing.T) {
 	bold := strings.Index(string(data), "@font-face{font-family:'Go';font-weight:700")
 	if faces != 2 || bold < strings.Index(string(data), "@font-face{") || !bytes.HasSuffix(data, []byte("</style></svg>")) {
 		t.Errorf("%d @font-face rules, bold at %d; want regular then bold before </svg>", faces, bold)
+	}
+	// The fonts are the files they were loaded from, byte for byte: a font
+	// program written anew would carry the time it was written.
+	for name, ttf := range map[string][]byte{"regular": goregular.TTF, "bold": gobold.TTF} {
+		if !bytes.Contains(data, []byte(base64.StdEncoding.EncodeToString(ttf))) {
+			t.Errorf("the %s font is not embedded as its file", name)
+		}
 	}
 	// The same map is the same bytes, as its ETag says: the renderer
 	// embeds fonts in a map's order, which would differ from one drawing
