@@ -156,14 +156,22 @@ func withAlpha(c color.RGBA, a float64) color.RGBA {
 // parsed once per process: rendering needs no system font.
 var family = sync.OnceValues(func() (*canvas.FontFamily, error) {
 	fonts := canvas.NewFontFamily("Go")
-	if err := fonts.LoadFont(goregular.TTF, 0, canvas.FontRegular); err != nil {
-		return nil, err
-	}
-	if err := fonts.LoadFont(gobold.TTF, 0, canvas.FontBold); err != nil {
-		return nil, err
+	for _, style := range []canvas.FontStyle{canvas.FontRegular, canvas.FontBold} {
+		if err := fonts.LoadFont(fontFile(style), 0, style); err != nil {
+			return nil, err
+		}
 	}
 	return fonts, nil
 })
+
+// fontFile is the embedded Go font file of a style the family loads: bold,
+// or regular.
+func fontFile(style canvas.FontStyle) []byte {
+	if style.Weight() == canvas.FontBold {
+		return gobold.TTF
+	}
+	return goregular.TTF
+}
 
 // France métropolitaine, the French side of every country view.
 var metropole = orb.Bound{Min: orb.Point{-5.3, 41.3}, Max: orb.Point{9.7, 51.2}}
@@ -220,7 +228,7 @@ func Draw(ctx context.Context, snap *index.Snapshot, iso2 string, f atlas.Filter
 		fonts := &fontRecorder{Renderer: r}
 		c.RenderTo(cancellable{ctx, fonts})
 		if err = r.Close(); err == nil && ctx.Err() == nil {
-			buf = embedFonts(buf, fonts.fonts)
+			embedFonts(&buf, fonts.fonts)
 		}
 	case PDF:
 		r := pdf.New(&buf, c.W, c.H, nil)
@@ -283,43 +291,31 @@ func (f *fontRecorder) RenderText(t *canvas.Text, m canvas.Matrix) {
 	f.Renderer.RenderText(t, m)
 }
 
-// fontProgram returns the font file f was loaded from: the embedded Go
-// fonts, bold or regular.
-func fontProgram(f *canvas.Font) []byte {
-	if f.Style().Weight() == canvas.FontBold {
-		return gobold.TTF
+// embedFonts writes fonts into the SVG document in doc, before its closing
+// tag, as CSS @font-face rules with the files they were loaded from inline
+// (fontFile), as the SVG renderer would.
+func embedFonts(doc *bytes.Buffer, fonts []*canvas.Font) {
+	const end = "</svg>"
+	if len(fonts) == 0 || !bytes.HasSuffix(doc.Bytes(), []byte(end)) {
+		return
 	}
-	return goregular.TTF
-}
-
-// embedFonts writes fonts into the SVG document doc as CSS @font-face
-// rules with their programs inline (fontProgram), as the SVG renderer
-// would, before the closing tag.
-func embedFonts(doc bytes.Buffer, fonts []*canvas.Font) bytes.Buffer {
-	body, ok := bytes.CutSuffix(doc.Bytes(), []byte("</svg>"))
-	if !ok || len(fonts) == 0 {
-		return doc
-	}
-	var out bytes.Buffer
-	out.Grow(len(body) + 512<<10)
-	out.Write(body)
-	out.WriteString("<style>")
+	doc.Truncate(doc.Len() - len(end))
+	doc.WriteString("<style>")
 	for _, f := range fonts {
-		fmt.Fprintf(&out, "\n@font-face{font-family:'%s'", f.Name())
+		fmt.Fprintf(doc, "\n@font-face{font-family:'%s'", f.Name())
 		if f.Style().Weight() != canvas.FontRegular {
-			fmt.Fprintf(&out, ";font-weight:%d", f.Style().CSS())
+			fmt.Fprintf(doc, ";font-weight:%d", f.Style().CSS())
 		}
 		if f.Style().Italic() {
-			out.WriteString(";font-style:italic")
+			doc.WriteString(";font-style:italic")
 		}
-		out.WriteString(";src:url('data:type/opentype;base64,")
-		enc := base64.NewEncoder(base64.StdEncoding, &out)
-		enc.Write(fontProgram(f))
+		doc.WriteString(";src:url('data:type/opentype;base64,")
+		enc := base64.NewEncoder(base64.StdEncoding, doc)
+		enc.Write(fontFile(f.Style()))
 		enc.Close()
-		out.WriteString("');}")
+		doc.WriteString("');}")
 	}
-	out.WriteString("\n</style></svg>")
-	return out
+	doc.WriteString("\n</style>" + end)
 }
 
 // countryMap holds what one page shows.
