@@ -10,10 +10,10 @@ package query
 
 import (
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
@@ -637,10 +637,13 @@ func (c *compiler) like(n *cql2.Like) (pred, error) {
 	if !ok {
 		return nil, cql2.Errorf(cql2.PosOf(n.Pattern), "LIKE needs a string pattern")
 	}
-	re := likeRegexp(pat.V)
+	if k := utf8.RuneCountInString(pat.V); k > MaxPattern {
+		return nil, cql2.Errorf(cql2.PosOf(n.Pattern), "LIKE pattern of %d characters: at most %d", k, MaxPattern)
+	}
+	m := compileLike(pat.V)
 	if a.typ == TypeTheme {
 		return func(r *row) tri {
-			return triOf(slices.ContainsFunc(a.get(r).arr, re.MatchString))
+			return triOf(slices.ContainsFunc(a.get(r).arr, m.Match))
 		}, nil
 	}
 	return func(r *row) tri {
@@ -648,7 +651,7 @@ func (c *compiler) like(n *cql2.Like) (pred, error) {
 		if v.k != vStr {
 			return tUnknown
 		}
-		return triOf(re.MatchString(v.s))
+		return triOf(m.Match(v.s))
 	}, nil
 }
 
@@ -733,34 +736,6 @@ func (c *compiler) isNull(n *cql2.IsNull) (pred, error) {
 		return func(r *row) tri { return triOf(len(v.get(r).arr) == 0) }, nil
 	}
 	return func(r *row) tri { return triOf(v.get(r).k == vNull) }, nil
-}
-
-// likeRegexp translates a CQL2 LIKE pattern (% any sequence, _ one
-// character, \ escape) into an anchored regular expression.
-func likeRegexp(p string) *regexp.Regexp {
-	var b strings.Builder
-	b.WriteString(`(?s)^`)
-	esc := false
-	for _, r := range p {
-		switch {
-		case esc:
-			b.WriteString(regexp.QuoteMeta(string(r)))
-			esc = false
-		case r == '\\':
-			esc = true
-		case r == '%':
-			b.WriteString(`.*`)
-		case r == '_':
-			b.WriteString(`.`)
-		default:
-			b.WriteString(regexp.QuoteMeta(string(r)))
-		}
-	}
-	if esc {
-		b.WriteString(`\\`)
-	}
-	b.WriteString(`$`)
-	return regexp.MustCompile(b.String())
 }
 
 func (c *compiler) function(n *cql2.Func) (pred, error) {
