@@ -164,6 +164,7 @@ type compiler struct {
 	snap  *index.Snapshot
 	layer string
 	qs    map[string]Queryable
+	verts int // vertices of the geometry literals so far
 }
 
 // Values -----------------------------------------------------------------
@@ -243,6 +244,9 @@ func (c *compiler) scalar(n cql2.Node) (scalar, error) {
 	case *cql2.Geometry:
 		if err := checkLonLat(n); err != nil {
 			return scalar{}, err
+		}
+		if c.verts += vertices(n.G); c.verts > MaxVertices {
+			return scalar{}, cql2.Errorf(pos, "the filter's geometries have %d vertices or more: at most %d", c.verts, MaxVertices)
 		}
 		return lit(TypeGeometry, val{k: vGeom, g: n.G})
 	case *cql2.BBox:
@@ -757,6 +761,16 @@ func (c *compiler) function(n *cql2.Func) (pred, error) {
 			return nil, cql2.Errorf(n.Pos, "%s needs two geometries", strings.ToUpper(name))
 		}
 		want := name == "s_intersects"
+		feature, lit := a, b
+		if b.prop == GeometryProperty {
+			feature, lit = b, a
+		}
+		if feature.prop == GeometryProperty && lit.konst != nil && lit.konst.bbox == nil {
+			pr := prepare(lit.konst.g)
+			return func(r *row) tri {
+				return triOf(pr.Intersects(feature.get(r).g) == want)
+			}, nil
+		}
 		return func(r *row) tri {
 			x, y := a.get(r), b.get(r)
 			hit := false
