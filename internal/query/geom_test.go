@@ -1,7 +1,7 @@
 package query
 
 import (
-		"math"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
