@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/ogcapi"
+	"github.com/atlas-cooperation/atlas/internal/query"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/gorilla/mux"
 )
@@ -152,7 +154,10 @@ func (s *Server) handleOGCItems(w http.ResponseWriter, r *http.Request, snap *in
 	if s.notModified(w, r, etag(r, snap.Version(), fmt.Sprintf("%s|%s?%s&%s|%t", s.baseURL(r), r.URL.Path, iq.Query, page, html))) {
 		return nil
 	}
-	ids, sel, err := iq.Plan.Items(snap)
+	ids, sel, err := iq.Plan.Items(r.Context(), snap)
+	if errors.Is(err, query.ErrTooCostly) {
+		return atlas.InvalidParam("filter", r.URL.Query().Get("filter"), err.Error())
+	}
 	if err != nil {
 		return err
 	}

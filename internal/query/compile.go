@@ -9,8 +9,11 @@
 package query
 
 import (
+	"context"
+	"errors"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,6 +34,7 @@ type Plan struct {
 	Filter atlas.Filter // facets handed to Snapshot.Items
 	None   bool         // provably matches nothing
 	pred   pred         // nil when the facets are exact
+	preds  int64        // predicates and values in pred
 }
 
 // tri is a three-valued logic value (CQL2 comparisons with null are unknown).
@@ -58,28 +62,72 @@ type row struct {
 	layer string
 	i     int32
 	props map[string]any // lazily, for non-partnership layers
+	work  int64          // work units spent on this plan so far
 }
 
+// Bounds on what one filter may ask. The caps on its parts are checked when
+// it is compiled (an error naming the limit); the work is counted while it is
+// evaluated, so that no filter, whatever its shape, costs more than about
+// half a second of CPU on the embedded data.
+const (
+	// MaxOperands bounds the predicates and values of one filter.
+	MaxOperands = 1000
+	// MaxPatterns bounds the characters of all the LIKE patterns of one filter.
+	MaxPatterns = 1024
+	// MaxWork bounds the work units of evaluating a filter on one collection.
+	// A unit is one geometry edge or vertex tested, one LIKE segment searched,
+	// or one predicate evaluated on one feature.
+	MaxWork = 40_000_000
+)
+
+// ErrTooCostly is returned by Items when the filter needs more than MaxWork
+// units of work: the request should be narrowed (bbox, facets, a simpler
+// geometry).
+var ErrTooCostly = errors.New("the filter needs more work than one request may spend (" + strconv.Itoa(MaxWork) + " units: geometry edges tested, LIKE segments, predicates per feature); narrow it with bbox, datetime or facet parameters, or simplify its geometry")
+
 // Items returns the sorted indices of the features the plan selects, and the
-// selection of its facets (for the feature properties).
-func (p *Plan) Items(snap *index.Snapshot) ([]int32, *index.Selection, error) {
+// selection of its facets (for the feature properties). It stops with ctx's
+// error once ctx is done (checked every 64 features), and with ErrTooCostly
+// once the evaluation has spent MaxWork units.
+func (p *Plan) Items(ctx context.Context, snap *index.Snapshot) ([]int32, *index.Selection, error) {
+	ids, sel, _, err := p.items(ctx, snap, MaxWork)
+	return ids, sel, err
+}
+
+// items is Items with its budget, returning the work spent and the most
+// work one feature took.
+func (p *Plan) items(ctx context.Context, snap *index.Snapshot, budget int64) ([]int32, *index.Selection, workSpent, error) {
+	var w workSpent
 	if p.None {
-		return nil, snap.Select(p.Filter), nil
+		return nil, snap.Select(p.Filter), w, nil
 	}
 	ids, sel, err := snap.Items(p.Layer, p.Filter)
 	if err != nil || p.pred == nil {
-		return ids, sel, err
+		return ids, sel, w, err
 	}
 	out := make([]int32, 0, len(ids)/2)
 	r := &row{snap: snap, sel: sel, layer: p.Layer}
-	for _, i := range ids {
+	for k, i := range ids {
+		if k%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, w, err
+			}
+		}
+		before := r.work
 		r.i, r.props = i, nil
+		r.work += p.preds
 		if p.pred(r) == tTrue {
 			out = append(out, i)
 		}
+		w.total, w.maxRow = r.work, max(w.maxRow, r.work-before)
+		if r.work > budget {
+			return nil, nil, w, ErrTooCostly
+		}
 	}
-	return out, sel, nil
+	return out, sel, w, nil
 }
+
+type workSpent struct{ total, maxRow int64 }
 
 // Compile builds the plan of filter n (nil: no filter) on layer, ANDed with
 // the facets of base (from the query parameters). snap answers whether the
@@ -120,6 +168,7 @@ func Compile(snap *index.Snapshot, layer string, base atlas.Filter, n cql2.Node)
 			residual = append(residual, pr)
 		}
 	}
+	p.preds = int64(c.ops)
 	switch len(residual) {
 	case 0:
 	case 1:
@@ -165,6 +214,16 @@ type compiler struct {
 	layer string
 	qs    map[string]Queryable
 	verts int // vertices of the geometry literals so far
+	ops   int // predicates and values so far
+	chars int // characters of the LIKE patterns so far
+}
+
+// operand counts one more predicate or value of the filter.
+func (c *compiler) operand(n cql2.Node) error {
+	if c.ops++; c.ops > MaxOperands {
+		return cql2.Errorf(cql2.PosOf(n), "the filter has more than %d predicates and values", MaxOperands)
+	}
+	return nil
 }
 
 // Values -----------------------------------------------------------------
@@ -208,6 +267,9 @@ const (
 
 func (c *compiler) scalar(n cql2.Node) (scalar, error) {
 	pos := cql2.PosOf(n)
+	if err := c.operand(n); err != nil {
+		return scalar{}, err
+	}
 	lit := func(typ string, v val) (scalar, error) {
 		return scalar{typ: typ, get: func(*row) val { return v }, konst: &v, pos: pos}, nil
 	}
@@ -511,6 +573,9 @@ func opHolds(op string, c int) bool {
 
 // predicate compiles n into a predicate, by operator family.
 func (c *compiler) predicate(n cql2.Node) (pred, error) {
+	if err := c.operand(n); err != nil {
+		return nil, err
+	}
 	switch n := n.(type) {
 	case *cql2.Logic:
 		return c.logic(n)
@@ -643,11 +708,16 @@ func (c *compiler) like(n *cql2.Like) (pred, error) {
 	}
 	if k := utf8.RuneCountInString(pat.V); k > MaxPattern {
 		return nil, cql2.Errorf(cql2.PosOf(n.Pattern), "LIKE pattern of %d characters: at most %d", k, MaxPattern)
+	} else if c.chars += k; c.chars > MaxPatterns {
+		return nil, cql2.Errorf(cql2.PosOf(n.Pattern), "the filter's LIKE patterns have more than %d characters", MaxPatterns)
 	}
 	m := compileLike(pat.V)
 	if a.typ == TypeTheme {
+		cost := int64(len(m.segs) + 1)
 		return func(r *row) tri {
-			return triOf(slices.ContainsFunc(a.get(r).arr, m.Match))
+			arr := a.get(r).arr
+			r.work += cost * int64(len(arr))
+			return triOf(slices.ContainsFunc(arr, m.Match))
 		}, nil
 	}
 	return func(r *row) tri {
@@ -655,6 +725,7 @@ func (c *compiler) like(n *cql2.Like) (pred, error) {
 		if v.k != vStr {
 			return tUnknown
 		}
+		r.work += int64(len(m.segs) + 1)
 		return triOf(m.Match(v.s))
 	}, nil
 }
@@ -768,7 +839,7 @@ func (c *compiler) function(n *cql2.Func) (pred, error) {
 		if feature.prop == GeometryProperty && lit.konst != nil && lit.konst.bbox == nil {
 			pr := prepare(lit.konst.g)
 			return func(r *row) tri {
-				return triOf(pr.Intersects(feature.get(r).g) == want)
+				return triOf(pr.Intersects(feature.get(r).g, &r.work) == want)
 			}, nil
 		}
 		return func(r *row) tri {

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -255,7 +256,7 @@ func TestPlanMatchesOracle(t *testing.T) {
 			if err != nil {
 				t.Fatalf("compile %q: %v", tc.filter, err)
 			}
-			got, _, err := p.Items(snap)
+			got, _, err := p.Items(context.Background(), snap)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -330,7 +331,7 @@ func items(t *testing.T, snap *index.Snapshot, layer, filter string) []int32 {
 	if err != nil {
 		t.Fatalf("compile %q: %v", filter, err)
 	}
-	ids, _, err := p.Items(snap)
+	ids, _, err := p.Items(context.Background(), snap)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +347,7 @@ func TestBaseFilterIsANDed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _, _ := p.Items(snap)
+	got, _, _ := p.Items(context.Background(), snap)
 	want := items(t, snap, index.LayerPartnerships, `kind = 'cooperation' AND projects > 0 AND country IN ('BJ', 'ML')`)
 	if len(want) == 0 || !slices.Equal(got, want) {
 		t.Errorf("base facets ANDed: %d features, want %d", len(got), len(want))
@@ -354,7 +355,7 @@ func TestBaseFilterIsANDed(t *testing.T) {
 	// A base facet the filter contradicts selects nothing.
 	n, _ = cql2.ParseText(`country = 'JP'`)
 	p, _ = Compile(snap, index.LayerPartnerships, atlas.Filter{Countries: []string{"BJ"}}, n)
-	if got, _, _ := p.Items(snap); !p.None || len(got) != 0 {
+	if got, _, _ := p.Items(context.Background(), snap); !p.None || len(got) != 0 {
 		t.Errorf("country=JP under country=BJ: None=%v, %d features", p.None, len(got))
 	}
 }

@@ -200,12 +200,13 @@ func prepare(g orb.Geometry) *prepared {
 // contains reports whether p lies inside one of the literal's polygons
 // (even-odd rule over its rings, by the edges crossing the ray from p to
 // the east; the boundary is left to the segment tests).
-func (pr *prepared) contains(p orb.Point, cross []int8) bool {
+func (pr *prepared) contains(p orb.Point, cross []int8, work *int64) bool {
 	if len(pr.p.polys) == 0 || !pr.bound.Contains(p) {
 		return false
 	}
 	clear(cross)
 	pr.edges.Search([2]float64{p[0], p[1]}, [2]float64{pr.bound.Max[0], p[1]}, func(_, _ [2]float64, i int32) bool {
+		*work++
 		poly := pr.rings[i]
 		if poly < 0 {
 			return true
@@ -225,8 +226,9 @@ func (pr *prepared) contains(p orb.Point, cross []int8) bool {
 }
 
 // Intersects reports whether feature geometry g shares a point with the
-// literal.
-func (pr *prepared) Intersects(g orb.Geometry) bool {
+// literal, adding to work the edges and vertices it tested.
+func (pr *prepared) Intersects(g orb.Geometry, work *int64) bool {
+	*work++
 	if g == nil || !boundOf(g).Intersects(pr.bound) {
 		return false
 	}
@@ -237,6 +239,7 @@ func (pr *prepared) Intersects(g orb.Geometry) bool {
 		sb := orb.Bound{Min: s[0], Max: s[0]}.Extend(s[1])
 		pr.edges.Search(sb.Min, sb.Max, func(_, _ [2]float64, i int32) bool {
 			t := pr.p.segs[i]
+			*work++
 			hit = segmentsIntersect(s[0], s[1], t[0], t[1])
 			return !hit
 		})
@@ -246,20 +249,29 @@ func (pr *prepared) Intersects(g orb.Geometry) bool {
 	}
 	cross := make([]int8, len(pr.p.polys))
 	for _, v := range pa.verts {
-		if pr.contains(v, cross) {
+		if pr.contains(v, cross, work) {
 			return true
 		}
 	}
 	for _, poly := range pa.polys { // the feature's polygons around the literal
-		pbd := poly.Bound()
+		pbd, pn := poly.Bound(), int64(0)
+		for _, ring := range poly {
+			pn += int64(len(ring))
+		}
 		for _, v := range pr.p.verts {
-			if pbd.Contains(v) && planar.PolygonContains(poly, v) {
+			*work++
+			if !pbd.Contains(v) {
+				continue
+			}
+			*work += pn
+			if planar.PolygonContains(poly, v) {
 				return true
 			}
 		}
 	}
 	for _, p := range pa.points { // a feature point on a literal edge or point
 		pr.edges.Search(p, p, func(_, _ [2]float64, i int32) bool {
+			*work++
 			t := pr.p.segs[i]
 			hit = orient(t[0], t[1], p) == 0 && onSegment(t[0], t[1], p)
 			return !hit
@@ -269,6 +281,7 @@ func (pr *prepared) Intersects(g orb.Geometry) bool {
 		}
 	}
 	for _, p := range pr.p.points { // a literal point on a feature edge
+		*work += int64(len(pa.segs))
 		for _, s := range pa.segs {
 			if orient(s[0], s[1], p) == 0 && onSegment(s[0], s[1], p) {
 				return true

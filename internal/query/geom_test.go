@@ -1,6 +1,7 @@
 package query
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -51,7 +52,8 @@ func TestPreparedIntersectsAsTheReference(t *testing.T) {
 	for i := range 20000 {
 		lit, f := geom(), geom()
 		want := Intersects(f, lit)
-		if got := prepare(lit).Intersects(f); got != want {
+		var work int64
+		if got := prepare(lit).Intersects(f, &work); got != want {
 			t.Fatalf("case %d: prepared %v, reference %v\nliteral %v\nfeature %v", i, got, want, lit, f)
 		}
 		if want {
@@ -77,7 +79,7 @@ func TestLargePolygonFilter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _, err := p.Items(snap)
+		got, _, err := p.Items(context.Background(), snap)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +120,7 @@ func BenchmarkLargePolygonFilter(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, _, err := p.Items(snap); err != nil {
+		if _, _, err := p.Items(context.Background(), snap); err != nil {
 			b.Fatal(err)
 		}
 	}
