@@ -136,12 +136,10 @@ func exportBody(w http.ResponseWriter, compress bool) (io.Writer, func() error, 
 }
 
 func (s *Server) serveGeoPackage(w http.ResponseWriter, r *http.Request, snap *index.Snapshot, layer string, f atlas.Filter) error {
-	select {
-	case s.gpkgSlots <- struct{}{}:
-	case <-r.Context().Done():
-		return r.Context().Err()
+	if err := s.gpkgSlots.acquire(r.Context()); err != nil {
+		return err
 	}
-	defer func() { <-s.gpkgSlots }()
+	defer s.gpkgSlots.release()
 	tmp, err := os.CreateTemp("", "atlas-export-*.gpkg")
 	if err != nil {
 		return err

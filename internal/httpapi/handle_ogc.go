@@ -154,7 +154,15 @@ func (s *Server) handleOGCItems(w http.ResponseWriter, r *http.Request, snap *in
 	if s.notModified(w, r, etag(r, snap.Version(), fmt.Sprintf("%s|%s?%s&%s|%t", s.baseURL(r), r.URL.Path, iq.Query, page, html))) {
 		return nil
 	}
+	if iq.Plan.Residual() {
+		if err := s.filterSlots.acquire(r.Context()); err != nil {
+			return err
+		}
+	}
 	ids, sel, err := iq.Plan.Items(r.Context(), snap)
+	if iq.Plan.Residual() {
+		s.filterSlots.release()
+	}
 	if errors.Is(err, query.ErrTooCostly) {
 		return atlas.InvalidParam("filter", r.URL.Query().Get("filter"), err.Error())
 	}

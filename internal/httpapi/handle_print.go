@@ -63,13 +63,11 @@ func (s *Server) handlePrint(w http.ResponseWriter, r *http.Request, snap *index
 	if s.notModified(w, r, tag) {
 		return nil
 	}
-	select {
-	case s.printSlots <- struct{}{}:
-	case <-r.Context().Done():
-		return r.Context().Err()
+	if err := s.printSlots.acquire(r.Context()); err != nil {
+		return err
 	}
 	data, err := printmap.Draw(r.Context(), snap, iso2, f, o)
-	<-s.printSlots
+	s.printSlots.release()
 	if err != nil {
 		return err
 	}

@@ -56,8 +56,11 @@ type Options struct {
 	Declarations Declarations
 	// PrintSlots bounds the print maps drawn at once, GeoPackageSlots the
 	// GeoPackage files built at once (each takes a CPU, and a GeoPackage a
-	// temporary file); further requests wait for a slot.
-	PrintSlots, GeoPackageSlots int
+	// temporary file), FilterSlots the OGC items requests with a CQL2
+	// filter evaluated at once; further requests wait up to SlotWait for a
+	// slot, then get 503 with Retry-After.
+	PrintSlots, GeoPackageSlots, FilterSlots int
+	SlotWait                                 time.Duration
 }
 
 // DefaultOptions returns the options used when a field is left zero.
@@ -68,6 +71,8 @@ func DefaultOptions() Options {
 		MaxLimit:        10000,
 		PrintSlots:      2,
 		GeoPackageSlots: 2,
+		FilterSlots:     4,
+		SlotWait:        2 * time.Second,
 	}
 }
 
@@ -79,9 +84,9 @@ type Server struct {
 	log    *slog.Logger
 	router *mux.Router
 	static *staticFiles
-	// printSlots and gpkgSlots hold a token per print map and GeoPackage
-	// being made (Options.PrintSlots, Options.GeoPackageSlots).
-	printSlots, gpkgSlots chan struct{}
+	// printSlots, gpkgSlots and filterSlots hold a token per print map,
+	// GeoPackage and filtered items request being made (Options).
+	printSlots, gpkgSlots, filterSlots *slots
 }
 
 // New returns a Server serving the snapshots of snaps, rendering tiles with r.
@@ -99,6 +104,12 @@ func New(snaps Snapshots, r *tiles.Renderer, opts Options) (*Server, error) {
 	if opts.PrintSlots <= 0 {
 		opts.PrintSlots = def.PrintSlots
 	}
+	if opts.FilterSlots <= 0 {
+		opts.FilterSlots = def.FilterSlots
+	}
+	if opts.SlotWait <= 0 {
+		opts.SlotWait = def.SlotWait
+	}
 	if opts.GeoPackageSlots <= 0 {
 		opts.GeoPackageSlots = def.GeoPackageSlots
 	}
@@ -107,7 +118,8 @@ func New(snaps Snapshots, r *tiles.Renderer, opts Options) (*Server, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{snaps: snaps, tiles: r, opts: opts, log: opts.Logger,
-		printSlots: make(chan struct{}, opts.PrintSlots), gpkgSlots: make(chan struct{}, opts.GeoPackageSlots)}
+		printSlots: newSlots(opts.PrintSlots, opts.SlotWait), gpkgSlots: newSlots(opts.GeoPackageSlots, opts.SlotWait),
+		filterSlots: newSlots(opts.FilterSlots, opts.SlotWait)}
 	if opts.Static != nil {
 		st, err := loadStatic(opts.Static)
 		if err != nil {
@@ -237,6 +249,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.writeProblemDoc(w, problem{Status: http.StatusUnprocessableEntity, Detail: fe.Error(), Param: fe[0].Field, Errors: fe})
 	case errors.As(err, &pe):
 		s.writeProblem(w, http.StatusBadRequest, pe.Error(), pe.Param)
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", "2")
+		s.writeProblem(w, http.StatusServiceUnavailable, err.Error(), "")
 	case errors.Is(err, errUnsupportedMedia):
 		s.writeProblem(w, http.StatusUnsupportedMediaType, err.Error(), "")
 	case errors.Is(err, atlas.ErrInvalid):

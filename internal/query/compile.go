@@ -85,6 +85,10 @@ const (
 // geometry).
 var ErrTooCostly = errors.New("the filter needs more work than one request may spend (" + strconv.Itoa(MaxWork) + " units: geometry edges tested, LIKE segments, predicates per feature); narrow it with bbox, datetime or facet parameters, or simplify its geometry")
 
+// Residual reports whether the plan evaluates a predicate on each candidate
+// (the costly part of a filter), rather than the facets alone.
+func (p *Plan) Residual() bool { return !p.None && p.pred != nil }
+
 // Items returns the sorted indices of the features the plan selects, and the
 // selection of its facets (for the feature properties). It stops with ctx's
 // error once ctx is done (checked every 64 features), and with ErrTooCostly
