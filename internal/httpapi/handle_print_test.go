@@ -36,7 +36,7 @@ func TestPrintMaps(t *testing.T) {
 		"/atlas/JP.png?dpi=600&width=1200&height=1200": {http.StatusBadRequest, "dpi"},
 		"/atlas/JP.png?colour=red":                     {http.StatusBadRequest, "colour"},
 		"/atlas/ZZ.png":                                {http.StatusNotFound, ""},
-		"/atlas/JP.gif":                                {http.StatusOK, ""}, // the page route: not a print format
+		"/atlas/JP.gif":                                {http.StatusNotFound, ""}, // not a print format, not a country
 	} {
 		rec := get(t, srv, path)
 		if rec.Code != want.code {

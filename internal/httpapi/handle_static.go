@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
 	"path"
 	"strings"
 	"time"
+
+	"github.com/gorilla/mux"
 )
 
 type staticFile struct {
@@ -60,7 +63,49 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name, cacheCo
 	w.Header().Set("ETag", f.etag)
 	w.Header().Set("Cache-Control", cacheControl)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if r.Header.Get("Range") != "" {
+		w = &rangeProblem{ResponseWriter: w, s: s, size: len(f.data)}
+	}
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.data))
+}
+
+// rangeProblem answers a Range the file cannot satisfy with a problem body
+// (http.ServeContent writes plain text).
+type rangeProblem struct {
+	http.ResponseWriter
+	s       *Server
+	size    int
+	problem bool
+}
+
+func (w *rangeProblem) WriteHeader(code int) {
+	if code != http.StatusRequestedRangeNotSatisfiable {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.problem = true
+	w.s.writeProblem(w.ResponseWriter, code, fmt.Sprintf("the range is past the end of the file (%d bytes)", w.size), "Range")
+}
+
+func (w *rangeProblem) Write(b []byte) (int, error) {
+	if w.problem {
+		return len(b), nil // ServeContent's plain-text message
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// countryPage serves the country atlas page for a country of the data, and
+// 404 for any other code (or an image format the print maps do not draw).
+func (s *Server) countryPage() http.HandlerFunc {
+	page := s.page("country.html")
+	return func(w http.ResponseWriter, r *http.Request) {
+		snap := s.snaps.Current()
+		if c := mux.Vars(r)["country"]; snap != nil && !snap.HasCountry(strings.ToUpper(c)) {
+			s.writeProblem(w, http.StatusNotFound, fmt.Sprintf("no country %q in the atlas: use an ISO 3166-1 alpha-2 code (/atlas/JP), or .svg, .pdf, .png for a print map", c), "")
+			return
+		}
+		page(w, r)
+	}
 }
 
 // NotFound answers 404 with a problem body.

@@ -157,7 +157,7 @@ func (s *Server) operationRoutes(b bindings) {
 	}
 	b.bind(http.MethodGet, "/", binding{h: s.page("index.html")})
 	b.bind(http.MethodGet, "/embed", binding{h: s.page("embed.html")})
-	b.bind(http.MethodGet, "/atlas/{country}", binding{h: s.page("country.html")})
+	b.bind(http.MethodGet, "/atlas/{country}", binding{h: s.countryPage()})
 	b.bind(http.MethodGet, "/static/{path}", binding{h: http.StripPrefix("/static/", http.HandlerFunc(s.handleStatic)), pattern: "/static/", prefix: true})
 }
 
@@ -182,6 +182,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				slog.Duration("duration", time.Since(start)))
 		}
 	}()
+	if p := checkRequest(r); p != nil {
+		s.writeProblemDoc(rec, *p)
+		return
+	}
 	if p, ok := matchTile(r); ok {
 		s.serveData(rec, r, func(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
 			return s.serveTilePath(w, r, snap, p)

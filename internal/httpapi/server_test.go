@@ -548,3 +548,48 @@ func TestPartnershipDetail(t *testing.T) {
 		t.Fatalf("themes %v, projects' themes %v", p.Themes, union)
 	}
 }
+
+// What the standard library would drop in silence is rejected, naming the
+// parameter: a bad % escape (country=JP% answered every country), a
+// semicolon, too many parameters, a NUL byte; a country page or print format
+// the atlas does not have is 404; a static Range past the end gets a
+// problem body.
+func TestMalformedRequests(t *testing.T) {
+	h := atlastest.Handler(t, 0)
+	many := strings.Repeat("a=1&", 10001) + "country=JP"
+	for _, c := range []struct {
+		path  string
+		code  int
+		param string
+	}{
+		{"/geojson/partners?country=JP%", 400, "country"},
+		{"/geojson/partners?limit=1&country=JP%2", 400, "country"},
+		{"/geojson/partners?country=JP;kind=jumelage", 400, "country"},
+		{"/geojson/partners?" + many, 400, ""},
+		{"/geojson/partners?partner_id=a%00b", 400, "partner_id"},
+		{"/api/partnerships/a%00b", 400, ""},
+		{"/tiles/partnerships/2/2/1.mvt?country=J%00P", 400, "country"},
+		{"/atlas/ZZ", 404, ""},
+		{"/atlas/JP.gif", 404, ""},
+	} {
+		rec := get(t, h, c.path)
+		var p problem
+		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || rec.Code != c.code || p.Param != c.param ||
+			rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Errorf("GET %.60s: %d param %q (%s), want %d naming %q", c.path, rec.Code, p.Param, rec.Body, c.code, c.param)
+		}
+	}
+	for _, ok := range []string{"/atlas/JP", "/atlas/bj", "/geojson/partners?limit=1&country=JP%2CBJ"} {
+		if rec := get(t, h, ok); rec.Code != 200 {
+			t.Errorf("GET %s: %d", ok, rec.Code)
+		}
+	}
+	rec := get(t, h, "/", "Range", "bytes=99999999-")
+	var p problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || rec.Code != 416 || p.Param != "Range" {
+		t.Errorf("a Range past the end: %d %s", rec.Code, rec.Body)
+	}
+	if rec := get(t, h, "/", "Range", "bytes=0-9"); rec.Code != 206 || rec.Body.Len() != 10 {
+		t.Errorf("a Range in the file: %d, %d bytes", rec.Code, rec.Body.Len())
+	}
+}
