@@ -95,12 +95,28 @@ func (w *rangeProblem) Write(b []byte) (int, error) {
 }
 
 // countryPage serves the country atlas page for a country of the data, and
-// 404 for any other code (or an image format the print maps do not draw).
+// 404 for any other code (or an image format the print maps do not draw): to
+// a browser, the page itself with that status; to any other client, a
+// problem body.
 func (s *Server) countryPage() http.HandlerFunc {
 	page := s.page("country.html")
 	return func(w http.ResponseWriter, r *http.Request) {
 		snap := s.snaps.Current()
 		if c := mux.Vars(r)["country"]; snap != nil && !snap.HasCountry(strings.ToUpper(c)) {
+			w.Header().Set("Vary", "Accept")
+			if f, ok := s.static.files["country.html"]; ok && strings.Contains(r.Header.Get("Accept"), "text/html") {
+				// A reader who followed a stale link sees the page, whose
+				// script says which country code the atlas lacks; the status
+				// still tells crawlers and caches that there is no such page.
+				w.Header().Set("Content-Type", f.ctype)
+				w.Header().Set("Cache-Control", "public, max-age=60")
+				w.Header().Set("X-Content-Type-Options", "nosniff")
+				w.WriteHeader(http.StatusNotFound)
+				if r.Method != http.MethodHead {
+					_, _ = w.Write(f.data)
+				}
+				return
+			}
 			s.writeProblem(w, http.StatusNotFound, fmt.Sprintf("no country %q in the atlas: use an ISO 3166-1 alpha-2 code (/atlas/JP), or .svg, .pdf, .png for a print map", c), "")
 			return
 		}

@@ -584,6 +584,10 @@ func TestMalformedRequests(t *testing.T) {
 			t.Errorf("GET %s: %d", ok, rec.Code)
 		}
 	}
+	if rec := get(t, h, "/atlas/ZZ", "Accept", "text/html,application/xhtml+xml"); rec.Code != 404 ||
+		!strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || !strings.Contains(rec.Body.String(), "country-title") {
+		t.Errorf("a browser asking for an unknown country page: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
 	rec := get(t, h, "/", "Range", "bytes=99999999-")
 	var p problem
 	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || rec.Code != 416 || p.Param != "Range" {
