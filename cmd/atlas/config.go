@@ -19,6 +19,7 @@ type Config struct {
 	Addr          string
 	DataDir       string // a dataset directory; empty serves the embedded dataset
 	CacheSize     int64  // tile cache bytes; 0 disables it
+	MemoryBudget  int64  // bytes of every cache that grows with the variety of requests
 	CacheControl  string
 	PublicURL     string
 	LogLevel      slog.Level
@@ -36,7 +37,8 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Addr:               ":8080",
-		CacheSize:          256 << 20,
+		CacheSize:          32 << 20,
+		MemoryBudget:       64 << 20,
 		CacheControl:       "public, max-age=300, stale-while-revalidate=60",
 		LogLevel:           slog.LevelInfo,
 		ReadTimeout:        10 * time.Second,
@@ -53,6 +55,7 @@ type envVar struct{ name, flag string }
 
 var serveEnv = []envVar{
 	{"ATLAS_ADDR", "addr"}, {"ATLAS_DATA", "data"}, {"ATLAS_CACHE_SIZE", "cache-size"},
+	{"ATLAS_MEMORY_BUDGET", "memory-budget"},
 	{"ATLAS_CACHE_CONTROL", "cache-control"}, {"ATLAS_PUBLIC_URL", "public-url"},
 	{"ATLAS_LOG_LEVEL", "log-level"}, {"ATLAS_READ_TIMEOUT", "read-timeout"},
 	{"ATLAS_WRITE_TIMEOUT", "write-timeout"}, {"ATLAS_IDLE_TIMEOUT", "idle-timeout"},
@@ -69,7 +72,8 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address `host:port` (env ATLAS_ADDR)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "serve the dataset in `dir` instead of the embedded one (env ATLAS_DATA)")
-	fs.Int64Var(&c.CacheSize, "cache-size", c.CacheSize, "tile cache size in `bytes`; 0 disables the cache (env ATLAS_CACHE_SIZE)")
+	fs.Int64Var(&c.CacheSize, "cache-size", c.CacheSize, "rendered-tile cache size in `bytes`, inside the memory budget; 0 disables the cache (env ATLAS_CACHE_SIZE)")
+	fs.Int64Var(&c.MemoryBudget, "memory-budget", c.MemoryBudget, "`bytes` that the caches growing with the variety of requests (rendered tiles, per-filter tile structures, selections) share, least recently used out first; the unfiltered view's structures, never evicted, are outside it (env ATLAS_MEMORY_BUDGET)")
 	fs.StringVar(&c.CacheControl, "cache-control", c.CacheControl, "Cache-Control `header` of data responses (env ATLAS_CACHE_CONTROL)")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "external base `URL` used in links; default: from the request (env ATLAS_PUBLIC_URL)")
 	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "log `level`: debug (logs every request), info, warn, error (env ATLAS_LOG_LEVEL)")
@@ -122,6 +126,11 @@ func (c Config) Validate() error {
 	if c.CacheSize < 0 {
 		errs = append(errs, errors.New("cache-size: must be >= 0 (0 disables the cache)"))
 	}
+	if c.MemoryBudget < 1<<20 {
+		errs = append(errs, errors.New("memory-budget: must be at least 1048576 bytes (1 MiB)"))
+	} else if c.CacheSize > c.MemoryBudget {
+		errs = append(errs, fmt.Errorf("cache-size: %d is more than the memory budget (%d)", c.CacheSize, c.MemoryBudget))
+	}
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		errs = append(errs, fmt.Errorf("public-url: %q must start with http:// or https://", c.PublicURL))
 	}
@@ -138,7 +147,8 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr), slog.String("data", orDefault(c.DataDir, "embedded")),
 		slog.String("database", postgis.Redact(c.DatabaseURL)),
-		slog.String("cache_size", strconv.FormatInt(c.CacheSize, 10)), slog.String("cache_control", c.CacheControl),
+		slog.String("cache_size", strconv.FormatInt(c.CacheSize, 10)), slog.String("memory_budget", strconv.FormatInt(c.MemoryBudget, 10)),
+		slog.String("cache_control", c.CacheControl),
 		slog.String("public_url", c.PublicURL), slog.String("log_level", c.LogLevel.String()),
 		slog.Duration("read_timeout", c.ReadTimeout), slog.Duration("write_timeout", c.WriteTimeout),
 	)

@@ -172,6 +172,10 @@ func freeAddr(b *testing.B) string {
 func startServer(b *testing.B, bin, dir, cache string) server {
 	addr := freeAddr(b)
 	args := []string{"serve", "--addr", addr, "--cache-size", cache, "--log-level", "warn"}
+	if n, _ := strconv.ParseInt(cache, 10, 64); n > DefaultConfig().MemoryBudget/2 {
+		// Room in the budget for the per-filter structures beside the tiles.
+		args = append(args, "--memory-budget", strconv.FormatInt(n+DefaultConfig().MemoryBudget, 10))
+	}
 	if dir != "" {
 		args = append(args, "--data", dir)
 	}

@@ -21,7 +21,12 @@ func TestParseServeConfig(t *testing.T) {
 		check   func(Config) bool
 		wantErr []string // substrings of the error; nil when valid
 	}{
-		"defaults": {nil, nil, func(c Config) bool { return c.Addr == ":8080" && c.CacheSize == 256<<20 && c.DataDir == "" }, nil},
+		"defaults": {nil, nil, func(c Config) bool {
+			return c.Addr == ":8080" && c.CacheSize == 32<<20 && c.MemoryBudget == 64<<20 && c.DataDir == ""
+		}, nil},
+		"memory budget":                       {nil, map[string]string{"ATLAS_MEMORY_BUDGET": "1073741824"}, func(c Config) bool { return c.MemoryBudget == 1<<30 }, nil},
+		"a tile cache larger than the budget": {[]string{"--cache-size", "300000000", "--memory-budget", "200000000"}, nil, nil, []string{"cache-size", "memory budget"}},
+		"a budget too small":                  {[]string{"--memory-budget", "1000"}, nil, nil, []string{"memory-budget"}},
 		"env then flags": {
 			[]string{"--addr", "127.0.0.1:9000"},
 			map[string]string{"ATLAS_ADDR": ":7000", "ATLAS_CACHE_SIZE": "0", "ATLAS_LOG_LEVEL": "debug"},

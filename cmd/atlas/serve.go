@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/atlas-cooperation/atlas/geodata"
+	"github.com/atlas-cooperation/atlas/internal/cache"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
 	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/index"
@@ -69,7 +70,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		live = index.NewLive(snap)
 	}
 
-	renderer := tiles.NewRenderer(tiles.Options{CacheBytes: cfg.CacheSize})
+	budget := cache.NewBudget(cfg.MemoryBudget)
+	if b, ok := live.(interface{ UseBudget(*cache.Budget) }); ok {
+		b.UseBudget(budget)
+	}
+	renderer := tiles.NewRenderer(tiles.Options{CacheBytes: cfg.CacheSize, Budget: budget})
 	if snap := live.Current(); snap != nil {
 		go func() {
 			t := time.Now()

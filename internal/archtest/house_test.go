@@ -103,6 +103,7 @@ func TestImportsRunOneWay(t *testing.T) {
 	}{
 		{"internal/atlas", nil, func(string) bool { return false }, "the ground floor imports no room"},
 		{"internal/encoding", nil, func(string) bool { return false }, "a wire format is a leaf"},
+		{"internal/cache", nil, func(string) bool { return false }, "the memory budget is a leaf: caches charge it, it knows none of them"},
 		{"internal/postgis", nil, store, "a store never reaches the rooms that serve"},
 		{"internal/dataset", nil, store, "a store never reaches the rooms that serve"},
 		{"internal", []string{"internal/httpapi", "internal/atlastest"}, func(to string) bool { return !under(to, "internal/httpapi") },
@@ -135,9 +136,11 @@ func TestImportsRunOneWay(t *testing.T) {
 }
 
 // store is what a store may import: the vocabulary, the dataset format,
-// the index it loads into and the wire formats.
+// the index it loads into, the memory budget its snapshots are charged to
+// and the wire formats.
 func store(to string) bool {
-	return under(to, "internal/atlas") || under(to, "internal/dataset") || under(to, "internal/index") || under(to, "internal/encoding")
+	return under(to, "internal/atlas") || under(to, "internal/dataset") || under(to, "internal/index") ||
+		under(to, "internal/cache") || under(to, "internal/encoding")
 }
 
 // TestNoPackageState checks that package-level variables are constants in

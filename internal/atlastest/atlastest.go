@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/atlas-cooperation/atlas/internal/cache"
 	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/testkit"
@@ -25,7 +26,9 @@ func Snapshot(tb testing.TB) *index.Snapshot {
 // of cacheBytes (0 disables it) and the web pages.
 func Handler(tb testing.TB, cacheBytes int64) *httpapi.Server {
 	tb.Helper()
-	h, err := httpapi.New(index.NewLive(Snapshot(tb)), tiles.NewRenderer(tiles.Options{CacheBytes: cacheBytes}),
+	live, budget := index.NewLive(Snapshot(tb)), cache.NewBudget(max(64<<20, 2*cacheBytes))
+	live.UseBudget(budget) // as atlas serve does
+	h, err := httpapi.New(live, tiles.NewRenderer(tiles.Options{CacheBytes: cacheBytes, Budget: budget}),
 		httpapi.Options{Static: static.FS()})
 	if err != nil {
 		tb.Fatalf("httpapi.New: %v", err)

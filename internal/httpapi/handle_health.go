@@ -3,6 +3,8 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/atlas-cooperation/atlas/internal/cache"
 )
 
 // handleHealth serves GET /healthz: the process is up.
@@ -12,15 +14,26 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(`{"status":"ok"}` + "\n"))
 }
 
+// memory is what /readyz says of the memory budget.
+type memory struct {
+	Budget int64         `json:"budget"`
+	Used   int64         `json:"used"`
+	Pinned int64         `json:"pinned"`
+	Caches []cache.Stats `json:"caches"`
+}
+
 // handleReady serves GET /readyz: 200 once a snapshot is loaded, 503 before;
 // a store that reports itself degraded (e.g. database lost while serving the
-// last snapshot) answers 200 with status "degraded".
+// last snapshot) answers 200 with status "degraded". It also says what the
+// caches hold of the memory budget.
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	b := s.tiles.Budget()
 	out := struct {
 		Status  string `json:"status"`
 		Version string `json:"version,omitempty"`
 		Detail  string `json:"detail,omitempty"`
-	}{Status: "ready"}
+		Memory  memory `json:"memory"`
+	}{Status: "ready", Memory: memory{Budget: b.Max(), Used: b.Used(), Pinned: b.Pinned(), Caches: b.Stats()}}
 	code := http.StatusOK
 	snap := s.snaps.Current()
 	if snap != nil {

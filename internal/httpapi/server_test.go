@@ -549,6 +549,46 @@ func TestPartnershipDetail(t *testing.T) {
 	}
 }
 
+// /readyz reports the memory budget and what each cache holds of it, once
+// tiles have been drawn.
+func TestReadyReportsTheMemoryBudget(t *testing.T) {
+	h := atlastest.Handler(t, 1<<20)
+	for _, p := range []string{"/tiles/partnerships/4/8/5.mvt?country=JP", "/tiles/partnerships/4/8/5.mvt?country=JP", "/tiles/partnerships/4/8/5.mvt"} {
+		if rec := get(t, h, p); rec.Code != 200 {
+			t.Fatalf("GET %s: %d", p, rec.Code)
+		}
+	}
+	var out struct {
+		Status string
+		Memory struct {
+			Budget, Used, Pinned int64
+			Caches               []struct {
+				Name                         string
+				Bytes, Entries, Hits, Misses int64
+			}
+		}
+	}
+	getJSON(t, h, "/readyz", &out)
+	m := out.Memory
+	if out.Status != "ready" || m.Budget <= 0 || m.Used <= 0 || m.Pinned <= 0 || m.Pinned > m.Used {
+		t.Fatalf("readyz: %+v", out)
+	}
+	got := map[string]bool{}
+	var sum int64
+	for _, c := range m.Caches {
+		got[c.Name] = true
+		sum += c.Bytes
+	}
+	for _, want := range []string{"tiles", "tile-structures", "selections"} {
+		if !got[want] {
+			t.Errorf("no cache %q in %+v", want, m.Caches)
+		}
+	}
+	if sum != m.Used {
+		t.Errorf("the caches hold %d bytes, the budget says %d", sum, m.Used)
+	}
+}
+
 // What the standard library would drop in silence is rejected, naming the
 // parameter: a bad % escape (country=JP% answered every country), a
 // semicolon, too many parameters, a NUL byte; a country page or print format

@@ -24,8 +24,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/cache"
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
 )
@@ -89,9 +91,11 @@ type Snapshot struct {
 	// use (see Extent).
 	extents func() map[string]orb.Bound
 
-	selMu    sync.Mutex
-	selCache map[string]*Selection
-	selOrder []string
+	// sels caches the selections, charged to the budget of the Live that
+	// publishes the snapshot (see Live.UseBudget), or to the snapshot's
+	// own (ownSels) before or without one.
+	sels    atomic.Pointer[cache.Cache[*Selection]]
+	ownOnce sync.Once
 
 	nameIndex []searchEntry
 }
@@ -152,7 +156,6 @@ func New(ds *atlas.Dataset) (*Snapshot, error) {
 		deptNames:   map[string]string{},
 		shapeByISO:  map[string]int32{},
 		trees:       map[string]*rtree.RTreeG[int32]{},
-		selCache:    map[string]*Selection{},
 	}
 	for i, c := range ds.Countries {
 		s.countryByID[c.ISO2] = int32(i)
@@ -479,15 +482,33 @@ func (s *Snapshot) Country(iso2 string) (atlas.Country, bool) {
 // YearRange returns the smallest and largest known partnership start years
 // (0, 0 when none is known).
 func (s *Snapshot) YearRange() (lo, hi int) {
-	for _, i := range s.byYear {
-		if y := int(s.pYear[i]); y != 0 {
-			if lo == 0 {
-				lo = y
-			}
-			hi = y
-		}
+	k, _ := slices.BinarySearchFunc(s.byYear, 1, func(i int32, y int) int { return int(s.pYear[i]) - y })
+	if k == len(s.byYear) {
+		return 0, 0
 	}
-	return lo, hi
+	return int(s.pYear[s.byYear[k]]), int(s.pYear[s.byYear[len(s.byYear)-1]])
+}
+
+// Canonical returns f with its years clipped to the data's (YearRange), so
+// that filters that select the same partnerships share their cached
+// structures: since=1900&until=2100, since=1900 and until=2100 all become
+// the known years. A year range the data does not meet becomes the one
+// empty range past the last year. Other facets are left as they are
+// (Encode already sorts lists).
+func (s *Snapshot) Canonical(f atlas.Filter) atlas.Filter {
+	if f.Since == 0 && f.Until == 0 {
+		return f
+	}
+	lo, hi := s.YearRange()
+	since, until := max(f.Since, lo), hi
+	if f.Until != 0 {
+		until = min(f.Until, hi)
+	}
+	if since > until || lo == 0 {
+		since, until = hi+1, hi+1
+	}
+	f.Since, f.Until = since, until
+	return f
 }
 
 func sortedUnique(xs []int32) []int32 {

@@ -1,12 +1,21 @@
 package index
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/atlas-cooperation/atlas/internal/cache"
+)
 
 // Live publishes the current Snapshot. Readers call Current once per request
 // and keep using that snapshot; Swap publishes a new one atomically. The zero
 // Live holds no snapshot. Live is safe for concurrent use.
 type Live struct {
 	cur atomic.Pointer[Snapshot]
+
+	mu     sync.Mutex
+	budget *cache.Budget
+	sels   *cache.Cache[*Selection]
 }
 
 // NewLive returns a Live publishing s (which may be nil: not loaded yet).
@@ -18,8 +27,37 @@ func NewLive(s *Snapshot) *Live {
 	return l
 }
 
+// UseBudget charges the selections of the snapshots l publishes to b, and
+// makes Swap release, from b, what the previous snapshot's caches hold
+// (its selections, and the tile structures keyed by its version).
+func (l *Live) UseBudget(b *cache.Budget) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.budget = b
+	l.sels = cache.New[*Selection](b, "selections", 0)
+	if s := l.cur.Load(); s != nil {
+		s.sels.Store(l.sels)
+	}
+}
+
 // Current returns the published snapshot, or nil before the first load.
 func (l *Live) Current() *Snapshot { return l.cur.Load() }
 
 // Swap publishes s and returns the previous snapshot.
-func (l *Live) Swap(s *Snapshot) *Snapshot { return l.cur.Swap(s) }
+func (l *Live) Swap(s *Snapshot) *Snapshot {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if s != nil && l.sels != nil {
+		s.sels.Store(l.sels)
+	}
+	prev := l.cur.Swap(s)
+	if prev != nil && prev != s && l.budget != nil {
+		// Requests still on prev keep what they hold; new ones cannot
+		// reach prev's entries any more.
+		l.budget.Release(prev.selKey())
+		if s == nil || prev.Version() != s.Version() {
+			l.budget.Release(prev.Version())
+		}
+	}
+	return prev
+}

@@ -1,8 +1,11 @@
 package index
 
 import (
+	"fmt"
 	"slices"
 	"sync"
+
+	"github.com/atlas-cooperation/atlas/internal/cache"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 )
@@ -36,33 +39,41 @@ type Selection struct {
 	parts    []int32 // partners with ≥1 matching partnership, sorted
 }
 
-// selCacheSize bounds how many selections a snapshot keeps.
-const selCacheSize = 256
+// ownSelectionBudget is the budget of the selections of a snapshot that no
+// Live with a budget publishes (a command's, a test's).
+const ownSelectionBudget = 64 << 20
 
 // Select returns the selection of f's non-spatial facets. Results are cached
-// per canonical filter.
+// per canonical filter (see Canonical), charged to the memory budget.
 func (s *Snapshot) Select(f atlas.Filter) *Selection {
 	f.BBox = nil
-	key := f.Encode()
-	s.selMu.Lock()
-	if sel, ok := s.selCache[key]; ok {
-		s.selMu.Unlock()
-		return sel
+	f = s.Canonical(f)
+	c := s.sels.Load()
+	if c == nil {
+		s.ownOnce.Do(func() {
+			s.sels.CompareAndSwap(nil, cache.New[*Selection](cache.NewBudget(ownSelectionBudget), "selections", 0))
+		})
+		c = s.sels.Load()
 	}
-	s.selMu.Unlock()
-	sel := s.compute(f)
-	s.selMu.Lock()
-	defer s.selMu.Unlock()
-	if prev, ok := s.selCache[key]; ok {
-		return prev
-	}
-	if len(s.selOrder) >= selCacheSize {
-		delete(s.selCache, s.selOrder[0])
-		s.selOrder = s.selOrder[1:]
-	}
-	s.selCache[key] = sel
-	s.selOrder = append(s.selOrder, key)
-	return sel
+	return c.Memo(s.selKey()+f.Encode(), f.IsZero(), func() (*Selection, int64) {
+		sel := s.compute(f)
+		return sel, sel.bytes()
+	}, nil)
+}
+
+// selKey is the prefix of the keys of s's selections in a cache that
+// several snapshots share: s's address, which no other snapshot can have
+// while an entry (which holds s) is cached.
+func (s *Snapshot) selKey() string { return fmt.Sprintf("sel/%p?", s) }
+
+// bytes is an upper bound of what sel holds once its derived counts are
+// made (they are made on first use, after sel is charged).
+func (sel *Selection) bytes() int64 {
+	s := sel.s
+	n := int64(4*cap(sel.pships) + len(sel.member) + 256)
+	n += 4 * int64(2*len(s.ds.Authorities)+2*len(s.ds.Partners)+len(s.ds.Partnerships)+len(s.ds.Projects))
+	n += 8 * int64(len(s.ds.Countries)+s.Len(LayerRegions)+s.Len(LayerDepartements))
+	return n
 }
 
 func (s *Snapshot) compute(f atlas.Filter) *Selection {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/atlas-cooperation/atlas/internal/cache"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -81,6 +82,11 @@ func NewSource(opt SourceOptions) *Source {
 
 // Current returns the published snapshot, nil before the first load.
 func (s *Source) Current() *index.Snapshot { return s.live.Current() }
+
+// UseBudget charges the selections of the published snapshots to b and
+// releases a replaced snapshot's cached structures from it (see
+// index.Live.UseBudget).
+func (s *Source) UseBudget(b *cache.Budget) { s.live.UseBudget(b) }
 
 // Status reports whether the database connection is healthy and, when not,
 // why; the last snapshot keeps being served meanwhile.

@@ -2,55 +2,44 @@ package tiles
 
 import (
 	"cmp"
-	"container/list"
 	"context"
 	"encoding/binary"
 	"github.com/atlas-cooperation/atlas/internal/encoding/mvt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/cache"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
 )
 
-// memo holds values computed once per key (clusters, aggregates, simplified
-// shapes), bounded in number of keys (oldest first out). Safe for concurrent
-// use; concurrent first uses of a key build once.
-type memo struct {
-	mu    sync.Mutex
-	m     map[string]*memoEntry
-	order []string
-	max   int
+// memo returns the value of key in c, built with build on first use and
+// charged to the budget at its size once built (see cache.SizeOf): what it
+// shares with the snapshot, the selection and the other cached structures
+// is not counted. Values must not change once built. The structures of the
+// unfiltered view, which most requests draw from and which warming builds,
+// are pinned (pin): a burst of filtered requests does not evict them.
+func memo[V any](c *cache.Cache[any], key string, pin bool, build func() V) V {
+	return c.Memo(key, pin, func() (any, int64) {
+		v := build()
+		return v, cache.SizeOf(v, shared)
+	}, nil).(V)
 }
 
-type memoEntry struct {
-	once sync.Once
-	v    any
-}
-
-func (m *memo) get(key string, build func() any) any {
-	m.mu.Lock()
-	if m.m == nil {
-		m.m = map[string]*memoEntry{}
+// shared reports the pointer types whose targets a cached structure shares
+// with others (see memo).
+func shared(t reflect.Type) bool {
+	switch t {
+	case reflect.TypeFor[*index.Snapshot](), reflect.TypeFor[*index.Selection](),
+		reflect.TypeFor[*pointTable](), reflect.TypeFor[*arcAggregates]():
+		return true
 	}
-	e, ok := m.m[key]
-	if !ok {
-		e = &memoEntry{}
-		if len(m.order) >= m.max {
-			delete(m.m, m.order[0])
-			m.order = m.order[1:]
-		}
-		m.m[key] = e
-		m.order = append(m.order, key)
-	}
-	m.mu.Unlock()
-	e.once.Do(func() { e.v = build() })
-	return e.v
+	return false
 }
 
 // ---------------------------------------------------------------------------
@@ -82,7 +71,7 @@ func tileKey(x, y uint64) uint64 { return x<<32 | y }
 
 func (r *Renderer) clusters(j *job, layer string) *clusterSet {
 	key := j.fkey + "/clusters/" + layer + "/" + strconv.Itoa(j.fr.z)
-	return r.aggs.get(key, func() any { return buildClusters(j.snap, j.sel, j.f, layer, j.fr.z, j.pprops) }).(*clusterSet)
+	return memo(r.aggs, key, j.pin, func() *clusterSet { return buildClusters(j.snap, j.sel, j.f, layer, j.fr.z, j.pprops) })
 }
 
 func buildClusters(snap *index.Snapshot, sel *index.Selection, f atlas.Filter, layer string, z int, points *pointTable) *clusterSet {
@@ -269,7 +258,7 @@ type aggGroup struct {
 }
 
 func (r *Renderer) aggregates(j *job) *arcAggregates {
-	return r.aggs.get(j.fkey+"/arcs", func() any { return buildAggregates(j.snap, j.sel, j.f) }).(*arcAggregates)
+	return memo(r.aggs, j.fkey+"/arcs", j.pin, func() *arcAggregates { return buildAggregates(j.snap, j.sel, j.f) })
 }
 
 func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter) *arcAggregates {
@@ -605,7 +594,7 @@ func shapeTolerance(z int) float64 {
 
 func (r *Renderer) shapes(snap *index.Snapshot, layer string, z int) *shapeSet {
 	key := snap.Version() + "/shapes/" + layer
-	return r.aggs.get(key, func() any { return buildShapeSets(snap, layer, ShapeCutMaxZoom) }).(*[ShapeMaxZoom + 1]*shapeSet)[min(z, ShapeMaxZoom)]
+	return memo(r.aggs, key, true, func() *[ShapeMaxZoom + 1]*shapeSet { return buildShapeSets(snap, layer, ShapeCutMaxZoom) })[min(z, ShapeMaxZoom)]
 }
 
 // buildShapeSets returns the shape sets of a boundary layer at zooms 0 to
@@ -724,65 +713,15 @@ func ringArea(r orb.Ring) float64 {
 	return a / 2
 }
 
-// ---------------------------------------------------------------------------
-// Rendered tile cache
-
-// lru is a cache of rendered tiles bounded by the sum of their sizes.
-type lru struct {
-	mu    sync.Mutex
-	max   int64
-	size  int64
-	ll    *list.List
-	items map[string]*list.Element
-}
-
-type lruEntry struct {
-	key string
-	t   *Tile
-}
-
-func newLRU(max int64) *lru {
-	return &lru{max: max, ll: list.New(), items: map[string]*list.Element{}}
-}
-
-func (c *lru) get(key string) (*Tile, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[key]
-	if !ok {
-		return nil, false
-	}
-	c.ll.MoveToFront(e)
-	return e.Value.(*lruEntry).t, true
-}
-
-func (c *lru) put(key string, t *Tile) {
-	sz := t.size()
-	if sz > c.max {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.items[key]; ok {
-		return
-	}
-	c.items[key] = c.ll.PushFront(&lruEntry{key, t})
-	c.size += sz
-	for c.size > c.max {
-		e := c.ll.Back()
-		ent := e.Value.(*lruEntry)
-		c.ll.Remove(e)
-		delete(c.items, ent.key)
-		c.size -= ent.t.size()
-	}
-}
-
 // CacheSize returns the current size of the rendered-tile cache, in bytes.
 func (r *Renderer) CacheSize() int64 {
-	if r.cache == nil {
-		return 0
+	for _, st := range r.budget.Stats() {
+		if st.Name == "tiles" {
+			return st.Bytes
+		}
 	}
-	r.cache.mu.Lock()
-	defer r.cache.mu.Unlock()
-	return r.cache.size
+	return 0
 }
+
+// Budget returns the memory budget the renderer's caches are charged to.
+func (r *Renderer) Budget() *cache.Budget { return r.budget }

@@ -7,8 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/cache"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -52,10 +54,15 @@ type arcPlan struct {
 
 	propsOnce sync.Once
 	props     *mvt.PropTable // of the selected partnerships, by position in ids
+
+	// What the plan holds once built, and the bytes of props once made:
+	// the structures that decide the levels are dropped once they have.
+	base       int64
+	propsBytes atomic.Int64
 }
 
 func (r *Renderer) arcPlan(j *job) *arcPlan {
-	return r.aggs.get(j.fkey+"/arcplan", func() any {
+	return r.aggs.Memo(j.fkey+"/arcplan", j.pin, func() (any, int64) {
 		p := &arcPlan{snap: j.snap}
 		for _, i := range j.sel.Partnerships() {
 			if j.f.BBox != nil && !j.snap.Intersects(index.LayerPartnerships, i, *j.f.BBox) {
@@ -65,8 +72,9 @@ func (r *Renderer) arcPlan(j *job) *arcPlan {
 		}
 		slices.Sort(p.ids)
 		p.agg = r.aggregates(j)
-		return p
-	}).(*arcPlan)
+		p.base = cache.SizeOf(p, shared)
+		return p, p.base
+	}, func(v any) int64 { p := v.(*arcPlan); return p.base + p.propsBytes.Load() }).(*arcPlan)
 }
 
 // ends returns the end points of item k at level l.
@@ -319,7 +327,7 @@ func (ix *arcIndex) tileRuns(x, y uint32) ([]arcRun, int32) {
 
 func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
 	key := j.fkey + "/arcindex/" + strconv.Itoa(z) + "/" + strconv.Itoa(level)
-	return r.arcIdx.get(key, func() any {
+	return memo(r.arcIdx, key, j.pin, func() *arcIndex {
 		ix := buildArcIndex(p, level, z)
 		out := sliceArcIndex(ix)
 		if z == ArcIndexMaxZoom {
@@ -329,19 +337,19 @@ func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
 			out.fine, out.runKeys, out.runOff, out.runs, out.rbox, out.circles = ix.fine, ix.runKeys, ix.runOff, ix.runs, ix.rbox, ix.circles
 		}
 		return out
-	}).(*arcIndex)
+	})
 }
 
 // arcRuns returns the index of ArcIndexMaxZoom at a level that zoom does
 // not draw, with its runs only, for the tiles above it.
 func (r *Renderer) arcRuns(j *job, p *arcPlan, level int) *arcIndex {
 	key := j.fkey + "/arcruns/" + strconv.Itoa(level)
-	return r.arcIdx.get(key, func() any {
+	return memo(r.arcIdx, key, j.pin, func() *arcIndex {
 		ix := buildArcIndex(p, level, ArcIndexMaxZoom)
 		ix.xy, ix.params, ix.poff = nil, nil, nil
 		packFine(ix)
 		return ix
-	}).(*arcIndex)
+	})
 }
 
 // packFine lays the points of ix's runs out tile by tile, each run's
@@ -835,6 +843,7 @@ func (j *job) arcProps(p *arcPlan, l, k int) {
 			p.props = mvt.NewPropTable(len(p.ids), func(i int, sink mvt.Sink) {
 				j.snap.VisitProperties(index.LayerPartnerships, p.ids[i], j.sel, sink)
 			})
+			p.propsBytes.Store(cache.SizeOf(p.props, shared))
 		})
 		e.DictTags(&p.props.Dict, p.props.Of(k))
 		return

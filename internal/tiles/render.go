@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/cache"
 	"github.com/atlas-cooperation/atlas/internal/encoding/gzpool"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/paulmach/orb"
@@ -110,23 +111,31 @@ func (t *Tile) size() int64 { return int64(2*len(t.Data) + 64) }
 // Options configures a Renderer.
 type Options struct {
 	// CacheBytes bounds the rendered-tile cache (twice the sum of len(Data),
-	// room for the gzip encodings);
+	// room for the gzip encodings), inside the budget;
 	// 0 disables it.
 	CacheBytes int64
+	// Budget is the memory budget the rendered tiles and the per-filter
+	// structures are charged to (shared with the index's selections when
+	// the same). Nil: a budget of DefaultBudget bytes of the renderer's own.
+	Budget *cache.Budget
 }
+
+// DefaultBudget is the budget of a Renderer made without one.
+const DefaultBudget = 256 << 20
 
 // Renderer renders tiles. It caches rendered tiles (LRU by bytes) and the
 // per-(snapshot, filter, zoom) clusters and aggregates they are cut from.
 // A Renderer is safe for concurrent use; concurrent identical requests
 // render once.
 type Renderer struct {
-	cache *lru
+	budget *cache.Budget
+	cache  *cache.Cache[*Tile] // nil when disabled
 
 	flightMu sync.Mutex
 	flight   map[string]*call
 
-	aggs   memo
-	arcIdx memo // per (filter, zoom) arc indexes, larger: fewer kept
+	aggs   *cache.Cache[any] // per-filter structures: clusters, arc plans, property tables…
+	arcIdx *cache.Cache[any] // per (filter, zoom) arc indexes
 
 	pool sync.Pool // *job scratch
 
@@ -146,13 +155,16 @@ type call struct {
 
 // NewRenderer returns a Renderer.
 func NewRenderer(o Options) *Renderer {
-	r := &Renderer{flight: map[string]*call{}}
-	if o.CacheBytes > 0 {
-		r.cache = newLRU(o.CacheBytes)
+	r := &Renderer{flight: map[string]*call{}, budget: o.Budget}
+	if r.budget == nil {
+		r.budget = cache.NewBudget(DefaultBudget)
 	}
+	if o.CacheBytes > 0 {
+		r.cache = cache.New[*Tile](r.budget, "tiles", o.CacheBytes)
+	}
+	r.aggs = cache.New[any](r.budget, "tile-structures", 0)
+	r.arcIdx = cache.New[any](r.budget, "arc-indexes", 0)
 	r.wholeShare = 4
-	r.aggs.max = 256
-	r.arcIdx.max = 64
 	return r
 }
 
@@ -177,9 +189,10 @@ func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []st
 			return nil, atlas.InvalidParam("layers", l, "unknown layer")
 		}
 	}
+	f = snap.Canonical(f)
 	key := cacheKey(snap, layers, t, f)
 	if r.cache != nil {
-		if tl, ok := r.cache.get(key); ok {
+		if tl, ok := r.cache.Get(key); ok {
 			return tl, nil
 		}
 	}
@@ -204,7 +217,7 @@ func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []st
 
 	tl, err := r.render(ctx, snap, layers, t, f)
 	if err == nil && r.cache != nil {
-		r.cache.put(key, tl)
+		r.cache.Put(key, tl, tl.size())
 	}
 	c.t, c.err = tl, err
 	r.flightMu.Lock()
@@ -241,6 +254,7 @@ type job struct {
 	sel  *index.Selection
 	f    atlas.Filter
 	fkey string
+	pin  bool // the unfiltered view: its structures are pinned (see memo)
 	t    maptile.Tile
 	fr   frame
 
@@ -271,6 +285,7 @@ func (r *Renderer) render(ctx context.Context, snap *index.Snapshot, layers []st
 	j.r, j.ctx, j.snap, j.t, j.f = r, ctx, snap, t, f
 	j.sel = snap.Select(f)
 	j.fkey = snap.Version() + "?" + f.Encode()
+	j.pin = f.IsZero()
 	j.fr = newFrame(t)
 	j.out = j.out[:0]
 	for _, l := range layers {
@@ -399,7 +414,7 @@ type pointTable struct {
 
 // pointProps returns the pointTable of a point layer of snap.
 func (r *Renderer) pointProps(snap *index.Snapshot, layer string) *pointTable {
-	return r.aggs.get(snap.Version()+"/pointprops/"+layer, func() any {
+	return memo(r.aggs, snap.Version()+"/pointprops/"+layer, true, func() *pointTable {
 		all := snap.Select(atlas.Filter{})
 		n := snap.Len(layer)
 		t := &pointTable{count: make([]int8, n)}
@@ -428,7 +443,7 @@ func (r *Renderer) pointProps(snap *index.Snapshot, layer string) *pointTable {
 		}
 		t.Dict.Seal(true) // cluster sets extend it
 		return t
-	}).(*pointTable)
+	})
 }
 
 // countSink is a property sink that calls at before it records the number
@@ -546,9 +561,9 @@ func (j *job) bboxHits(layer string) []atomic.Uint32 {
 	if j.f.BBox == nil {
 		return nil
 	}
-	return j.r.aggs.get(j.fkey+"/bbox/"+layer, func() any {
+	return memo(j.r.aggs, j.fkey+"/bbox/"+layer, false, func() []atomic.Uint32 {
 		return make([]atomic.Uint32, j.snap.Len(layer))
-	}).([]atomic.Uint32)
+	})
 }
 
 // meetsBBox reports whether shape i of a boundary layer meets the filter's
@@ -622,9 +637,9 @@ func (j *job) ringInTile(r *worldRing, scale float64, wb orb.Bound, inside bool)
 // props returns the properties of the n features of a layer for j's
 // selection.
 func (r *Renderer) props(j *job, layer string, n int) *mvt.PropTable {
-	return r.aggs.get(j.fkey+"/props/"+layer, func() any {
+	return memo(r.aggs, j.fkey+"/props/"+layer, j.pin, func() *mvt.PropTable {
 		return mvt.NewPropTable(n, func(i int, sink mvt.Sink) { j.snap.VisitProperties(layer, int32(i), j.sel, sink) })
-	}).(*mvt.PropTable)
+	})
 }
 
 // outcode returns which sides of the buffered tile a point (tile units) is

@@ -1,0 +1,5 @@
+//go:build race
+
+package tiles_test
+
+const raceEnabled = true
