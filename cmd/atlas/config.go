@@ -31,6 +31,8 @@ type Config struct {
 	DatabaseURL        string
 	DBMaxConns         int32
 	DBStatementTimeout time.Duration
+	// AdminAddr, when set, serves pprof and /metrics on a second address.
+	AdminAddr string
 }
 
 // DefaultConfig returns the defaults.
@@ -62,6 +64,7 @@ var serveEnv = []envVar{
 	{"ATLAS_SHUTDOWN_GRACE", "shutdown-grace"},
 	{"DATABASE_URL", "database-url"}, {"ATLAS_DATABASE_URL", "database-url"},
 	{"ATLAS_DB_MAX_CONNS", "db-max-conns"}, {"ATLAS_DB_STATEMENT_TIMEOUT", "db-statement-timeout"},
+	{"ATLAS_ADMIN_ADDR", "admin-addr"},
 }
 
 // parseServeConfig builds the Config from getenv and args. Every problem is
@@ -88,6 +91,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		return err
 	})
 	fs.DurationVar(&c.DBStatementTimeout, "db-statement-timeout", c.DBStatementTimeout, "PostgreSQL statement_timeout of every session (env ATLAS_DB_STATEMENT_TIMEOUT)")
+	fs.StringVar(&c.AdminAddr, "admin-addr", c.AdminAddr, "also serve the Go profiles (/debug/pprof/) and /metrics on `host:port`, e.g. 127.0.0.1:6060; off by default, keep it off the public network (env ATLAS_ADMIN_ADDR)")
 	var errs []error
 	for _, e := range serveEnv {
 		if v := getenv(e.name); v != "" {
@@ -151,6 +155,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("cache_control", c.CacheControl),
 		slog.String("public_url", c.PublicURL), slog.String("log_level", c.LogLevel.String()),
 		slog.Duration("read_timeout", c.ReadTimeout), slog.Duration("write_timeout", c.WriteTimeout),
+		slog.String("admin_addr", c.AdminAddr),
 	)
 }
 

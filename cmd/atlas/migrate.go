@@ -13,6 +13,7 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // databaseFlags are the connection flags shared by migrate, import and token:
@@ -102,7 +103,7 @@ var (
 // connects (retrying with backoff), migrates, loads and follows the data in
 // the background until ctx ends, and the declarations store. The returned
 // stop function waits for the Source and closes the pool.
-func serveDatabase(ctx context.Context, cfg Config, log *slog.Logger) (httpapi.Snapshots, httpapi.Declarations, func(), error) {
+func serveDatabase(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (httpapi.Snapshots, httpapi.Declarations, func(), error) {
 	pc := postgis.DefaultPoolConfig()
 	pc.MaxConns = cfg.DBMaxConns
 	pc.StatementTimeout = cfg.DBStatementTimeout
@@ -111,6 +112,10 @@ func serveDatabase(ctx context.Context, cfg Config, log *slog.Logger) (httpapi.S
 		return nil, nil, nil, err
 	}
 	src := postgis.NewSource(postgis.SourceOptions{URL: cfg.DatabaseURL, Pool: pc, Migrate: true, Logger: log})
+	if err := reg.Register(databaseCollector{src: src, pool: pool}); err != nil {
+		pool.Close()
+		return nil, nil, nil, err
+	}
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -47,11 +47,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	start := time.Now()
+	reg := httpapi.NewRegistry()
 	var live httpapi.Snapshots
 	var decl httpapi.Declarations
 	if cfg.DatabaseURL != "" {
 		var stopDB func()
-		if live, decl, stopDB, err = serveDatabase(ctx, cfg, log); err != nil {
+		if live, decl, stopDB, err = serveDatabase(ctx, cfg, log, reg); err != nil {
 			return err
 		}
 		defer stopDB()
@@ -68,6 +69,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			"authorities", snap.Len(index.LayerAuthorities), "partners", snap.Len(index.LayerPartners),
 			"duration", time.Since(start).Round(time.Millisecond))
 		live = index.NewLive(snap)
+		fileSnapshotMetrics(reg, time.Now(), time.Since(start))
 	}
 
 	budget := cache.NewBudget(cfg.MemoryBudget)
@@ -102,10 +104,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	api, err := httpapi.New(live, renderer, httpapi.Options{
 		CacheControl: cfg.CacheControl, PublicURL: cfg.PublicURL, Static: static.FS(), Logger: log,
-		Declarations: decl,
+		Declarations: decl, Metrics: reg,
 	})
 	if err != nil {
 		return err
+	}
+	if cfg.AdminAddr != "" {
+		if err := serveAdmin(ctx, cfg.AdminAddr, reg, log); err != nil {
+			return fmt.Errorf("admin-addr: %w", err)
+		}
 	}
 	srv := &http.Server{
 		Addr: cfg.Addr, Handler: api,

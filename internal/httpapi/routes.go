@@ -83,11 +83,12 @@ func (s *Server) routes() error {
 		if h.pattern != "" {
 			pattern = h.pattern
 		}
+		hh := labelRoute(op.Path, h.h)
 		for _, p := range append([]string{pattern}, h.aliases...) {
 			if h.prefix {
-				r.PathPrefix(p).Handler(h.h).Methods(methods...)
+				r.PathPrefix(p).Handler(hh).Methods(methods...)
 			} else {
-				r.Handle(p, h.h).Methods(methods...)
+				r.Handle(p, hh).Methods(methods...)
 			}
 		}
 	}
@@ -104,4 +105,18 @@ func (s *Server) routes() error {
 	}
 	s.router = r
 	return nil
+}
+
+// tileRoute is the operation of the tile path ServeHTTP matches itself.
+const tileRoute = "/tiles/{layers}/{z}/{x}/{y}.mvt"
+
+// labelRoute makes h record route, its operation's OpenAPI path, for the
+// metrics of the request.
+func labelRoute(route string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rec, ok := w.(*statusRecorder); ok {
+			rec.route = route
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Snapshots publishes the snapshot to serve. Current returns nil until the
@@ -61,6 +62,10 @@ type Options struct {
 	// slot, then get 503 with Retry-After.
 	PrintSlots, GeoPackageSlots, FilterSlots int
 	SlotWait                                 time.Duration
+	// Metrics receives the server's metrics, and GET /metrics serves
+	// all it holds; nil makes one with the Go runtime's and the
+	// process's collectors (NewRegistry).
+	Metrics *prometheus.Registry
 }
 
 // DefaultOptions returns the options used when a field is left zero.
@@ -87,6 +92,8 @@ type Server struct {
 	// printSlots, gpkgSlots and filterSlots hold a token per print map,
 	// GeoPackage and filtered items request being made (Options).
 	printSlots, gpkgSlots, filterSlots *slots
+	metrics                            *httpMetrics
+	gatherer                           prometheus.Gatherer
 }
 
 // New returns a Server serving the snapshots of snaps, rendering tiles with r.
@@ -117,9 +124,18 @@ func New(snaps Snapshots, r *tiles.Renderer, opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{snaps: snaps, tiles: r, opts: opts, log: opts.Logger,
+	opts.Logger = slog.New(idHandler{opts.Logger.Handler()})
+	if opts.Metrics == nil {
+		opts.Metrics = NewRegistry()
+	}
+	s := &Server{snaps: snaps, tiles: r, opts: opts, log: opts.Logger, gatherer: opts.Metrics,
 		printSlots: newSlots(opts.PrintSlots, opts.SlotWait), gpkgSlots: newSlots(opts.GeoPackageSlots, opts.SlotWait),
 		filterSlots: newSlots(opts.FilterSlots, opts.SlotWait)}
+	m, err := newHTTPMetrics(opts.Metrics, s)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics = m
 	if opts.Static != nil {
 		st, err := loadStatic(opts.Static)
 		if err != nil {
@@ -152,6 +168,7 @@ func (s *Server) dataRoutes(b bindings) {
 func (s *Server) operationRoutes(b bindings) {
 	b.bind(http.MethodGet, "/healthz", binding{h: http.HandlerFunc(s.handleHealth)})
 	b.bind(http.MethodGet, "/readyz", binding{h: http.HandlerFunc(s.handleReady)})
+	b.bind(http.MethodGet, "/metrics", binding{h: s.handleMetrics()})
 	if s.static == nil {
 		return
 	}
@@ -161,10 +178,15 @@ func (s *Server) operationRoutes(b bindings) {
 	b.bind(http.MethodGet, "/static/{path}", binding{h: http.StripPrefix("/static/", http.HandlerFunc(s.handleStatic)), pattern: "/static/", prefix: true})
 }
 
-// ServeHTTP implements http.Handler with logging, recovery and gzip.
+// ServeHTTP implements http.Handler with request ids, metrics, logging and
+// recovery.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	id := requestID(r)
+	w.Header().Set("X-Request-Id", id)
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	s.metrics.inFlight.Inc()
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -181,12 +203,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
 				slog.Duration("duration", time.Since(start)))
 		}
+		s.metrics.inFlight.Dec()
+		s.metrics.observe(r, rec, time.Since(start))
 	}()
 	if p := checkRequest(r); p != nil {
 		s.writeProblemDoc(rec, *p)
 		return
 	}
 	if p, ok := matchTile(r); ok {
+		rec.route = tileRoute
 		s.serveData(rec, r, func(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
 			return s.serveTilePath(w, r, snap, p)
 		})
@@ -205,7 +230,7 @@ func (s *Server) serveData(w http.ResponseWriter, r *http.Request, h handlerFunc
 	snap := s.snaps.Current()
 	if snap == nil {
 		w.Header().Set("Retry-After", "1")
-		s.writeProblem(w, http.StatusServiceUnavailable, "data not loaded yet", "")
+		s.writeProblemDoc(w, problem{Status: http.StatusServiceUnavailable, Detail: "data not loaded yet", reason: "not_ready"})
 		return
 	}
 	if err := h(w, r, snap); err != nil {
@@ -230,6 +255,9 @@ type problem struct {
 	Detail string            `json:"detail"`
 	Param  string            `json:"param,omitempty"`
 	Errors atlas.FieldErrors `json:"errors,omitempty"`
+	// reason labels the problem in the metrics (atlas_http_rejected_total);
+	// empty, it is derived from the status.
+	reason string
 }
 
 // writeError is the one place where error kinds become statuses:
@@ -255,7 +283,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.writeProblem(w, http.StatusBadRequest, pe.Error(), pe.Param)
 	case errors.Is(err, errBusy):
 		w.Header().Set("Retry-After", "2")
-		s.writeProblem(w, http.StatusServiceUnavailable, err.Error(), "")
+		s.writeProblemDoc(w, problem{Status: http.StatusServiceUnavailable, Detail: err.Error(), reason: "busy"})
 	case errors.Is(err, errUnsupportedMedia):
 		s.writeProblem(w, http.StatusUnsupportedMediaType, err.Error(), "")
 	case errors.Is(err, atlas.ErrInvalid):
@@ -266,7 +294,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		if r.Context().Err() != nil || isClientGone(err) {
 			return // the client went away
 		}
-		s.writeProblem(w, http.StatusServiceUnavailable, "request timed out", "")
+		s.writeProblemDoc(w, problem{Status: http.StatusServiceUnavailable, Detail: "request timed out", reason: "timeout"})
 	default:
 		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
 		s.writeProblem(w, http.StatusInternalServerError, "internal error", "")
@@ -279,6 +307,9 @@ func (s *Server) writeProblem(w http.ResponseWriter, status int, detail, param s
 
 // writeProblemDoc sends p (its type and title filled in from its status).
 func (s *Server) writeProblemDoc(w http.ResponseWriter, p problem) {
+	if rec, ok := w.(*statusRecorder); ok && p.reason != "" {
+		rec.reason = p.reason
+	}
 	h := w.Header()
 	h.Del("ETag")
 	h.Del("Content-Encoding")
@@ -371,6 +402,8 @@ func acceptsGzip(r *http.Request) bool {
 
 type statusRecorder struct {
 	http.ResponseWriter
+	route  string // the operation's OpenAPI path, "" until a route matches
+	reason string // the problem's reason label, when it gave one
 	status int
 	bytes  int64
 	wrote  bool

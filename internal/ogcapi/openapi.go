@@ -70,6 +70,8 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/healthz", Tag: "Operations", Summary: "Liveness", Responses: map[string]map[string]string{"200": {TypeJSON: "Health"}}},
 		{Method: "GET", Path: "/readyz", Tag: "Operations", Summary: "Readiness: 200 once data is loaded, 503 before",
 			Responses: map[string]map[string]string{"200": {TypeJSON: "Ready"}, "503": {TypeJSON: "Ready"}}},
+		{Method: "GET", Path: "/metrics", Tag: "Operations", Summary: "Metrics in the Prometheus text format: requests, latency, rejections, caches, snapshot, database, Go runtime",
+			Responses: map[string]map[string]string{"200": {"text/plain": ""}}},
 		{Method: "GET", Path: "/", Tag: TagPages, Summary: "Interactive atlas (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/embed", Tag: TagPages, Summary: "Embeddable map (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/atlas/{country}", Tag: TagPages, Summary: "Country page (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},

@@ -52,6 +52,7 @@ type Source struct {
 	ok       bool
 	detail   string
 	rev      int64 // revision of the published snapshot, -1 before
+	stats    SourceStats
 	loaded   chan struct{}
 	loadOnce sync.Once
 }
@@ -102,6 +103,30 @@ func (s *Source) Revision() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rev
+}
+
+// SourceStats is what a Source has done, for the metrics.
+type SourceStats struct {
+	OK        bool      // the database connection is healthy
+	Revision  int64     // of the published snapshot, -1 before the first
+	Published time.Time // when the published snapshot was, zero before
+	// LastReload is how long loading and indexing the published snapshot
+	// took; Reloads and ReloadTime count every snapshot published.
+	LastReload, ReloadTime time.Duration
+	Reloads                int64
+	// RefreshLag is the time from the first change notification of the
+	// burst the published snapshot answers to its publication (0 for a
+	// load that no notification announced: the first, a reconnection's).
+	RefreshLag time.Duration
+}
+
+// Stats returns what s has done so far.
+func (s *Source) Stats() SourceStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.stats
+	st.OK, st.Revision = s.ok, s.rev
+	return st
 }
 
 // Loaded is closed once the first snapshot is published.
@@ -170,7 +195,7 @@ func (s *Source) session(ctx context.Context, cc *pgx.ConnConfig, migrated *bool
 	}
 	connected()
 	// Catch up: anything may have changed while disconnected.
-	if err := s.reloadIfChanged(ctx, conn, -1); err != nil {
+	if err := s.reloadIfChanged(ctx, conn, -1, time.Time{}); err != nil {
 		return err
 	}
 	s.setStatus(true, "")
@@ -201,7 +226,7 @@ func (s *Source) session(ctx context.Context, cc *pgx.ConnConfig, migrated *bool
 				want = r
 			}
 		}
-		if err := s.reloadIfChanged(ctx, conn, want); err != nil {
+		if err := s.reloadIfChanged(ctx, conn, want, first); err != nil {
 			return err
 		}
 	}
@@ -228,8 +253,9 @@ func ping(ctx context.Context, conn *pgx.Conn, d time.Duration) error {
 }
 
 // reloadIfChanged loads and publishes the data when its revision differs
-// from the published one (want, when > 0, is the revision announced).
-func (s *Source) reloadIfChanged(ctx context.Context, conn *pgx.Conn, want int64) error {
+// from the published one (want, when > 0, is the revision announced, first
+// when the first notification of its burst came; zero when none did).
+func (s *Source) reloadIfChanged(ctx context.Context, conn *pgx.Conn, want int64, first time.Time) error {
 	var rev int64
 	if err := conn.QueryRow(ctx, `SELECT rev FROM atlas_revision`).Scan(&rev); err != nil {
 		return err
@@ -250,10 +276,18 @@ func (s *Source) reloadIfChanged(ctx context.Context, conn *pgx.Conn, want int64
 		return fmt.Errorf("index: %w", err)
 	}
 	prev := s.live.Swap(snap)
+	took := time.Since(start)
 	s.mu.Lock()
 	s.rev = rev
+	now := time.Now()
+	s.stats.Published, s.stats.LastReload = now, took
+	s.stats.ReloadTime += took
+	s.stats.Reloads++
+	s.stats.RefreshLag = 0
+	if !first.IsZero() {
+		s.stats.RefreshLag = now.Sub(first)
+	}
 	s.mu.Unlock()
-	took := time.Since(start)
 	attrs := []any{"revision", rev, "version", snap.Version(), "partnerships", len(ds.Partnerships), "duration", took.Round(time.Millisecond)}
 	if prev == nil {
 		s.log.Info("dataset loaded from the database", attrs...)
