@@ -19,11 +19,14 @@ type Principal struct {
 }
 
 // Error kinds of the write path, tested with errors.Is. The HTTP layer maps
-// them to 401, 403 and 409.
+// them to 401, 403, 409 and 503 (with Retry-After).
 var (
 	ErrUnauthenticated = errors.New("missing, unknown or revoked bearer token")
 	ErrForbidden       = errors.New("forbidden")
 	ErrConflict        = errors.New("conflict")
+	// ErrUnavailable: the store cannot be reached now (a database down or
+	// restarting); nothing was written, the same request may be retried.
+	ErrUnavailable = errors.New("the database is unavailable: nothing was written, retry in a few seconds")
 )
 
 // FieldError is one rejected field of a write body.

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/gorilla/mux"
@@ -138,16 +140,24 @@ func bearer(r *http.Request) (string, bool) {
 var errUnsupportedMedia = errors.New("the body must be application/json")
 
 // decodeBody reads one JSON object into v: unknown fields, trailing data,
-// wrong types and oversized bodies are 400s naming the field.
+// wrong types, bytes that are not UTF-8 and oversized bodies are 400s
+// naming the field.
 func decodeBody(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
 			return errUnsupportedMedia
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxDeclarationBody))
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxDeclarationBody))
+	if err == nil && !utf8.Valid(body) {
+		// encoding/json would store U+FFFD in place of each bad byte.
+		return atlas.InvalidParam("body", "", fmt.Sprintf("not UTF-8: invalid byte at offset %d", invalidUTF8(body)))
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	if err == nil {
+		err = dec.Decode(v)
+	}
 	if err == nil && dec.More() {
 		err = errors.New("trailing data after the JSON object")
 	}
@@ -173,6 +183,19 @@ func decodeBody(r *http.Request, v any) error {
 		return atlas.InvalidParam("body", "", "empty body: want a JSON object")
 	}
 	return atlas.InvalidParam("body", "", "malformed JSON: "+err.Error())
+}
+
+// invalidUTF8 returns the offset of the first byte of b that is not part
+// of a valid UTF-8 sequence.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 func (s *Server) writeCreated(w http.ResponseWriter, r *http.Request, path string, v any) error {

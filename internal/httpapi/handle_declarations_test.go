@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -48,8 +49,11 @@ type fakeDecl struct {
 }
 
 func (f *fakeDecl) Authenticate(_ context.Context, token string) (atlas.Principal, error) {
-	if token == "good" {
+	switch token {
+	case "good":
 		return atlas.Principal{TokenID: 1, Authority: "31555"}, nil
+	case "down": // the database is down
+		return atlas.Principal{}, fmt.Errorf("%w: dial tcp 127.0.0.1:5432: connection refused", atlas.ErrUnavailable)
 	}
 	return atlas.Principal{}, atlas.ErrUnauthenticated
 }
@@ -87,6 +91,8 @@ func TestDeclarationStatuses(t *testing.T) {
 		{"malformed", "good", "application/json", `{"authority_id":`, 400, "body"},
 		{"trailing data", "good", "application/json", `{} {}`, 400, "body"},
 		{"not json", "good", "text/plain", `{}`, 415, ""},
+		{"not UTF-8", "good", "application/json", "{\"authority_id\":\"31555\",\"kind\":\"jumelage\",\"title\":\"Coop\xe9ration\"}", 400, "body"},
+		{"database down", "down", "application/json", `{"authority_id":"31555","kind":"jumelage"}`, 503, ""},
 		{"created", "good", "application/json", `{"authority_id":"31555","kind":"jumelage"}`, 201, ""},
 	} {
 		req, _ := http.NewRequest("POST", srv.URL+"/api/partnerships", strings.NewReader(c.body))
@@ -103,6 +109,9 @@ func TestDeclarationStatuses(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != c.want || p.Param != c.param {
 			t.Errorf("%s: got %d param %q, want %d %q", c.name, resp.StatusCode, p.Param, c.want, c.param)
+		}
+		if c.want == 503 && resp.Header.Get("Retry-After") == "" {
+			t.Errorf("%s: no Retry-After", c.name)
 		}
 		if c.want == 401 && resp.Header.Get("WWW-Authenticate") == "" {
 			t.Errorf("%s: no WWW-Authenticate", c.name)

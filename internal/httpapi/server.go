@@ -263,7 +263,8 @@ type problem struct {
 // writeError is the one place where error kinds become statuses:
 // validation errors (atlas.ParamError, atlas.ErrInvalid, atlas.FieldErrors)
 // are written for users and sent as they are; the write path's kinds
-// (atlas.ErrUnauthenticated, ErrForbidden, ErrConflict) keep their text; not
+// (atlas.ErrUnauthenticated, ErrForbidden, ErrConflict) keep their text;
+// atlas.ErrUnavailable is 503 with Retry-After, its cause logged; not
 // found → 404; a client that went away gets nothing; anything else is logged
 // and hidden behind "internal error".
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
@@ -284,6 +285,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, errBusy):
 		w.Header().Set("Retry-After", "2")
 		s.writeProblemDoc(w, problem{Status: http.StatusServiceUnavailable, Detail: err.Error(), reason: "busy"})
+	case errors.Is(err, atlas.ErrUnavailable):
+		s.log.WarnContext(r.Context(), "write refused: store unavailable", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "5")
+		s.writeProblemDoc(w, problem{Status: http.StatusServiceUnavailable, Detail: atlas.ErrUnavailable.Error(), reason: "store_unavailable"})
 	case errors.Is(err, errUnsupportedMedia):
 		s.writeProblem(w, http.StatusUnsupportedMediaType, err.Error(), "")
 	case errors.Is(err, atlas.ErrInvalid):

@@ -2,12 +2,18 @@ package postgis_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 	"github.com/atlas-cooperation/atlas/internal/postgis/pgtest"
+	"github.com/atlas-cooperation/atlas/internal/tiles"
 )
 
 func postgisSourceOptions() postgis.SourceOptions {
@@ -103,6 +109,17 @@ func TestDatabaseLostWhileServing(t *testing.T) {
 	}
 	_, detail := src.Status()
 	t.Logf("degraded: %s", detail)
+	// A write meanwhile is refused with 503 and Retry-After, never 500.
+	h, err := httpapi.New(src, tiles.NewRenderer(tiles.Options{}), httpapi.Options{Declarations: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	code, body := call(t, srv, "POST", "/api/partnerships", postgis.TokenPrefix+"0123456789abcdef0123456789abcdef", `{"authority_id":"31555","partner_id":"3186084","kind":"amitie"}`)
+	if code != http.StatusServiceUnavailable || !strings.Contains(fmt.Sprint(body["detail"]), "retry") {
+		t.Errorf("write while the database is down = %d %v, want 503", code, body)
+	}
 
 	c.Start()
 	// A write while the source may still be reconnecting: it must catch up.

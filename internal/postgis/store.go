@@ -44,7 +44,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (atlas.Principal
 		return atlas.Principal{}, atlas.ErrUnauthenticated
 	}
 	if err != nil {
-		return atlas.Principal{}, err
+		return atlas.Principal{}, unavailable(err)
 	}
 	if auth != nil {
 		p.Authority = *auth
@@ -54,19 +54,21 @@ func (s *Store) Authenticate(ctx context.Context, token string) (atlas.Principal
 
 // inTx runs fn in a transaction that also locks the declared tables against
 // concurrent declarations and imports (readers are not blocked).
+// A lost connection is atlas.ErrUnavailable; the transaction is then rolled
+// back by the server, so nothing was written.
 func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return err
+		return unavailable(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	if _, err := tx.Exec(ctx, `LOCK TABLE atlas_partnerships, atlas_projects IN SHARE ROW EXCLUSIVE MODE`); err != nil {
-		return err
+		return unavailable(err)
 	}
 	if err := fn(tx); err != nil {
-		return err
+		return unavailable(err)
 	}
-	return tx.Commit(ctx)
+	return unavailable(tx.Commit(ctx))
 }
 
 func forbidden(format string, args ...any) error {
