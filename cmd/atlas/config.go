@@ -33,6 +33,12 @@ type Config struct {
 	DBStatementTimeout time.Duration
 	// AdminAddr, when set, serves pprof and /metrics on a second address.
 	AdminAddr string
+	// WriteRate and WriteBurst bound the writes of a token (a client
+	// address gets twice as much); AuthFailures the failed authentications
+	// of a client address per minute.
+	WriteRate    float64
+	WriteBurst   int
+	AuthFailures float64
 }
 
 // DefaultConfig returns the defaults.
@@ -49,6 +55,9 @@ func DefaultConfig() Config {
 		ShutdownGrace:      15 * time.Second,
 		DBMaxConns:         8,
 		DBStatementTimeout: 30 * time.Second,
+		WriteRate:          2,
+		WriteBurst:         20,
+		AuthFailures:       10,
 	}
 }
 
@@ -65,6 +74,7 @@ var serveEnv = []envVar{
 	{"DATABASE_URL", "database-url"}, {"ATLAS_DATABASE_URL", "database-url"},
 	{"ATLAS_DB_MAX_CONNS", "db-max-conns"}, {"ATLAS_DB_STATEMENT_TIMEOUT", "db-statement-timeout"},
 	{"ATLAS_ADMIN_ADDR", "admin-addr"},
+	{"ATLAS_WRITE_RATE", "write-rate"}, {"ATLAS_WRITE_BURST", "write-burst"}, {"ATLAS_AUTH_FAILURES", "auth-failures"},
 }
 
 // parseServeConfig builds the Config from getenv and args. Every problem is
@@ -92,6 +102,9 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	})
 	fs.DurationVar(&c.DBStatementTimeout, "db-statement-timeout", c.DBStatementTimeout, "PostgreSQL statement_timeout of every session (env ATLAS_DB_STATEMENT_TIMEOUT)")
 	fs.StringVar(&c.AdminAddr, "admin-addr", c.AdminAddr, "also serve the Go profiles (/debug/pprof/) and /metrics on `host:port`, e.g. 127.0.0.1:6060; off by default, keep it off the public network (env ATLAS_ADMIN_ADDR)")
+	fs.Float64Var(&c.WriteRate, "write-rate", c.WriteRate, "writes a second one token may make, after a burst of --write-burst (a client address: twice as many); more get 429 (env ATLAS_WRITE_RATE)")
+	fs.IntVar(&c.WriteBurst, "write-burst", c.WriteBurst, "writes one token may make at once (env ATLAS_WRITE_BURST)")
+	fs.Float64Var(&c.AuthFailures, "auth-failures", c.AuthFailures, "failed authentications a minute a client address may make before its writes get 429 (env ATLAS_AUTH_FAILURES)")
 	var errs []error
 	for _, e := range serveEnv {
 		if v := getenv(e.name); v != "" {
@@ -126,6 +139,9 @@ func (c Config) Validate() error {
 	}
 	if c.DBMaxConns < 1 {
 		errs = append(errs, errors.New("db-max-conns: must be at least 1"))
+	}
+	if c.WriteRate <= 0 || c.WriteBurst < 1 || c.AuthFailures <= 0 {
+		errs = append(errs, errors.New("write-rate, write-burst, auth-failures: must be positive"))
 	}
 	if c.CacheSize < 0 {
 		errs = append(errs, errors.New("cache-size: must be >= 0 (0 disables the cache)"))

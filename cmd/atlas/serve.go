@@ -105,6 +105,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	api, err := httpapi.New(live, renderer, httpapi.Options{
 		CacheControl: cfg.CacheControl, PublicURL: cfg.PublicURL, Static: static.FS(), Logger: log,
 		Declarations: decl, Metrics: reg,
+		WritesPerSecond: cfg.WriteRate, WriteBurst: cfg.WriteBurst, AuthFailuresPerMinute: cfg.AuthFailures,
 	})
 	if err != nil {
 		return err

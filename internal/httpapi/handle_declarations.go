@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -103,8 +104,10 @@ func (s *Server) declarationRoutes(b bindings) {
 
 type writeFunc func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error
 
-// write wraps a write handler: no store → 501; then bearer authentication
-// (401) before anything else is read; errors mapped to problems.
+// write wraps a write handler: no store → 501; a client address that spent
+// its failed authentications → 429; then bearer authentication (401)
+// before anything else is read; then the write rate limits of the token
+// and of the address (429); errors mapped to problems.
 func (s *Server) write(h writeFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := s.opts.Declarations
@@ -112,20 +115,50 @@ func (s *Server) write(h writeFunc) http.Handler {
 			s.writeProblem(w, http.StatusNotImplemented, "writes need a database: run atlas serve with --database-url", "")
 			return
 		}
+		addr := clientAddr(r)
+		if blocked, wait := s.limits.authFailures.blocked(addr); blocked {
+			s.writeError(w, r, &rateLimitedError{"failed authentications from this address", wait})
+			return
+		}
 		token, ok := bearer(r)
 		if !ok {
+			s.authFailed(r, addr, "no bearer token")
 			s.writeError(w, r, atlas.ErrUnauthenticated)
 			return
 		}
 		p, err := d.Authenticate(r.Context(), token)
 		if err != nil {
+			if errors.Is(err, atlas.ErrUnauthenticated) {
+				s.authFailed(r, addr, "unknown or revoked token")
+			}
 			s.writeError(w, r, err)
+			return
+		}
+		if ok, wait := s.limits.perToken.allow(strconv.FormatInt(p.TokenID, 10)); !ok {
+			s.writeError(w, r, &rateLimitedError{"writes with this token", wait})
+			return
+		}
+		if ok, wait := s.limits.perAddr.allow(addr); !ok {
+			s.writeError(w, r, &rateLimitedError{"writes from this address", wait})
 			return
 		}
 		if err := h(w, r, d, p); err != nil {
 			s.writeError(w, r, err)
 		}
 	})
+}
+
+// authFailed logs a refused authentication and charges it to the client
+// address, whose further attempts get 429 once AuthFailuresPerMinute are
+// spent (so the log grows by at most that much per address).
+func (s *Server) authFailed(r *http.Request, addr, why string) {
+	s.limits.authFailures.allow(addr)
+	ua := r.UserAgent()
+	if len(ua) > 200 {
+		ua = ua[:200]
+	}
+	s.log.WarnContext(r.Context(), "authentication failed", "reason", why, "client", addr,
+		"method", r.Method, "path", r.URL.Path, "user_agent", ua)
 }
 
 func bearer(r *http.Request) (string, bool) {

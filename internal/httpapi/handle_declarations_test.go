@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -124,4 +126,63 @@ func TestDeclarationStatuses(t *testing.T) {
 		t.Fatalf("%d creates reached the store, want 1", len(f.created))
 	}
 	_ = errors.New
+}
+
+// TestWriteRateLimits: failed authentications are logged and, past the
+// limit, answered 429 for that address only without reaching the store;
+// writes are limited per token.
+func TestWriteRateLimits(t *testing.T) {
+	logs := &syncBuffer{}
+	f := &fakeDecl{}
+	h, err := httpapi.New(index.NewLive(atlastest.Snapshot(t)), tiles.NewRenderer(tiles.Options{}), httpapi.Options{
+		Declarations: f, AuthFailuresPerMinute: 3, WritesPerSecond: 0.001, WriteBurst: 2,
+		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(addr, token string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/api/partnerships", strings.NewReader(`{"authority_id":"31555","kind":"jumelage"}`))
+		req.RemoteAddr = addr + ":40000"
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	for i, tok := range []string{"guess1", "", "guess2"} {
+		if rec := post("192.0.2.7", tok); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d, want 401", i+1, rec.Code)
+		}
+	}
+	for _, tok := range []string{"guess3", "good"} {
+		rec := post("192.0.2.7", tok)
+		if rec.Code != http.StatusTooManyRequests {
+			t.Fatalf("after 3 failures, token %q: %d, want 429", tok, rec.Code)
+		}
+		if ra, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || ra < 1 || ra > 60 {
+			t.Errorf("Retry-After %q, want 1–60 s", rec.Header().Get("Retry-After"))
+		}
+	}
+	if n := strings.Count(logs.String(), `"msg":"authentication failed"`); n != 3 {
+		t.Errorf("%d failures logged, want 3:\n%s", n, logs.String())
+	}
+	if !strings.Contains(logs.String(), `"client":"192.0.2.7"`) {
+		t.Errorf("the log lacks the client address:\n%s", logs.String())
+	}
+	// Another address is not affected; its token may write twice.
+	for i := range 2 {
+		if rec := post("198.51.100.3", "good"); rec.Code != http.StatusCreated {
+			t.Fatalf("write %d from another address: %d %s", i+1, rec.Code, rec.Body)
+		}
+	}
+	rec := post("198.51.100.3", "good")
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "this token") {
+		t.Fatalf("third write with the token: %d %s, want 429", rec.Code, rec.Body)
+	}
+	if len(f.created) != 2 {
+		t.Fatalf("%d writes reached the store, want 2", len(f.created))
+	}
 }

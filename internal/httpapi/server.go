@@ -62,6 +62,13 @@ type Options struct {
 	// slot, then get 503 with Retry-After.
 	PrintSlots, GeoPackageSlots, FilterSlots int
 	SlotWait                                 time.Duration
+	// WritesPerSecond and WriteBurst bound the writes of one token (a
+	// client address gets twice as much); AuthFailuresPerMinute bounds the
+	// failed authentications of a client address, after which its write
+	// requests get 429 without reaching the store.
+	WritesPerSecond       float64
+	WriteBurst            int
+	AuthFailuresPerMinute float64
 	// Metrics receives the server's metrics, and GET /metrics serves
 	// all it holds; nil makes one with the Go runtime's and the
 	// process's collectors (NewRegistry).
@@ -78,6 +85,10 @@ func DefaultOptions() Options {
 		GeoPackageSlots: 2,
 		FilterSlots:     4,
 		SlotWait:        2 * time.Second,
+
+		WritesPerSecond:       2,
+		WriteBurst:            20,
+		AuthFailuresPerMinute: 10,
 	}
 }
 
@@ -92,6 +103,7 @@ type Server struct {
 	// printSlots, gpkgSlots and filterSlots hold a token per print map,
 	// GeoPackage and filtered items request being made (Options).
 	printSlots, gpkgSlots, filterSlots *slots
+	limits                             *writeLimits
 	metrics                            *httpMetrics
 	gatherer                           prometheus.Gatherer
 }
@@ -120,6 +132,15 @@ func New(snaps Snapshots, r *tiles.Renderer, opts Options) (*Server, error) {
 	if opts.GeoPackageSlots <= 0 {
 		opts.GeoPackageSlots = def.GeoPackageSlots
 	}
+	if opts.WritesPerSecond <= 0 {
+		opts.WritesPerSecond = def.WritesPerSecond
+	}
+	if opts.WriteBurst <= 0 {
+		opts.WriteBurst = def.WriteBurst
+	}
+	if opts.AuthFailuresPerMinute <= 0 {
+		opts.AuthFailuresPerMinute = def.AuthFailuresPerMinute
+	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -130,7 +151,7 @@ func New(snaps Snapshots, r *tiles.Renderer, opts Options) (*Server, error) {
 	}
 	s := &Server{snaps: snaps, tiles: r, opts: opts, log: opts.Logger, gatherer: opts.Metrics,
 		printSlots: newSlots(opts.PrintSlots, opts.SlotWait), gpkgSlots: newSlots(opts.GeoPackageSlots, opts.SlotWait),
-		filterSlots: newSlots(opts.FilterSlots, opts.SlotWait)}
+		filterSlots: newSlots(opts.FilterSlots, opts.SlotWait), limits: newWriteLimits(opts)}
 	m, err := newHTTPMetrics(opts.Metrics, s)
 	if err != nil {
 		return nil, err
@@ -285,6 +306,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, errBusy):
 		w.Header().Set("Retry-After", "2")
 		s.writeProblemDoc(w, problem{Status: http.StatusServiceUnavailable, Detail: err.Error(), reason: "busy"})
+	case isRateLimitedErr(err):
+		wait, _ := isRateLimited(err)
+		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(wait)))
+		s.writeProblemDoc(w, problem{Status: http.StatusTooManyRequests, Detail: err.Error(), reason: "rate_limited"})
 	case errors.Is(err, atlas.ErrUnavailable):
 		s.log.WarnContext(r.Context(), "write refused: store unavailable", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "5")

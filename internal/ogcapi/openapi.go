@@ -105,11 +105,11 @@ func Operations() []Operation {
 
 func writeResponses(code string) map[string]map[string]string {
 	return map[string]map[string]string{code: {TypeJSON: "Record"}, "400": {"application/problem+json": "Problem"},
-		"401": {"application/problem+json": "Problem"}, "404": {"application/problem+json": "Problem"}, "503": {"application/problem+json": "Problem"}}
+		"401": {"application/problem+json": "Problem"}, "404": {"application/problem+json": "Problem"}, "429": {"application/problem+json": "Problem"}, "503": {"application/problem+json": "Problem"}}
 }
 
 func deleteResponses() map[string]map[string]string {
-	return map[string]map[string]string{"204": {}, "401": {"application/problem+json": "Problem"}, "404": {"application/problem+json": "Problem"}, "503": {"application/problem+json": "Problem"}}
+	return map[string]map[string]string{"204": {}, "401": {"application/problem+json": "Problem"}, "404": {"application/problem+json": "Problem"}, "429": {"application/problem+json": "Problem"}, "503": {"application/problem+json": "Problem"}}
 }
 
 // The OpenAPI document is typed: OpenAPIDoc and the structs below hold the

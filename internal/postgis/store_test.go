@@ -22,7 +22,10 @@ func declServer(t *testing.T) (*httptest.Server, *postgis.Source, func(postgis.T
 	dbURL, pool := importedDB(t)
 	src := startSource(t, dbURL, postgisSourceOptions())
 	waitLoaded(t, src, time.Minute)
-	h, err := httpapi.New(src, tiles.NewRenderer(tiles.Options{}), httpapi.Options{Declarations: postgis.NewStore(pool)})
+	h, err := httpapi.New(src, tiles.NewRenderer(tiles.Options{}), httpapi.Options{Declarations: postgis.NewStore(pool),
+		// These tests send hundreds of writes on purpose: the rate limits
+		// are tested in httpapi.
+		WritesPerSecond: 1e6, WriteBurst: 1e6})
 	if err != nil {
 		t.Fatal(err)
 	}
