@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"context"
 	"errors"
 	"strings"
 )
@@ -28,6 +29,22 @@ var (
 	// restarting); nothing was written, the same request may be retried.
 	ErrUnavailable = errors.New("the database is unavailable: nothing was written, retry in a few seconds")
 )
+
+type idempotencyKey struct{}
+
+// WithIdempotencyKey returns ctx carrying the Idempotency-Key of a creating
+// write: a store that sees it answers a repeated request (same token, key
+// and body) with the record the first one created, and refuses the key
+// with another body (FieldErrors on "Idempotency-Key").
+func WithIdempotencyKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, idempotencyKey{}, key)
+}
+
+// IdempotencyKey returns the key WithIdempotencyKey put in ctx, or "".
+func IdempotencyKey(ctx context.Context) string {
+	k, _ := ctx.Value(idempotencyKey{}).(string)
+	return k
+}
 
 // FieldError is one rejected field of a write body.
 type FieldError struct {

@@ -107,7 +107,8 @@ type writeFunc func(w http.ResponseWriter, r *http.Request, d Declarations, p at
 // write wraps a write handler: no store → 501; a client address that spent
 // its failed authentications → 429; then bearer authentication (401)
 // before anything else is read; then the write rate limits of the token
-// and of the address (429); errors mapped to problems.
+// and of the address (429); a POST's Idempotency-Key goes to the store in
+// the context (atlas.WithIdempotencyKey); errors mapped to problems.
 func (s *Server) write(h writeFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := s.opts.Declarations
@@ -142,6 +143,13 @@ func (s *Server) write(h writeFunc) http.Handler {
 			s.writeError(w, r, &rateLimitedError{"writes from this address", wait})
 			return
 		}
+		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost {
+			if len(key) > 255 || !printableASCII(key) {
+				s.writeError(w, r, atlas.InvalidParam("Idempotency-Key", "", "want 1 to 255 printable ASCII characters (a UUID, say)"))
+				return
+			}
+			r = r.WithContext(atlas.WithIdempotencyKey(r.Context(), key))
+		}
 		if err := h(w, r, d, p); err != nil {
 			s.writeError(w, r, err)
 		}
@@ -159,6 +167,15 @@ func (s *Server) authFailed(r *http.Request, addr, why string) {
 	}
 	s.log.WarnContext(r.Context(), "authentication failed", "reason", why, "client", addr,
 		"method", r.Method, "path", r.URL.Path, "user_agent", ua)
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 func bearer(r *http.Request) (string, bool) {

@@ -161,24 +161,29 @@ func nextDeclarationID(ctx context.Context, tx pgx.Tx, prefix string) (string, e
 func (s *Store) CreatePartnership(ctx context.Context, p atlas.Principal, in atlas.PartnershipInput) (atlas.PartnershipRecord, error) {
 	var out atlas.PartnershipRecord
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		rec := partnershipRecord(in, "DECL-?")
-		if err := checkPartnership(ctx, tx, p, rec); err != nil {
-			return err
-		}
-		var err error
-		if rec.ID, err = nextDeclarationID(ctx, tx, "DECL"); err != nil {
-			return err
-		}
-		out, err = scanPartnership(tx.QueryRow(ctx, `INSERT INTO atlas_partnerships (`+partnershipCols+`, ord)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(ord), -1) + 1 FROM atlas_partnerships))
-			RETURNING `+partnershipCols,
-			rec.ID, rec.AuthorityID, rec.PartnerID, rec.Kind, rec.StartYear, rec.Active, rec.Provenance))
-		if err != nil {
-			return err
-		}
-		return audit(ctx, tx, p, "create", "partnerships", out.ID, nil, out)
+		return idempotent(ctx, tx, p, "create partnership", in, &out, func() error { return s.createPartnership(ctx, tx, p, in, &out) })
 	})
 	return out, err
+}
+
+// createPartnership inserts in as a new declared partnership, in tx, into out.
+func (s *Store) createPartnership(ctx context.Context, tx pgx.Tx, p atlas.Principal, in atlas.PartnershipInput, out *atlas.PartnershipRecord) error {
+	rec := partnershipRecord(in, "DECL-?")
+	if err := checkPartnership(ctx, tx, p, rec); err != nil {
+		return err
+	}
+	var err error
+	if rec.ID, err = nextDeclarationID(ctx, tx, "DECL"); err != nil {
+		return err
+	}
+	*out, err = scanPartnership(tx.QueryRow(ctx, `INSERT INTO atlas_partnerships (`+partnershipCols+`, ord)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(ord), -1) + 1 FROM atlas_partnerships))
+		RETURNING `+partnershipCols,
+		rec.ID, rec.AuthorityID, rec.PartnerID, rec.Kind, rec.StartYear, rec.Active, rec.Provenance))
+	if err != nil {
+		return err
+	}
+	return audit(ctx, tx, p, "create", "partnerships", out.ID, nil, *out)
 }
 
 // UpdatePartnership replaces the fields of partnership id.
@@ -307,24 +312,29 @@ func checkProject(ctx context.Context, tx pgx.Tx, p atlas.Principal, rec atlas.P
 func (s *Store) CreateProject(ctx context.Context, p atlas.Principal, in atlas.ProjectInput) (atlas.ProjectRecord, error) {
 	var out atlas.ProjectRecord
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		rec := projectRecord(in, "DPRJ-?")
-		if err := checkProject(ctx, tx, p, rec); err != nil {
-			return err
-		}
-		var err error
-		if rec.ID, err = nextDeclarationID(ctx, tx, "DPRJ"); err != nil {
-			return err
-		}
-		out, err = scanProject(tx.QueryRow(ctx, `INSERT INTO atlas_projects (`+projectCols+`, ord)
-			VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(ord), -1) + 1 FROM atlas_projects))
-			RETURNING `+projectCols,
-			rec.ID, rec.PartnershipID, rec.Title, rec.Themes, rec.StartYear, rec.Provenance))
-		if err != nil {
-			return err
-		}
-		return audit(ctx, tx, p, "create", "projects", out.ID, nil, out)
+		return idempotent(ctx, tx, p, "create project", in, &out, func() error { return s.createProject(ctx, tx, p, in, &out) })
 	})
 	return out, err
+}
+
+// createProject inserts in as a new declared project, in tx, into out.
+func (s *Store) createProject(ctx context.Context, tx pgx.Tx, p atlas.Principal, in atlas.ProjectInput, out *atlas.ProjectRecord) error {
+	rec := projectRecord(in, "DPRJ-?")
+	if err := checkProject(ctx, tx, p, rec); err != nil {
+		return err
+	}
+	var err error
+	if rec.ID, err = nextDeclarationID(ctx, tx, "DPRJ"); err != nil {
+		return err
+	}
+	*out, err = scanProject(tx.QueryRow(ctx, `INSERT INTO atlas_projects (`+projectCols+`, ord)
+		VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(ord), -1) + 1 FROM atlas_projects))
+		RETURNING `+projectCols,
+		rec.ID, rec.PartnershipID, rec.Title, rec.Themes, rec.StartYear, rec.Provenance))
+	if err != nil {
+		return err
+	}
+	return audit(ctx, tx, p, "create", "projects", out.ID, nil, *out)
 }
 
 // UpdateProject replaces the fields of project id (it may move to another
