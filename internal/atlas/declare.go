@@ -30,6 +30,27 @@ var (
 	ErrUnavailable = errors.New("the database is unavailable: nothing was written, retry in a few seconds")
 )
 
+// RequestInfo is where a write came from, for the audit trail.
+type RequestInfo struct {
+	ID        string // the request id (X-Request-Id)
+	Client    string // the client address
+	UserAgent string
+	Request   string // method and path
+}
+
+type requestInfoKey struct{}
+
+// WithRequestInfo returns ctx carrying info for the store's audit trail.
+func WithRequestInfo(ctx context.Context, info RequestInfo) context.Context {
+	return context.WithValue(ctx, requestInfoKey{}, info)
+}
+
+// RequestInfoFrom returns the RequestInfo of ctx (zero when none).
+func RequestInfoFrom(ctx context.Context) RequestInfo {
+	info, _ := ctx.Value(requestInfoKey{}).(RequestInfo)
+	return info
+}
+
 type idempotencyKey struct{}
 
 // WithIdempotencyKey returns ctx carrying the Idempotency-Key of a creating

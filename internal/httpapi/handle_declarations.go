@@ -117,20 +117,26 @@ func (s *Server) write(h writeFunc) http.Handler {
 			return
 		}
 		addr := clientAddr(r)
+		ua := r.UserAgent()
+		if len(ua) > 200 {
+			ua = ua[:200]
+		}
+		r = r.WithContext(atlas.WithRequestInfo(r.Context(), atlas.RequestInfo{
+			ID: RequestID(r.Context()), Client: addr, UserAgent: ua, Request: r.Method + " " + r.URL.Path}))
 		if blocked, wait := s.limits.authFailures.blocked(addr); blocked {
 			s.writeError(w, r, &rateLimitedError{"failed authentications from this address", wait})
 			return
 		}
 		token, ok := bearer(r)
 		if !ok {
-			s.authFailed(r, addr, "no bearer token")
+			s.authFailed(r, d, addr, "no bearer token")
 			s.writeError(w, r, atlas.ErrUnauthenticated)
 			return
 		}
 		p, err := d.Authenticate(r.Context(), token)
 		if err != nil {
 			if errors.Is(err, atlas.ErrUnauthenticated) {
-				s.authFailed(r, addr, "unknown or revoked token")
+				s.authFailed(r, d, addr, "unknown or revoked token")
 			}
 			s.writeError(w, r, err)
 			return
@@ -151,6 +157,9 @@ func (s *Server) write(h writeFunc) http.Handler {
 			r = r.WithContext(atlas.WithIdempotencyKey(r.Context(), key))
 		}
 		if err := h(w, r, d, p); err != nil {
+			if errors.Is(err, atlas.ErrForbidden) {
+				s.recordRejected(r, d, p, http.StatusForbidden, err.Error())
+			}
 			s.writeError(w, r, err)
 		}
 	})
@@ -159,14 +168,29 @@ func (s *Server) write(h writeFunc) http.Handler {
 // authFailed logs a refused authentication and charges it to the client
 // address, whose further attempts get 429 once AuthFailuresPerMinute are
 // spent (so the log grows by at most that much per address).
-func (s *Server) authFailed(r *http.Request, addr, why string) {
+func (s *Server) authFailed(r *http.Request, d Declarations, addr, why string) {
 	s.limits.authFailures.allow(addr)
-	ua := r.UserAgent()
-	if len(ua) > 200 {
-		ua = ua[:200]
-	}
 	s.log.WarnContext(r.Context(), "authentication failed", "reason", why, "client", addr,
-		"method", r.Method, "path", r.URL.Path, "user_agent", ua)
+		"method", r.Method, "path", r.URL.Path, "user_agent", atlas.RequestInfoFrom(r.Context()).UserAgent)
+	s.recordRejected(r, d, atlas.Principal{}, http.StatusUnauthorized, why)
+}
+
+// RejectionRecorder is optionally implemented by a Declarations store
+// with an audit trail: the writes refused for their token (401, p zero) or
+// their scope (403) are recorded there too. The request's
+// atlas.RequestInfo is in ctx.
+type RejectionRecorder interface {
+	RecordRejected(ctx context.Context, p atlas.Principal, status int, reason string) error
+}
+
+// recordRejected records a refused write when d keeps an audit trail; a
+// failure is logged, the answer stays the refusal.
+func (s *Server) recordRejected(r *http.Request, d Declarations, p atlas.Principal, status int, reason string) {
+	if rr, ok := d.(RejectionRecorder); ok {
+		if err := rr.RecordRejected(r.Context(), p, status, reason); err != nil && r.Context().Err() == nil {
+			s.log.WarnContext(r.Context(), "cannot audit a refused write", "err", err)
+		}
+	}
 }
 
 func printableASCII(s string) bool {

@@ -416,9 +416,30 @@ func audit(ctx context.Context, tx pgx.Tx, p atlas.Principal, action, table, id 
 	if p.Authority != "" {
 		auth = p.Authority
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO atlas_audit (token_id, authority_id, action, table_name, record_id, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`, p.TokenID, auth, action, table, id, nullJSON(b), nullJSON(a))
+	info := atlas.RequestInfoFrom(ctx)
+	_, err = tx.Exec(ctx, `INSERT INTO atlas_audit (token_id, authority_id, action, table_name, record_id, before, after,
+		request_id, client_addr, user_agent, request)
+		VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11)`, p.TokenID, auth, action, table, id, nullJSON(b), nullJSON(a),
+		info.ID, info.Client, info.UserAgent, info.Request)
 	return err
+}
+
+// RecordRejected writes a refused write to the audit trail: status 401
+// (no token, or an unknown or revoked one: p is zero) or 403 (p's scope).
+func (s *Store) RecordRejected(ctx context.Context, p atlas.Principal, status int, reason string) error {
+	var token, auth any
+	if p.TokenID != 0 {
+		token = p.TokenID
+	}
+	if p.Authority != "" {
+		auth = p.Authority
+	}
+	info := atlas.RequestInfoFrom(ctx)
+	_, err := s.pool.Exec(ctx, `INSERT INTO atlas_audit (token_id, authority_id, action, table_name, record_id,
+		request_id, client_addr, user_agent, request, status, reason)
+		VALUES ($1, $2, 'rejected', '', '', $3, $4, $5, $6, $7, $8)`, token, auth,
+		info.ID, info.Client, info.UserAgent, info.Request, status, reason)
+	return unavailable(err)
 }
 
 func nullJSON(b []byte) any {

@@ -146,8 +146,16 @@ func TestTokenScopes(t *testing.T) {
 	if code, _ := call(t, srv, "DELETE", "/api/partnerships/"+id, adminTok, ""); code != http.StatusNoContent {
 		t.Errorf("admin delete: %d", code)
 	}
-	if n := count(`SELECT count(*) FROM atlas_audit`); n != 4 { // create, create project, delete project, delete
-		t.Errorf("%d audit rows, want 4", n)
+	if n := count(`SELECT count(*) FROM atlas_audit WHERE action <> 'rejected'`); n != 4 { // create, create project, delete project, delete
+		t.Errorf("%d audit rows of writes, want 4", n)
+	}
+	// The refused ones are there too: three without a valid token (no
+	// token recorded), the others refused to Paris's token.
+	if n := count(`SELECT count(*) FROM atlas_audit WHERE action = 'rejected' AND status = 401 AND token_id IS NULL`); n != 3 {
+		t.Errorf("%d audit rows of 401s, want 3", n)
+	}
+	if n := count(`SELECT count(*) FROM atlas_audit WHERE action = 'rejected' AND status = 403 AND token_id IS NOT NULL AND authority_id = '75056'`); n < 1 {
+		t.Errorf("no audit row of Paris's 403s")
 	}
 	if n := count(`SELECT count(*) FROM atlas_audit WHERE action = 'delete' AND table_name = 'partnerships' AND before->>'authority_id' = '31555' AND after IS NULL`); n != 1 {
 		t.Error("the delete audit row lacks its before image")
