@@ -123,11 +123,15 @@ func (s *Server) write(h writeFunc) http.Handler {
 		}
 		r = r.WithContext(atlas.WithRequestInfo(r.Context(), atlas.RequestInfo{
 			ID: RequestID(r.Context()), Client: addr, UserAgent: ua, Request: r.Method + " " + r.URL.Path}))
-		if blocked, wait := s.limits.authFailures.blocked(addr); blocked {
+		token, ok := bearer(r)
+		// An address that spent its failed authentications is refused
+		// before any lookup, except for a token that authenticated
+		// lately: a guesser sharing the address (a proxy, a NAT) does not
+		// lock its legitimate writers out.
+		if blocked, wait := s.limits.authFailures.blocked(addr); blocked && !(ok && s.limits.valid.has(token)) {
 			s.writeError(w, r, &rateLimitedError{"failed authentications from this address", wait})
 			return
 		}
-		token, ok := bearer(r)
 		if !ok {
 			s.authFailed(r, d, addr, "no bearer token")
 			s.writeError(w, r, atlas.ErrUnauthenticated)
@@ -141,6 +145,7 @@ func (s *Server) write(h writeFunc) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
+		s.limits.valid.add(token)
 		if ok, wait := s.limits.perToken.allow(strconv.FormatInt(p.TokenID, 10)); !ok {
 			s.writeError(w, r, &rateLimitedError{"writes with this token", wait})
 			return

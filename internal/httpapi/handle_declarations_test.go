@@ -157,7 +157,7 @@ func TestWriteRateLimits(t *testing.T) {
 			t.Fatalf("failure %d: %d, want 401", i+1, rec.Code)
 		}
 	}
-	for _, tok := range []string{"guess3", "good"} {
+	for _, tok := range []string{"guess3", "good"} { // "good" has not authenticated yet
 		rec := post("192.0.2.7", tok)
 		if rec.Code != http.StatusTooManyRequests {
 			t.Fatalf("after 3 failures, token %q: %d, want 429", tok, rec.Code)
@@ -184,5 +184,14 @@ func TestWriteRateLimits(t *testing.T) {
 	}
 	if len(f.created) != 2 {
 		t.Fatalf("%d writes reached the store, want 2", len(f.created))
+	}
+	// Now that it has authenticated, the token gets past the block of the
+	// guesser's address (to its own write limit, spent above); a guess
+	// still does not.
+	if rec := post("192.0.2.7", "good"); rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "this token") {
+		t.Errorf("known token from the blocked address: %d %s, want its own token limit", rec.Code, rec.Body)
+	}
+	if rec := post("192.0.2.7", "guess4"); rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "failed authentications") {
+		t.Errorf("a guess from the blocked address: %d %s", rec.Code, rec.Body)
 	}
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"crypto/sha256"
 	"errors"
 	"math"
 	"net"
@@ -118,6 +119,7 @@ type writeLimits struct {
 	authFailures *keyedLimiter // per client address
 	perToken     *keyedLimiter // writes per token
 	perAddr      *keyedLimiter // writes per client address
+	valid        *tokenSet     // tokens that authenticated lately
 }
 
 func newWriteLimits(o Options) *writeLimits {
@@ -126,6 +128,7 @@ func newWriteLimits(o Options) *writeLimits {
 		authFailures: newKeyedLimiter(o.AuthFailuresPerMinute/60, int(math.Max(1, o.AuthFailuresPerMinute)), maxKeys),
 		perToken:     newKeyedLimiter(o.WritesPerSecond, o.WriteBurst, maxKeys),
 		perAddr:      newKeyedLimiter(2*o.WritesPerSecond, 2*o.WriteBurst, maxKeys),
+		valid:        &tokenSet{ttl: 10 * time.Minute, max: maxKeys, seen: map[[32]byte]time.Time{}},
 	}
 }
 
@@ -151,4 +154,42 @@ func isRateLimited(err error) (time.Duration, bool) {
 func isRateLimitedErr(err error) bool {
 	_, ok := isRateLimited(err)
 	return ok
+}
+
+// tokenSet remembers, by their SHA-256, the tokens that authenticated in
+// the last ttl, at most max of them (when full, the expired ones are
+// dropped, and if none is, all). It only lets a known token past an
+// address's failed-authentication block: the store still authenticates it
+// (a revoked token stays refused).
+type tokenSet struct {
+	ttl  time.Duration
+	max  int
+	mu   sync.Mutex
+	seen map[[32]byte]time.Time
+}
+
+func (t *tokenSet) add(token string) {
+	h := sha256.Sum256([]byte(token))
+	now := time.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.seen[h]; !ok && len(t.seen) >= t.max {
+		for k, at := range t.seen {
+			if now.Sub(at) > t.ttl {
+				delete(t.seen, k)
+			}
+		}
+		if len(t.seen) >= t.max {
+			clear(t.seen)
+		}
+	}
+	t.seen[h] = now
+}
+
+func (t *tokenSet) has(token string) bool {
+	h := sha256.Sum256([]byte(token))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	at, ok := t.seen[h]
+	return ok && time.Since(at) <= t.ttl
 }
