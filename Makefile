@@ -4,6 +4,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 GO      ?= go
 BENCHTIME ?= 1x
 FUZZTIME ?= 10s
+CHAOS_DURATION ?= 2m
 
 .PHONY: help build test test-short bench load fuzz lint run geodata docker clean
 
@@ -27,6 +28,9 @@ bench: ## run the Go benchmarks (BENCHTIME=1x by default; e.g. BENCHTIME=2s)
 
 load: ## load benchmark over loopback: atlas vs a fixed-body server (ratios)
 	$(GO) test -run '^$$' -bench 'BenchmarkLoad' -benchtime 1x -v ./cmd/atlas/
+
+chaos: ## two replicas on a real PostgreSQL under reads, hostile requests, writes and a database restart (CHAOS_DURATION, default 2m)
+	ATLAS_CHAOS_DURATION=$(CHAOS_DURATION) ./scripts/with-services.sh $(GO) test -run '^$$' -bench 'BenchmarkChaos' -benchtime 1x -v ./cmd/atlas/
 
 fuzz: ## run each fuzz target for FUZZTIME
 	./scripts/fuzz.sh $(FUZZTIME)
