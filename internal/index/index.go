@@ -14,6 +14,7 @@ package index
 
 import (
 	"crypto/sha256"
+	"encoding"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -43,16 +44,12 @@ type Snapshot struct {
 	ds      *atlas.Dataset
 	version string
 
-	authByID    map[string]int32
-	partnerByID map[string]int32
-	pshipByID   map[string]int32
-	projByID    map[string]int32
-	countryByID map[string]int32  // ISO2 → index in ds.Countries
-	regionByID  map[string]int32  // INSEE → index in ds.RegionShapes
-	deptByID    map[string]int32  // INSEE → index in ds.DepartementShapes
-	regionNames map[string]string // région code → name, from the authorities
-	deptNames   map[string]string // département code → name, from the authorities
-	shapeByISO  map[string]int32  // ISO2 → index in ds.CountryShapes
+	// What depends on the places only, shared by the snapshots derived
+	// from this one (see Derive).
+	*places
+
+	pshipByID map[string]int32
+	projByID  map[string]int32
 
 	// Columns per partnership.
 	pAuth    []int32
@@ -73,8 +70,6 @@ type Snapshot struct {
 	prThemes []uint16
 
 	// Per authority and partner.
-	authRegion []int32 // index in RegionShapes, -1 when unknown
-	authDept   []int32 // index in DepartementShapes, -1 when none
 	authPships [][]int32
 	partPships [][]int32
 
@@ -96,8 +91,23 @@ type Snapshot struct {
 	// own (ownSels) before or without one.
 	sels    atomic.Pointer[cache.Cache[*Selection]]
 	ownOnce sync.Once
+}
 
-	nameIndex []searchEntry
+// places is what a snapshot indexes of its countries, authorities, partners
+// and boundaries. It is never modified once built.
+type places struct {
+	authByID    map[string]int32
+	partnerByID map[string]int32
+	countryByID map[string]int32  // ISO2 → index in ds.Countries
+	regionByID  map[string]int32  // INSEE → index in ds.RegionShapes
+	deptByID    map[string]int32  // INSEE → index in ds.DepartementShapes
+	regionNames map[string]string // région code → name, from the authorities
+	deptNames   map[string]string // département code → name, from the authorities
+	shapeByISO  map[string]int32  // ISO2 → index in ds.CountryShapes
+	authRegion  []int32           // index in RegionShapes, -1 when unknown
+	authDept    []int32           // index in DepartementShapes, -1 when none
+	nameIndex   []searchEntry
+	digest      []byte // the version hash's state after the places (see hash)
 }
 
 var themeBits = atlas.Themes()
@@ -143,63 +153,117 @@ var provByBit = [2]atlas.Provenance{atlas.Real, atlas.Synthetic}
 // references again and fails on dangling ones. ds must not be modified
 // afterwards: the snapshot keeps it.
 func New(ds *atlas.Dataset) (*Snapshot, error) {
-	s := &Snapshot{
-		ds:          ds,
+	s := &Snapshot{ds: ds, trees: map[string]*rtree.RTreeG[int32]{}}
+	if err := s.indexPlaces(); err != nil {
+		return nil, err
+	}
+	return s.finish(nil)
+}
+
+// Derive indexes ds, a dataset that differs from prev's only in its
+// partnerships and projects: its countries, authorities, partners and
+// boundaries are prev's own slices, shared (as an incremental refresh from
+// the database builds it). The snapshot is the one New(ds) returns, with the
+// same answers and Version, at a cost in proportion to the links: the
+// places' lookups, R-trees, name index and digest are prev's. When the
+// partnerships before the new ones are prev's, in the same order (updates
+// in place and additions at the end, no deletion), the arc R-tree is a copy
+// of prev's with only the changed arcs replaced. When ds does not share
+// prev's places, Derive is New.
+func Derive(prev *Snapshot, ds *atlas.Dataset) (*Snapshot, error) {
+	if prev == nil || !sharesPlaces(prev.ds, ds) {
+		return New(ds)
+	}
+	s := &Snapshot{ds: ds, trees: map[string]*rtree.RTreeG[int32]{}}
+	s.places = prev.places
+	for _, l := range []string{LayerAuthorities, LayerPartners, LayerCountries, LayerRegions, LayerDepartements} {
+		s.trees[l] = prev.trees[l]
+	}
+	return s.finish(prev)
+}
+
+func sharesPlaces(a, b *atlas.Dataset) bool {
+	return sameSlice(a.Countries, b.Countries) && sameSlice(a.Authorities, b.Authorities) &&
+		sameSlice(a.Partners, b.Partners) && sameSlice(a.CountryShapes, b.CountryShapes) &&
+		sameSlice(a.RegionShapes, b.RegionShapes) && sameSlice(a.DepartementShapes, b.DepartementShapes)
+}
+
+// sameSlice reports whether a and b are the same slice (same elements in
+// the same memory), not merely equal ones.
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// indexPlaces builds what depends only on the countries, authorities,
+// partners and boundaries.
+func (s *Snapshot) indexPlaces() error {
+	ds := s.ds
+	s.places = &places{
 		authByID:    make(map[string]int32, len(ds.Authorities)),
 		partnerByID: make(map[string]int32, len(ds.Partners)),
-		pshipByID:   make(map[string]int32, len(ds.Partnerships)),
-		projByID:    make(map[string]int32, len(ds.Projects)),
 		countryByID: make(map[string]int32, len(ds.Countries)),
 		regionByID:  map[string]int32{},
 		deptByID:    map[string]int32{},
 		regionNames: map[string]string{},
 		deptNames:   map[string]string{},
 		shapeByISO:  map[string]int32{},
-		trees:       map[string]*rtree.RTreeG[int32]{},
 	}
+	pl := s.places
 	for i, c := range ds.Countries {
-		s.countryByID[c.ISO2] = int32(i)
+		pl.countryByID[c.ISO2] = int32(i)
 	}
 	for i, b := range ds.RegionShapes {
-		s.regionByID[b.ID] = int32(i)
+		pl.regionByID[b.ID] = int32(i)
 	}
 	for i, b := range ds.DepartementShapes {
-		s.deptByID[b.ID] = int32(i)
+		pl.deptByID[b.ID] = int32(i)
 	}
 	for i, b := range ds.CountryShapes {
-		s.shapeByISO[b.ID] = int32(i)
+		pl.shapeByISO[b.ID] = int32(i)
 	}
-	s.authRegion = make([]int32, len(ds.Authorities))
-	s.authDept = make([]int32, len(ds.Authorities))
+	pl.authRegion = make([]int32, len(ds.Authorities))
+	pl.authDept = make([]int32, len(ds.Authorities))
 	for i, a := range ds.Authorities {
-		if _, dup := s.authByID[a.ID]; dup {
-			return nil, fmt.Errorf("index: duplicate authority %q", a.ID)
+		if _, dup := pl.authByID[a.ID]; dup {
+			return fmt.Errorf("index: duplicate authority %q", a.ID)
 		}
-		s.authByID[a.ID] = int32(i)
+		pl.authByID[a.ID] = int32(i)
 		switch {
 		case a.Type == atlas.Region:
-			s.regionNames[a.Code] = a.Name
+			pl.regionNames[a.Code] = a.Name
 		case a.Type == atlas.Departement && a.Region == a.Code:
 			// An overseas collectivity (Polynésie française…) is its own
 			// région and département, with no IGN boundary.
-			s.regionNames[a.Code], s.deptNames[a.Code] = a.Name, a.Name
+			pl.regionNames[a.Code], pl.deptNames[a.Code] = a.Name, a.Name
 		case a.Type == atlas.Departement:
-			s.deptNames[a.Code] = a.Name
+			pl.deptNames[a.Code] = a.Name
 		}
-		s.authRegion[i], s.authDept[i] = -1, -1
-		if r, ok := s.regionByID[a.Region]; ok {
-			s.authRegion[i] = r
+		pl.authRegion[i], pl.authDept[i] = -1, -1
+		if r, ok := pl.regionByID[a.Region]; ok {
+			pl.authRegion[i] = r
 		}
-		if d, ok := s.deptByID[a.Departement]; ok {
-			s.authDept[i] = d
+		if d, ok := pl.deptByID[a.Departement]; ok {
+			pl.authDept[i] = d
 		}
 	}
 	for i, p := range ds.Partners {
-		if _, dup := s.partnerByID[p.ID]; dup {
-			return nil, fmt.Errorf("index: duplicate partner %q", p.ID)
+		if _, dup := pl.partnerByID[p.ID]; dup {
+			return fmt.Errorf("index: duplicate partner %q", p.ID)
 		}
-		s.partnerByID[p.ID] = int32(i)
+		pl.partnerByID[p.ID] = int32(i)
 	}
+	s.buildPlaceTrees()
+	s.buildNameIndex()
+	pl.digest = s.placesDigest()
+	return nil
+}
+
+// finish indexes the partnerships and projects (reusing prev's arc R-tree
+// when it can, see Derive) and computes the version.
+func (s *Snapshot) finish(prev *Snapshot) (*Snapshot, error) {
+	ds := s.ds
+	s.pshipByID = make(map[string]int32, len(ds.Partnerships))
+	s.projByID = make(map[string]int32, len(ds.Projects))
 	n := len(ds.Partnerships)
 	s.pAuth, s.pPartner, s.pCountry = make([]int32, n), make([]int32, n), make([]int32, n)
 	s.pType, s.pKind, s.pProv = make([]uint8, n), make([]uint8, n), make([]uint8, n)
@@ -280,14 +344,15 @@ func New(ds *atlas.Dataset) (*Snapshot, error) {
 		s.byYear[i] = int32(i)
 	}
 	sort.SliceStable(s.byYear, func(a, b int) bool { return s.pYear[s.byYear[a]] < s.pYear[s.byYear[b]] })
-	s.buildTrees()
+	if prev == nil || !s.deriveArcTree(prev) {
+		s.buildArcTree()
+	}
 	s.extents = sync.OnceValue(s.layerExtents)
-	s.buildNameIndex()
 	s.version = s.hash()
 	return s, nil
 }
 
-func (s *Snapshot) buildTrees() {
+func (s *Snapshot) buildPlaceTrees() {
 	ds := s.ds
 	pts := func(n int, at func(i int) orb.Point) *rtree.RTreeG[int32] {
 		var tr rtree.RTreeG[int32]
@@ -299,23 +364,6 @@ func (s *Snapshot) buildTrees() {
 	}
 	s.trees[LayerAuthorities] = pts(len(ds.Authorities), func(i int) orb.Point { return ds.Authorities[i].Point })
 	s.trees[LayerPartners] = pts(len(ds.Partners), func(i int) orb.Point { return ds.Partners[i].Point })
-	var arcs rtree.RTreeG[int32]
-	for i := range ds.Partnerships {
-		// Exact great-circle bounds, padded for the rounding of the
-		// antimeridian crossing in densified arcs.
-		var all orb.Bound
-		for k, b := range atlas.ArcBounds(ds.Authorities[s.pAuth[i]].Point, ds.Partners[s.pPartner[i]].Point) {
-			pb := pad(b)
-			arcs.Insert(pb.Min, pb.Max, int32(i))
-			if k == 0 {
-				all = pb
-			} else {
-				all = all.Union(pb)
-			}
-		}
-		s.arcBounds[i] = all
-	}
-	s.trees[LayerPartnerships] = &arcs
 	shapes := func(bs []atlas.Boundary) *rtree.RTreeG[int32] {
 		var tr rtree.RTreeG[int32]
 		for i, b := range bs {
@@ -337,6 +385,74 @@ func (s *Snapshot) buildTrees() {
 	s.trees[LayerDepartements] = shapes(ds.DepartementShapes)
 }
 
+// arcParts returns the padded bounding boxes under which the arc from a to
+// p is indexed (one per part: arcs split at the antimeridian have two), and
+// their union. The great-circle bounds are exact; the padding covers the
+// rounding of the antimeridian crossing in densified arcs.
+func arcParts(a, p orb.Point) ([]orb.Bound, orb.Bound) {
+	parts := atlas.ArcBounds(a, p)
+	var all orb.Bound
+	for k, b := range parts {
+		parts[k] = pad(b)
+		if k == 0 {
+			all = parts[k]
+		} else {
+			all = all.Union(parts[k])
+		}
+	}
+	return parts, all
+}
+
+func (s *Snapshot) buildArcTree() {
+	ds := s.ds
+	var arcs rtree.RTreeG[int32]
+	for i := range ds.Partnerships {
+		parts, all := arcParts(ds.Authorities[s.pAuth[i]].Point, ds.Partners[s.pPartner[i]].Point)
+		for _, pb := range parts {
+			arcs.Insert(pb.Min, pb.Max, int32(i))
+		}
+		s.arcBounds[i] = all
+	}
+	s.trees[LayerPartnerships] = &arcs
+}
+
+// deriveArcTree makes the arc R-tree a copy of prev's with only the arcs
+// that changed replaced, when the partnerships prev had are still the first
+// ones, in the same order; it reports whether it could.
+func (s *Snapshot) deriveArcTree(prev *Snapshot) bool {
+	old, cur := prev.ds.Partnerships, s.ds.Partnerships
+	if len(cur) < len(old) {
+		return false
+	}
+	for i := range old {
+		if old[i].ID != cur[i].ID {
+			return false
+		}
+	}
+	arcs := prev.trees[LayerPartnerships].Copy()
+	auth, partners := s.ds.Authorities, s.ds.Partners
+	for i := range cur {
+		i32 := int32(i)
+		if i < len(old) {
+			if prev.pAuth[i] == s.pAuth[i] && prev.pPartner[i] == s.pPartner[i] {
+				s.arcBounds[i] = prev.arcBounds[i]
+				continue
+			}
+			parts, _ := arcParts(auth[prev.pAuth[i]].Point, partners[prev.pPartner[i]].Point)
+			for _, pb := range parts {
+				arcs.Delete(pb.Min, pb.Max, i32)
+			}
+		}
+		parts, all := arcParts(auth[s.pAuth[i]].Point, partners[s.pPartner[i]].Point)
+		for _, pb := range parts {
+			arcs.Insert(pb.Min, pb.Max, i32)
+		}
+		s.arcBounds[i] = all
+	}
+	s.trees[LayerPartnerships] = arcs
+	return true
+}
+
 // boundPad (degrees) pads arc bounding boxes in the R-tree.
 const boundPad = 0.05
 
@@ -354,76 +470,104 @@ func (s *Snapshot) Arc(i int32, maxSegKm float64) orb.MultiLineString {
 }
 
 // hash derives the data version from every value served, so two stores
-// holding the same data report the same version (and ETags).
+// holding the same data report the same version (and ETags). The digest
+// runs over the countries, authorities and partners (whose state is
+// computed once per set of places and resumed here, see Derive), then the
+// partnerships, projects and boundaries.
 func (s *Snapshot) hash() string {
 	h := sha256.New()
+	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(s.digest); err != nil {
+		panic("index: resuming the places digest: " + err.Error())
+	}
 	ds := s.ds
-	buf := make([]byte, 0, 256)
-	str := func(v string) { buf = append(append(buf, v...), 0) }
-	num := func(v int64) { buf = append(strconv.AppendInt(buf, v, 10), 0) }
-	flt := func(v float64) { buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v)) }
-	flush := func() { h.Write(buf); buf = buf[:0] }
-	for _, c := range ds.Countries {
-		str(c.ISO2)
-		str(c.ISO3)
-		str(c.NameFR)
-		str(c.NameEN)
-		flt(c.Label[0])
-		flt(c.Label[1])
-		flush()
-	}
-	for _, a := range ds.Authorities {
-		str(a.ID)
-		str(string(a.Type))
-		str(a.Code)
-		str(a.Name)
-		str(a.Departement)
-		str(a.Region)
-		num(int64(a.Population))
-		flt(a.Point[0])
-		flt(a.Point[1])
-		flush()
-	}
-	for _, p := range ds.Partners {
-		str(p.ID)
-		num(p.GeonameID)
-		str(p.Name)
-		str(p.Country)
-		str(p.Subdivision)
-		num(int64(p.Population))
-		flt(p.Point[0])
-		flt(p.Point[1])
-		flush()
-	}
+	w := digestWriter{h: h}
 	for _, p := range ds.Partnerships {
-		str(p.ID)
-		str(p.AuthorityID)
-		str(p.PartnerID)
-		str(string(p.Kind))
-		num(int64(p.StartYear))
-		str(strconv.FormatBool(p.Active))
-		str(string(p.Provenance))
-		flush()
+		w.str(p.ID)
+		w.str(p.AuthorityID)
+		w.str(p.PartnerID)
+		w.str(string(p.Kind))
+		w.num(int64(p.StartYear))
+		w.str(strconv.FormatBool(p.Active))
+		w.str(string(p.Provenance))
+		w.flush()
 	}
 	for _, p := range ds.Projects {
-		str(p.ID)
-		str(p.PartnershipID)
-		str(p.Title)
-		str(strings.Join(p.Themes, "|"))
-		num(int64(p.StartYear))
-		str(string(p.Provenance))
-		flush()
+		w.str(p.ID)
+		w.str(p.PartnershipID)
+		w.str(p.Title)
+		w.str(strings.Join(p.Themes, "|"))
+		w.num(int64(p.StartYear))
+		w.str(string(p.Provenance))
+		w.flush()
 	}
 	for _, bs := range [][]atlas.Boundary{ds.CountryShapes, ds.RegionShapes, ds.DepartementShapes} {
 		for _, b := range bs {
-			str(b.ID)
-			str(b.Name)
-			flush()
+			w.str(b.ID)
+			w.str(b.Name)
+			w.flush()
 			hashGeometry(h, b.Geometry)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }
+
+// placesDigest returns the state of the version's SHA-256 after the
+// countries, authorities and partners (see hash).
+func (s *Snapshot) placesDigest() []byte {
+	h := sha256.New()
+	ds := s.ds
+	w := digestWriter{h: h}
+	for _, c := range ds.Countries {
+		w.str(c.ISO2)
+		w.str(c.ISO3)
+		w.str(c.NameFR)
+		w.str(c.NameEN)
+		w.flt(c.Label[0])
+		w.flt(c.Label[1])
+		w.flush()
+	}
+	for _, a := range ds.Authorities {
+		w.str(a.ID)
+		w.str(string(a.Type))
+		w.str(a.Code)
+		w.str(a.Name)
+		w.str(a.Departement)
+		w.str(a.Region)
+		w.num(int64(a.Population))
+		w.flt(a.Point[0])
+		w.flt(a.Point[1])
+		w.flush()
+	}
+	for _, p := range ds.Partners {
+		w.str(p.ID)
+		w.num(p.GeonameID)
+		w.str(p.Name)
+		w.str(p.Country)
+		w.str(p.Subdivision)
+		w.num(int64(p.Population))
+		w.flt(p.Point[0])
+		w.flt(p.Point[1])
+		w.flush()
+	}
+	state, err := h.(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		panic("index: saving the places digest: " + err.Error())
+	}
+	return state
+}
+
+// digestWriter feeds one record's values to the version's hash.
+type digestWriter struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func (w *digestWriter) str(v string) { w.buf = append(append(w.buf, v...), 0) }
+func (w *digestWriter) num(v int64)  { w.buf = append(strconv.AppendInt(w.buf, v, 10), 0) }
+func (w *digestWriter) flt(v float64) {
+	w.buf = binary.LittleEndian.AppendUint64(w.buf, math.Float64bits(v))
+}
+func (w *digestWriter) flush() { w.h.Write(w.buf); w.buf = w.buf[:0] }
 
 func hashGeometry(h hash.Hash, g orb.Geometry) {
 	var buf [8]byte
