@@ -38,6 +38,7 @@ var (
 	descAge      = prometheus.NewDesc("atlas_snapshot_age_seconds", "Seconds since the snapshot served was published.", nil, nil)
 	descRebuild  = prometheus.NewDesc("atlas_snapshot_rebuild_seconds", "How long loading and indexing the snapshot served took.", nil, nil)
 	descRebuilds = prometheus.NewDesc("atlas_snapshot_rebuilds_total", "Snapshots published.", nil, nil)
+	descIncr     = prometheus.NewDesc("atlas_snapshot_incremental_rebuilds_total", "Snapshots published by reading only the partnerships and projects that changed (the database change log) and deriving the previous snapshot's indexes.", nil, nil)
 	descRebuildT = prometheus.NewDesc("atlas_snapshot_rebuild_seconds_total", "Time spent loading and indexing every snapshot published.", nil, nil)
 	descLag      = prometheus.NewDesc("atlas_snapshot_refresh_lag_seconds", "From the first change notification of a burst to the publication of the snapshot that holds it, for the snapshot served.", nil, nil)
 
@@ -56,7 +57,7 @@ type databaseCollector struct {
 }
 
 func (c databaseCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descUp, descRev, descPub, descAge, descRebuild, descRebuilds, descRebuildT, descLag, descConns, descMax, descAcq, descEmpty, descWait} {
+	for _, d := range []*prometheus.Desc{descUp, descRev, descPub, descAge, descRebuild, descRebuilds, descIncr, descRebuildT, descLag, descConns, descMax, descAcq, descEmpty, descWait} {
 		ch <- d
 	}
 }
@@ -82,6 +83,7 @@ func (c databaseCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descLag, st.RefreshLag.Seconds())
 	}
 	counter(descRebuilds, float64(st.Reloads))
+	counter(descIncr, float64(st.Incremental))
 	counter(descRebuildT, st.ReloadTime.Seconds())
 
 	ps := c.pool.Stat()

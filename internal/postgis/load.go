@@ -38,27 +38,46 @@ type Beginner interface {
 // the data revision it corresponds to. Rows come in load order, so the
 // result equals what dataset.Load returns for the files that were imported.
 func LoadDataset(ctx context.Context, db Beginner) (*atlas.Dataset, int64, error) {
+	l, err := loadAll(ctx, db)
+	if err != nil {
+		return nil, 0, err
+	}
+	return l.ds, l.rev, nil
+}
+
+// loaded is a dataset read from the database with its revision and the
+// load order (ord) of its partnerships and projects, from which the change
+// log derives the next one (see loadChanges).
+type loaded struct {
+	ds                *atlas.Dataset
+	rev               int64
+	pshipOrd, projOrd []int64
+}
+
+func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 	tx, err := db.Begin(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("postgis: load: %w", err)
+		return nil, fmt.Errorf("postgis: load: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	// Reading a large dataset takes as long as it takes (ctx still bounds
 	// it): the session's statement_timeout does not apply.
 	if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
-		return nil, 0, fmt.Errorf("postgis: load: %w", err)
+		return nil, fmt.Errorf("postgis: load: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
-		return nil, 0, fmt.Errorf("postgis: load: %w", err)
+		return nil, fmt.Errorf("postgis: load: %w", err)
 	}
 	var rev int64
 	if err := tx.QueryRow(ctx, `SELECT rev FROM atlas_revision`).Scan(&rev); err != nil {
-		return nil, 0, fmt.Errorf("postgis: load: revision: %w", err)
+		return nil, fmt.Errorf("postgis: load: revision: %w", err)
 	}
 	ds := &atlas.Dataset{}
+	l := &loaded{ds: ds, rev: rev}
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM atlas_partnerships`).Scan(&n); err == nil {
 		ds.Partnerships = make([]atlas.Partnership, 0, n)
+		l.pshipOrd = make([]int64, 0, n)
 	}
 	steps := []struct {
 		name, sql string
@@ -85,18 +104,18 @@ func LoadDataset(ctx context.Context, db Beginner) (*atlas.Dataset, int64, error
 				ds.Partners = append(ds.Partners, p)
 				return err
 			}},
-		{"partnerships", `SELECT id, authority_id, partner_id, kind, start_year, active, provenance FROM atlas_partnerships ORDER BY ord`,
+		{"partnerships", `SELECT ord, ` + partnershipLoadCols + ` FROM atlas_partnerships ORDER BY ord`,
 			func(r pgx.Rows) error {
-				var p atlas.Partnership
-				err := r.Scan(&p.ID, &p.AuthorityID, &p.PartnerID, &p.Kind, &p.StartYear, &p.Active, &p.Provenance)
+				p, ord, err := scanLoadedPartnership(r)
 				ds.Partnerships = append(ds.Partnerships, p)
+				l.pshipOrd = append(l.pshipOrd, ord)
 				return err
 			}},
-		{"projects", `SELECT id, partnership_id, title, themes, start_year, provenance FROM atlas_projects ORDER BY ord`,
+		{"projects", `SELECT ord, ` + projectLoadCols + ` FROM atlas_projects ORDER BY ord`,
 			func(r pgx.Rows) error {
-				var p atlas.Project
-				err := r.Scan(&p.ID, &p.PartnershipID, &p.Title, &p.Themes, &p.StartYear, &p.Provenance)
+				p, ord, err := scanLoadedProject(r)
 				ds.Projects = append(ds.Projects, p)
+				l.projOrd = append(l.projOrd, ord)
 				return err
 			}},
 		{"boundaries", `SELECT layer, id, name, ST_AsEWKB(geom) FROM atlas_boundaries ORDER BY layer, ord`,
@@ -128,17 +147,32 @@ func LoadDataset(ctx context.Context, db Beginner) (*atlas.Dataset, int64, error
 	for _, st := range steps {
 		rows, err := tx.Query(ctx, st.sql)
 		if err != nil {
-			return nil, 0, fmt.Errorf("postgis: load %s: %w", st.name, err)
+			return nil, fmt.Errorf("postgis: load %s: %w", st.name, err)
 		}
 		for rows.Next() {
 			if err := st.scan(rows); err != nil {
 				rows.Close()
-				return nil, 0, fmt.Errorf("postgis: load %s: %w", st.name, err)
+				return nil, fmt.Errorf("postgis: load %s: %w", st.name, err)
 			}
 		}
 		if err := rows.Err(); err != nil {
-			return nil, 0, fmt.Errorf("postgis: load %s: %w", st.name, err)
+			return nil, fmt.Errorf("postgis: load %s: %w", st.name, err)
 		}
 	}
-	return ds, rev, tx.Commit(ctx)
+	return l, tx.Commit(ctx)
+}
+
+const (
+	partnershipLoadCols = `id, authority_id, partner_id, kind, start_year, active, provenance`
+	projectLoadCols     = `id, partnership_id, title, themes, start_year, provenance`
+)
+
+func scanLoadedPartnership(r pgx.Row) (p atlas.Partnership, ord int64, err error) {
+	err = r.Scan(&ord, &p.ID, &p.AuthorityID, &p.PartnerID, &p.Kind, &p.StartYear, &p.Active, &p.Provenance)
+	return p, ord, err
+}
+
+func scanLoadedProject(r pgx.Row) (p atlas.Project, ord int64, err error) {
+	err = r.Scan(&ord, &p.ID, &p.PartnershipID, &p.Title, &p.Themes, &p.StartYear, &p.Provenance)
+	return p, ord, err
 }

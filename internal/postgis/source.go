@@ -55,6 +55,11 @@ type Source struct {
 	stats    SourceStats
 	loaded   chan struct{}
 	loadOnce sync.Once
+
+	// base is what the published snapshot was indexed from, baseSnap that
+	// snapshot: the next refresh derives from them (session goroutine only).
+	base     *loaded
+	baseSnap *index.Snapshot
 }
 
 // NewSource returns a Source on opt.URL. Nothing happens until Run.
@@ -114,6 +119,9 @@ type SourceStats struct {
 	// took; Reloads and ReloadTime count every snapshot published.
 	LastReload, ReloadTime time.Duration
 	Reloads                int64
+	// Incremental counts the snapshots derived from the previous one and
+	// the rows that changed (the change log), not read in full.
+	Incremental int64
 	// RefreshLag is the time from the first change notification of the
 	// burst the published snapshot answers to its publication (0 for a
 	// load that no notification announced: the first, a reconnection's).
@@ -264,17 +272,30 @@ func (s *Source) reloadIfChanged(ctx context.Context, conn *pgx.Conn, want int64
 		return nil
 	}
 	start := time.Now()
-	ds, rev, err := LoadDataset(ctx, conn)
-	if err != nil {
-		return err
+	var next *loaded
+	var err error
+	if s.base != nil {
+		if next, err = loadChanges(ctx, conn, s.base); err != nil {
+			return err
+		}
 	}
-	snap, err := index.New(ds)
+	incremental := next != nil
+	if !incremental {
+		if next, err = loadAll(ctx, conn); err != nil {
+			return err
+		}
+	}
+	ds, rev := next.ds, next.rev
+	// Derive reuses the previous snapshot's indexes of the places when ds
+	// shares them (an incremental refresh); otherwise it is index.New.
+	snap, err := index.Derive(s.baseSnap, ds)
 	if err != nil {
 		// Not a connection problem: the data is inconsistent. Keep serving
 		// the previous snapshot and say so.
 		s.log.Error("cannot index the database content", "err", err, "revision", rev)
 		return fmt.Errorf("index: %w", err)
 	}
+	s.base, s.baseSnap = next, snap
 	prev := s.live.Swap(snap)
 	took := time.Since(start)
 	s.mu.Lock()
@@ -283,12 +304,15 @@ func (s *Source) reloadIfChanged(ctx context.Context, conn *pgx.Conn, want int64
 	s.stats.Published, s.stats.LastReload = now, took
 	s.stats.ReloadTime += took
 	s.stats.Reloads++
+	if incremental {
+		s.stats.Incremental++
+	}
 	s.stats.RefreshLag = 0
 	if !first.IsZero() {
 		s.stats.RefreshLag = now.Sub(first)
 	}
 	s.mu.Unlock()
-	attrs := []any{"revision", rev, "version", snap.Version(), "partnerships", len(ds.Partnerships), "duration", took.Round(time.Millisecond)}
+	attrs := []any{"revision", rev, "version", snap.Version(), "partnerships", len(ds.Partnerships), "duration", took.Round(time.Millisecond), "incremental", incremental}
 	if prev == nil {
 		s.log.Info("dataset loaded from the database", attrs...)
 	} else {
