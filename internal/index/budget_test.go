@@ -71,3 +71,47 @@ func TestLiveReleasesThePreviousSnapshot(t *testing.T) {
 		t.Error("the new snapshot's selections are not charged")
 	}
 }
+
+// What is keyed by the places' version (the tiles' boundaries) outlives a
+// snapshot derived after a write of partnerships, and is released when the
+// places change.
+func TestLiveKeepsThePlacesAcrossWrites(t *testing.T) {
+	base := testkit.Snapshot(t)
+	ds := *base.Dataset()
+	ds.Partnerships = append([]atlas.Partnership(nil), ds.Partnerships...)
+	ds.Partnerships[0].StartYear = 1951
+	derived, err := index.Derive(base, &ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if derived.Version() == base.Version() || derived.PlacesVersion() != base.PlacesVersion() {
+		t.Fatalf("derived: version %s (was %s), places %s (was %s)", derived.Version(), base.Version(), derived.PlacesVersion(), base.PlacesVersion())
+	}
+	ds2 := ds
+	ds2.Authorities = append([]atlas.Authority(nil), ds.Authorities...)
+	ds2.Authorities[0].Population++
+	moved, err := index.Derive(derived, &ds2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moved.PlacesVersion() == base.PlacesVersion() {
+		t.Fatal("new places, same places version")
+	}
+	b := cache.NewBudget(64 << 20)
+	c := cache.New[[]byte](b, "shapes", 0)
+	l := index.NewLive(base)
+	l.UseBudget(b)
+	c.Memo(base.PlacesVersion()+"/shapes", true, func() ([]byte, int64) { return make([]byte, 1000), 1000 }, nil)
+	c.Memo(base.Version()+"/arcs", true, func() ([]byte, int64) { return make([]byte, 500), 500 }, nil)
+	l.Swap(derived)
+	if _, ok := c.Get(base.PlacesVersion() + "/shapes"); !ok {
+		t.Error("a write of partnerships released the places' structures")
+	}
+	if _, ok := c.Get(base.Version() + "/arcs"); ok {
+		t.Error("the previous version's structures were kept")
+	}
+	l.Swap(moved)
+	if b.Used() != 0 {
+		t.Errorf("%d bytes still charged once the places changed", b.Used())
+	}
+}

@@ -108,6 +108,7 @@ type places struct {
 	authDept    []int32           // index in DepartementShapes, -1 when none
 	nameIndex   []searchEntry
 	digest      []byte // the version hash's state after the places (see hash)
+	version     string // see PlacesVersion
 }
 
 var themeBits = atlas.Themes()
@@ -255,6 +256,8 @@ func (s *Snapshot) indexPlaces() error {
 	s.buildPlaceTrees()
 	s.buildNameIndex()
 	pl.digest = s.placesDigest()
+	sum := sha256.Sum256(pl.digest)
+	pl.version = "places-" + hex.EncodeToString(sum[:8])
 	return nil
 }
 
@@ -601,6 +604,13 @@ func hashGeometry(h hash.Hash, g orb.Geometry) {
 // Version identifies the data: it changes whenever any served value changes
 // and is equal for equal data, whatever store it was loaded from.
 func (s *Snapshot) Version() string { return s.version }
+
+// PlacesVersion identifies the countries, authorities, partners and
+// boundaries of the snapshot: snapshots derived from one another after
+// writes of partnerships and projects share it, so that what is made of
+// the places alone (the tiles' simplified boundaries) outlives a write. It
+// never begins like a Version.
+func (s *Snapshot) PlacesVersion() string { return s.places.version }
 
 // Dataset returns the indexed dataset. Callers must not modify it.
 func (s *Snapshot) Dataset() *atlas.Dataset { return s.ds }

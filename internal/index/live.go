@@ -29,7 +29,8 @@ func NewLive(s *Snapshot) *Live {
 
 // UseBudget charges the selections of the snapshots l publishes to b, and
 // makes Swap release, from b, what the previous snapshot's caches hold
-// (its selections, and the tile structures keyed by its version).
+// (its selections, the tile structures keyed by its version, and those
+// keyed by its places' version when the new snapshot's places differ).
 func (l *Live) UseBudget(b *cache.Budget) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -57,6 +58,9 @@ func (l *Live) Swap(s *Snapshot) *Snapshot {
 		l.budget.Release(prev.selKey())
 		if s == nil || prev.Version() != s.Version() {
 			l.budget.Release(prev.Version())
+		}
+		if s == nil || prev.PlacesVersion() != s.PlacesVersion() {
+			l.budget.Release(prev.PlacesVersion())
 		}
 	}
 	return prev

@@ -593,7 +593,9 @@ func shapeTolerance(z int) float64 {
 }
 
 func (r *Renderer) shapes(snap *index.Snapshot, layer string, z int) *shapeSet {
-	key := snap.Version() + "/shapes/" + layer
+	// The boundaries belong to the places: a write of partnerships keeps
+	// them (see index.Snapshot.PlacesVersion).
+	key := snap.PlacesVersion() + "/shapes/" + layer
 	return memo(r.aggs, key, true, func() *[ShapeMaxZoom + 1]*shapeSet { return buildShapeSets(snap, layer, ShapeCutMaxZoom) })[min(z, ShapeMaxZoom)]
 }
 

@@ -92,3 +92,41 @@ func BenchmarkRenderMix(b *testing.B) {
 		n++
 	}
 }
+
+// BenchmarkWarm prepares the unfiltered view of a new snapshot: from
+// nothing (start-up), and after a write (the snapshot derived from the one
+// the renderer has warmed, as a database replica publishes it).
+func BenchmarkWarm(b *testing.B) {
+	base := defaultSnapshot(b)
+	ctx := context.Background()
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			r := tiles.NewRenderer(tiles.Options{})
+			if err := r.Warm(ctx, base); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("after-write", func(b *testing.B) {
+		r := tiles.NewRenderer(tiles.Options{})
+		if err := r.Warm(ctx, base); err != nil {
+			b.Fatal(err)
+		}
+		prev := base
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			ds := *base.Dataset()
+			ds.Partnerships = append([]atlas.Partnership(nil), ds.Partnerships...)
+			ds.Partnerships[0].StartYear = 1950 + i%50
+			next, err := index.Derive(prev, &ds)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if err := r.Warm(ctx, next); err != nil {
+				b.Fatal(err)
+			}
+			prev = next
+		}
+	})
+}
