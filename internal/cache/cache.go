@@ -30,6 +30,9 @@ type Budget struct {
 	pinned int64     // of used
 	ll     list.List // of *entry, most recently used first
 	caches []*stats
+	// keep, when not empty, are the key prefixes of what may be cached
+	// (see KeepOnly).
+	keep []string
 }
 
 // NewBudget returns a budget of size bytes (at least 1).
@@ -147,7 +150,7 @@ func (c *Cache[V]) Put(key string, v V, size int64) {
 	}
 	c.b.mu.Lock()
 	defer c.b.mu.Unlock()
-	if _, ok := c.s.items[key]; ok {
+	if _, ok := c.s.items[key]; ok || !c.b.keeps(key) {
 		return
 	}
 	e := &entry{key: key, c: c.s, value: v}
@@ -164,6 +167,14 @@ func (c *Cache[V]) Put(key string, v V, size int64) {
 // structures of the unfiltered view); only Release drops it.
 func (c *Cache[V]) Memo(key string, pin bool, build func() (V, int64), grow func(V) int64) V {
 	c.b.mu.Lock()
+	if !c.b.keeps(key) {
+		// A request still on a snapshot that is no longer published:
+		// its value is its own, not cached.
+		c.b.mu.Unlock()
+		c.s.misses.Add(1)
+		v, _ := build()
+		return v
+	}
 	e, ok := c.s.items[key]
 	if !ok {
 		e = &entry{key: key, c: c.s, pinned: pin}
@@ -228,7 +239,43 @@ func (b *Budget) Release(prefix string) int64 {
 	return freed
 }
 
+// KeepOnly makes b keep only the entries whose key starts with one of
+// prefixes — the structures of the snapshot just published, when every key
+// begins with its snapshot's prefixes — and returns the bytes it freed. It
+// drops the other entries, pinned ones included, and values built later
+// under other keys (by requests still on a previous snapshot, which may
+// outlive its release) are returned to their caller but not cached, so
+// that nothing of an unpublished snapshot stays. With no prefixes, every
+// key may be cached again.
+func (b *Budget) KeepOnly(prefixes ...string) int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.keep = append([]string(nil), prefixes...)
+	var freed int64
+	for _, c := range b.caches {
+		for k, e := range c.items {
+			if !b.keeps(k) {
+				freed += e.size
+				b.remove(e)
+			}
+		}
+	}
+	return freed
+}
+
 // Under b.mu.
+
+func (b *Budget) keeps(key string) bool {
+	if len(b.keep) == 0 {
+		return true
+	}
+	for _, p := range b.keep {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
+}
 
 func (b *Budget) insert(e *entry) {
 	e.in = true

@@ -119,3 +119,33 @@ func TestSizeOf(t *testing.T) {
 		t.Errorf("the root is counted even of a skipped type: %d", n)
 	}
 }
+
+// KeepOnly drops what its prefixes do not cover, pinned entries included,
+// and keeps values built later under other keys out of the caches.
+func TestKeepOnly(t *testing.T) {
+	b := NewBudget(1 << 20)
+	c := New[int](b, "c", 0)
+	c.Memo("v1/pinned", true, func() (int, int64) { return 1, 100 }, nil)
+	c.Put("v1/tile", 2, 10)
+	c.Put("v2/tile", 3, 20)
+	if freed := b.KeepOnly("v2/"); freed != 110 || b.Used() != 20 || b.Pinned() != 0 {
+		t.Fatalf("KeepOnly freed %d, used %d, pinned %d; want 110, 20, 0", freed, b.Used(), b.Pinned())
+	}
+	if v := c.Memo("v1/pinned", true, func() (int, int64) { return 4, 100 }, nil); v != 4 {
+		t.Fatalf("Memo outside the kept prefixes returned %d", v)
+	}
+	c.Put("v1/tile", 5, 10)
+	for _, k := range []string{"v1/pinned", "v1/tile"} {
+		if _, ok := c.Get(k); ok {
+			t.Errorf("%s cached outside the kept prefixes", k)
+		}
+	}
+	if v, ok := c.Get("v2/tile"); !ok || v != 3 {
+		t.Error("a kept entry was dropped")
+	}
+	b.KeepOnly()
+	c.Put("v1/tile", 6, 10)
+	if _, ok := c.Get("v1/tile"); !ok {
+		t.Error("KeepOnly() with no prefix still refuses keys")
+	}
+}

@@ -110,8 +110,27 @@ func TestLiveKeepsThePlacesAcrossWrites(t *testing.T) {
 	if _, ok := c.Get(base.Version() + "/arcs"); ok {
 		t.Error("the previous version's structures were kept")
 	}
+	// A request still on base, after the swap, builds for itself: nothing
+	// of base's version is cached any more, pinned or not.
+	used := b.Used()
+	if v := c.Memo(base.Version()+"/late", true, func() ([]byte, int64) { return make([]byte, 700), 700 }, nil); len(v) != 700 {
+		t.Fatal("Memo on a released version did not return its value")
+	}
+	if _, ok := c.Get(base.Version() + "/late"); ok || b.Used() != used {
+		t.Error("a structure of the previous version was cached after the swap")
+	}
+	c.Memo(derived.Version()+"/arcs", true, func() ([]byte, int64) { return make([]byte, 500), 500 }, nil)
+	if _, ok := c.Get(derived.Version() + "/arcs"); !ok {
+		t.Error("the published version's structures are not cached")
+	}
 	l.Swap(moved)
 	if b.Used() != 0 {
 		t.Errorf("%d bytes still charged once the places changed", b.Used())
+	}
+	// Publishing a version again (a write undone) caches it again.
+	l.Swap(base)
+	c.Memo(base.Version()+"/arcs", true, func() ([]byte, int64) { return make([]byte, 500), 500 }, nil)
+	if _, ok := c.Get(base.Version() + "/arcs"); !ok {
+		t.Error("a version published again is not cached")
 	}
 }

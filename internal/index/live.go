@@ -28,9 +28,11 @@ func NewLive(s *Snapshot) *Live {
 }
 
 // UseBudget charges the selections of the snapshots l publishes to b, and
-// makes Swap release, from b, what the previous snapshot's caches hold
-// (its selections, the tile structures keyed by its version, and those
-// keyed by its places' version when the new snapshot's places differ).
+// makes Swap keep in b only what belongs to the snapshot it publishes: its
+// selections, the tile structures keyed by its version and those keyed by
+// its places' version (which a snapshot derived after a write shares with
+// the previous one). Every key charged to b must begin with one of them
+// (see cache.Budget.KeepOnly).
 func (l *Live) UseBudget(b *cache.Budget) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -38,6 +40,7 @@ func (l *Live) UseBudget(b *cache.Budget) {
 	l.sels = cache.New[*Selection](b, "selections", 0)
 	if s := l.cur.Load(); s != nil {
 		s.sels.Store(l.sels)
+		b.KeepOnly(s.selKey(), s.Version(), s.PlacesVersion())
 	}
 }
 
@@ -52,14 +55,15 @@ func (l *Live) Swap(s *Snapshot) *Snapshot {
 		s.sels.Store(l.sels)
 	}
 	prev := l.cur.Swap(s)
-	if prev != nil && prev != s && l.budget != nil {
-		// Requests still on prev keep what they hold; new ones cannot
-		// reach prev's entries any more.
-		l.budget.Release(prev.selKey())
-		if s == nil || prev.Version() != s.Version() {
+	if prev != s && l.budget != nil {
+		// Requests still on prev keep what they hold; what they build
+		// from now on is not cached, and new requests cannot reach prev's
+		// entries any more.
+		if s != nil {
+			l.budget.KeepOnly(s.selKey(), s.Version(), s.PlacesVersion())
+		} else if prev != nil {
+			l.budget.Release(prev.selKey())
 			l.budget.Release(prev.Version())
-		}
-		if s == nil || prev.PlacesVersion() != s.PlacesVersion() {
 			l.budget.Release(prev.PlacesVersion())
 		}
 	}
