@@ -44,19 +44,31 @@ $$;
 -- serves one event, hence one trigger per event).
 CREATE FUNCTION atlas_rows_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
+    n bigint;
     changed text[];
 BEGIN
+    -- Count first: a bulk statement (an import) is marked full without
+    -- gathering its ids.
+    IF TG_OP = 'DELETE' THEN
+        SELECT count(*) INTO n FROM atlas_old_rows;
+    ELSE
+        SELECT count(*) INTO n FROM atlas_new_rows;
+    END IF;
+    IF n = 0 THEN
+        RETURN NULL;
+    ELSIF n > 5000 THEN
+        PERFORM atlas_bump(TG_TABLE_NAME, true, '{}');
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'INSERT' THEN
-        SELECT coalesce(array_agg(id), '{}') INTO changed FROM atlas_new_rows;
+        SELECT array_agg(id) INTO changed FROM atlas_new_rows;
     ELSIF TG_OP = 'UPDATE' THEN
-        SELECT coalesce(array_agg(DISTINCT id), '{}') INTO changed
+        SELECT array_agg(DISTINCT id) INTO changed
             FROM (SELECT id FROM atlas_old_rows UNION ALL SELECT id FROM atlas_new_rows) AS t;
     ELSE
-        SELECT coalesce(array_agg(id), '{}') INTO changed FROM atlas_old_rows;
+        SELECT array_agg(id) INTO changed FROM atlas_old_rows;
     END IF;
-    IF cardinality(changed) > 0 THEN
-        PERFORM atlas_bump(TG_TABLE_NAME, false, changed);
-    END IF;
+    PERFORM atlas_bump(TG_TABLE_NAME, false, changed);
     RETURN NULL;
 END;
 $$;
