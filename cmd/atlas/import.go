@@ -88,8 +88,8 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "import (%s): %d rows read, %d inserted, %d updated, revision %d, in %s\n",
-		mode, st.Rows, st.Inserted, st.Updated, st.Revision, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "import (%s): %d rows read, %d inserted, %d updated, %d declared records changed (audited), revision %d, in %s\n",
+		mode, st.Rows, st.Inserted, st.Updated, st.Audited, st.Revision, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

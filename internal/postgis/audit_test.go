@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
@@ -95,5 +96,92 @@ func TestAuditTrail(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Code != "42501" {
 			t.Errorf("%s: %v, want insufficient_privilege", q, err)
 		}
+	}
+}
+
+// TestImportAuditsDeclaredRecords: an upsert that reverts a declared change
+// and a replace that drops declared records write audit rows (via import,
+// before and after); the records nobody declared leave none.
+func TestImportAuditsDeclaredRecords(t *testing.T) {
+	_, pool := importedDB(t)
+	ctx := context.Background()
+	store := postgis.NewStore(pool)
+	p := adminPrincipal(t, pool)
+	ds := embedded(t)
+	pship := ds.Partnerships[0]
+	if _, err := store.UpdatePartnership(ctx, p, pship.ID, atlas.PartnershipInput{AuthorityID: pship.AuthorityID, PartnerID: pship.PartnerID,
+		Kind: "cooperation", StartYear: 1999, Active: &pship.Active, Provenance: string(pship.Provenance)}); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := store.CreatePartnership(ctx, p, atlas.PartnershipInput{AuthorityID: "31555", PartnerID: "3186084", Kind: "cooperation", StartYear: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := store.CreateProject(ctx, p, atlas.ProjectInput{PartnershipID: rec.ID, Title: "Eau potable", Themes: []string{"eau-assainissement"}, StartYear: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		action, table, id, request string
+		before, after              *string
+	}
+	importRows := func() []row {
+		t.Helper()
+		rows, err := pool.Query(ctx, `SELECT action, table_name, record_id, request, before::text, after::text FROM atlas_audit
+			WHERE via = 'import' ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.action, &r.table, &r.id, &r.request, &r.before, &r.after); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, r)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	// Upsert the files again: the declared change to the real partnership
+	// is reverted (audited); the declared new ones, absent from the files,
+	// stay.
+	st, err := postgis.Import(ctx, pool, ds, postgis.ImportOptions{Mode: postgis.ImportUpsert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := importRows()
+	if st.Audited != 1 || len(got) != 1 || got[0].action != "update" || got[0].id != pship.ID || got[0].request != "import --upsert" {
+		t.Fatalf("upsert: audited %d, rows %+v", st.Audited, got)
+	}
+	if b, a := *got[0].before, *got[0].after; !strings.Contains(b, `"start_year": 1999`) || strings.Contains(a, `"start_year": 1999`) || !strings.Contains(a, `"kind": "`+string(pship.Kind)+`"`) {
+		t.Errorf("upsert audit before %s after %s", b, a)
+	}
+	// Again: nothing changes, nothing is audited.
+	if st, err := postgis.Import(ctx, pool, ds, postgis.ImportOptions{Mode: postgis.ImportUpsert}); err != nil || st.Audited != 0 {
+		t.Fatalf("second upsert: audited %d, %v", st.Audited, err)
+	}
+	// Replace: the declared partnership and project go, audited with what
+	// they were.
+	st, err = postgis.Import(ctx, pool, ds, postgis.ImportOptions{Mode: postgis.ImportReplace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = importRows()[1:]
+	want := map[string]string{"partnerships/" + rec.ID: "delete", "projects/" + pr.ID: "delete"}
+	if st.Audited != 2 || len(got) != 2 {
+		t.Fatalf("replace: audited %d, rows %+v", st.Audited, got)
+	}
+	for _, r := range got {
+		if want[r.table+"/"+r.id] != r.action || r.after != nil || r.before == nil || !strings.Contains(*r.before, r.id) || r.request != "import --replace" {
+			t.Errorf("replace audit row %+v", r)
+		}
+	}
+	// The trail stays append-only for the import's rows too.
+	if _, err := pool.Exec(ctx, `DELETE FROM atlas_audit WHERE via = 'import'`); err == nil {
+		t.Error("an import's audit row could be deleted")
 	}
 }

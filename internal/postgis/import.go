@@ -49,6 +49,10 @@ type ImportStats struct {
 	Rows     int64 // rows read from the input
 	Inserted int64
 	Updated  int64 // upsert: existing rows whose values changed
+	// Audited counts the declared records (written through the API) that
+	// the import changed, created again or deleted: each has an audit row
+	// (via 'import') with its values before and after.
+	Audited  int64
 	Revision int64 // data revision after the import
 }
 
@@ -161,6 +165,13 @@ func Import(ctx context.Context, db Beginner, ds *atlas.Dataset, opt ImportOptio
 	if _, err := tx.Exec(ctx, `LOCK TABLE atlas_countries, atlas_authorities, atlas_partners, atlas_partnerships, atlas_projects, atlas_boundaries IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 		return st, fmt.Errorf("postgis: import: lock: %w", err)
 	}
+	if opt.Mode != ImportInsert {
+		// The declared records before, to audit what the import does
+		// to them.
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_declared ON COMMIT DROP AS SELECT * FROM atlas_declared_rows()`); err != nil {
+			return st, fmt.Errorf("postgis: import: declared records: %w", err)
+		}
+	}
 	switch opt.Mode {
 	case ImportInsert:
 		var any bool
@@ -200,6 +211,18 @@ func Import(ctx context.Context, db Beginner, ds *atlas.Dataset, opt ImportOptio
 		}
 		st.Inserted += ins
 		st.Updated += upd
+	}
+	if opt.Mode != ImportInsert {
+		tag, err := tx.Exec(ctx, `INSERT INTO atlas_audit (token_id, action, table_name, record_id, before, after, request, via)
+			SELECT NULL, CASE WHEN b.rec IS NULL THEN 'create' WHEN a.rec IS NULL THEN 'delete' ELSE 'update' END,
+				b.table_name, b.record_id, b.rec, a.rec, $1, 'import'
+			FROM import_declared b JOIN atlas_declared_rows() a USING (table_name, record_id)
+			WHERE b.rec IS DISTINCT FROM a.rec
+			ORDER BY b.table_name, b.record_id`, "import --"+opt.Mode.String())
+		if err != nil {
+			return st, fmt.Errorf("postgis: import: audit: %w", err)
+		}
+		st.Audited = tag.RowsAffected()
 	}
 	if err := tx.QueryRow(ctx, `SELECT rev FROM atlas_revision`).Scan(&st.Revision); err != nil {
 		return st, fmt.Errorf("postgis: import: %w", err)
