@@ -246,15 +246,17 @@ func waitReady(b *testing.B, url string) {
 type chaosRead struct{ route, path string }
 
 // chaosReads is the read mix, half tiles at z2–z12 (a third of them
-// filtered by year: new filters), half GeoJSON, stats, OGC items with CQL2
+// filtered by year, reported as tiles-since), half GeoJSON, stats, OGC items with CQL2
 // and exports.
 func chaosReads(b *testing.B) []chaosRead {
 	var out []chaosRead
 	for i, p := range tileMix(b, "", 3, 24) {
+		route := "tiles"
 		if i%3 == 0 {
 			p += fmt.Sprintf("?since=%d", 1950+i%70)
+			route = "tiles-since"
 		}
-		out = append(out, chaosRead{"tiles", p})
+		out = append(out, chaosRead{route, p})
 	}
 	for _, cc := range []string{"JP", "SN", "DE", "BJ", "MA", "PL"} {
 		out = append(out,
