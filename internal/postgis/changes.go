@@ -23,18 +23,11 @@ const maxChangedRows = 5000
 // rows; or when the rows it would produce do not add up to the tables'
 // counts. The caller then reads everything.
 func loadChanges(ctx context.Context, db Beginner, prev *loaded) (*loaded, error) {
-	tx, err := db.Begin(ctx)
+	tx, rev, err := beginRead(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: load changes: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
-		return nil, fmt.Errorf("postgis: load changes: %w", err)
-	}
-	var rev int64
-	if err := tx.QueryRow(ctx, `SELECT rev FROM atlas_revision`).Scan(&rev); err != nil {
-		return nil, fmt.Errorf("postgis: load changes: revision: %w", err)
-	}
 	if rev < prev.rev {
 		return nil, nil // the database was replaced by an older one
 	}

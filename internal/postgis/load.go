@@ -54,23 +54,36 @@ type loaded struct {
 	pshipOrd, projOrd []int64
 }
 
-func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
+// beginRead begins a REPEATABLE READ, READ ONLY transaction (a consistent
+// snapshot of the database) and returns it with the data revision it sees.
+func beginRead(ctx context.Context, db Beginner) (pgx.Tx, int64, error) {
 	tx, err := db.Begin(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var rev int64
+	if _, err = tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err == nil {
+		if err = tx.QueryRow(ctx, `SELECT rev FROM atlas_revision`).Scan(&rev); err != nil {
+			err = fmt.Errorf("revision: %w", err)
+		}
+	}
+	if err != nil {
+		tx.Rollback(context.WithoutCancel(ctx))
+		return nil, 0, err
+	}
+	return tx, rev, nil
+}
+
+func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
+	tx, rev, err := beginRead(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: load: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	// Reading a large dataset takes as long as it takes (ctx still bounds
 	// it): the session's statement_timeout does not apply.
-	if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
-		return nil, fmt.Errorf("postgis: load: %w", err)
-	}
 	if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
 		return nil, fmt.Errorf("postgis: load: %w", err)
-	}
-	var rev int64
-	if err := tx.QueryRow(ctx, `SELECT rev FROM atlas_revision`).Scan(&rev); err != nil {
-		return nil, fmt.Errorf("postgis: load: revision: %w", err)
 	}
 	ds := &atlas.Dataset{}
 	l := &loaded{ds: ds, rev: rev}
