@@ -13,6 +13,7 @@
 package index
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding"
 	"encoding/binary"
@@ -21,7 +22,6 @@ import (
 	"hash"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -346,7 +346,7 @@ func (s *Snapshot) finish(prev *Snapshot) (*Snapshot, error) {
 	for i := range s.byYear {
 		s.byYear[i] = int32(i)
 	}
-	sort.SliceStable(s.byYear, func(a, b int) bool { return s.pYear[s.byYear[a]] < s.pYear[s.byYear[b]] })
+	slices.SortStableFunc(s.byYear, func(a, b int32) int { return cmp.Compare(s.pYear[a], s.pYear[b]) })
 	if prev == nil || !s.deriveArcTree(prev) {
 		s.buildArcTree()
 	}
