@@ -117,14 +117,14 @@ func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 				ds.Partners = append(ds.Partners, p)
 				return err
 			}},
-		{"partnerships", `SELECT ord, ` + partnershipLoadCols + ` FROM atlas_partnerships ORDER BY ord`,
+		{"partnerships", `SELECT ord, ` + partnershipCols + ` FROM atlas_partnerships ORDER BY ord`,
 			func(r pgx.Rows) error {
 				p, ord, err := scanLoadedPartnership(r)
 				ds.Partnerships = append(ds.Partnerships, p)
 				l.pshipOrd = append(l.pshipOrd, ord)
 				return err
 			}},
-		{"projects", `SELECT ord, ` + projectLoadCols + ` FROM atlas_projects ORDER BY ord`,
+		{"projects", `SELECT ord, ` + projectCols + ` FROM atlas_projects ORDER BY ord`,
 			func(r pgx.Rows) error {
 				p, ord, err := scanLoadedProject(r)
 				ds.Projects = append(ds.Projects, p)
@@ -175,16 +175,13 @@ func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 	return l, tx.Commit(ctx)
 }
 
-const (
-	partnershipLoadCols = `id, authority_id, partner_id, kind, start_year, active, provenance`
-	projectLoadCols     = `id, partnership_id, title, themes, start_year, provenance`
-)
-
+// scanLoadedPartnership scans ord then partnershipCols.
 func scanLoadedPartnership(r pgx.Row) (p atlas.Partnership, ord int64, err error) {
 	err = r.Scan(&ord, &p.ID, &p.AuthorityID, &p.PartnerID, &p.Kind, &p.StartYear, &p.Active, &p.Provenance)
 	return p, ord, err
 }
 
+// scanLoadedProject scans ord then projectCols.
 func scanLoadedProject(r pgx.Row) (p atlas.Project, ord int64, err error) {
 	err = r.Scan(&ord, &p.ID, &p.PartnershipID, &p.Title, &p.Themes, &p.StartYear, &p.Provenance)
 	return p, ord, err

@@ -56,10 +56,10 @@ type Source struct {
 	loaded   chan struct{}
 	loadOnce sync.Once
 
-	// base is what the published snapshot was indexed from, baseSnap that
-	// snapshot: the next refresh derives from them (session goroutine only).
-	base     *loaded
-	baseSnap *index.Snapshot
+	// base is what the published snapshot was indexed from: the next
+	// refresh derives from it and from that snapshot (session goroutine
+	// only).
+	base *loaded
 }
 
 // NewSource returns a Source on opt.URL. Nothing happens until Run.
@@ -288,14 +288,14 @@ func (s *Source) reloadIfChanged(ctx context.Context, conn *pgx.Conn, want int64
 	ds, rev := next.ds, next.rev
 	// Derive reuses the previous snapshot's indexes of the places when ds
 	// shares them (an incremental refresh); otherwise it is index.New.
-	snap, err := index.Derive(s.baseSnap, ds)
+	snap, err := index.Derive(s.Current(), ds)
 	if err != nil {
 		// Not a connection problem: the data is inconsistent. Keep serving
 		// the previous snapshot and say so.
 		s.log.Error("cannot index the database content", "err", err, "revision", rev)
 		return fmt.Errorf("index: %w", err)
 	}
-	s.base, s.baseSnap = next, snap
+	s.base = next
 	prev := s.live.Swap(snap)
 	took := time.Since(start)
 	s.mu.Lock()
