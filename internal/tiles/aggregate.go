@@ -32,11 +32,12 @@ func memo[V any](c *cache.Cache[any], key string, pin bool, build func() V) V {
 }
 
 // shared reports the pointer types whose targets a cached structure shares
-// with others (see memo).
+// with others (see memo). A *mvt.Dict is the base a property table extends:
+// a point layer's pointTable, cached and charged on its own.
 func shared(t reflect.Type) bool {
 	switch t {
 	case reflect.TypeFor[*index.Snapshot](), reflect.TypeFor[*index.Selection](),
-		reflect.TypeFor[*pointTable](), reflect.TypeFor[*arcAggregates]():
+		reflect.TypeFor[*pointTable](), reflect.TypeFor[*arcAggregates](), reflect.TypeFor[*mvt.Dict]():
 		return true
 	}
 	return false

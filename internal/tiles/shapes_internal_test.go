@@ -3,6 +3,7 @@ package tiles
 import (
 	"context"
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/cache"
 	"github.com/atlas-cooperation/atlas/internal/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 	"math"
@@ -165,6 +166,31 @@ func TestCutShapesMatchDrawn(t *testing.T) {
 			if tiles < 10 {
 				t.Errorf("%v %s: only %d tiles with shapes compared", f.Encode(), layer, tiles)
 			}
+		}
+	}
+}
+
+// TestClusterChargeExcludesPointTable checks that a cluster set is charged
+// for what it holds, not for the point layer's property table its own
+// table extends (cached and charged once, on its own): charging it again
+// with every cluster set of every zoom and filter inflated the budget's
+// count and cost the measuring of megabytes per set.
+func TestClusterChargeExcludesPointTable(t *testing.T) {
+	snap := internalSnapshot(t)
+	r := NewRenderer(Options{})
+	for _, layer := range []string{index.LayerAuthorities, index.LayerPartners} {
+		points := r.pointProps(snap, layer)
+		pointBytes := cache.SizeOf(points, shared)
+		set := buildClusters(snap, snap.Select(atlas.Filter{}), atlas.Filter{}, layer, 2, points)
+		if len(set.clusters) == 0 || set.props == nil {
+			t.Fatalf("%s: no clusters at z2", layer)
+		}
+		own := cache.SizeOf(set, shared)
+		// What the set holds: its clusters, its tiles and its own
+		// dictionary and tags, a few hundred bytes per cluster at most.
+		if limit := int64(len(set.clusters))*512 + 64<<10; own > limit {
+			t.Errorf("%s: a cluster set of %d clusters charged %d bytes (> %d; the point table is %d bytes)",
+				layer, len(set.clusters), own, limit, pointBytes)
 		}
 	}
 }
