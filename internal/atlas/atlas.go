@@ -109,6 +109,17 @@ const (
 // Valid reports whether p is a known provenance.
 func (p Provenance) Valid() bool { return p == Real || p == Synthetic }
 
+// Label is the French name of the provenance.
+func (p Provenance) Label() string {
+	switch p {
+	case Real:
+		return "Réel (listes publiques et déclarations)"
+	case Synthetic:
+		return "Synthétique (complément généré)"
+	}
+	return string(p)
+}
+
 // Authority is a French local authority (collectivité).
 //
 // ID is stable: the INSEE code for a commune ("31065"), the SIREN for a
@@ -150,6 +161,46 @@ type Partnership struct {
 	StartYear   int // 0 when unknown (the real twinnings carry no year)
 	Active      bool
 	Provenance  Provenance
+	// Sources are the real lists that document a real row (SourceWikipediaEN,
+	// SourceWikidata, SourceWikipediaIT, in that order); none for a
+	// synthetic or declared row.
+	Sources []string
+}
+
+// The real twinning lists a real partnership can come from.
+const (
+	SourceWikipediaEN = "wikipedia-en" // English Wikipedia's twin-town lists
+	SourceWikidata    = "wikidata"     // Wikidata's "twinned administrative body" (P190)
+	SourceWikipediaIT = "wikipedia-it" // Italian Wikipedia's twinnings of Italian comuni
+)
+
+// Sources lists the real twinning lists in their canonical order.
+func Sources() []string { return []string{SourceWikipediaEN, SourceWikidata, SourceWikipediaIT} }
+
+// SourceIndex is src's rank in Sources, -1 when unknown.
+func SourceIndex(src string) int {
+	switch src {
+	case SourceWikipediaEN:
+		return 0
+	case SourceWikidata:
+		return 1
+	case SourceWikipediaIT:
+		return 2
+	}
+	return -1
+}
+
+// SourceLabel is the French name of a real source, for legends and exports.
+func SourceLabel(src string) string {
+	switch src {
+	case SourceWikipediaEN:
+		return "Wikipédia en anglais"
+	case SourceWikidata:
+		return "Wikidata"
+	case SourceWikipediaIT:
+		return "Wikipédia en italien"
+	}
+	return src
 }
 
 // Project is an action carried by a partnership.

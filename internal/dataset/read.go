@@ -7,13 +7,16 @@
 //
 //	authorities.csv   id,type,code,name,departement,region,population,lon,lat
 //	partners.csv      id,geonameid,name,country,subdivision,population,lon,lat
-//	partnerships.csv  id,authority_id,partner_id,kind,start_year,active,provenance
+//	partnerships.csv  id,authority_id,partner_id,kind,start_year,active,provenance,sources
 //	projects.csv      id,partnership_id,title,themes,start_year,provenance
 //	countries.csv     iso2,iso3,name_fr,name_en,label_lon,label_lat
 //	countries.geojson, regions.geojson, departements.geojson  (boundaries)
 //
 // CSV files are UTF-8 with a header row; themes are separated by "|"; an
-// unknown year or population is empty.
+// unknown year or population is empty. The sources of a real partnership (the
+// lists that document it: wikipedia-en, wikidata, wikipedia-it) are separated
+// by "|" too; the column may be absent from a dataset written before it
+// existed, and is empty on synthetic and declared rows.
 package dataset
 
 import (
@@ -49,10 +52,14 @@ const (
 var (
 	authorityHeader   = []string{"id", "type", "code", "name", "departement", "region", "population", "lon", "lat"}
 	partnerHeader     = []string{"id", "geonameid", "name", "country", "subdivision", "population", "lon", "lat"}
-	partnershipHeader = []string{"id", "authority_id", "partner_id", "kind", "start_year", "active", "provenance"}
+	partnershipHeader = []string{"id", "authority_id", "partner_id", "kind", "start_year", "active", "provenance", "sources"}
 	projectHeader     = []string{"id", "partnership_id", "title", "themes", "start_year", "provenance"}
 	countryHeader     = []string{"iso2", "iso3", "name_fr", "name_en", "label_lon", "label_lat"}
 )
+
+// optionalColumn names the columns a file may lack; a missing one reads as
+// empty on every row.
+var optionalColumn = map[string]bool{"sources": true}
 
 // RowError locates a bad value: file, line (1-based, header is line 1), field.
 type RowError struct {
@@ -162,6 +169,10 @@ func loadTables(fsys fs.FS, ds *atlas.Dataset) error {
 			ID: r.str("id", 1, 40), AuthorityID: r.str("authority_id", 1, 40), PartnerID: r.str("partner_id", 1, 40),
 			Kind: atlas.Kind(r.str("kind", 1, 20)), StartYear: r.optInt("start_year", atlas.MinYear, atlas.MaxYear),
 			Active: r.bool("active"), Provenance: atlas.Provenance(r.str("provenance", 1, 20)),
+			Sources: r.sources("sources", 100),
+		}
+		if len(p.Sources) > 0 && p.Provenance != atlas.Real {
+			r.fail("sources", "only a real partnership has sources, this one is %q", p.Provenance)
 		}
 		if !p.Kind.Valid() {
 			r.fail("kind", "unknown kind %q", p.Kind)
@@ -266,7 +277,38 @@ func (r row) fail(field, format string, args ...any) {
 	r.v.add(&RowError{File: r.file, Line: r.line, Field: field, Reason: fmt.Sprintf(format, args...)})
 }
 
-func (r row) raw(field string) string { return r.fields[r.cols[field]] }
+// raw is the field's text; "" for an optional column the file lacks.
+func (r row) raw(field string) string {
+	i, ok := r.cols[field]
+	if !ok {
+		return ""
+	}
+	return r.fields[i]
+}
+
+// sources reads a "|"-separated list of real sources: each known, none
+// repeated, in the canonical order of atlas.Sources.
+func (r row) sources(field string, maxLen int) []string {
+	s := r.str(field, 0, maxLen)
+	if s == "" {
+		return nil
+	}
+	out := strings.Split(s, "|")
+	last := -1
+	for _, src := range out {
+		i := atlas.SourceIndex(src)
+		if i < 0 {
+			r.fail(field, "unknown source %q (want %s)", src, strings.Join(atlas.Sources(), ", "))
+			return nil
+		}
+		if i <= last {
+			r.fail(field, "source %q repeated or out of order (want the order %s)", src, strings.Join(atlas.Sources(), "|"))
+			return nil
+		}
+		last = i
+	}
+	return out
+}
 
 func (r row) str(field string, minLen, maxLen int) string {
 	s := r.raw(field)
@@ -343,18 +385,25 @@ func readCSV(fsys fs.FS, name string, header []string, v *validator, fn func(row
 func scanCSV(rd io.Reader, name string, header []string, v *validator, fn func(row)) error {
 	cr := csv.NewReader(rd)
 	cr.ReuseRecord = true
-	cr.FieldsPerRecord = len(header)
 	got, err := cr.Read()
 	if err != nil {
 		return &RowError{File: name, Line: 1, Reason: "cannot read header: " + err.Error()}
 	}
+	cr.FieldsPerRecord = len(got) // every row as wide as the header
 	cols := map[string]int{}
 	for i, h := range got {
 		cols[strings.TrimPrefix(h, "\ufeff")] = i
 	}
+	known := map[string]bool{}
 	for _, h := range header {
-		if _, ok := cols[h]; !ok {
+		known[h] = true
+		if _, ok := cols[h]; !ok && !optionalColumn[h] {
 			return &RowError{File: name, Line: 1, Field: h, Reason: "missing column; want header " + strings.Join(header, ",")}
+		}
+	}
+	for h := range cols {
+		if !known[h] {
+			return &RowError{File: name, Line: 1, Field: h, Reason: "unknown column; want header " + strings.Join(header, ",")}
 		}
 	}
 	for {

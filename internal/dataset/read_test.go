@@ -44,19 +44,30 @@ func TestLoadReportsFileLineField(t *testing.T) {
 		file, line string
 		want       string // "file:line: field"
 	}{
-		"unknown kind":          {dataset.PartnershipsFile, "FRTW00001,31065,3186084,twinning,,true,real", "partnerships.csv:2: kind"},
-		"dangling authority":    {dataset.PartnershipsFile, "FRTW00001,99999,3186084,jumelage,,true,real", "partnerships.csv:2: authority_id"},
-		"year out of range":     {dataset.PartnershipsFile, "FRTW00001,31065,3186084,jumelage,1066,true,real", "partnerships.csv:2: start_year"},
-		"bad active flag":       {dataset.PartnershipsFile, "FRTW00001,31065,3186084,jumelage,,yes,real", "partnerships.csv:2: active"},
+		"unknown kind":          {dataset.PartnershipsFile, "FRTW00001,31065,3186084,twinning,,true,real,", "partnerships.csv:2: kind"},
+		"dangling authority":    {dataset.PartnershipsFile, "FRTW00001,99999,3186084,jumelage,,true,real,", "partnerships.csv:2: authority_id"},
+		"year out of range":     {dataset.PartnershipsFile, "FRTW00001,31065,3186084,jumelage,1066,true,real,", "partnerships.csv:2: start_year"},
+		"bad active flag":       {dataset.PartnershipsFile, "FRTW00001,31065,3186084,jumelage,,yes,real,", "partnerships.csv:2: active"},
+		"unknown source":        {dataset.PartnershipsFile, "FRTW00001,31065,3186084,jumelage,,true,real,wikipedia-fr", "partnerships.csv:2: sources: unknown source"},
+		"sources out of order":  {dataset.PartnershipsFile, "FRTW00001,31065,3186084,jumelage,,true,real,wikidata|wikipedia-en", "partnerships.csv:2: sources"},
+		"synthetic with source": {dataset.PartnershipsFile, "FRTW00001,31065,3186084,jumelage,,true,synthetic,wikidata", "partnerships.csv:2: sources: only a real"},
 		"unknown theme":         {dataset.ProjectsFile, "PRJ-000001,SYN-000003,Titre,sport,2022,synthetic", "projects.csv:2: themes"},
 		"too many themes":       {dataset.ProjectsFile, "PRJ-000001,SYN-000003,Titre,sante|tourisme|numerique|culture-patrimoine,2022,synthetic", "projects.csv:2: themes"},
 		"latitude out of range": {dataset.AuthoritiesFile, "reg-01,region,01,Guadeloupe,,01,384160,-61.73214,95.5", "authorities.csv:2: lat"},
-		"duplicate id":          {dataset.PartnersFile, "3186084,3186084,Berat,AL,,46866,19.95222,40.70583", "partners.csv:3: id: duplicate"}, // the second occurrence
+		"duplicate id":          {dataset.PartnersFile, "", "partners.csv:3: id: duplicate"}, // line 3 copied onto line 2: the second occurrence is named
 		"wrong column count":    {dataset.CountriesFile, "AD,AND,Andorre", "countries.csv:2"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := dataset.Load(withLine(t, tc.file, 2, tc.line))
+			line := tc.line
+			if line == "" {
+				data, err := fs.ReadFile(geodata.Dataset(), tc.file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				line = strings.Split(string(data), "\n")[2]
+			}
+			_, err := dataset.Load(withLine(t, tc.file, 2, line))
 			if err == nil {
 				t.Fatal("bad row accepted")
 			}
@@ -67,5 +78,65 @@ func TestLoadReportsFileLineField(t *testing.T) {
 				t.Fatalf("error %q does not name %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// A dataset written before partnerships carried their sources (no sources
+// column) still loads, its rows with no sources; an unknown column is refused.
+func TestLoadWithoutSourcesColumn(t *testing.T) {
+	data, err := fs.ReadFile(geodata.Dataset(), dataset.PartnershipsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if lines[0] != "id,authority_id,partner_id,kind,start_year,active,provenance,sources" {
+		t.Fatalf("header %q", lines[0])
+	}
+	cut := func(extra string) fs.FS {
+		out := make([]string, len(lines))
+		for i, l := range lines {
+			out[i] = l[:strings.LastIndexByte(l, ',')] + extra
+		}
+		fsys := withLine(t, dataset.PartnershipsFile, 1, lines[0])
+		fsys.(fstest.MapFS)[dataset.PartnershipsFile] = &fstest.MapFile{Data: []byte(strings.Join(out, "\n") + "\n")}
+		return fsys
+	}
+	ds, err := dataset.Load(cut(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Partnerships) != len(lines)-1 {
+		t.Fatalf("%d partnerships, want %d", len(ds.Partnerships), len(lines)-1)
+	}
+	for _, p := range ds.Partnerships {
+		if p.Sources != nil {
+			t.Fatalf("%s: sources %v from a file without the column", p.ID, p.Sources)
+		}
+	}
+	if _, err := dataset.Load(cut(",x")); err == nil || !strings.Contains(err.Error(), "partnerships.csv:1: x: unknown column") {
+		t.Fatalf("unknown column: %v", err)
+	}
+}
+
+// Every real row of the embedded dataset names its sources, in order; no
+// synthetic row does.
+func TestEmbeddedSources(t *testing.T) {
+	ds, err := dataset.Load(geodata.Dataset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, p := range ds.Partnerships {
+		if (p.Provenance == atlas.Real) != (len(p.Sources) > 0) {
+			t.Fatalf("%s: %s with sources %v", p.ID, p.Provenance, p.Sources)
+		}
+		for _, s := range p.Sources {
+			n[s]++
+		}
+	}
+	for _, s := range atlas.Sources() {
+		if n[s] == 0 {
+			t.Errorf("no partnership from %s", s)
+		}
 	}
 }

@@ -40,7 +40,7 @@ func Write(dir string, ds *atlas.Dataset) error {
 		}},
 		{PartnershipsFile, partnershipHeader, len(ds.Partnerships), func(i int) []string {
 			p := ds.Partnerships[i]
-			return []string{p.ID, p.AuthorityID, p.PartnerID, string(p.Kind), optInt(p.StartYear), strconv.FormatBool(p.Active), string(p.Provenance)}
+			return []string{p.ID, p.AuthorityID, p.PartnerID, string(p.Kind), optInt(p.StartYear), strconv.FormatBool(p.Active), string(p.Provenance), strings.Join(p.Sources, "|")}
 		}},
 		{ProjectsFile, projectHeader, len(ds.Projects), func(i int) []string {
 			p := ds.Projects[i]

@@ -101,6 +101,8 @@ func appendPartnershipRow(b []byte, snap *index.Snapshot, i int32) []byte {
 	b = append(b, ',')
 	b = appendCSVField(b, string(v.p.Provenance))
 	b = append(b, ',')
+	b = appendCSVField(b, strings.Join(v.p.Sources, "|"))
+	b = append(b, ',')
 	b = appendCSVField(b, strings.Join(v.themes, "|"))
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(len(v.projects)), 10)

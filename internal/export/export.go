@@ -147,7 +147,7 @@ func columns(layer string) []column {
 		"id": "identifiant", "authority_id": "id_collectivite", "authority_name": "collectivite",
 		"authority_type": "type_collectivite", "partner_id": "id_partenaire", "partner_name": "partenaire",
 		"country": "pays", "country_name": "nom_pays", "kind": "nature", "start_year": "annee_debut",
-		"active": "actif", "provenance": "provenance", "themes": "thematiques", "projects": "nb_projets",
+		"active": "actif", "provenance": "provenance", "sources": "sources", "themes": "thematiques", "projects": "nb_projets",
 		"name": "nom", "type": "type", "code": "code", "departement": "departement", "region": "region",
 		"population": "population", "partnerships": "nb_partenariats", "subdivision": "subdivision",
 		"iso2": "iso2", "name_en": "nom_anglais",

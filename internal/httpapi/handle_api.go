@@ -101,11 +101,12 @@ func (s *Server) handlePartnership(w http.ResponseWriter, r *http.Request, snap 
 		StartYear  int                 `json:"start_year,omitempty"`
 		Active     bool                `json:"active"`
 		Provenance string              `json:"provenance"`
+		Sources    []string            `json:"sources,omitempty"`
 		Themes     []string            `json:"themes"`
 		Authority  authorityJSON       `json:"authority"`
 		Partner    partnerJSON         `json:"partner"`
 		Projects   []index.ProjectJSON `json:"projects"`
-	}{p.ID, string(p.Kind), p.Kind.Label(), p.StartYear, p.Active, string(p.Provenance),
+	}{p.ID, string(p.Kind), p.Kind.Label(), p.StartYear, p.Active, string(p.Provenance), p.Sources,
 		snap.Properties(index.LayerPartnerships, i, all)["themes"].([]string), authorityOut(snap, all, a), partnerOut(snap, all, pt), snap.PartnershipProjects(i)}
 	return s.writeJSON(w, r, "application/json", etag(r, snap.Version(), "/api/partnerships/"+id), out)
 }

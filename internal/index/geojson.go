@@ -38,6 +38,17 @@ func (s *Snapshot) AppendFeature(dst []byte, layer string, i int32, sel *Selecti
 		w.str("kind", string(p.Kind))
 		w.bool("active", p.Active)
 		w.str("provenance", string(p.Provenance))
+		if len(p.Sources) > 0 {
+			w.key("sources")
+			w.dst = append(w.dst, '[')
+			for k, src := range sourceList(p.Sources).items {
+				if k > 0 {
+					w.dst = append(w.dst, ',')
+				}
+				w.dst = geojson.AppendString(w.dst, src)
+			}
+			w.dst = append(w.dst, ']')
+		}
 		w.key("themes")
 		w.dst = append(w.dst, '[')
 		n := 0

@@ -492,6 +492,7 @@ func (s *Snapshot) hash() string {
 		w.num(int64(p.StartYear))
 		w.str(strconv.FormatBool(p.Active))
 		w.str(string(p.Provenance))
+		w.str(sourceList(p.Sources).joined)
 		w.flush()
 	}
 	for _, p := range ds.Projects {

@@ -52,6 +52,7 @@ var layers = []Layer{
 		{"start_year", "integer", "start year; absent when unknown"},
 		{"active", "boolean", "whether the partnership is active"},
 		{"provenance", "string", "real or synthetic"},
+		{"sources", "string", "the real lists that document it: wikipedia-en, wikidata, wikipedia-it (array in GeoJSON, |-joined in tiles); absent on synthetic and declared rows"},
 		{"themes", "string", "theme slugs of its projects (array in GeoJSON, |-joined in tiles)"},
 		{"projects", "integer", "number of projects (array of projects in GeoJSON)"},
 	}},
@@ -383,6 +384,10 @@ func (s *Snapshot) VisitProperties(layer string, i int32, sel *Selection, sink P
 		sink.String("partner_name", pt.Name)
 		sink.Int("projects", len(s.pProjects[i]))
 		sink.String("provenance", string(p.Provenance))
+		if len(p.Sources) > 0 {
+			sl := sourceList(p.Sources)
+			sink.List("sources", sl.items, sl.joined)
+		}
 		if p.StartYear != 0 {
 			sink.Int("start_year", p.StartYear)
 		}
@@ -441,6 +446,34 @@ func (s *Snapshot) VisitProperties(layer string, i int32, sel *Selection, sink P
 		sink.Int("partnerships", int(n))
 		sink.Int("projects", int(pr))
 	}
+}
+
+// sourceLists holds every set of real sources, by bit mask over
+// atlas.Sources, alone and joined with "|": a feature's sources are
+// written without allocating.
+var sourceLists = func() (out [8]themeList) {
+	for m := range out {
+		items := []string{}
+		for b, src := range atlas.Sources() {
+			if m&(1<<b) != 0 {
+				items = append(items, src)
+			}
+		}
+		out[m] = themeList{items, strings.Join(items, "|")}
+	}
+	return out
+}()
+
+// sourceList is the shared list of the sources ss (known sources only, as
+// dataset.Load and the stores check them).
+func sourceList(ss []string) themeList {
+	m := 0
+	for _, src := range ss {
+		if b := atlas.SourceIndex(src); b >= 0 {
+			m |= 1 << b
+		}
+	}
+	return sourceLists[m]
 }
 
 // themeList is a theme set as slugs, alone and joined with "|".

@@ -12,7 +12,7 @@ import (
 // StatsBy returns the groupings a statistics table accepts, in the order
 // the documentation lists them. The slice is the caller's own.
 func StatsBy() []string {
-	return []string{"country", "region", "departement", "type", "theme", "kind", "year"}
+	return []string{"country", "region", "departement", "type", "theme", "kind", "year", "provenance", "source"}
 }
 
 // StatsUnits returns the units a statistics table counts. The slice is the
@@ -41,6 +41,10 @@ type Stats struct {
 
 // UnknownYearLabel labels the group of unknown start years.
 const UnknownYearLabel = "Non renseignée"
+
+// NoSourceLabel labels, by source, the group of partnerships no real list
+// documents (synthetic, or declared through the write API).
+const NoSourceLabel = "Aucune liste publique (synthétique ou déclaré)"
 
 // Stats counts the units selected by f, grouped by by. A bbox keeps the units
 // whose own geometry intersects it (a project: its partnership's arc).
@@ -152,6 +156,8 @@ func (s *Snapshot) projectKeys(dst []string, by string, pr int32) []string {
 		return s.appendThemes(dst, s.prThemes[pr])
 	case "year":
 		return append(dst, yearKey(s.ds.Projects[pr].StartYear))
+	case "provenance": // a project's own
+		return append(dst, string(s.ds.Projects[pr].Provenance))
 	}
 	return s.commonKeys(dst, by, s.prPship[pr])
 }
@@ -169,6 +175,13 @@ func (s *Snapshot) commonKeys(dst []string, by string, i int32) []string {
 		return append(dst, string(a.Type))
 	case "kind":
 		return append(dst, string(s.ds.Partnerships[i].Kind))
+	case "provenance":
+		return append(dst, string(s.ds.Partnerships[i].Provenance))
+	case "source": // a partnership falls in each list that documents it
+		if ss := s.ds.Partnerships[i].Sources; len(ss) > 0 {
+			return append(dst, ss...)
+		}
+		return append(dst, "")
 	}
 	return dst
 }
@@ -217,6 +230,13 @@ func (s *Snapshot) groupLabel(by, key string) string {
 		if key == "" {
 			return UnknownYearLabel
 		}
+	case "provenance":
+		return atlas.Provenance(key).Label()
+	case "source":
+		if key == "" {
+			return NoSourceLabel
+		}
+		return atlas.SourceLabel(key)
 	}
 	return key
 }

@@ -67,7 +67,7 @@ func loadChanges(ctx context.Context, db Beginner, prev *loaded) (*loaded, error
 	next.ds.Partnerships, next.pshipOrd = prev.ds.Partnerships, prev.pshipOrd
 	next.ds.Projects, next.projOrd = prev.ds.Projects, prev.projOrd
 	if len(pships) > 0 {
-		fresh, ords, err := collectChanged(ctx, tx, `SELECT ord, `+partnershipCols+` FROM atlas_partnerships WHERE id = ANY($1) ORDER BY ord`, pships, scanLoadedPartnership)
+		fresh, ords, err := collectChanged(ctx, tx, `SELECT ord, `+partnershipLoadCols+` FROM atlas_partnerships WHERE id = ANY($1) ORDER BY ord`, pships, scanLoadedPartnership)
 		if err != nil {
 			return nil, fmt.Errorf("postgis: load changes: partnerships: %w", err)
 		}

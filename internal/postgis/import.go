@@ -80,8 +80,8 @@ var importTables = []table{
 		cols:  []string{"id", "geonameid", "name", "country", "subdivision", "population", "lon", "lat"},
 		types: []string{"text", "int8", "text", "text", "text", "int4", "float8", "float8"}},
 	{name: "atlas_partnerships", key: []string{"id"},
-		cols:  []string{"id", "authority_id", "partner_id", "kind", "start_year", "active", "provenance"},
-		types: []string{"text", "text", "text", "text", "int4", "bool", "text"}},
+		cols:  []string{"id", "authority_id", "partner_id", "kind", "start_year", "active", "provenance", "sources"},
+		types: []string{"text", "text", "text", "text", "int4", "bool", "text", "text[]"}},
 	{name: "atlas_projects", key: []string{"id"},
 		cols:  []string{"id", "partnership_id", "title", "themes", "start_year", "provenance"},
 		types: []string{"text", "text", "text", "text[]", "int4", "text"}},
@@ -108,7 +108,11 @@ func (t table) rows(ds *atlas.Dataset) ([][]any, error) {
 		}
 	case "atlas_partnerships":
 		for _, p := range ds.Partnerships {
-			out = append(out, []any{p.ID, p.AuthorityID, p.PartnerID, string(p.Kind), int32(p.StartYear), p.Active, string(p.Provenance)})
+			sources := p.Sources
+			if sources == nil {
+				sources = []string{} // NOT NULL: none is the empty array
+			}
+			out = append(out, []any{p.ID, p.AuthorityID, p.PartnerID, string(p.Kind), int32(p.StartYear), p.Active, string(p.Provenance), sources})
 		}
 	case "atlas_projects":
 		for _, p := range ds.Projects {

@@ -68,7 +68,7 @@ func TestImportUpsertAndReplace(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := len(got.Partnerships)
-	if n != len(ds.Partnerships)+1 || got.Partnerships[n-1].ID != "NEW-1" || got.Partnerships[10] != mod.Partnerships[11] {
+	if n != len(ds.Partnerships)+1 || got.Partnerships[n-1].ID != "NEW-1" || !reflect.DeepEqual(got.Partnerships[10], mod.Partnerships[11]) {
 		t.Fatal("upsert: existing rows must keep their order and new rows come last")
 	}
 	// Replace: exactly the input again.

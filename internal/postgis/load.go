@@ -117,7 +117,7 @@ func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 				ds.Partners = append(ds.Partners, p)
 				return err
 			}},
-		{"partnerships", `SELECT ord, ` + partnershipCols + ` FROM atlas_partnerships ORDER BY ord`,
+		{"partnerships", `SELECT ord, ` + partnershipLoadCols + ` FROM atlas_partnerships ORDER BY ord`,
 			func(r pgx.Rows) error {
 				p, ord, err := scanLoadedPartnership(r)
 				ds.Partnerships = append(ds.Partnerships, p)
@@ -175,9 +175,12 @@ func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 	return l, tx.Commit(ctx)
 }
 
-// scanLoadedPartnership scans ord then partnershipCols.
+// scanLoadedPartnership scans ord then partnershipLoadCols.
 func scanLoadedPartnership(r pgx.Row) (p atlas.Partnership, ord int64, err error) {
-	err = r.Scan(&ord, &p.ID, &p.AuthorityID, &p.PartnerID, &p.Kind, &p.StartYear, &p.Active, &p.Provenance)
+	err = r.Scan(&ord, &p.ID, &p.AuthorityID, &p.PartnerID, &p.Kind, &p.StartYear, &p.Active, &p.Provenance, &p.Sources)
+	if len(p.Sources) == 0 {
+		p.Sources = nil // as dataset.Load reads an empty list
+	}
 	return p, ord, err
 }
 

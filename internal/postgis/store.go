@@ -104,6 +104,10 @@ func partnershipRecord(in atlas.PartnershipInput, id string) atlas.PartnershipRe
 
 const partnershipCols = `id, authority_id, partner_id, kind, start_year, active, provenance`
 
+// partnershipLoadCols are the columns the snapshot reads: the record's, and
+// the real sources, which the write API neither sets nor shows.
+const partnershipLoadCols = partnershipCols + `, sources`
+
 func scanPartnership(row pgx.Row) (atlas.PartnershipRecord, error) {
 	var r atlas.PartnershipRecord
 	err := row.Scan(&r.ID, &r.AuthorityID, &r.PartnerID, &r.Kind, &r.StartYear, &r.Active, &r.Provenance)
@@ -204,7 +208,8 @@ func (s *Store) UpdatePartnership(ctx context.Context, p atlas.Principal, id str
 			return err
 		}
 		out, err = scanPartnership(tx.QueryRow(ctx, `UPDATE atlas_partnerships
-			SET authority_id = $2, partner_id = $3, kind = $4, start_year = $5, active = $6, provenance = $7
+			SET authority_id = $2, partner_id = $3, kind = $4, start_year = $5, active = $6, provenance = $7,
+				sources = CASE WHEN $7 = 'real' THEN sources ELSE '{}' END
 			WHERE id = $1 RETURNING `+partnershipCols,
 			id, rec.AuthorityID, rec.PartnerID, rec.Kind, rec.StartYear, rec.Active, rec.Provenance))
 		if err != nil {

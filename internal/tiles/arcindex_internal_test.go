@@ -45,8 +45,9 @@ func TestArcRunsMatchClipping(t *testing.T) {
 		for _, z := range []int{1, 3, 5, 7} {
 			ix := buildArcIndex(p, p.level(z), z)
 			checked := 0
+			stride := max(1, len(ix.runKeys)/100) // about a hundred tiles per zoom
 			for ti, key := range ix.runKeys {
-				if ti%7 != 0 {
+				if ti%stride != 0 {
 					continue
 				}
 				tl := maptile.New(uint32(key>>32), uint32(key), maptile.Zoom(z))

@@ -261,7 +261,7 @@
     }
     return page();
   }
-  var CSV_COLS = ['id', 'authority_id', 'authority_name', 'authority_type', 'partner_id', 'partner_name', 'country', 'country_name', 'kind', 'start_year', 'active', 'provenance', 'themes', 'projects'];
+  var CSV_COLS = ['id', 'authority_id', 'authority_name', 'authority_type', 'partner_id', 'partner_name', 'country', 'country_name', 'kind', 'start_year', 'active', 'provenance', 'sources', 'themes', 'projects'];
   function csvCell(v) {
     if (v === undefined || v === null) return '';
     if (Array.isArray(v)) v = v.map(function (x) { return typeof x === 'object' ? (x.title || x.id) : x; }).join('|');
@@ -393,7 +393,7 @@
     var projects = Array.isArray(pr.projects) ? pr.projects : [];
     box.textContent = '';
     box.hidden = false;
-    var prov = pr.provenance === 'synthetic' ? t('provSynthetic') : t('provReal');
+    var prov = C.provenanceText(pr);
     box.appendChild(el('div', { class: 'detail-head' }, [
       el('h2', { class: 'h', text: t('detail') }),
       el('button', { type: 'button', class: 'msg-close', 'aria-label': t('close'), text: '×', onclick: function () { select(null); } })

@@ -34,6 +34,21 @@
     ['real', 'Données réelles', 'Real data'],
     ['synthetic', 'Données synthétiques (fictives)', 'Synthetic (made-up) data']
   ];
+  // The public lists a real partnership comes from (its "sources").
+  var SOURCES = [
+    ['wikipedia-en', 'Wikipédia en anglais', 'English Wikipedia'],
+    ['wikidata', 'Wikidata', 'Wikidata'],
+    ['wikipedia-it', 'Wikipédia en italien', 'Italian Wikipedia']
+  ];
+  // provenanceText is the provenance of a partnership's properties (GeoJSON,
+  // tile or API: sources an array or a |-joined string), naming its sources.
+  function provenanceText(pr) {
+    if (pr.provenance === 'synthetic') return t('provSynthetic');
+    var src = pr.sources || [];
+    if (typeof src === 'string') src = src.split('|').filter(Boolean);
+    if (!src.length) return t('provReal');
+    return t('provRealFrom', { list: src.map(function (s) { return label(SOURCES, s); }).join(', ') });
+  }
   var PARTNER_COLOR = '#5b3f8c', GROUPED_COLOR = '#8a5a44';
 
   var I18N = {
@@ -56,7 +71,7 @@
       byTheme: 'Partenariats par thématique', byCountry: 'Partenariats par pays (15 premiers)',
       byYear: 'Partenariats par année de début', byType: 'Partenariats par type de collectivité',
       kind: 'Nature', start: 'Début', startUnknown: 'non renseignée', projects: 'Projets', active: 'Actif', inactive: 'Inactif',
-      provReal: 'Données réelles (source publique)', provSynthetic: 'Données synthétiques : partenariat fictif, généré pour la démonstration',
+      provReal: 'Données réelles (source publique)', provRealFrom: 'Données réelles : {list}', provSynthetic: 'Données synthétiques : partenariat fictif, généré pour la démonstration',
       filterOn: 'Filtrer sur', zoomIn: 'Zoomer', loading: 'Chargement…',
       badParam: 'Paramètre « {p} » : valeur « {v} » non reconnue ({why}). La carte est affichée sans ce filtre.',
       badParamNoValue: 'Paramètre « {p} » refusé ({why}). La carte est affichée sans ce filtre.',
@@ -89,7 +104,7 @@
       byTheme: 'Partnerships by theme', byCountry: 'Partnerships by country (top 15)',
       byYear: 'Partnerships by start year', byType: 'Partnerships by authority type',
       kind: 'Kind', start: 'Start', startUnknown: 'unknown', projects: 'Projects', active: 'Active', inactive: 'Inactive',
-      provReal: 'Real data (public source)', provSynthetic: 'Synthetic data: a made-up partnership, generated for demonstration',
+      provReal: 'Real data (public source)', provRealFrom: 'Real data: {list}', provSynthetic: 'Synthetic data: a made-up partnership, generated for demonstration',
       filterOn: 'Filter on', zoomIn: 'Zoom in', loading: 'Loading…',
       badParam: 'Parameter “{p}”: value “{v}” not recognised ({why}). The map is shown without this filter.',
       badParamNoValue: 'Parameter “{p}” rejected ({why}). The map is shown without this filter.',
@@ -443,7 +458,7 @@
   }
 
   window.AtlasCore = {
-    THEMES: THEMES, TYPES: TYPES, KINDS: KINDS, PROVENANCES: PROVENANCES, PARTNER_COLOR: PARTNER_COLOR, GROUPED_COLOR: GROUPED_COLOR,
+    THEMES: THEMES, TYPES: TYPES, KINDS: KINDS, PROVENANCES: PROVENANCES, SOURCES: SOURCES, provenanceText: provenanceText, PARTNER_COLOR: PARTNER_COLOR, GROUPED_COLOR: GROUPED_COLOR,
     LIST_FACETS: LIST_FACETS,
     t: t, fmt: fmt, label: label, setLang: function (l) { lang = l; }, getLang: function () { return lang; }, locale: locale,
     emptyFilters: emptyFilters, parseState: parseState, filterQuery: filterQuery, pageQuery: pageQuery,

@@ -109,7 +109,7 @@
         [t('kind'), C.label(C.KINDS, pr.kind)], [t('start'), pr.start_year ? String(pr.start_year) : t('startUnknown')],
         [t('themes'), themes.map(function (s) { return C.label(C.THEMES, s); }).join(', ') || '—'],
         [t('projects'), String(Array.isArray(pr.projects) ? pr.projects.length : (pr.projects || 0))],
-        [t('provenance'), pr.provenance === 'synthetic' ? t('provSynthetic') : t('provReal')]].forEach(function (r) {
+        [t('provenance'), C.provenanceText(pr)]].forEach(function (r) {
         dl.appendChild(el('dt', { text: r[0] }));
         dl.appendChild(el('dd', { text: r[1] }));
       });

@@ -117,6 +117,7 @@ type srcPlace struct {
 }
 
 type twinRow struct {
+	list                 int // index in twinLists
 	pairID               string
 	frType, frCode       string
 	partnerName, country string
@@ -138,7 +139,10 @@ type sources struct {
 	twins      []twinRow
 }
 
-func readSources(src fs.FS) (*sources, error) {
+func readSources(src fs.FS) (*sources, error) { return readSourcesOpt(src, true) }
+
+// readSourcesOpt reads the sources, the twinning lists only when twins is set.
+func readSourcesOpt(src fs.FS, twins bool) (*sources, error) {
 	s := &sources{countryIdx: map[string]int{}, authByKey: map[string]int{}, placeByGID: map[int64]int{}, byCountry: map[string][]int{}}
 	err := readTable(src, SourceCountries, func(r tableRow) error {
 		c := srcCountry{
@@ -197,24 +201,39 @@ func readSources(src fs.FS) (*sources, error) {
 		s.places = append(s.places, p)
 		return r.err
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || !twins {
+		return s, err
 	}
-	err = readTable(src, SourceTwinnings, func(r tableRow) error {
-		t := twinRow{pairID: r.get("pair_id"), frType: r.get("fr_type"), frCode: r.get("fr_code"), partnerName: r.get("partner_name"),
-			country: r.get("partner_country_iso2"), subdivision: r.get("partner_subdivision"), gid: int64(r.optInt("partner_geonameid")),
-			coordSource: r.get("partner_coord_source")}
-		if r.get("partner_lat") != "" {
-			t.pt = orb.Point{r.float("partner_lon"), r.float("partner_lat")}
+	for li, l := range twinLists {
+		err = readTable(src, l.file, func(r tableRow) error {
+			t := twinRow{list: li, pairID: r.get("pair_id"), frType: r.get("fr_type"), frCode: r.get("fr_code"), partnerName: r.get("partner_name"),
+				country: r.get("partner_country_iso2"), subdivision: r.get("partner_subdivision"), gid: int64(r.optInt("partner_geonameid")),
+				coordSource: r.get("partner_coord_source")}
+			if r.get("partner_lat") != "" {
+				t.pt = orb.Point{r.float("partner_lon"), r.float("partner_lat")}
+			}
+			s.twins = append(s.twins, t)
+			return r.err
+		})
+		if err != nil {
+			return nil, err
 		}
-		s.twins = append(s.twins, t)
-		return r.err
-	})
-	if err != nil {
-		return nil, err
 	}
 	return s, nil
 }
+
+// twinLists are the real twinning lists Dataset reads, best documented
+// first: a pair several lists give keeps the first one's row (its id, its
+// partner) and the ids of all of them as its sources.
+var twinLists = []struct{ file, source string }{
+	{SourceTwinnings, atlas.SourceWikipediaEN},
+	{SourceWikidata, atlas.SourceWikidata},
+	{SourceItWiki, atlas.SourceWikipediaIT},
+}
+
+// DuplicateKm: two rows of the same French collectivité whose partners have
+// the same name and country and lie within it are one pair.
+const DuplicateKm = 5.0
 
 type tableRow struct {
 	cols   map[string]int
@@ -300,6 +319,9 @@ type gen struct {
 	placePartner []int32
 	partnerByID  map[string]int32
 	pairs        map[uint64]struct{}
+	// approx marks the real partners placed at their country's label
+	// point, their list's geocode being missing or suspect.
+	approx map[int32]bool
 
 	pships []atlas.Partnership
 	meta   []pmeta
@@ -313,7 +335,7 @@ type gen struct {
 
 func newGen(s *sources, opt Options) *gen {
 	g := &gen{s: s, opt: opt, authUsed: make([]bool, len(s.auths)), placePartner: make([]int32, len(s.places)),
-		partnerByID: map[string]int32{}, pairs: map[uint64]struct{}{}, realCountries: map[string]bool{}}
+		partnerByID: map[string]int32{}, pairs: map[uint64]struct{}{}, realCountries: map[string]bool{}, approx: map[int32]bool{}}
 	for i := range g.placePartner {
 		g.placePartner[i] = -1
 	}
@@ -365,9 +387,17 @@ func (g *gen) addPartnership(p atlas.Partnership, auth, partner int32) {
 	g.nproj = append(g.nproj, 0)
 }
 
-// addReal adds one partnership per real twinning row that has a French code.
+// addReal adds one partnership per real twinning pair: a row of the lists
+// that has a French code, once per pair however many lists give it (see
+// twinLists and DuplicateKm). The first list's rows are all kept, as given.
 func (g *gen) addReal() error {
 	s := g.s
+	// byName: authority, partner country and partner name → partnerships.
+	byName := map[string][]int{}
+	nameKey := func(auth int, country, name string) string {
+		return strconv.Itoa(auth) + "|" + country + "|" + normName(name)
+	}
+	pairAt := map[uint64]int{}
 	for _, t := range s.twins {
 		if t.frCode == "" {
 			continue // not attached to any collectivité: excluded (see PROVENANCE.md)
@@ -378,19 +408,58 @@ func (g *gen) addReal() error {
 		}
 		ai, ok := s.authByKey[typ+":"+t.frCode]
 		if !ok {
-			return fmt.Errorf("dataset: generate: %s %s: no %s %q in %s", SourceTwinnings, t.pairID, t.frType, t.frCode, SourceAuthorities)
+			return fmt.Errorf("dataset: generate: %s %s: no %s %q in %s", twinLists[t.list].file, t.pairID, t.frType, t.frCode, SourceAuthorities)
 		}
 		if _, ok := s.countryIdx[t.country]; !ok {
-			return fmt.Errorf("dataset: generate: %s %s: unknown country %q", SourceTwinnings, t.pairID, t.country)
+			return fmt.Errorf("dataset: generate: %s %s: unknown country %q", twinLists[t.list].file, t.pairID, t.country)
+		}
+		source := twinLists[t.list].source
+		key := nameKey(ai, t.country, t.partnerName)
+		if t.list > 0 {
+			if k := g.sameNamed(byName[key], t); k >= 0 {
+				g.addSource(k, source)
+				continue
+			}
 		}
 		pj, err := g.realPartner(t)
 		if err != nil {
 			return err
 		}
+		if k, ok := pairAt[pairKey(int32(ai), pj)]; ok && t.list > 0 {
+			g.addSource(k, source)
+			continue
+		}
 		g.realCountries[t.country] = true
-		g.addPartnership(atlas.Partnership{ID: t.pairID, Kind: atlas.Jumelage, Active: true, Provenance: atlas.Real}, int32(ai), pj)
+		k := len(g.pships)
+		pairAt[pairKey(int32(ai), pj)] = k
+		byName[key] = append(byName[key], k)
+		if n := g.partners[pj].Name; normName(n) != normName(t.partnerName) {
+			pk := nameKey(ai, t.country, n)
+			byName[pk] = append(byName[pk], k)
+		}
+		g.addPartnership(atlas.Partnership{ID: t.pairID, Kind: atlas.Jumelage, Active: true, Provenance: atlas.Real,
+			Sources: []string{source}}, int32(ai), pj)
 	}
 	return nil
+}
+
+// sameNamed returns the partnership among ks whose partner lies within
+// DuplicateKm of t's, or whose partner's point is only its country's, or -1.
+func (g *gen) sameNamed(ks []int, t twinRow) int {
+	for _, k := range ks {
+		pj := g.meta[k].partner
+		if t.pt == (orb.Point{}) || g.approx[pj] || atlas.DistanceKm(g.partners[pj].Point, t.pt) <= DuplicateKm {
+			return k
+		}
+	}
+	return -1
+}
+
+// addSource records that list source also gives partnership k.
+func (g *gen) addSource(k int, source string) {
+	if !slices.Contains(g.pships[k].Sources, source) {
+		g.pships[k].Sources = append(g.pships[k].Sources, source)
+	}
 }
 
 // realPartner resolves the partner of a twinning row: its GeoNames id, else a
@@ -401,7 +470,7 @@ func (g *gen) realPartner(t twinRow) (int32, error) {
 	if t.gid != 0 {
 		pi, ok := g.s.placeByGID[t.gid]
 		if !ok {
-			return 0, fmt.Errorf("dataset: generate: %s %s: geonameid %d not in %s", SourceTwinnings, t.pairID, t.gid, SourcePlaces)
+			return 0, fmt.Errorf("dataset: generate: %s %s: geonameid %d not in %s", twinLists[t.list].file, t.pairID, t.gid, SourcePlaces)
 		}
 		return g.placeAsPartner(pi, t.subdivision), nil
 	}
@@ -412,21 +481,42 @@ func (g *gen) realPartner(t twinRow) (int32, error) {
 			return g.placeAsPartner(pi, t.subdivision), nil
 		}
 	}
-	id := "x-" + slug(t.country+" "+t.partnerName)
+	id := xID(t.country+" "+t.partnerName, "")
 	if j, ok := g.partnerByID[id]; ok {
-		if g.partners[j].Name != t.partnerName {
-			return 0, fmt.Errorf("dataset: generate: %s %s: partner id %s clashes with %q", SourceTwinnings, t.pairID, id, g.partners[j].Name)
+		if g.partners[j].Name == t.partnerName || t.list > 0 && atlas.DistanceKm(g.partners[j].Point, t.pt) <= DuplicateKm {
+			return j, nil
 		}
-		return j, nil
+		if t.list == 0 {
+			return 0, fmt.Errorf("dataset: generate: %s %s: partner id %s clashes with %q", twinLists[t.list].file, t.pairID, id, g.partners[j].Name)
+		}
+		// Another place of the same slug in a later list: its own id.
+		for n := 2; ok; n++ {
+			id = xID(t.country+" "+t.partnerName, "-"+strconv.Itoa(n))
+			_, ok = g.partnerByID[id]
+		}
 	}
 	pt := t.pt
+	j := int32(len(g.partners))
 	if t.coordSource == "wikipedia_list_geocode_suspect" || t.coordSource == "" {
 		pt = g.s.countries[g.s.countryIdx[t.country]].Label
+		g.approx[j] = true
 	}
-	j := int32(len(g.partners))
 	g.partners = append(g.partners, atlas.Partner{ID: id, Name: t.partnerName, Country: t.country, Subdivision: t.subdivision, Point: pt})
 	g.partnerByID[id] = j
 	return j, nil
+}
+
+// maxIDLen is the longest id package dataset reads.
+const maxIDLen = 40
+
+// xID is the id of a partner that is no GeoNames place: "x-", a slug of
+// country and name cut to fit the dataset's 40-character ids, and suffix.
+func xID(s, suffix string) string {
+	id := slug(s)
+	if max := maxIDLen - 2 - len(suffix); len(id) > max {
+		id = strings.TrimRight(id[:max], "-")
+	}
+	return "x-" + id + suffix
 }
 
 // fold lowercases s and strips the diacritics of Latin letters, for name
