@@ -493,6 +493,8 @@ func partnershipGetter(name string) func(r *row) val {
 		return func(r *row) val { return val{k: vBool, b: ds(r).Partnerships[r.i].Active} }
 	case "themes", "theme":
 		return func(r *row) val { return val{k: vArr, arr: r.snap.PartnershipThemes(r.i)} }
+	case "sources":
+		return func(r *row) val { return val{k: vArr, arr: ds(r).Partnerships[r.i].Sources} }
 	case "projects":
 		return func(r *row) val { return val{k: vNum, n: float64(r.snap.PartnershipProjectCount(r.i))} }
 	}
@@ -877,7 +879,7 @@ func (c *compiler) function(n *cql2.Func) (pred, error) {
 			arr, lit, flip = b, a, true
 		}
 		if arr.typ != TypeArray || lit.typ != tLitArray {
-			return nil, cql2.Errorf(n.Pos, "%s needs the themes property and an array literal", strings.ToUpper(name))
+			return nil, cql2.Errorf(n.Pos, "%s needs an array property (themes, sources) and an array literal", strings.ToUpper(name))
 		}
 		op := name
 		if flip {

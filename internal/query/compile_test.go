@@ -216,6 +216,16 @@ var oracleCases = []oracleCase{
 		}},
 	{name: "example81", filter: `A_EQUALS(('culture-patrimoine'), "themes")`,
 		want: func(f feature) bool { return slices.Equal(f.themes(), []string{"culture-patrimoine"}) }},
+	{name: "sources A_CONTAINS", filter: `A_CONTAINS(sources, ('wikidata', 'wikipedia-it'))`,
+		want: func(f feature) bool {
+			s, _ := f.p["sources"].([]string)
+			return slices.Contains(s, "wikidata") && slices.Contains(s, "wikipedia-it")
+		}},
+	{name: "sources A_EQUALS", filter: `A_EQUALS(sources, ('wikipedia-en')) AND provenance = 'real'`,
+		want: func(f feature) bool {
+			s, _ := f.p["sources"].([]string)
+			return slices.Equal(s, []string{"wikipedia-en"})
+		}},
 	{name: "A_OVERLAPS", filter: `A_OVERLAPS(themes, ('tourisme', 'numerique'))`, exact: true,
 		want: func(f feature) bool {
 			return slices.Contains(f.themes(), "tourisme") || slices.Contains(f.themes(), "numerique")

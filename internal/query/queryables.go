@@ -11,7 +11,7 @@ const (
 	TypeInteger  = "integer"
 	TypeNumber   = "number"
 	TypeBoolean  = "boolean"
-	TypeArray    = "array"    // themes: array of theme slugs
+	TypeArray    = "array"    // themes, sources: arrays of slugs
 	TypeTheme    = "theme"    // theme: one of the themes (multi-valued string)
 	TypeYear     = "year"     // start_year: an integer, and the calendar year as a temporal interval
 	TypeGeometry = "geometry" // the feature geometry
@@ -42,6 +42,10 @@ func Queryables(layer string) ([]Queryable, error) {
 			q.Type = TypeArray
 			q.Description = "theme slugs of its projects (array functions A_EQUALS, A_CONTAINS, A_CONTAINEDBY, A_OVERLAPS)"
 			q.Enum = atlas.ThemeSlugs()
+		case layer == index.LayerPartnerships && f.Name == "sources":
+			q.Type = TypeArray
+			q.Description = "the real lists that document it (array functions, as themes); empty on synthetic and declared rows"
+			q.Enum = atlas.Sources()
 		case layer == index.LayerPartnerships && f.Name == "start_year":
 			q.Type = TypeYear
 			q.Description = "start year; null when unknown. Temporal functions (T_*) see it as the calendar year, from 1 January 00:00:00Z to 31 December 23:59:59Z"
