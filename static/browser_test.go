@@ -453,6 +453,36 @@ func TestBrowserAtlas(t *testing.T) {
 		tb.screenshot("atlas-en-stats")
 		tb.checkClean()
 	})
+
+	t.Run("detail names the lists of a real partnership", func(t *testing.T) {
+		// A real partnership documented by two lists, as the API gives it.
+		resp, err := http.Get(b.base + "/ogc/collections/partnerships/items?limit=1&filter=" +
+			url.QueryEscape("A_CONTAINS(sources, ('wikipedia-en', 'wikidata'))"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fc struct {
+			Features []struct {
+				ID string `json:"id"`
+			} `json:"features"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&fc)
+		resp.Body.Close()
+		if err != nil || len(fc.Features) != 1 {
+			t.Fatalf("no real partnership from both lists: %v", err)
+		}
+		tb := b.tab(t, 1280, 800)
+		tb.navigate("/?sel=" + url.QueryEscape(fc.Features[0].ID))
+		tb.waitFor("detail", `!document.getElementById('detail').hidden`, 20*time.Second)
+		var text string
+		tb.eval(`document.getElementById('detail').textContent`, &text)
+		if !strings.Contains(text, "Données réelles : Wikipédia en anglais, Wikidata") {
+			t.Errorf("detail of %s: %q", fc.Features[0].ID, text)
+		}
+		tb.eval(`document.getElementById('detail').scrollIntoView(), true`, nil)
+		tb.screenshot("atlas-detail-sources")
+		tb.checkClean()
+	})
 }
 
 func TestBrowserEmbed(t *testing.T) {
