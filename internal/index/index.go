@@ -51,6 +51,8 @@ type Snapshot struct {
 	pshipByID map[string]int32
 	projByID  map[string]int32
 
+	pieces arcPieces // see ArcPieces
+
 	// Columns per partnership.
 	pAuth    []int32
 	pPartner []int32
@@ -349,6 +351,8 @@ func (s *Snapshot) finish(prev *Snapshot) (*Snapshot, error) {
 	slices.SortStableFunc(s.byYear, func(a, b int32) int { return cmp.Compare(s.pYear[a], s.pYear[b]) })
 	if prev == nil || !s.deriveArcTree(prev) {
 		s.buildArcTree()
+	} else {
+		s.derivePieces(prev)
 	}
 	s.extents = sync.OnceValue(s.layerExtents)
 	s.version = s.hash()

@@ -47,7 +47,8 @@ type arcPlan struct {
 	decided bool
 	overs   [3]map[maptile.Tile]bool
 	starts  [3][]start // per level: distinct French ends and their arcs
-	stamp   []uint32   // per item: generation of the last count that saw it
+	stamp   []uint32   // per item (individual level: per partnership): generation of the last count that saw it
+	member  []uint64   // bit set of the selected partnerships (p.ids), while the levels are decided
 	gen     uint32
 	once    [3]sync.Once
 	trees   [3]rtree.RTreeG[int32] // WGS84 bounds of arc pieces → item
@@ -95,14 +96,15 @@ func (p *arcPlan) items(l int) int {
 	return len(p.agg.levels[l-1].groups)
 }
 
-// tree returns the WGS84 index of level l's arcs (pieces of about 400 km),
+// tree returns the WGS84 index of level l's grouped arcs (pieces of about
+// 400 km, as index.Snapshot.ArcPieces cuts the individual ones),
 // used to count the arcs of a tile.
 func (p *arcPlan) tree(l int) *rtree.RTreeG[int32] {
 	p.once[l].Do(func() {
 		t := &p.trees[l]
 		for k := 0; k < p.items(l); k++ {
 			a, b := p.ends(l, k)
-			for _, part := range atlas.Arc(a, b, 200) {
+			for _, part := range atlas.Arc(a, b, index.PieceKm) {
 				for lo := 0; lo+1 < len(part); lo += 2 {
 					hi := min(lo+2, len(part)-1)
 					bd := orb.LineString(part[lo : hi+1]).Bound()
@@ -125,8 +127,8 @@ func levelBudget(l int) int {
 // cross the buffered tile. p.mu must be held.
 func (p *arcPlan) over(l int, t maptile.Tile) bool {
 	fr := newFrame(t)
-	if len(p.stamp) < p.items(l) {
-		p.stamp = make([]uint32, max(len(p.ids), p.items(l)))
+	if n := max(len(p.ids), p.items(l), len(p.snap.Dataset().Partnerships)); len(p.stamp) < n {
+		p.stamp = make([]uint32, n)
 	}
 	p.gen++
 	if p.gen == 0 {
@@ -134,13 +136,32 @@ func (p *arcPlan) over(l int, t maptile.Tile) bool {
 		p.gen = 1
 	}
 	n, budget, gen := 0, levelBudget(l), p.gen
-	p.tree(l).Search(fr.wgs.Min, fr.wgs.Max, func(_, _ [2]float64, k int32) bool {
+	count := func(_, _ [2]float64, k int32) bool {
 		if p.stamp[k] != gen {
 			p.stamp[k] = gen
 			n++
 		}
 		return n <= budget
-	})
+	}
+	if l == levelIndividual {
+		// The snapshot's pieces of every arc, shared by the filters and
+		// by the snapshots derived after a write, the selected ones
+		// counted: what a tree of the selected arcs' pieces would hold.
+		if p.member == nil {
+			p.member = make([]uint64, (len(p.snap.Dataset().Partnerships)+63)/64)
+			for _, i := range p.ids {
+				p.member[i/64] |= 1 << (i % 64)
+			}
+		}
+		p.snap.ArcPieces().Search(fr.wgs.Min, fr.wgs.Max, func(a, b [2]float64, i int32) bool {
+			if p.member[i/64]&(1<<(i%64)) == 0 {
+				return true
+			}
+			return count(a, b, i)
+		})
+		return n > budget
+	}
+	p.tree(l).Search(fr.wgs.Min, fr.wgs.Max, count)
 	return n > budget
 }
 
@@ -235,7 +256,7 @@ func (p *arcPlan) level(z int) int {
 			p.levels[zz] = int8(l)
 		}
 		p.decided = true
-		p.trees, p.overs, p.starts, p.stamp = [3]rtree.RTreeG[int32]{}, [3]map[maptile.Tile]bool{}, [3][]start{}, nil
+		p.trees, p.overs, p.starts, p.stamp, p.member = [3]rtree.RTreeG[int32]{}, [3]map[maptile.Tile]bool{}, [3][]start{}, nil, nil
 	}
 	return int(p.levels[z])
 }
