@@ -340,11 +340,12 @@ type countryMap struct {
 // panel is one map frame on the page.
 type panel struct {
 	frame      orb.Bound // WGS84 extent shown
-	cosLat     float64
-	x, y, w, h float64 // rectangle on the page, mm (origin bottom-left)
-	scale      float64 // mm per projected degree
-	caption    string  // empty for the single frame
-	clip       bool    // clip drawings to the rectangle (two-panel layout)
+	proj       projection
+	pb         orb.Bound // the frame projected, metres
+	x, y, w, h float64   // rectangle on the page, mm (origin bottom-left)
+	scale      float64   // mm per projected metre
+	caption    string    // empty for the single frame
+	clip       bool      // clip drawings to the rectangle (two-panel layout)
 }
 
 // FarKM is the distance between the partner country and metropolitan
@@ -377,18 +378,35 @@ func pad(b orb.Bound) orb.Bound {
 	return b
 }
 
-func newPanel(frame orb.Bound) *panel {
-	return &panel{frame: frame, cosLat: math.Cos((frame.Min[1] + frame.Max[1]) / 2 * math.Pi / 180)}
+// newPanel returns the panel of frame in projection pr: its projected
+// extent is that of the frame's edges (a graticule's extremes lie on them).
+func newPanel(frame orb.Bound, pr projection) *panel {
+	p := &panel{frame: frame, proj: pr}
+	const n = 64
+	first := true
+	for i := 0; i <= n; i++ {
+		f := float64(i) / n
+		lon := frame.Min[0] + f*(frame.Max[0]-frame.Min[0])
+		lat := frame.Min[1] + f*(frame.Max[1]-frame.Min[1])
+		for _, q := range [][2]float64{{lon, frame.Min[1]}, {lon, frame.Max[1]}, {frame.Min[0], lat}, {frame.Max[0], lat}} {
+			x, y := pr.forward(q[0], q[1])
+			if first {
+				p.pb, first = orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x, y}}, false
+			}
+			p.pb = p.pb.Extend(orb.Point{x, y})
+		}
+	}
+	return p
 }
 
 // aspect is the panel's width over height.
 func (p *panel) aspect() float64 {
-	return (p.frame.Max[0] - p.frame.Min[0]) * p.cosLat / (p.frame.Max[1] - p.frame.Min[1])
+	return (p.pb.Max[0] - p.pb.Min[0]) / (p.pb.Max[1] - p.pb.Min[1])
 }
 
 // fit places the panel in the cell, centred, keeping its aspect.
 func (p *panel) fit(cx, cy, cw, ch float64) {
-	pw, ph := (p.frame.Max[0]-p.frame.Min[0])*p.cosLat, p.frame.Max[1]-p.frame.Min[1]
+	pw, ph := p.pb.Max[0]-p.pb.Min[0], p.pb.Max[1]-p.pb.Min[1]
 	p.scale = math.Min(cw/pw, ch/ph)
 	p.w, p.h = pw*p.scale, ph*p.scale
 	p.x = cx + (cw-p.w)/2
@@ -453,7 +471,7 @@ func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index
 		k := math.Max(0.6, math.Min(math.Min(W, H)/210, 3))
 		capH := 6 * k // caption band above each panel
 		gap := math.Max(6, W*0.02)
-		fr, pa := newPanel(pad(metropole)), newPanel(pad(partnerBound))
+		fr, pa := newPanel(pad(metropole), lambert93), newPanel(pad(partnerBound), projectionFor(pad(partnerBound)))
 		fr.caption, pa.caption = "France métropolitaine", country.NameFR
 		fr.clip, pa.clip = true, true
 		// Widths shared by aspect, so that both panels get the same height
@@ -475,7 +493,7 @@ func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index
 		if country.ISO2 != "FR" {
 			frame = frame.Union(partnerBound)
 		}
-		p := newPanel(pad(frame))
+		p := newPanel(pad(frame), lambert93)
 		p.fit(margin, margin+footH, availW, availH)
 		m.panels = []*panel{p}
 	}
@@ -511,7 +529,8 @@ func largestPolygon(g orb.Geometry) orb.Polygon {
 
 // xy projects a WGS84 point to page millimetres.
 func (p *panel) xy(q orb.Point) (float64, float64) {
-	return p.x + (q[0]-p.frame.Min[0])*p.cosLat*p.scale, p.y + (q[1]-p.frame.Min[1])*p.scale
+	x, y := p.proj.forward(q[0], q[1])
+	return p.x + (x-p.pb.Min[0])*p.scale, p.y + (y-p.pb.Min[1])*p.scale
 }
 
 // inside reports whether the page point lies in the panel rectangle.
@@ -837,9 +856,11 @@ func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
 	ctx.DrawText(margin, m.mapY-3*k, canvas.NewTextBox(foot, credits, W-2*margin, 0, canvas.Left, canvas.Top, nil))
 }
 
-// drawScale draws the scale bar of a panel, true at its middle latitude.
+// drawScale draws the scale bar of a panel, true at its centre (the
+// projection's scale factor there taken out), and names the projection.
 func (m *countryMap) drawScale(ctx *canvas.Context, fam *canvas.FontFamily, p *panel, k float64) {
-	kmPerMM := 111.32 / p.scale // one projected degree of latitude is 111.32 km
+	c := p.frame.Center()
+	kmPerMM := 1 / (p.scale * 1000 * p.proj.scale(c[1]))
 	target := math.Min(30, p.w*0.35) * kmPerMM
 	step := math.Pow(10, math.Floor(math.Log10(target)))
 	for _, f := range []float64{5, 2, 1} {
@@ -853,5 +874,5 @@ func (m *countryMap) drawScale(ctx *canvas.Context, fam *canvas.FontFamily, p *p
 	ctx.SetFillColor(inkColor)
 	ctx.SetStrokeColor(canvas.Transparent)
 	ctx.DrawPath(bx, by, canvas.Rectangle(barMM, 0.8))
-	ctx.DrawText(bx+barMM+1.5, by, canvas.NewTextLine(fam.Face(7*k, inkColor, canvas.FontRegular), fmt.Sprintf("%g km (à %.0f° de latitude)", step, (p.frame.Min[1]+p.frame.Max[1])/2), canvas.Left))
+	ctx.DrawText(bx+barMM+1.5, by, canvas.NewTextLine(fam.Face(7*k, inkColor, canvas.FontRegular), fmt.Sprintf("%g km (%s)", step, p.proj.name()), canvas.Left))
 }
