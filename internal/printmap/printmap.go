@@ -334,6 +334,8 @@ type countryMap struct {
 	synth    bool
 
 	panels                 []*panel // one frame, or France and the partner side by side
+	insets                 []*panel // overseas France, in the legend column
+	insetTop               float64  // top of their block (its heading), mm
 	mapX, mapY, mapW, mapH float64  // extent of the panels on the page, mm (origin bottom-left)
 }
 
@@ -452,8 +454,7 @@ func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index
 	if shape, err := snap.Lookup(index.LayerCountries, country.ISO2); err == nil {
 		partnerBound = partnerBound.Union(largestPolygon(snap.Geometry(index.LayerCountries, shape)).Bound())
 	}
-	// Overseas French authorities stay out of the frame: the view is
-	// France métropolitaine and the partner country.
+	// Overseas French authorities are drawn in insets (overseasInsets).
 	rank := map[atlas.AuthorityType]int{atlas.Region: 0, atlas.Departement: 1, atlas.Groupement: 2, atlas.Commune: 3}
 	slices.SortStableFunc(m.auths, func(a, b int32) int {
 		return rank[ds.Authorities[a].Type] - rank[ds.Authorities[b].Type]
@@ -468,7 +469,7 @@ func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index
 	footH := math.Max(12, H*0.07)
 	availW, availH := W-2*margin-legendW-4, H-2*margin-titleH-footH
 	if country.ISO2 != "FR" && twoPanels(partnerBound) {
-		k := math.Max(0.6, math.Min(math.Min(W, H)/210, 3))
+		k := k0(W, H)
 		capH := 6 * k // caption band above each panel
 		gap := math.Max(6, W*0.02)
 		fr, pa := newPanel(pad(metropole), lambert93), newPanel(pad(partnerBound), projectionFor(pad(partnerBound)))
@@ -504,6 +505,24 @@ func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index
 		x1, y1 = math.Max(x1, p.x+p.w), math.Max(y1, p.y+p.h)
 	}
 	m.mapW, m.mapH = x1-m.mapX, y1-m.mapY
+	// Overseas France under the legend, in the legend column: from the
+	// legend's lowest possible line (see drawText) down to the map's
+	// bottom, under an "Outre-mer" heading.
+	k := k0(W, H)
+	lx := m.mapX + m.mapW + 6
+	m.insetTop = m.mapY + m.mapH - 4*k - legendLines*5*k
+	ix, iy, iw, ih := lx, m.mapY, W-margin-lx, m.insetTop-6*k-m.mapY
+	if below := m.mapY - 14*k - margin - 6*k; ih < 20*k && below >= 20*k {
+		// No room under the legend (a flat map): under the credits.
+		ix, iy, iw, ih = margin, margin, W-2*margin, below
+		m.insetTop = iy + ih + 6*k
+	} else if fr := m.panels[0]; ih < 20*k {
+		// Nor there (a map filling the page): in the France panel's
+		// lower left corner (the Atlantic), above its scale bar.
+		ix, iy, iw, ih = fr.x+2.5*k, fr.y+9*k, fr.w*0.5, fr.h*0.45
+		m.insetTop = iy + ih + 6*k
+	}
+	m.insets = overseasInsets(snap, m.auths, m.panels[0], ix, iy, iw, ih, k)
 	return m
 }
 
@@ -559,6 +578,7 @@ func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
 	for _, p := range m.panels {
 		ctx.DrawPath(p.x, p.y, canvas.Rectangle(p.w, p.h))
 	}
+	m.drawInsets(ctx, fam)
 
 	m.drawText(ctx, fam)
 }
