@@ -17,7 +17,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -176,6 +178,34 @@ func fontFile(style canvas.FontStyle) []byte {
 // France métropolitaine, the French side of every country view.
 var metropole = orb.Bound{Min: orb.Point{-5.3, 41.3}, Max: orb.Point{9.7, 51.2}}
 
+// Author is the author a PDF print map names: the atlas itself.
+const Author = "Atlas français de la coopération décentralisée"
+
+// title is the map's title.
+func (m *countryMap) title() string {
+	return "Coopérations décentralisées : France – " + m.country.NameFR
+}
+
+// withDPI returns the PNG data with a pHYs chunk after its header (IHDR,
+// always first and 25 bytes long after the signature) saying its
+// resolution, so that a page-layout program prints it at its size.
+func withDPI(data []byte, dpi float64) []byte {
+	const ihdrEnd = 8 + 25
+	if len(data) < ihdrEnd {
+		return data
+	}
+	ppm := uint32(math.Round(dpi / 0.0254))
+	chunk := make([]byte, 0, 21)
+	chunk = binary.BigEndian.AppendUint32(chunk, 9)
+	chunk = append(chunk, "pHYs"...)
+	chunk = binary.BigEndian.AppendUint32(chunk, ppm)
+	chunk = binary.BigEndian.AppendUint32(chunk, ppm)
+	chunk = append(chunk, 1) // unit: the metre
+	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
+	out := make([]byte, 0, len(data)+len(chunk))
+	return append(append(append(out, data[:ihdrEnd]...), chunk...), data[ihdrEnd:]...)
+}
+
 // Credits is the sources line printed under the map.
 const Credits = atlas.Credits
 
@@ -232,6 +262,9 @@ func Draw(ctx context.Context, snap *index.Snapshot, iso2 string, f atlas.Filter
 		}
 	case PDF:
 		r := pdf.New(&buf, c.W, c.H, nil)
+		r.SetInfo(m.title(), fmt.Sprintf("%d partenariats entre %d collectivités françaises et %d autorités partenaires (%s)", len(m.ids), len(m.auths), len(m.partners), country.NameFR),
+			"coopération décentralisée, jumelage, "+country.NameFR, Author, "atlas")
+		r.SetLang("fr")
 		c.RenderTo(cancellable{ctx, r})
 		err = r.Close()
 	default:
@@ -239,7 +272,9 @@ func Draw(ctx context.Context, snap *index.Snapshot, iso2 string, f atlas.Filter
 		c.RenderTo(cancellable{ctx, r})
 		if ctx.Err() == nil {
 			r.Close()
-			err = png.Encode(&buf, r.Image)
+			if err = png.Encode(&buf, r.Image); err == nil {
+				buf = *bytes.NewBuffer(withDPI(buf.Bytes(), o.DPI))
+			}
 		}
 	}
 	if cerr := ctx.Err(); cerr != nil {
@@ -805,7 +840,7 @@ func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
 
 	title := fam.Face(18*k, inkColor, canvas.FontBold)
 	sub := fam.Face(9.5*k, mutedColor, canvas.FontRegular)
-	ctx.DrawText(margin, H-margin-6*k, canvas.NewTextLine(title, "Coopérations décentralisées : France – "+m.country.NameFR, canvas.Left))
+	ctx.DrawText(margin, H-margin-6*k, canvas.NewTextLine(title, m.title(), canvas.Left))
 	subtitle := fmt.Sprintf("%d partenariats · %d collectivités françaises · %d autorités partenaires", len(m.ids), len(m.auths), len(m.partners))
 	if m.y0 != 0 {
 		subtitle += fmt.Sprintf(" · débuts de %d à %d", m.y0, m.y1)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/xml"
 	"image/png"
 	"io"
@@ -108,6 +109,16 @@ func TestPNGSize(t *testing.T) {
 		if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
 			t.Errorf("PNG %v, want %d × %d", b, w, h)
 		}
+		// Its resolution, in a pHYs chunk right after the header.
+		dpi := o.DPI
+		if dpi == 0 {
+			dpi = 150
+		}
+		ppm := uint32(dpi/0.0254 + 0.5)
+		phys := data[33:54]
+		if string(phys[4:8]) != "pHYs" || binary.BigEndian.Uint32(phys[8:]) != ppm || binary.BigEndian.Uint32(phys[12:]) != ppm || phys[16] != 1 {
+			t.Errorf("no pHYs of %g dpi (%d px/m) after IHDR: %q", dpi, ppm, phys)
+		}
 		if o.DPI == 0 {
 			artifact(t, "atlas-de.png", data)
 			if w != 1754 || h != 1240 {
@@ -138,6 +149,16 @@ func TestPDF(t *testing.T) {
 	}
 	if strings.Contains(string(out), "Syntax Error") {
 		t.Errorf("pdfinfo complains:\n%s", out)
+	}
+	info := map[string]string{}
+	for _, l := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(l, ":"); ok {
+			info[k] = strings.TrimSpace(v)
+		}
+	}
+	if info["Title"] != "Coopérations décentralisées : France – Bénin" || info["Author"] != printmap.Author ||
+		!strings.Contains(info["Subject"], "partenariats entre") || info["CreationDate"] == "" {
+		t.Errorf("pdfinfo: title %q, author %q, subject %q, created %q", info["Title"], info["Author"], info["Subject"], info["CreationDate"])
 	}
 }
 
