@@ -98,7 +98,7 @@ func territoryName(snap *index.Snapshot, code string) string {
 
 // legendLines is the height of the legend column, in lines, at most (see
 // drawText): the insets go under it.
-const legendLines = 16
+const legendLines = 17
 
 // drawInsets draws the overseas insets, their frames and captions, under an
 // "Outre-mer" heading.

@@ -371,6 +371,7 @@ type countryMap struct {
 	panels                 []*panel // one frame, or France and the partner side by side
 	insets                 []*panel // overseas France, in the legend column
 	insetTop               float64  // top of their block (its heading), mm
+	dropped                int      // names left out for want of room (labels.go)
 	mapX, mapY, mapW, mapH float64  // extent of the panels on the page, mm (origin bottom-left)
 }
 
@@ -615,6 +616,30 @@ func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
 	}
 	m.drawInsets(ctx, fam)
 
+	// Names, placed so that none collides (labels.go).
+	labels, markers, dropped := m.layoutLabels(fam)
+	m.dropped = dropped
+	for n, ls := range labels {
+		for _, l := range ls {
+			if !l.placed {
+				continue
+			}
+			if l.leader {
+				x0, y0, x1, y1 := l.leaderLine(markers[n][l.own])
+				seg := &canvas.Path{}
+				seg.MoveTo(x0, y0)
+				seg.LineTo(x1, y1)
+				ctx.SetFillColor(canvas.Transparent)
+				ctx.SetStrokeColor(mutedColor)
+				ctx.SetStrokeWidth(0.15)
+				ctx.DrawPath(0, 0, seg)
+			}
+			ctx.SetFillColor(inkColor)
+			ctx.SetStrokeColor(canvas.Transparent)
+			ctx.DrawText(l.x, l.y, canvas.NewTextLine(l.face, l.text, canvas.Left))
+		}
+	}
+
 	m.drawText(ctx, fam)
 }
 
@@ -690,7 +715,7 @@ func (m *countryMap) drawPanel(ctx *canvas.Context, fam *canvas.FontFamily, pn *
 		}
 		ctx.DrawPath(x, y, canvas.Circle(0.7))
 	}
-	radius := map[atlas.AuthorityType]float64{atlas.Region: 1.7, atlas.Departement: 1.3, atlas.Groupement: 1.0, atlas.Commune: 0.75}
+	radius := authorityRadius
 	for _, a := range m.auths {
 		au := ds.Authorities[a]
 		if !pn.frame.Contains(au.Point) {
@@ -699,21 +724,6 @@ func (m *countryMap) drawPanel(ctx *canvas.Context, fam *canvas.FontFamily, pn *
 		ctx.SetFillColor(typeColors[au.Type])
 		x, y := pn.xy(au.Point)
 		ctx.DrawPath(x, y, canvas.Circle(radius[au.Type]))
-	}
-	// Start years next to the partners, when few enough to stay legible.
-	if len(m.partners) <= 40 {
-		face := fam.Face(6, mutedColor, canvas.FontRegular)
-		for _, p := range m.partners {
-			y, ok := m.years[p]
-			if !ok {
-				continue
-			}
-			px, py := pn.xy(ds.Partners[p].Point)
-			if pn.clip && !pn.inside(px, py) {
-				continue
-			}
-			ctx.DrawText(px+1, py+0.6, canvas.NewTextLine(face, strconv.Itoa(y), canvas.Left))
-		}
 	}
 }
 
@@ -882,9 +892,13 @@ func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
 		ctx.DrawText(lx+4.5*k, ly, canvas.NewTextLine(item, fmt.Sprintf("%s (%d)", kd.Label(), m.byKind[kd]), canvas.Left))
 		ly -= line
 	}
-	if len(m.partners) <= 40 && m.y0 != 0 {
+	if m.y0 != 0 {
 		ly -= line * 0.3
-		ctx.DrawText(lx, ly, canvas.NewTextLine(fam.Face(7*k, mutedColor, canvas.FontRegular), "AAAA : première année de partenariat", canvas.Left))
+		ctx.DrawText(lx, ly, canvas.NewTextLine(fam.Face(7*k, mutedColor, canvas.FontRegular), "Nom, AAAA : première année de partenariat", canvas.Left))
+		ly -= line
+	}
+	if m.dropped > 0 {
+		ctx.DrawText(lx, ly, canvas.NewTextLine(fam.Face(7*k, mutedColor, canvas.FontRegular), fmt.Sprintf("%d noms non placés, faute de place", m.dropped), canvas.Left))
 		ly -= line
 	}
 	if m.synth {
