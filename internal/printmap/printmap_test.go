@@ -202,3 +202,25 @@ func TestDrawStopsWhenCancelled(t *testing.T) {
 		t.Errorf("cancelled while drawing: err = %v, want context.Canceled", err)
 	}
 }
+
+// BenchmarkDrawBenin draws the France–Bénin map: an A4 PNG at 300 dpi, the
+// PDF and the SVG.
+func BenchmarkDrawBenin(b *testing.B) {
+	snap := atlastest.Snapshot(b)
+	for _, c := range []struct {
+		name string
+		o    printmap.Options
+	}{
+		{"png-300dpi", printmap.Options{Format: printmap.PNG, DPI: 300}},
+		{"pdf", printmap.Options{Format: printmap.PDF}},
+		{"svg", printmap.Options{Format: printmap.SVG}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := printmap.Draw(context.Background(), snap, "BJ", atlas.Filter{}, c.o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
