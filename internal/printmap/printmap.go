@@ -525,6 +525,18 @@ func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index
 		// Tops aligned under the title band; spare height goes to the foot.
 		top := margin + footH + availH - capH
 		fr.y, pa.y = top-fr.h, top-pa.h
+		// On a tall page, one above the other may be larger: both as wide,
+		// the height shared by aspect, France on top.
+		side := fr.w*fr.h + pa.w*pa.h
+		hs := availH - 2*capH - gap
+		ws := math.Min(availW, hs/(1/a0+1/a1))
+		if stacked := ws * ws * (1/a0 + 1/a1); stacked > side*1.1 {
+			fr.fit(0, 0, ws, ws/a0)
+			pa.fit(0, 0, ws, ws/a1)
+			fr.x, pa.x = margin+(availW-fr.w)/2, margin+(availW-pa.w)/2
+			fr.y = top - fr.h
+			pa.y = fr.y - capH - gap - pa.h
+		}
 		m.panels = []*panel{fr, pa}
 	} else {
 		if country.ISO2 != "FR" {
