@@ -626,6 +626,7 @@ func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
 	for _, p := range m.panels {
 		ctx.DrawPath(p.x, p.y, canvas.Rectangle(p.w, p.h))
 	}
+	m.drawBands(ctx, fam, m.flowGates())
 	m.drawInsets(ctx, fam)
 
 	// Names, placed so that none collides (labels.go).
@@ -684,6 +685,16 @@ func (m *countryMap) drawPanel(ctx *canvas.Context, fam *canvas.FontFamily, pn *
 		}
 	}
 
+	// Two panels: flows bundled by kind (flows.go); otherwise arcs.
+	if gs := m.flowGates(); gs != nil && (pn == m.panels[0] || pn == m.panels[1]) {
+		if pn == m.panels[0] {
+			m.drawFlows(ctx, 0, gs)
+		} else {
+			m.drawFlows(ctx, 1, gs)
+		}
+		m.drawPoints(ctx, pn)
+		return
+	}
 	// Arcs, coloured by kind.
 	ctx.SetFillColor(canvas.Transparent)
 	ctx.SetStrokeWidth(math.Max(0.12, 0.35-float64(len(m.ids))/4000))
@@ -716,6 +727,13 @@ func (m *countryMap) drawPanel(ctx *canvas.Context, fam *canvas.FontFamily, pn *
 		}
 	}
 
+	m.drawPoints(ctx, pn)
+}
+
+// drawPoints draws the partners, then the French authorities (largest
+// types below), of a panel.
+func (m *countryMap) drawPoints(ctx *canvas.Context, pn *panel) {
+	ds := m.snap.Dataset()
 	// Points: partners, then French authorities (largest types below).
 	ctx.SetStrokeColor(color.White)
 	ctx.SetStrokeWidth(0.15)
