@@ -427,15 +427,10 @@ func (s *Snapshot) buildArcTree() {
 // that changed replaced, when the partnerships prev had are still the first
 // ones, in the same order; it reports whether it could.
 func (s *Snapshot) deriveArcTree(prev *Snapshot) bool {
-	old, cur := prev.ds.Partnerships, s.ds.Partnerships
-	if len(cur) < len(old) {
+	if !s.derivesArcsOf(prev) {
 		return false
 	}
-	for i := range old {
-		if old[i].ID != cur[i].ID {
-			return false
-		}
-	}
+	old, cur := prev.ds.Partnerships, s.ds.Partnerships
 	arcs := prev.trees[LayerPartnerships].Copy()
 	auth, partners := s.ds.Authorities, s.ds.Partners
 	for i := range cur {

@@ -76,7 +76,8 @@ func (s *Snapshot) ArcPieces() *rtree.RTreeG[int32] {
 }
 
 // derivesArcsOf reports whether prev's partnerships are s's first ones, in
-// the same order (as deriveArcTree requires).
+// the same order: then s's arc trees derive from prev's (deriveArcTree,
+// ArcPieces).
 func (s *Snapshot) derivesArcsOf(prev *Snapshot) bool {
 	old, cur := prev.ds.Partnerships, s.ds.Partnerships
 	if len(cur) < len(old) {

@@ -4,8 +4,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/atlas-cooperation/atlas/internal/atlas"
-	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/testkit"
 )
 
@@ -18,14 +16,7 @@ func TestFlowsConnect(t *testing.T) {
 	layouts := map[bool]int{}
 	for _, iso := range []string{"BJ", "JP", "ML", "SN"} {
 		for _, size := range [][2]float64{{297, 210}, {210, 297}} {
-			o := Options{WidthMM: size[0], HeightMM: size[1]}
-			o.defaults()
-			country, _ := snap.Country(iso)
-			ids, sel, err := snap.Items(index.LayerPartnerships, atlas.Filter{Countries: []string{iso}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := newMap(snap, country, ids, sel, o)
+			m, _, ids := countryMapOf(t, snap, iso, size)
 			gs := m.flowGates()
 			if len(m.panels) != 2 || len(gs) == 0 {
 				t.Fatalf("%s %v: %d panels, %d gates", iso, size, len(m.panels), len(gs))

@@ -4,8 +4,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/atlas-cooperation/atlas/internal/atlas"
-	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/testkit"
 )
 
@@ -20,14 +18,7 @@ func TestEveryAuthorityDrawn(t *testing.T) {
 	overseas := 0
 	for _, iso := range []string{"BJ", "JP", "ML", "DE", "SN", "MG", "CA"} {
 		for _, size := range [][2]float64{{297, 210}, {420, 297}, {210, 297}} {
-			o := Options{WidthMM: size[0], HeightMM: size[1]}
-			o.defaults()
-			country, _ := snap.Country(iso)
-			ids, sel, err := snap.Items(index.LayerPartnerships, atlas.Filter{Countries: []string{iso}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := newMap(snap, country, ids, sel, o)
+			m, o, _ := countryMapOf(t, snap, iso, size)
 			fr := m.panels[0]
 			territories := map[string]bool{}
 			for _, a := range m.auths {

@@ -3,8 +3,6 @@ package printmap
 import (
 	"testing"
 
-	"github.com/atlas-cooperation/atlas/internal/atlas"
-	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/testkit"
 )
 
@@ -20,14 +18,7 @@ func TestLabelsNeverCollide(t *testing.T) {
 	}
 	for _, iso := range []string{"BJ", "JP", "ML", "DE"} {
 		for _, size := range [][2]float64{{297, 210}, {210, 297}, {420, 297}} {
-			o := Options{WidthMM: size[0], HeightMM: size[1]}
-			o.defaults()
-			country, _ := snap.Country(iso)
-			ids, sel, err := snap.Items(index.LayerPartnerships, atlas.Filter{Countries: []string{iso}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := newMap(snap, country, ids, sel, o)
+			m, _, _ := countryMapOf(t, snap, iso, size)
 			byPanel, marks, dropped := m.layoutLabels(fam)
 			placed, total := 0, 0
 			for n, labels := range byPanel {
