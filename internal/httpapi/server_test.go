@@ -264,14 +264,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestPublishedFigures(t *testing.T) {
 	srv := atlastest.Handler(t, 0)
-	var st struct {
-		Total  int `json:"total"`
-		Groups []struct {
-			Key   string `json:"key"`
-			Label string `json:"label"`
-			Count int    `json:"count"`
-		} `json:"groups"`
-	}
+	var st statsTable
 	getJSON(t, srv, "/api/stats?by=country&unit=projects&kind=cooperation,amitie", &st)
 	want := []struct {
 		key   string

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 )
 
+// statsTable is an /api/stats answer.
 type statsTable struct {
 	Total  int `json:"total"`
 	Groups []struct {
