@@ -18,7 +18,7 @@ func Panels(snap *index.Snapshot, iso2 string, o Options) ([]string, error) {
 		return nil, err
 	}
 	var caps []string
-	for _, p := range newMap(snap, country, ids, sel, o).panels {
+	for _, p := range newMap(snap, testFamily(), country, ids, sel, o).panels {
 		caps = append(caps, p.caption)
 	}
 	return caps, nil

@@ -17,7 +17,7 @@ func k0(W, H float64) float64 { return math.Max(0.6, math.Min(math.Min(W, H)/210
 // DROM, and the collectivités of Saint-Pierre-et-Miquelon, Saint-Barthélemy,
 // Saint-Martin, Wallis-et-Futuna, Polynésie and Nouvelle-Calédonie), ordered
 // by territory code, in a grid filling the page rectangle (x, y, w, h),
-// from its top, in the rows that make the insets largest (at most 30 mm).
+// from its top, in the rows that make the insets largest (at most 60 mm at text scale 1).
 // An inset frames every authority of its territory (the whole territory,
 // not only those taking part), in the projection projectionFor chooses, and
 // is captioned with its name.
@@ -59,16 +59,17 @@ func overseasInsets(snap *index.Snapshot, auths []int32, fr *panel, x, y, w, h, 
 			side, perRow = s, per
 		}
 	}
-	side = math.Min(side, 30*k)
+	side = math.Min(side, 60*k)
+	// Each inset fills its cell: as wide as the row allows, as tall as it
+	// was sized, showing more of the sea around its territory.
+	cellW := math.Min((w+gap)/float64(perRow)-gap, 2*side)
 	var out []*panel
 	for n, c := range codes {
 		frame := padInset(bounds[c])
 		p := newPanel(frame, projectionFor(frame))
-		p.fit(0, 0, side, side)
 		col, row := n%perRow, n/perRow
-		// Top-left aligned in its cell, under its caption.
-		p.x = x + float64(col)*(side+gap)
-		p.y = y + h - float64(row+1)*(side+capH+gap) + gap + (side - p.h)
+		// Left aligned in its row, under its caption.
+		p.fill(x+float64(col)*(cellW+gap), y+h-float64(row+1)*(side+capH+gap)+gap, cellW, side)
 		p.clip = true
 		p.caption = territoryName(snap, c)
 		out = append(out, p)
@@ -109,8 +110,12 @@ func (m *countryMap) drawInsets(ctx *canvas.Context, fam *canvas.FontFamily) {
 	k := k0(m.o.WidthMM, m.o.HeightMM)
 	ctx.SetFillColor(inkColor)
 	ctx.DrawText(m.insets[0].x, m.insetTop-3*k, canvas.NewTextLine(fam.Face(9*k, inkColor, canvas.FontBold), "Outre-mer", canvas.Left))
-	face := fam.Face(6*k, inkColor, canvas.FontRegular)
 	for _, p := range m.insets {
+		// A caption wider than its inset is set smaller.
+		face := fam.Face(6*k, inkColor, canvas.FontRegular)
+		if w := face.TextWidth(p.caption); w > p.w {
+			face = fam.Face(6*k*p.w/w, inkColor, canvas.FontRegular)
+		}
 		m.drawPanel(ctx, fam, p)
 		ctx.SetFillColor(canvas.Transparent)
 		ctx.SetStrokeColor(borderColor)

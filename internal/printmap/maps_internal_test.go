@@ -5,6 +5,7 @@ import (
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/tdewolff/canvas"
 )
 
 // countryMapOf lays out the map of the partnerships with country iso on a
@@ -22,5 +23,14 @@ func countryMapOf(t *testing.T, snap *index.Snapshot, iso string, size [2]float6
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newMap(snap, country, ids, sel, o), o, ids
+	return newMap(snap, testFamily(), country, ids, sel, o), o, ids
+}
+
+// testFamily is the fonts the maps are drawn with.
+func testFamily() *canvas.FontFamily {
+	fam, err := family()
+	if err != nil {
+		panic(err)
+	}
+	return fam
 }

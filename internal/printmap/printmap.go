@@ -142,6 +142,7 @@ var (
 	inkColor     = hex("#222222")
 	mutedColor   = hex("#5a5a5a")
 	warnColor    = hex("#b3261e")
+	ruleColor    = hex("#d9d4cc")
 )
 
 func hex(s string) color.RGBA {
@@ -180,6 +181,13 @@ var metropole = orb.Bound{Min: orb.Point{-5.3, 41.3}, Max: orb.Point{9.7, 51.2}}
 
 // Author is the author a PDF print map names: the atlas itself.
 const Author = "Atlas français de la coopération décentralisée"
+
+// Publisher is the body that publishes the atlas, named on every map.
+const Publisher = "Ministère de l'Europe et des Affaires étrangères · Délégation pour l'action extérieure des collectivités territoriales"
+
+// edition names the data a map is drawn from: the snapshot's version, so
+// that a printed map can be traced to its data.
+func (m *countryMap) edition() string { return "version " + m.snap.Version() }
 
 // title is the map's title.
 func (m *countryMap) title() string {
@@ -238,7 +246,7 @@ func Draw(ctx context.Context, snap *index.Snapshot, iso2 string, f atlas.Filter
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	m := newMap(snap, country, ids, sel, o)
+	m := newMap(snap, fam, country, ids, sel, o)
 	c := canvas.New(o.WidthMM, o.HeightMM)
 	m.draw(canvas.NewContext(c), fam)
 
@@ -372,7 +380,14 @@ type countryMap struct {
 	insets                 []*panel // overseas France, in the legend column
 	insetTop               float64  // top of their block (its heading), mm
 	dropped                int      // names left out for want of room (labels.go)
-	mapX, mapY, mapW, mapH float64  // extent of the panels on the page, mm (origin bottom-left)
+	rows                   []legendRow
+	legendX, legendTop     float64 // the legend column's left edge and top, mm
+	legendW                float64 // its width, mm
+	chart                  rect    // the start-years chart, empty when none
+	credits                string
+	creditsX, creditsTop   float64 // the credits' text box, mm
+	creditsW               float64
+	mapX, mapY, mapW, mapH float64 // extent of the panels on the page, mm (origin bottom-left)
 }
 
 // panel is one map frame on the page.
@@ -451,12 +466,11 @@ func (p *panel) fit(cx, cy, cw, ch float64) {
 	p.y = cy + (ch-p.h)/2
 }
 
-func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index.Selection, o Options) *countryMap {
+func newMap(snap *index.Snapshot, fam *canvas.FontFamily, country atlas.Country, ids []int32, sel *index.Selection, o Options) *countryMap {
 	m := &countryMap{snap: snap, country: country, ids: ids, o: o, years: map[int32]int{},
 		byType: map[atlas.AuthorityType]int{}, byKind: map[atlas.Kind]int{}}
 	ds := snap.Dataset()
 	seenA, seenP := map[int32]bool{}, map[int32]bool{}
-	frame := metropole
 	partnerBound := orb.Bound{Min: country.Label, Max: country.Label}
 	for _, i := range ids {
 		p := ds.Partnerships[i]
@@ -496,81 +510,7 @@ func newMap(snap *index.Snapshot, country atlas.Country, ids []int32, sel *index
 		return rank[ds.Authorities[a].Type] - rank[ds.Authorities[b].Type]
 	})
 
-	// Page layout (mm): title band on top, legend column on the right,
-	// credits at the bottom.
-	W, H := o.WidthMM, o.HeightMM
-	margin := math.Max(6, W*0.025)
-	legendW := math.Max(48, W*0.2)
-	titleH := math.Max(16, H*0.09)
-	footH := math.Max(12, H*0.07)
-	availW, availH := W-2*margin-legendW-4, H-2*margin-titleH-footH
-	if country.ISO2 != "FR" && twoPanels(partnerBound) {
-		k := k0(W, H)
-		capH := 6 * k // caption band above each panel
-		gap := math.Max(6, W*0.02)
-		fr, pa := newPanel(pad(metropole), lambert93), newPanel(pad(partnerBound), projectionFor(pad(partnerBound)))
-		fr.caption, pa.caption = "France métropolitaine", country.NameFR
-		fr.clip, pa.clip = true, true
-		// Widths shared by aspect, so that both panels get the same height
-		// when the page allows it.
-		a0, a1 := fr.aspect(), pa.aspect()
-		w0 := (availW - gap) * a0 / (a0 + a1)
-		fr.fit(margin, margin+footH, w0, availH-capH)
-		pa.fit(margin+w0+gap, margin+footH, availW-gap-w0, availH-capH)
-		// Close the panels up towards the middle, then centre the pair.
-		pa.x = fr.x + fr.w + gap
-		shift := margin + (availW-(pa.x+pa.w-fr.x))/2 - fr.x
-		fr.x += shift
-		pa.x += shift
-		// Tops aligned under the title band; spare height goes to the foot.
-		top := margin + footH + availH - capH
-		fr.y, pa.y = top-fr.h, top-pa.h
-		// On a tall page, one above the other may be larger: both as wide,
-		// the height shared by aspect, France on top.
-		side := fr.w*fr.h + pa.w*pa.h
-		hs := availH - 2*capH - gap
-		ws := math.Min(availW, hs/(1/a0+1/a1))
-		if stacked := ws * ws * (1/a0 + 1/a1); stacked > side*1.1 {
-			fr.fit(0, 0, ws, ws/a0)
-			pa.fit(0, 0, ws, ws/a1)
-			fr.x, pa.x = margin+(availW-fr.w)/2, margin+(availW-pa.w)/2
-			fr.y = top - fr.h
-			pa.y = fr.y - capH - gap - pa.h
-		}
-		m.panels = []*panel{fr, pa}
-	} else {
-		if country.ISO2 != "FR" {
-			frame = frame.Union(partnerBound)
-		}
-		p := newPanel(pad(frame), lambert93)
-		p.fit(margin, margin+footH, availW, availH)
-		m.panels = []*panel{p}
-	}
-	m.mapX, m.mapY = math.Inf(1), math.Inf(1)
-	x1, y1 := math.Inf(-1), math.Inf(-1)
-	for _, p := range m.panels {
-		m.mapX, m.mapY = math.Min(m.mapX, p.x), math.Min(m.mapY, p.y)
-		x1, y1 = math.Max(x1, p.x+p.w), math.Max(y1, p.y+p.h)
-	}
-	m.mapW, m.mapH = x1-m.mapX, y1-m.mapY
-	// Overseas France under the legend, in the legend column: from the
-	// legend's lowest possible line (see drawText) down to the map's
-	// bottom, under an "Outre-mer" heading.
-	k := k0(W, H)
-	lx := m.mapX + m.mapW + 6
-	m.insetTop = m.mapY + m.mapH - 4*k - legendLines*5*k
-	ix, iy, iw, ih := lx, m.mapY, W-margin-lx, m.insetTop-6*k-m.mapY
-	if below := m.mapY - 14*k - margin - 6*k; ih < 20*k && below >= 20*k {
-		// No room under the legend (a flat map): under the credits.
-		ix, iy, iw, ih = margin, margin, W-2*margin, below
-		m.insetTop = iy + ih + 6*k
-	} else if fr := m.panels[0]; ih < 20*k {
-		// Nor there (a map filling the page): in the France panel's
-		// lower left corner (the Atlantic), above its scale bar.
-		ix, iy, iw, ih = fr.x+2.5*k, fr.y+9*k, fr.w*0.5, fr.h*0.45
-		m.insetTop = iy + ih + 6*k
-	}
-	m.insets = overseasInsets(snap, m.auths, m.panels[0], ix, iy, iw, ih, k)
+	m.layout(fam, partnerBound)
 	return m
 }
 
@@ -874,11 +814,26 @@ func (pn *panel) polygonPath(g orb.Geometry) *canvas.Path {
 
 func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
 	W, H := m.o.WidthMM, m.o.HeightMM
-	k := math.Min(W, H) / 210 // type scale: 1 on A4
-	k = math.Max(0.6, math.Min(k, 3))
-	margin := math.Max(6, W*0.025)
+	k := k0(W, H) // type scale: 1 on A4
+	margin := pageMargin(W)
 
-	title := fam.Face(18*k, inkColor, canvas.FontBold)
+	// The publisher, right-aligned in the title band, when the title
+	// leaves it room; the title grows (to a third larger) into the room
+	// left.
+	pub := fam.Face(9*k, inkColor, canvas.FontBold)
+	org := fam.Face(7*k, mutedColor, canvas.FontRegular)
+	size := 18 * k
+	band := W - 2*margin
+	tw := fam.Face(size, inkColor, canvas.FontBold).TextWidth(m.title())
+	if pw := math.Max(pub.TextWidth(Author), org.TextWidth(Publisher)); tw+pw+10*k < band {
+		ctx.SetFillColor(inkColor)
+		ctx.DrawText(W-margin, H-margin-4*k, canvas.NewTextLine(pub, Author, canvas.Right))
+		ctx.DrawText(W-margin, H-margin-8.5*k, canvas.NewTextLine(org, Publisher, canvas.Right))
+		ctx.DrawText(W-margin, H-margin-12.5*k, canvas.NewTextLine(org, "Fonds : données "+m.edition(), canvas.Right))
+		size *= math.Min(4.0/3, (band-pw-10*k)/tw)
+	}
+
+	title := fam.Face(size, inkColor, canvas.FontBold)
 	sub := fam.Face(9.5*k, mutedColor, canvas.FontRegular)
 	ctx.DrawText(margin, H-margin-6*k, canvas.NewTextLine(title, m.title(), canvas.Left))
 	subtitle := fmt.Sprintf("%d partenariats · %d collectivités françaises · %d autorités partenaires", len(m.ids), len(m.auths), len(m.partners))
@@ -887,55 +842,8 @@ func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
 	}
 	ctx.DrawText(margin, H-margin-12.5*k, canvas.NewTextLine(sub, subtitle, canvas.Left))
 
-	// Legend column.
-	lx := m.mapX + m.mapW + 6
-	ly := m.mapY + m.mapH - 4*k
-	head := fam.Face(9*k, inkColor, canvas.FontBold)
-	item := fam.Face(8*k, inkColor, canvas.FontRegular)
-	line := 5 * k
-	ctx.DrawText(lx, ly, canvas.NewTextLine(head, "Collectivités françaises", canvas.Left))
-	ly -= line
-	ctx.SetStrokeColor(color.White)
-	ctx.SetStrokeWidth(0.15)
-	for _, t := range atlas.AuthorityTypes() {
-		ctx.SetFillColor(typeColors[t])
-		ctx.DrawPath(lx+1.5*k, ly+1*k, canvas.Circle(1.3*k))
-		ctx.DrawText(lx+4.5*k, ly, canvas.NewTextLine(item, fmt.Sprintf("%s (%d)", t.Label(), m.byType[t]), canvas.Left))
-		ly -= line
-	}
-	ctx.SetFillColor(partnerColor)
-	ctx.DrawPath(lx+1.5*k, ly+1*k, canvas.Circle(0.9*k))
-	ctx.DrawText(lx+4.5*k, ly, canvas.NewTextLine(item, fmt.Sprintf("Autorité partenaire (%d)", len(m.partners)), canvas.Left))
-	ly -= line * 1.5
-	ctx.DrawText(lx, ly, canvas.NewTextLine(head, "Partenariats", canvas.Left))
-	ly -= line
-	for _, kd := range atlas.Kinds() {
-		ctx.SetFillColor(canvas.Transparent)
-		ctx.SetStrokeColor(kindColors[kd])
-		ctx.SetStrokeWidth(0.6 * k)
-		seg := &canvas.Path{}
-		seg.MoveTo(0, 0)
-		seg.LineTo(3.5*k, 0)
-		ctx.DrawPath(lx, ly+1*k, seg)
-		ctx.SetFillColor(inkColor)
-		ctx.SetStrokeColor(canvas.Transparent)
-		ctx.DrawText(lx+4.5*k, ly, canvas.NewTextLine(item, fmt.Sprintf("%s (%d)", kd.Label(), m.byKind[kd]), canvas.Left))
-		ly -= line
-	}
-	if m.y0 != 0 {
-		ly -= line * 0.3
-		ctx.DrawText(lx, ly, canvas.NewTextLine(fam.Face(7*k, mutedColor, canvas.FontRegular), "Nom, AAAA : première année de partenariat", canvas.Left))
-		ly -= line
-	}
-	if m.dropped > 0 {
-		ctx.DrawText(lx, ly, canvas.NewTextLine(fam.Face(7*k, mutedColor, canvas.FontRegular), fmt.Sprintf("%d noms non placés, faute de place", m.dropped), canvas.Left))
-		ly -= line
-	}
-	if m.synth {
-		ly -= line * 0.5
-		warn := fam.Face(8*k, warnColor, canvas.FontBold)
-		ctx.DrawText(lx, ly, canvas.NewTextBox(warn, "Données en partie synthétiques", W-lx-margin, 0, canvas.Left, canvas.Top, nil))
-	}
+	m.drawLegend(ctx, k, m.legendW)
+	m.drawChart(ctx, fam)
 
 	// Captions and scale bars (true at each frame's middle latitude), then
 	// credits.
@@ -948,11 +856,8 @@ func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
 		m.drawScale(ctx, fam, p, k)
 	}
 
-	credits := Credits
-	if m.synth {
-		credits = SyntheticNotice + " " + credits
-	}
-	ctx.DrawText(margin, m.mapY-3*k, canvas.NewTextBox(foot, credits, W-2*margin, 0, canvas.Left, canvas.Top, nil))
+	ctx.SetFillColor(mutedColor)
+	ctx.DrawText(m.creditsX, m.creditsTop, canvas.NewTextBox(foot, m.credits, m.creditsW, 0, canvas.Left, canvas.Top, nil))
 }
 
 // drawScale draws the scale bar of a panel, true at its centre (the

@@ -109,7 +109,7 @@ func TestFrancePanelKeepsDistances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := newMap(snap, country, ids, sel, o)
+	m := newMap(snap, testFamily(), country, ids, sel, o)
 	fr := m.panels[0]
 	ds := snap.Dataset()
 	var pts []orb.Point
