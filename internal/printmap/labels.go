@@ -5,8 +5,11 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/paulmach/orb/planar"
 	"github.com/tdewolff/canvas"
 )
 
@@ -14,15 +17,21 @@ import (
 // of rank, each at the first of eight positions around its point (the
 // cartographer's order: right-above, right, right-below, left-above, left,
 // left-below, above, below; then the same again 3 mm away, with a leader
-// line) where its box stays inside the panel, meets no
+// line; then again 6 mm away) where its box stays inside the panel, meets no
 // label placed before and covers no point but its own, nor the scale bar;
 // a label with no such position is dropped, and the legend counts the
 // dropped ones. Ranks:
 //   - in a partner panel, every partner authority (at most maxPartnerLabels),
 //     those with the most partnerships first, then the most populous: its
 //     name and its first start year;
-//   - in the France panel, the participating régions, then départements,
-//     then the other collectivités by population, at most maxFrenchLabels.
+//   - the partner country's main places that are not partners (places.go):
+//     its capital before the partners, the others after them, by
+//     population, at most maxPlaceLabels;
+//   - in the France panel, the participating régions, then départements
+//     (at most maxFrenchLabels French names in all), then the names of
+//     the régions that do not take part, in capitals at their centre
+//     (moved by up to two lines, or a quarter of their length, where a
+//     point is in the way), then the other collectivités by population.
 //
 // A single frame (a country near France) takes both.
 
@@ -30,6 +39,7 @@ import (
 const (
 	maxPartnerLabels = 40
 	maxFrenchLabels  = 14
+	maxPlaceLabels   = 8
 )
 
 // rect is a page rectangle, mm.
@@ -53,7 +63,8 @@ func (m marker) box() rect { return rect{m.x - m.r, m.y - m.r, m.x + m.r, m.y + 
 type label struct {
 	text    string
 	face    *canvas.FontFace
-	own     int // the marker it names
+	own     int     // the marker it names; -1 for an area's name
+	ax, ay  float64 // an area name's anchor
 	placed  bool
 	box     rect    // once placed
 	x, y    float64 // text origin (baseline, left) once placed
@@ -62,7 +73,8 @@ type label struct {
 	leader  bool // placed away from its point, with a leader line
 }
 
-// leaderMM is how far from its point the second ring of positions puts a
+// leaderMM is how far from its point the second ring of positions (and
+// twice as far, the third) puts a
 // label, which a leader line then joins to it.
 const leaderMM = 3.0
 
@@ -85,11 +97,25 @@ func placeLabels(labels []*label, markers []marker, bound rect, obstacles []rect
 	dropped := 0
 	var placed []rect
 	for _, l := range labels {
-		m := markers[l.own]
 		w := l.face.TextWidth(l.text)
 		h := l.ascent + l.descent
 		var cands [][2]float64 // lower-left corners of the box
-		for _, g := range []float64{m.r + 0.5, m.r + leaderMM} {
+		if l.own < 0 {
+			// An area's name: centred on its anchor, else moved up or
+			// down by up to two lines, or sideways by a quarter of its
+			// length.
+			for _, d := range [][2]float64{{0, 0}, {0, 1}, {0, -1}, {0, 2}, {0, -2}, {-0.25, 0}, {0.25, 0}} {
+				cands = append(cands, [2]float64{l.ax - w/2 + d[0]*w, l.ay - h/2 + d[1]*h})
+			}
+		}
+		m := marker{l.ax, l.ay, 0, -1}
+		if l.own >= 0 {
+			m = markers[l.own]
+		}
+		for _, g := range []float64{m.r + 0.5, m.r + leaderMM, m.r + 2*leaderMM} {
+			if l.own < 0 {
+				break
+			}
 			d := g * 0.7
 			cands = append(cands,
 				[2]float64{m.x + d, m.y + d}, [2]float64{m.x + g, m.y - h/2}, [2]float64{m.x + d, m.y - d - h},
@@ -119,7 +145,7 @@ func placeLabels(labels []*label, markers []marker, bound rect, obstacles []rect
 				}
 			}
 			l.placed, l.box, l.x, l.y = true, b, c[0], c[1]+l.descent
-			l.leader = ci >= 8
+			l.leader = l.own >= 0 && ci >= 8
 			placed = append(placed, b)
 			break
 		}
@@ -137,6 +163,9 @@ func (m *countryMap) panelLabels(pn *panel, fam *canvas.FontFamily, k float64, p
 	ds := m.snap.Dataset()
 	face := fam.Face(6*k, inkColor, canvas.FontRegular)
 	bold := fam.Face(6.5*k, inkColor, canvas.FontBold)
+	placeFace := fam.Face(5.5*k, mutedColor, canvas.FontRegular)
+	capitalFace := fam.Face(6*k, inkColor, canvas.FontBold)
+	areaFace := fam.Face(5.5*k, areaColor, canvas.FontRegular)
 	var markers []marker
 	var labels []*label
 	add := func(x, y, r float64) int {
@@ -160,13 +189,31 @@ func (m *countryMap) panelLabels(pn *panel, fam *canvas.FontFamily, k float64, p
 		}
 		return cmp.Compare(ds.Partners[b].Population, ds.Partners[a].Population)
 	})
+	// The capital's name first (a reader looks for it), the other places'
+	// after the partners'.
+	var others []*label
+	nCapital := 0
+	for _, pl := range m.places {
+		x, y := pn.xy(pl.point)
+		if !partners || !pn.inside(x, y) {
+			continue
+		}
+		own := add(x, y, placeSide/2+0.1)
+		switch {
+		case pl.capital:
+			labels = append(labels, newLabel(pl.name, capitalFace, own))
+			nCapital++
+		case len(others) < maxPlaceLabels:
+			others = append(others, newLabel(pl.name, placeFace, own))
+		}
+	}
 	for _, p := range ps {
 		x, y := pn.xy(ds.Partners[p].Point)
 		if !pn.inside(x, y) {
 			continue
 		}
 		own := add(x, y, 0.7)
-		if partners && len(labels) < maxPartnerLabels {
+		if partners && len(labels)-nCapital < maxPartnerLabels {
 			text := ds.Partners[p].Name
 			if yr, ok := m.years[p]; ok {
 				text += ", " + strconv.Itoa(yr)
@@ -174,6 +221,7 @@ func (m *countryMap) panelLabels(pn *panel, fam *canvas.FontFamily, k float64, p
 			labels = append(labels, newLabel(text, face, own))
 		}
 	}
+	labels = append(labels, others...)
 	// French authorities: m.auths is by type (régions first); then by
 	// population within a type.
 	as := slices.Clone(m.auths)
@@ -185,10 +233,14 @@ func (m *countryMap) panelLabels(pn *panel, fam *canvas.FontFamily, k float64, p
 		return cmp.Compare(ds.Authorities[b].Population, ds.Authorities[a].Population)
 	})
 	nFrench := 0
+	areas := false
 	for _, a := range as {
 		au := ds.Authorities[a]
 		if !pn.frame.Contains(au.Point) {
 			continue
+		}
+		if french && !areas && rank[au.Type] == 2 {
+			labels, areas = append(labels, m.regionLabels(pn, areaFace)...), true
 		}
 		x, y := pn.xy(au.Point)
 		own := add(x, y, authorityRadius[au.Type])
@@ -200,6 +252,9 @@ func (m *countryMap) panelLabels(pn *panel, fam *canvas.FontFamily, k float64, p
 			labels = append(labels, newLabel(au.Name, f, own))
 			nFrench++
 		}
+	}
+	if french && !areas {
+		labels = append(labels, m.regionLabels(pn, areaFace)...)
 	}
 	// Partners' names before French ones in a single frame: the partner
 	// country is what the map is about.
@@ -231,4 +286,35 @@ func (m *countryMap) layoutLabels(fam *canvas.FontFamily) ([][]*label, [][]marke
 		out[n], marks[n] = labels, markers
 	}
 	return out, marks, dropped
+}
+
+// regionLabels returns the names of the metropolitan régions shown in pn
+// that are not a participating authority (whose own name is on its point),
+// anchored at the centroid of their largest polygon.
+func (m *countryMap) regionLabels(pn *panel, face *canvas.FontFace) []*label {
+	ds := m.snap.Dataset()
+	taking := map[string]bool{}
+	for _, a := range m.auths {
+		if au := ds.Authorities[a]; au.Type == atlas.Region {
+			taking[au.Region] = true
+		}
+	}
+	mt := face.Metrics()
+	var out []*label
+	for k, r := range ds.RegionShapes {
+		if taking[r.ID] {
+			continue
+		}
+		poly := largestPolygon(m.snap.Geometry(index.LayerRegions, int32(k)))
+		if len(poly) == 0 {
+			continue
+		}
+		c, _ := planar.CentroidArea(poly)
+		if !metropole.Contains(c) || !pn.frame.Contains(c) {
+			continue
+		}
+		x, y := pn.xy(c)
+		out = append(out, &label{text: strings.ToUpper(r.Name), face: face, own: -1, ax: x, ay: y, ascent: mt.Ascent, descent: mt.Descent})
+	}
+	return out
 }

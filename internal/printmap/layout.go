@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/paulmach/orb"
@@ -45,6 +46,10 @@ func (m *countryMap) legend(fam *canvas.FontFamily, k float64) []legendRow {
 	}
 	rows = append(rows, legendRow{text: "Autorité partenaire", count: fmt.Sprint(len(m.partners)), face: item, indent: 4.5 * k,
 		swatch: func(ctx *canvas.Context, x, y float64) { dot(ctx, x+1.5*k, y+1*k, 0.9*k, partnerColor) }})
+	if len(m.places) > 0 {
+		rows = append(rows, legendRow{text: "Ville principale (pleine : capitale)", face: item, indent: 4.5 * k,
+			swatch: func(ctx *canvas.Context, x, y float64) { drawPlace(ctx, x+1.5*k, y+1*k, false) }})
+	}
 	rows = append(rows, legendRow{text: "Partenariats", face: head, space: 0.5})
 	for _, kd := range atlas.Kinds() {
 		c := kindColors[kd]
@@ -259,17 +264,9 @@ func (m *countryMap) drawChart(ctx *canvas.Context, fam *canvas.FontFamily) {
 		return
 	}
 	k := k0(m.o.WidthMM, m.o.HeightMM)
-	ds := m.snap.Dataset()
-	d0, d1 := m.y0/10*10, m.y1/10*10
-	counts := make([]int, (d1-d0)/10+1)
-	top := 1
-	for _, i := range m.ids {
-		if y := ds.Partnerships[i].StartYear; y != 0 {
-			n := (y/10*10 - d0) / 10
-			counts[n]++
-			top = max(top, counts[n])
-		}
-	}
+	d0 := m.y0 / 10 * 10
+	counts := m.decades()
+	top := max(1, slices.Max(counts))
 	head := fam.Face(9*k, inkColor, canvas.FontBold)
 	small := fam.Face(5.5*k, mutedColor, canvas.FontRegular)
 	ctx.SetFillColor(inkColor)
@@ -367,4 +364,18 @@ func (m *countryMap) drawLegend(ctx *canvas.Context, k, colW float64) {
 		}
 		ly -= 5 * k
 	}
+}
+
+// decades counts the partnerships by decade of their start year, from the
+// first year's decade to the last's (empty decades as zero).
+func (m *countryMap) decades() []int {
+	ds := m.snap.Dataset()
+	d0, d1 := m.y0/10*10, m.y1/10*10
+	counts := make([]int, (d1-d0)/10+1)
+	for _, i := range m.ids {
+		if y := ds.Partnerships[i].StartYear; y != 0 {
+			counts[(y/10*10-d0)/10]++
+		}
+	}
+	return counts
 }

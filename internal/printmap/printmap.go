@@ -143,6 +143,7 @@ var (
 	mutedColor   = hex("#5a5a5a")
 	warnColor    = hex("#b3261e")
 	ruleColor    = hex("#d9d4cc")
+	areaColor    = hex("#7d7468")
 )
 
 func hex(s string) color.RGBA {
@@ -380,6 +381,7 @@ type countryMap struct {
 	insets                 []*panel // overseas France, in the legend column
 	insetTop               float64  // top of their block (its heading), mm
 	dropped                int      // names left out for want of room (labels.go)
+	places                 []place  // the partner country's main places that are not partners
 	rows                   []legendRow
 	legendX, legendTop     float64 // the legend column's left edge and top, mm
 	legendW                float64 // its width, mm
@@ -510,6 +512,7 @@ func newMap(snap *index.Snapshot, fam *canvas.FontFamily, country atlas.Country,
 		return rank[ds.Authorities[a].Type] - rank[ds.Authorities[b].Type]
 	})
 
+	m.places = m.referencePlaces()
 	m.layout(fam, partnerBound)
 	return m
 }
@@ -577,7 +580,7 @@ func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
 			if !l.placed {
 				continue
 			}
-			if l.leader {
+			if l.leader && l.own >= 0 {
 				x0, y0, x1, y1 := l.leaderLine(markers[n][l.own])
 				seg := &canvas.Path{}
 				seg.MoveTo(x0, y0)
@@ -587,7 +590,7 @@ func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
 				ctx.SetStrokeWidth(0.15)
 				ctx.DrawPath(0, 0, seg)
 			}
-			ctx.SetFillColor(inkColor)
+			ctx.SetFillColor(l.face.Fill.Color)
 			ctx.SetStrokeColor(canvas.Transparent)
 			ctx.DrawText(l.x, l.y, canvas.NewTextLine(l.face, l.text, canvas.Left))
 		}
@@ -685,6 +688,15 @@ func (m *countryMap) drawPoints(ctx *canvas.Context, pn *panel) {
 		}
 		ctx.DrawPath(x, y, canvas.Circle(0.7))
 	}
+	if pn == m.panels[len(m.panels)-1] { // the partner country's panel
+		for _, pl := range m.places {
+			if x, y := pn.xy(pl.point); pn.inside(x, y) {
+				drawPlace(ctx, x, y, pl.capital)
+			}
+		}
+	}
+	ctx.SetStrokeColor(color.White)
+	ctx.SetStrokeWidth(0.15)
 	radius := authorityRadius
 	for _, a := range m.auths {
 		au := ds.Authorities[a]

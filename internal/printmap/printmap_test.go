@@ -160,6 +160,20 @@ func TestPDF(t *testing.T) {
 		!strings.Contains(info["Subject"], "partenariats entre") || info["CreationDate"] == "" {
 		t.Errorf("pdfinfo: title %q, author %q, subject %q, created %q", info["Title"], info["Author"], info["Subject"], info["CreationDate"])
 	}
+
+	// The text reads back: title, publisher, legend, the partners' and the
+	// régions' names, the insets' heading, the credits.
+	pdftotext := testkit.RequireTool(t, "pdftotext", "poppler-utils")
+	text, err := exec.Command(pdftotext, "-layout", path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, text)
+	}
+	for _, want := range []string{"France – Bénin", printmap.Author, "Collectivités françaises", "Coopération décentralisée",
+		"Porto-Novo", "Cotonou", "Parakou", "OCCITANIE", "CORSE", "Outre-mer", "La Réunion", "GeoNames"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("pdftotext: no %q in\n%s", want, text)
+		}
+	}
 }
 
 func TestBadOptions(t *testing.T) {
