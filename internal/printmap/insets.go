@@ -116,7 +116,7 @@ func (m *countryMap) drawInsets(ctx *canvas.Context, fam *canvas.FontFamily) {
 		if w := face.TextWidth(p.caption); w > p.w {
 			face = fam.Face(6*k*p.w/w, inkColor, canvas.FontRegular)
 		}
-		m.drawPanel(ctx, fam, p)
+		m.drawPanel(func(string) *canvas.Context { return ctx }, fam, p)
 		ctx.SetFillColor(canvas.Transparent)
 		ctx.SetStrokeColor(borderColor)
 		ctx.SetStrokeWidth(0.3)

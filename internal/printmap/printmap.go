@@ -248,8 +248,9 @@ func Draw(ctx context.Context, snap *index.Snapshot, iso2 string, f atlas.Filter
 		return nil, err
 	}
 	m := newMap(snap, fam, country, ids, sel, o)
-	c := canvas.New(o.WidthMM, o.HeightMM)
-	m.draw(canvas.NewContext(c), fam)
+	var pl pageLayers
+	m.draw(pl.context(o.WidthMM, o.HeightMM), fam)
+	c := pl.canvases[0]
 
 	// The format renderers are used directly: the umbrella package
 	// canvas/renderers pulls chart and plot libraries in.
@@ -265,7 +266,13 @@ func Draw(ctx context.Context, snap *index.Snapshot, iso2 string, f atlas.Filter
 		opts.EmbedFonts = false
 		r := svg.New(&buf, c.W, c.H, &opts)
 		fonts := &fontRecorder{Renderer: r}
-		c.RenderTo(cancellable{ctx, fonts})
+		// Each layer a group with its id, for the cartographer who edits
+		// the map.
+		for i, lc := range pl.canvases {
+			fmt.Fprintf(&buf, `<g id="%s">`, pl.names[i])
+			lc.RenderTo(cancellable{ctx, fonts})
+			buf.WriteString("</g>")
+		}
 		if err = r.Close(); err == nil && ctx.Err() == nil {
 			embedFonts(&buf, fonts.fonts)
 		}
@@ -274,11 +281,11 @@ func Draw(ctx context.Context, snap *index.Snapshot, iso2 string, f atlas.Filter
 		r.SetInfo(m.title(), fmt.Sprintf("%d partenariats entre %d collectivités françaises et %d autorités partenaires (%s)", len(m.ids), len(m.auths), len(m.partners), country.NameFR),
 			"coopération décentralisée, jumelage, "+country.NameFR, Author, "atlas")
 		r.SetLang("fr")
-		c.RenderTo(cancellable{ctx, r})
+		pl.renderTo(cancellable{ctx, r})
 		err = r.Close()
 	default:
 		r := rasterizer.New(c.W, c.H, canvas.DPI(o.DPI), canvas.DefaultColorSpace)
-		c.RenderTo(cancellable{ctx, r})
+		pl.renderTo(cancellable{ctx, r})
 		if ctx.Err() == nil {
 			r.Close()
 			if err = png.Encode(&buf, r.Image); err == nil {
@@ -293,6 +300,57 @@ func Draw(ctx context.Context, snap *index.Snapshot, iso2 string, f atlas.Filter
 		return nil, fmt.Errorf("printmap: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// A page's layers, bottom to top: each is drawn on a canvas of its own, so
+// that the SVG holds it as a group with that id.
+const (
+	layerBase     = "fond-de-carte" // the page, sea and land
+	layerLinks    = "liens"         // arcs, flows and their bands
+	layerPoints   = "points"        // authorities, partners, places
+	layerFrames   = "cadres"        // page margins over the map bleed, frames
+	layerOverseas = "outre-mer"     // the insets, whole
+	layerNames    = "noms"          // placed names and their leaders
+	layerTitle    = "titre"         // title, key figures, publisher
+	layerLegend   = "legende"       // legend and start-years chart
+	layerScales   = "echelles"      // panel captions and scale bars
+	layerCredits  = "sources"       // credits and the synthetic notice
+)
+
+// layerFunc returns the drawing context of the named layer.
+type layerFunc func(name string) *canvas.Context
+
+// pageLayers holds a page's layers in the order they are first drawn on.
+type pageLayers struct {
+	names    []string
+	canvases []*canvas.Canvas
+	contexts []*canvas.Context
+}
+
+// context returns the layerFunc of a W × H mm page; a layer is created the
+// first time it is asked for, above the ones before. The base layer is
+// created first.
+func (pl *pageLayers) context(w, h float64) layerFunc {
+	get := func(name string) *canvas.Context {
+		for i, n := range pl.names {
+			if n == name {
+				return pl.contexts[i]
+			}
+		}
+		c := canvas.New(w, h)
+		pl.names, pl.canvases = append(pl.names, name), append(pl.canvases, c)
+		pl.contexts = append(pl.contexts, canvas.NewContext(c))
+		return pl.contexts[len(pl.contexts)-1]
+	}
+	get(layerBase)
+	return get
+}
+
+// renderTo renders every layer, bottom first.
+func (pl *pageLayers) renderTo(r canvas.Renderer) {
+	for _, c := range pl.canvases {
+		c.RenderTo(r)
+	}
 }
 
 // cancellable is a renderer that draws nothing more once ctx is done.
@@ -548,15 +606,17 @@ func (p *panel) inside(x, y float64) bool {
 	return x >= p.x && x <= p.x+p.w && y >= p.y && y <= p.y+p.h
 }
 
-func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
+func (m *countryMap) draw(lay layerFunc, fam *canvas.FontFamily) {
 	W, H := m.o.WidthMM, m.o.HeightMM
+	ctx := lay(layerBase)
 	ctx.SetFillColor(color.White)
 	ctx.DrawPath(0, 0, canvas.Rectangle(W, H))
 	for _, p := range m.panels {
-		m.drawPanel(ctx, fam, p)
+		m.drawPanel(lay, fam, p)
 	}
 
 	// Page margins over the map bleed, and the map frames.
+	ctx = lay(layerFrames)
 	ctx.SetStrokeColor(canvas.Transparent)
 	ctx.SetFillColor(color.White)
 	ctx.DrawPath(0, 0, canvas.Rectangle(W, m.mapY))
@@ -569,12 +629,13 @@ func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
 	for _, p := range m.panels {
 		ctx.DrawPath(p.x, p.y, canvas.Rectangle(p.w, p.h))
 	}
-	m.drawBands(ctx, fam, m.flowGates())
-	m.drawInsets(ctx, fam)
+	m.drawBands(lay(layerLinks), fam, m.flowGates())
+	m.drawInsets(lay(layerOverseas), fam)
 
 	// Names, placed so that none collides (labels.go).
 	labels, markers, dropped := m.layoutLabels(fam)
 	m.dropped = dropped
+	ctx = lay(layerNames)
 	for n, ls := range labels {
 		for _, l := range ls {
 			if !l.placed {
@@ -596,12 +657,13 @@ func (m *countryMap) draw(ctx *canvas.Context, fam *canvas.FontFamily) {
 		}
 	}
 
-	m.drawText(ctx, fam)
+	m.drawText(lay, fam)
 }
 
 // drawPanel draws the sea, the land, the arcs and the points of one panel.
-func (m *countryMap) drawPanel(ctx *canvas.Context, fam *canvas.FontFamily, pn *panel) {
+func (m *countryMap) drawPanel(lay layerFunc, fam *canvas.FontFamily, pn *panel) {
 	ds := m.snap.Dataset()
+	ctx := lay(layerBase)
 	// Sea and land: the single frame is clipped by drawing the page margins
 	// over it afterwards, the panels of the two-panel layout geometrically.
 	ctx.SetFillColor(seaColor)
@@ -629,13 +691,14 @@ func (m *countryMap) drawPanel(ctx *canvas.Context, fam *canvas.FontFamily, pn *
 	}
 
 	// Two panels: flows bundled by kind (flows.go); otherwise arcs.
+	ctx = lay(layerLinks)
 	if gs := m.flowGates(); gs != nil && (pn == m.panels[0] || pn == m.panels[1]) {
 		if pn == m.panels[0] {
 			m.drawFlows(ctx, 0, gs)
 		} else {
 			m.drawFlows(ctx, 1, gs)
 		}
-		m.drawPoints(ctx, pn)
+		m.drawPoints(lay(layerPoints), pn)
 		return
 	}
 	// Arcs, coloured by kind.
@@ -670,7 +733,7 @@ func (m *countryMap) drawPanel(ctx *canvas.Context, fam *canvas.FontFamily, pn *
 		}
 	}
 
-	m.drawPoints(ctx, pn)
+	m.drawPoints(lay(layerPoints), pn)
 }
 
 // drawPoints draws the partners, then the French authorities (largest
@@ -824,8 +887,9 @@ func (pn *panel) polygonPath(g orb.Geometry) *canvas.Path {
 	return path
 }
 
-func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
+func (m *countryMap) drawText(lay layerFunc, fam *canvas.FontFamily) {
 	W, H := m.o.WidthMM, m.o.HeightMM
+	ctx := lay(layerTitle)
 	k := k0(W, H) // type scale: 1 on A4
 	margin := pageMargin(W)
 
@@ -854,12 +918,14 @@ func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
 	}
 	ctx.DrawText(margin, H-margin-12.5*k, canvas.NewTextLine(sub, subtitle, canvas.Left))
 
+	ctx = lay(layerLegend)
 	m.drawLegend(ctx, k, m.legendW)
 	m.drawChart(ctx, fam)
 
 	// Captions and scale bars (true at each frame's middle latitude), then
 	// credits.
 	foot := fam.Face(6.5*k, mutedColor, canvas.FontRegular)
+	ctx = lay(layerScales)
 	for _, p := range m.panels {
 		if p.caption != "" {
 			ctx.SetFillColor(inkColor)
@@ -868,6 +934,7 @@ func (m *countryMap) drawText(ctx *canvas.Context, fam *canvas.FontFamily) {
 		m.drawScale(ctx, fam, p, k)
 	}
 
+	ctx = lay(layerCredits)
 	ctx.SetFillColor(mutedColor)
 	ctx.DrawText(m.creditsX, m.creditsTop, canvas.NewTextBox(foot, m.credits, m.creditsW, 0, canvas.Left, canvas.Top, nil))
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,6 +45,11 @@ func TestSVG(t *testing.T) {
 	artifact(t, "atlas-jp.svg", data)
 	d := xml.NewDecoder(bytes.NewReader(data))
 	root := ""
+	// The map is editable: its layers are top-level groups with ids, and
+	// its names are text, in the names group.
+	var groups []string
+	texts := map[string][]string{} // group id → its texts
+	group, depth := "", 0
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -52,12 +58,46 @@ func TestSVG(t *testing.T) {
 		if err != nil {
 			t.Fatalf("SVG is not XML: %v", err)
 		}
-		if se, ok := tok.(xml.StartElement); ok && root == "" {
-			root = se.Name.Local
+		switch se := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if root == "" {
+				root = se.Name.Local
+			}
+			if depth == 2 && se.Name.Local == "g" {
+				for _, a := range se.Attr {
+					if a.Name.Local == "id" {
+						group = a.Value
+						groups = append(groups, group)
+					}
+				}
+			}
+		case xml.EndElement:
+			depth--
+			if depth == 1 {
+				group = ""
+			}
+		case xml.CharData:
+			if s := strings.TrimSpace(string(se)); s != "" && group != "" {
+				texts[group] = append(texts[group], s)
+			}
 		}
 	}
 	if root != "svg" {
 		t.Fatalf("root element %q", root)
+	}
+	want := []string{"fond-de-carte", "liens", "points", "cadres", "outre-mer", "noms", "titre", "legende", "echelles", "sources"}
+	if !slices.Equal(groups, want) {
+		t.Errorf("layers %q, want %q", groups, want)
+	}
+	names := strings.Join(texts["noms"], "|")
+	for _, n := range []string{"Tokyo", "Sapporo, 2007", "Bretagne"} {
+		if !strings.Contains(names, n) {
+			t.Errorf("no text %q in the names layer: %s", n, names)
+		}
+	}
+	if !strings.Contains(strings.Join(texts["titre"], " "), "France – Japon") {
+		t.Errorf("title layer: %q", texts["titre"])
 	}
 	// Text is drawn as glyph paths or text; the title font is embedded.
 	if len(data) < 10_000 {
