@@ -651,8 +651,12 @@ func (m *countryMap) draw(lay layerFunc, fam *canvas.FontFamily) {
 				ctx.SetStrokeWidth(0.15)
 				ctx.DrawPath(0, 0, seg)
 			}
-			ctx.SetFillColor(l.face.Fill.Color)
+			// A pale knockout under the name, so that the links crossing
+			// it do not hide it (its box covers no point: labels.go).
 			ctx.SetStrokeColor(canvas.Transparent)
+			ctx.SetFillColor(withAlpha(color.RGBA{255, 255, 255, 255}, 0.6))
+			ctx.DrawPath(l.box.x0, l.box.y0, canvas.Rectangle(l.box.x1-l.box.x0, l.box.y1-l.box.y0))
+			ctx.SetFillColor(l.face.Fill.Color)
 			ctx.DrawText(l.x, l.y, canvas.NewTextLine(l.face, l.text, canvas.Left))
 		}
 	}
