@@ -207,6 +207,20 @@ func goldenRequests(t testing.TB) []goldenRequest {
 		"/ogc/collections/partnerships/items?filter=" + url.QueryEscape("nope = 1"), "/ogc/collections/partnerships/items?datetime=2010/2000"} {
 		add(p)
 	}
+
+	// Directory: fiches, who cooperates, analyses, and their refusals.
+	for i := 0; i < 20; i++ {
+		add("/api/authorities/" + url.PathEscape(ds.Authorities[rng.IntN(len(ds.Authorities))].ID))
+		add("/api/partners/" + url.PathEscape(ds.Partners[rng.IntN(len(ds.Partners))].ID))
+	}
+	for _, p := range []string{"/api/countries/JP/authorities", "/api/countries/ml/authorities?kind=cooperation", "/api/countries/DE/authorities?format=csv",
+		"/api/countries/BJ/authorities?theme=eau-assainissement,sante&format=csv", "/api/analyses/priority-countries",
+		"/api/analyses/priority-countries?format=csv&since=2000", "/api/analyses/coordination", "/api/analyses/coordination?radius=10&limit=5",
+		"/api/analyses/coordination?country=BJ,BF&format=csv", "/api/authorities/NOPE", "/api/partners/NOPE", "/api/countries/ZZ/authorities",
+		"/api/countries/FR/authorities", "/api/countries/JP/authorities?country=DE", "/api/analyses/coordination?radius=0",
+		"/api/analyses/coordination?limit=5000", "/api/analyses/priority-countries?format=xml", "/api/authorities/69123?x=1"} {
+		add(p)
+	}
 	return out
 }
 

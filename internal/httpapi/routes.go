@@ -51,6 +51,7 @@ func (s *Server) get(b bindings, path string, h handlerFunc) {
 func (s *Server) routes() error {
 	b := bindings{}
 	s.dataRoutes(b)
+	s.directoryRoutes(b)
 	s.ogcRoutes(b)
 	s.exportRoutes(b)
 	s.declarationRoutes(b)

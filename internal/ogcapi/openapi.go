@@ -57,6 +57,14 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/api/facets", Tag: "Data", Summary: "Allowed filter values with counts", Responses: okJSON("Facets")},
 		{Method: "GET", Path: "/api/search", Tag: "Data", Summary: "Authorities and partners whose name contains q", Params: []string{"q", "searchLimit"}, Responses: okJSON("Search")},
 		{Method: "GET", Path: "/api/partnerships/{id}", Tag: "Data", Summary: "One partnership with both authorities and its projects", Responses: okJSON("Partnership")},
+		{Method: "GET", Path: "/api/authorities/{id}", Tag: "Directory", Summary: "The fiche of a French collectivité: identity, partnerships, projects, themes, start years, neighbours abroad, contact", Responses: okJSON("AuthorityFiche")},
+		{Method: "GET", Path: "/api/partners/{id}", Tag: "Directory", Summary: "The fiche of a foreign partner authority: identity, partnerships, projects, French collectivités working nearby", Responses: okJSON("PartnerFiche")},
+		{Method: "GET", Path: "/api/countries/{country}/authorities", Tag: "Directory", Summary: "Qui coopère avec … ? The French collectivités active in a country, by type (format=csv for a download)",
+			Params: []string{"theme", "type", "kind", "provenance", "authority", "partner", "since", "until", "format"}, Responses: ok(map[string]string{TypeJSON: "Cooperations", "text/csv": ""})},
+		{Method: "GET", Path: "/api/analyses/priority-countries", Tag: "Directory", Summary: "Countries with the fewest cooperations, the 19 CICID 2018 priority countries apart, with partnerships per million inhabitants",
+			Params: withFacets("format"), Responses: ok(map[string]string{TypeJSON: "Fewest", "text/csv": ""})},
+		{Method: "GET", Path: "/api/analyses/coordination", Tag: "Directory", Summary: "Foreign territories where two or more French collectivités act (partners within radius km of a centre partner)",
+			Params: withFacets("format", "radius", "coordinationLimit"), Responses: ok(map[string]string{TypeJSON: "Coordinations", "text/csv": ""})},
 		{Method: "GET", Path: "/export/{layer}.{ext}", Tag: "Export", Summary: "Download a layer as GeoJSON, CSV or GeoPackage (ext: geojson, csv, gpkg)", Params: withFacets("bbox", "lang"),
 			Responses: ok(map[string]string{TypeGeoJSON: "", "text/csv": "", "application/geopackage+sqlite3": ""})},
 		{Method: "GET", Path: "/atlas/{country}.{ext}", Tag: "Export", Summary: "Printable map of a partner country (ext: svg, pdf, png)", Params: withFacets("bbox", "width", "height", "dpi", "title"),
@@ -217,6 +225,9 @@ type Schema struct {
 func str() *Schema              { return &Schema{Type: "string"} }
 func enum(vs ...string) *Schema { return &Schema{Type: "string", Enum: vs} }
 func integer(min int) *Schema   { return &Schema{Type: "integer", Minimum: &min} }
+func numberBetween(min, max int) *Schema {
+	return &Schema{Type: "number", Minimum: &min, Maximum: &max}
+}
 func between(min, max int) *Schema {
 	return &Schema{Type: "integer", Minimum: &min, Maximum: &max}
 }
@@ -260,37 +271,39 @@ func queryParam(name, desc string, schema *Schema) *Parameter {
 func queryParams() map[string]*Parameter {
 	explode := false
 	return map[string]*Parameter{
-		"country":     queryParam("country", "partner countries, ISO 3166-1 alpha-2, comma-separated", str()),
-		"theme":       queryParam("theme", "project themes, comma-separated: "+strings.Join(atlas.ThemeSlugs(), ", "), str()),
-		"type":        queryParam("type", "types of French authority: region, departement, groupement, commune", str()),
-		"kind":        queryParam("kind", "kinds of partnership: jumelage, cooperation, amitie", str()),
-		"provenance":  queryParam("provenance", "real, synthetic", str()),
-		"authority":   queryParam("authority", "French authority ids", str()),
-		"partner":     queryParam("partner", "partner ids", str()),
-		"since":       queryParam("since", "first start year", between(atlas.MinYear, atlas.MaxYear)),
-		"until":       queryParam("until", "last start year", between(atlas.MinYear, atlas.MaxYear)),
-		"bbox":        queryParam("bbox", "minLon,minLat,maxLon,maxLat (WGS84)", str()),
-		"ogcBbox":     {Name: "bbox", In: "query", Required: false, Description: "minLon,minLat,maxLon,maxLat or 6 numbers (CRS84); minLon > maxLon crosses the antimeridian", Style: "form", Explode: &explode, Schema: &Schema{Type: "array", Items: &Schema{Type: "number"}, MinItems: 4, MaxItems: 6}},
-		"bbox-crs":    queryParam("bbox-crs", "CRS of bbox: only "+CRS84, enum(CRS84)),
-		"datetime":    queryParam("datetime", "partnership start years: an instant (2005, 2005-06-01, 2005-06-01T00:00:00Z) or an interval (2000/2010, ../2010, 2000/..); unknown years are excluded. On other collections it selects through their partnerships, like the facets", str()),
-		"limit":       queryParam("limit", "page size", integer(1)),
-		"ogcLimit":    queryParam("limit", "page size; values above the maximum are served as the maximum", integer(1)),
-		"searchLimit": queryParam("limit", "answers per layer (1 to 100)", between(1, 100)),
-		"offset":      queryParam("offset", "index of the first feature", integer(0)),
-		"filter":      queryParam("filter", "CQL2 filter on the queryables", str()),
-		"filter-lang": queryParam("filter-lang", "cql2-text (default) or cql2-json", enum("cql2-text", "cql2-json")),
-		"filter-crs":  queryParam("filter-crs", "CRS of filter geometries: only "+CRS84, enum(CRS84)),
-		"f":           queryParam("f", "output format", enum("json", "html")),
-		"by":          queryParam("by", "grouping: "+strings.Join(index.StatsBy(), ", "), enum(index.StatsBy()...)),
-		"unit":        queryParam("unit", "unit counted: "+strings.Join(index.StatsUnits(), ", "), enum(index.StatsUnits()...)),
-		"format":      queryParam("format", "json or csv", enum("json", "csv")),
-		"q":           {Name: "q", In: "query", Required: true, Description: "2 to 200 characters", Schema: str()},
-		"lang":        queryParam("lang", "language of labels", enum("fr", "en")),
-		"width":       queryParam("width", "image width", integer(1)),
-		"height":      queryParam("height", "image height", integer(1)),
-		"dpi":         queryParam("dpi", "resolution", integer(1)),
-		"title":       queryParam("title", "map title", str()),
-		"collections": queryParam("collections", "comma-separated collection ids (default: all)", str()),
+		"country":           queryParam("country", "partner countries, ISO 3166-1 alpha-2, comma-separated", str()),
+		"theme":             queryParam("theme", "project themes, comma-separated: "+strings.Join(atlas.ThemeSlugs(), ", "), str()),
+		"type":              queryParam("type", "types of French authority: region, departement, groupement, commune", str()),
+		"kind":              queryParam("kind", "kinds of partnership: jumelage, cooperation, amitie", str()),
+		"provenance":        queryParam("provenance", "real, synthetic", str()),
+		"authority":         queryParam("authority", "French authority ids", str()),
+		"partner":           queryParam("partner", "partner ids", str()),
+		"since":             queryParam("since", "first start year", between(atlas.MinYear, atlas.MaxYear)),
+		"until":             queryParam("until", "last start year", between(atlas.MinYear, atlas.MaxYear)),
+		"bbox":              queryParam("bbox", "minLon,minLat,maxLon,maxLat (WGS84)", str()),
+		"ogcBbox":           {Name: "bbox", In: "query", Required: false, Description: "minLon,minLat,maxLon,maxLat or 6 numbers (CRS84); minLon > maxLon crosses the antimeridian", Style: "form", Explode: &explode, Schema: &Schema{Type: "array", Items: &Schema{Type: "number"}, MinItems: 4, MaxItems: 6}},
+		"bbox-crs":          queryParam("bbox-crs", "CRS of bbox: only "+CRS84, enum(CRS84)),
+		"datetime":          queryParam("datetime", "partnership start years: an instant (2005, 2005-06-01, 2005-06-01T00:00:00Z) or an interval (2000/2010, ../2010, 2000/..); unknown years are excluded. On other collections it selects through their partnerships, like the facets", str()),
+		"limit":             queryParam("limit", "page size", integer(1)),
+		"ogcLimit":          queryParam("limit", "page size; values above the maximum are served as the maximum", integer(1)),
+		"searchLimit":       queryParam("limit", "answers per layer (1 to 100)", between(1, 100)),
+		"offset":            queryParam("offset", "index of the first feature", integer(0)),
+		"filter":            queryParam("filter", "CQL2 filter on the queryables", str()),
+		"filter-lang":       queryParam("filter-lang", "cql2-text (default) or cql2-json", enum("cql2-text", "cql2-json")),
+		"filter-crs":        queryParam("filter-crs", "CRS of filter geometries: only "+CRS84, enum(CRS84)),
+		"f":                 queryParam("f", "output format", enum("json", "html")),
+		"by":                queryParam("by", "grouping: "+strings.Join(index.StatsBy(), ", "), enum(index.StatsBy()...)),
+		"unit":              queryParam("unit", "unit counted: "+strings.Join(index.StatsUnits(), ", "), enum(index.StatsUnits()...)),
+		"format":            queryParam("format", "json or csv", enum("json", "csv")),
+		"q":                 {Name: "q", In: "query", Required: true, Description: "2 to 200 characters", Schema: str()},
+		"lang":              queryParam("lang", "language of labels", enum("fr", "en")),
+		"width":             queryParam("width", "image width", integer(1)),
+		"height":            queryParam("height", "image height", integer(1)),
+		"dpi":               queryParam("dpi", "resolution", integer(1)),
+		"title":             queryParam("title", "map title", str()),
+		"radius":            queryParam("radius", "radius of a territory around its centre partner, km (1 to 200, default 25)", numberBetween(1, 200)),
+		"coordinationLimit": queryParam("limit", "territories returned (1 to 1000, default 100)", between(1, 1000)),
+		"collections":       queryParam("collections", "comma-separated collection ids (default: all)", str()),
 	}
 }
 
@@ -428,6 +441,22 @@ func schemas() map[string]*Schema {
 	partner := obj([]string{"id", "name", "country", "partnerships", "point"}, map[string]*Schema{
 		"id": tString, "name": tString, "country": tString, "country_name": tString, "subdivision": tString,
 		"geonameid": tInt, "population": tInt, "partnerships": tInt, "point": arr(tNum)})
+	ref0 := obj([]string{"id", "name", "point"}, map[string]*Schema{"id": tString, "name": tString, "point": arr(tNum)})
+	count := obj([]string{"key", "label", "count"}, map[string]*Schema{"key": tString, "label": tString, "count": tInt})
+	line := obj([]string{"id", "kind", "active", "provenance", "themes", "projects", "other"}, map[string]*Schema{
+		"id": tString, "kind": tString, "kind_label": tString, "start_year": tInt, "active": tBool, "provenance": tString,
+		"sources": arr(tString), "themes": arr(tString), "projects": tInt, "other": ref0, "other_type": tString,
+		"country": tString, "country_name": tString})
+	ficheProject := obj([]string{"id", "title", "themes", "provenance", "partnership_id", "other"}, map[string]*Schema{
+		"id": tString, "title": tString, "themes": arr(tString), "start_year": tInt, "provenance": tString, "partnership_id": tString, "other": tString})
+	neighbour := obj([]string{"id", "name", "point", "type", "places", "nearest_km", "shared", "countries"}, map[string]*Schema{
+		"id": tString, "name": tString, "point": arr(tNum), "type": tString, "type_label": tString, "places": tInt,
+		"nearest_km": tNum, "shared": tInt, "countries": arr(tString)})
+	contact := &Schema{Type: "object", Nullable: true, Required: []string{"service", "role", "email", "updated_at"}, Properties: map[string]*Schema{
+		"service": tString, "role": tString, "email": tString, "phone": tString, "website": tString, "updated_at": tString}}
+	countryRow := obj([]string{"iso2", "name", "priority", "partnerships", "cooperation", "projects", "authorities", "per_million"}, map[string]*Schema{
+		"iso2": tString, "name": tString, "priority": tBool, "partnerships": tInt, "cooperation": tInt, "projects": tInt,
+		"authorities": tInt, "population": tInt, "per_million": {Type: "number", Nullable: true}})
 	project := obj([]string{"id", "title", "themes", "provenance"}, map[string]*Schema{"id": tString, "title": tString, "themes": arr(tString), "start_year": tInt, "provenance": tString})
 	return map[string]*Schema{
 		"Link":    link,
@@ -456,6 +485,32 @@ func schemas() map[string]*Schema {
 		"Partner":   partner,
 		"Search":    obj([]string{"authorities", "partners"}, map[string]*Schema{"authorities": arr(ref("Authority")), "partners": arr(ref("Partner"))}),
 		"Project":   project,
+		"AuthorityFiche": obj([]string{"id", "name", "type", "code", "point", "partnerships", "countries", "themes", "years", "provenance", "projects", "neighbours", "neighbours_total", "contact"}, map[string]*Schema{
+			"id": tString, "name": tString, "type": tString, "type_label": tString, "code": tString, "departement": tString, "departement_name": tString,
+			"region": tString, "region_name": tString, "population": tInt, "point": arr(tNum), "partnerships": arr(line), "countries": arr(count),
+			"themes": arr(count), "years": arr(count), "provenance": arr(count), "projects": arr(ficheProject), "neighbours": arr(neighbour),
+			"neighbours_total": tInt, "contact": contact, "contact_note": tString}),
+		"PartnerFiche": obj([]string{"id", "name", "country", "point", "partnerships", "themes", "years", "provenance", "projects", "neighbours", "neighbours_total"}, map[string]*Schema{
+			"id": tString, "name": tString, "country": tString, "country_name": tString, "subdivision": tString, "geonameid": tInt, "population": tInt,
+			"point": arr(tNum), "partnerships": arr(line), "themes": arr(count), "years": arr(count), "provenance": arr(count),
+			"projects": arr(ficheProject), "neighbours": arr(neighbour), "neighbours_total": tInt}),
+		"Cooperations": obj([]string{"country", "country_name", "themes", "partnerships", "authorities", "groups"}, map[string]*Schema{
+			"country": tString, "country_name": tString, "themes": arr(tString), "partnerships": tInt, "authorities": tInt, "contact_note": tString,
+			"groups": arr(obj([]string{"type", "label", "count", "authorities"}, map[string]*Schema{"type": tString, "label": tString, "count": tInt,
+				"authorities": arr(obj([]string{"id", "name", "point", "type", "partnerships", "partners", "kinds", "themes", "synthetic", "contact"}, map[string]*Schema{
+					"id": tString, "name": tString, "point": arr(tNum), "type": tString, "type_label": tString, "departement": tString, "departement_name": tString,
+					"region_name": tString, "partnerships": tInt, "partners": arr(tString), "kinds": arr(tString), "themes": arr(tString),
+					"first_year": tInt, "synthetic": tBool, "contact": contact}))}))}),
+		"Fewest": obj([]string{"reference", "population_source", "priority", "countries"}, map[string]*Schema{
+			"reference": tString, "population_source": tString, "priority": arr(countryRow), "countries": arr(countryRow)}),
+		"Coordinations": obj([]string{"radius_km", "method", "total", "territories"}, map[string]*Schema{
+			"radius_km": tNum, "method": tString, "total": tInt,
+			"territories": arr(obj([]string{"id", "name", "country", "center", "radius_km", "partnerships", "partners", "authorities", "themes"}, map[string]*Schema{
+				"id": tString, "name": tString, "country": tString, "country_name": tString, "center": arr(tNum), "radius_km": tNum, "partnerships": tInt,
+				"partners": arr(ref0), "themes": arr(count),
+				"authorities": arr(obj([]string{"id", "name", "type", "partnerships", "partners", "themes"}, map[string]*Schema{
+					"id": tString, "name": tString, "point": arr(tNum), "type": tString, "type_label": tString, "partnerships": tInt,
+					"partners": arr(tString), "themes": arr(tString)}))}))}),
 		"Partnership": obj([]string{"id", "kind", "active", "provenance", "authority", "partner", "projects"}, map[string]*Schema{
 			"id": tString, "kind": tString, "kind_label": tString, "start_year": tInt, "active": tBool, "provenance": tString,
 			"authority": ref("Authority"), "partner": ref("Partner"), "projects": arr(ref("Project"))}),

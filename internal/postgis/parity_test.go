@@ -71,7 +71,11 @@ func parityPaths() []string {
 	}
 	paths = append(paths, "/api/layers", "/api/facets", "/api/search?q=paris", "/api/search?q=tokyo&limit=5",
 		"/api/search?q='%20OR%201=1--", "/api/partnerships/FRTW00001", "/api/partnerships/SYN-000003",
-		"/api/partnerships/NOPE", "/api/partnerships/x'%3BDROP%20TABLE%20atlas_partnerships", "/readyz", "/nope")
+		"/api/partnerships/NOPE", "/api/partnerships/x'%3BDROP%20TABLE%20atlas_partnerships", "/readyz", "/nope",
+		"/api/authorities/69123", "/api/authorities/reg-53", "/api/partners/3186084", "/api/authorities/NOPE",
+		"/api/countries/DE/authorities", "/api/countries/BJ/authorities?theme=eau-assainissement&format=csv",
+		"/api/analyses/priority-countries", "/api/analyses/priority-countries?kind=cooperation&format=csv",
+		"/api/analyses/coordination", "/api/analyses/coordination?country=SN,ML&radius=50&format=csv")
 	return paths
 }
 
