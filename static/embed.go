@@ -1,6 +1,7 @@
 // Package static embeds the atlas web pages and their assets: the pages
 // (index.html for "/", embed.html for "/embed", country.html for
-// "/atlas/{country}"), their own JS and CSS, the vendored browser libraries and
+// "/atlas/{country}", directory.html for the fiches, "qui coopère avec" and
+// the analyses), their own JS and CSS, the vendored browser libraries and
 // the map glyphs. Everything a page loads is served by the atlas server itself,
 // under /static/<path>; see README.md for the page URL and postMessage API.
 package static
@@ -10,7 +11,7 @@ import (
 	"io/fs"
 )
 
-//go:embed index.html embed.html country.html css js vendor glyphs
+//go:embed index.html embed.html country.html directory.html css js vendor glyphs
 var files embed.FS
 
 // FS returns the embedded tree, rooted at this directory: "index.html",

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/gorilla/mux"
 )
 
@@ -118,6 +119,31 @@ func (s *Server) countryPage() http.HandlerFunc {
 				return
 			}
 			s.writeProblem(w, http.StatusNotFound, fmt.Sprintf("no country %q in the atlas: use an ISO 3166-1 alpha-2 code (/atlas/JP), or .svg, .pdf, .png for a print map", c), "")
+			return
+		}
+		page(w, r)
+	}
+}
+
+// directoryPage serves directory.html when exists says the path's place is
+// in the snapshot; else 404: the page itself to a browser (its script says
+// what is missing), a problem body to anyone else.
+func (s *Server) directoryPage(exists func(snap *index.Snapshot, vars map[string]string) bool) http.HandlerFunc {
+	page := s.page("directory.html")
+	return func(w http.ResponseWriter, r *http.Request) {
+		if snap := s.snaps.Current(); snap != nil && !exists(snap, mux.Vars(r)) {
+			w.Header().Set("Vary", "Accept")
+			if f, ok := s.static.files["directory.html"]; ok && strings.Contains(r.Header.Get("Accept"), "text/html") {
+				w.Header().Set("Content-Type", f.ctype)
+				w.Header().Set("Cache-Control", "public, max-age=60")
+				w.Header().Set("X-Content-Type-Options", "nosniff")
+				w.WriteHeader(http.StatusNotFound)
+				if r.Method != http.MethodHead {
+					_, _ = w.Write(f.data)
+				}
+				return
+			}
+			s.writeProblem(w, http.StatusNotFound, fmt.Sprintf("no such page in the atlas: %s", r.URL.Path), "")
 			return
 		}
 		page(w, r)

@@ -196,6 +196,13 @@ func (s *Server) operationRoutes(b bindings) {
 	b.bind(http.MethodGet, "/", binding{h: s.page("index.html")})
 	b.bind(http.MethodGet, "/embed", binding{h: s.page("embed.html")})
 	b.bind(http.MethodGet, "/atlas/{country}", binding{h: s.countryPage()})
+	b.bind(http.MethodGet, "/collectivites/{id}", binding{h: s.directoryPage(func(snap *index.Snapshot, v map[string]string) bool { return snap.HasAuthority(v["id"]) })})
+	b.bind(http.MethodGet, "/partenaires/{id}", binding{h: s.directoryPage(func(snap *index.Snapshot, v map[string]string) bool { return snap.HasPartner(v["id"]) })})
+	b.bind(http.MethodGet, "/qui-coopere/{country}", binding{h: s.directoryPage(func(snap *index.Snapshot, v map[string]string) bool {
+		c := strings.ToUpper(v["country"])
+		return c != "FR" && snap.HasCountry(c)
+	})})
+	b.bind(http.MethodGet, "/analyses", binding{h: s.page("directory.html")})
 	b.bind(http.MethodGet, "/static/{path}", binding{h: http.StripPrefix("/static/", http.HandlerFunc(s.handleStatic)), pattern: "/static/", prefix: true})
 }
 

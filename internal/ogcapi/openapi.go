@@ -83,6 +83,10 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/", Tag: TagPages, Summary: "Interactive atlas (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/embed", Tag: TagPages, Summary: "Embeddable map (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/atlas/{country}", Tag: TagPages, Summary: "Country page (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/collectivites/{id}", Tag: TagPages, Summary: "Fiche of a French collectivité (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/partenaires/{id}", Tag: TagPages, Summary: "Fiche of a foreign partner (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/qui-coopere/{country}", Tag: TagPages, Summary: "The French collectivités active in a country (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/analyses", Tag: TagPages, Summary: "The ministry's analyses: priority countries, coordination (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/static/{path}", Tag: TagPages, Summary: "Static assets (scripts, styles, glyphs)", Responses: map[string]map[string]string{"200": {"*/*": ""}, "404": {"application/problem+json": "Problem"}}},
 		{Method: "GET", Path: "/api", Tag: "OGC API", Summary: "This OpenAPI 3.0 document", Params: []string{"f"}, Responses: map[string]map[string]string{"200": {TypeOpenAPI: "", TypeHTML: ""}}},
 

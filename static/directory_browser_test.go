@@ -1,0 +1,130 @@
+package static_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The directory pages in a browser: Lyon's fiche lists every partnership
+// the API gives, draws them on its map and leads to the atlas filtered on
+// Lyon; "qui coopère avec l'Allemagne" lists every collectivité; the
+// analyses list the 19 priority countries and colour the countries.
+func TestBrowserDirectory(t *testing.T) {
+	b := newBrowser(t)
+	tb := b.tab(t, 1280, 900)
+
+	var fiche struct {
+		Partnerships []struct{ ID string } `json:"partnerships"`
+		Projects     []struct{ ID string } `json:"projects"`
+		Neighbours   []struct{ ID string } `json:"neighbours"`
+	}
+	getJSON(t, b.base+"/api/authorities/69123", &fiche)
+	tb.navigate("/collectivites/69123")
+	tb.waitFor("fiche", `window.atlasDirectoryReady === true`, 30*time.Second)
+	tb.waitMapIdle("")
+	var got struct {
+		Title        string `json:"title"`
+		Partnerships int    `json:"partnerships"`
+		Projects     int    `json:"projects"`
+		Neighbours   int    `json:"neighbours"`
+		Atlas        string `json:"atlas"`
+		Contact      string `json:"contact"`
+	}
+	tb.eval(`({title: document.getElementById('page-title').textContent,
+		partnerships: document.querySelectorAll('[aria-labelledby=h-partnerships] tbody tr').length,
+		projects: document.querySelectorAll('[aria-labelledby=h-projects] tbody tr').length,
+		neighbours: document.querySelectorAll('[aria-labelledby=h-neighbours] tbody tr').length,
+		atlas: document.querySelector('.dir-links a').getAttribute('href'),
+		contact: document.querySelector('[aria-labelledby=h-contact]').innerText})`, &got)
+	if got.Title != "Lyon" || got.Partnerships != len(fiche.Partnerships) || got.Projects != len(fiche.Projects) || got.Neighbours != len(fiche.Neighbours) {
+		t.Errorf("fiche shows %+v; the API has %d partnerships, %d projects, %d neighbours", got, len(fiche.Partnerships), len(fiche.Projects), len(fiche.Neighbours))
+	}
+	if !strings.Contains(got.Contact, "Aucun contact déclaré") {
+		t.Errorf("contact block: %q", got.Contact)
+	}
+	if r := tb.rendered(); r.Partnerships.Features == 0 || r.Partners.Features == 0 {
+		t.Errorf("the fiche's map draws no partnerships: %+v", r)
+	}
+	tb.screenshot("fiche-lyon")
+	tb.checkClean()
+
+	// On to the atlas, filtered on Lyon: it counts Lyon's partnerships.
+	if got.Atlas != "/?authority=69123" {
+		t.Fatalf("atlas link %q", got.Atlas)
+	}
+	tb.eval(`document.querySelector('.dir-links a').click(), true`, nil)
+	tb.waitFor("atlas", `location.pathname === '/' && window.atlasMap`, 30*time.Second)
+	tb.waitMapIdle("")
+	tb.waitFor("counts", `/\d/.test(document.getElementById('counts').textContent)`, 30*time.Second)
+	var counts string
+	tb.eval(`document.getElementById('counts').textContent`, &counts)
+	if !strings.Contains(counts, itoa(len(fiche.Partnerships))) {
+		t.Errorf("the atlas filtered on Lyon says %q, the fiche lists %d", counts, len(fiche.Partnerships))
+	}
+
+	// A partner's fiche links back to its French collectivités.
+	tb.navigate("/partenaires/3186084")
+	tb.waitFor("partner fiche", `window.atlasDirectoryReady === true`, 30*time.Second)
+	var back int
+	tb.eval(`document.querySelectorAll('[aria-labelledby=h-partnerships] tbody a[href^="/collectivites/"]').length`, &back)
+	if back == 0 {
+		t.Error("the partner's fiche links to no collectivité")
+	}
+	tb.checkClean()
+
+	// Qui coopère avec l'Allemagne ?
+	var who struct {
+		Authorities int `json:"authorities"`
+	}
+	getJSON(t, b.base+"/api/countries/DE/authorities", &who)
+	tb.navigate("/qui-coopere/DE")
+	tb.waitFor("list", `window.atlasDirectoryReady === true`, 30*time.Second)
+	var rows int
+	tb.eval(`document.querySelectorAll('.dir-section tbody tr').length`, &rows)
+	if rows != who.Authorities || rows == 0 {
+		t.Errorf("the page lists %d collectivités, the API %d", rows, who.Authorities)
+	}
+	tb.screenshot("qui-coopere-de")
+	tb.checkClean()
+
+	// Analyses: the 19 priority countries, and the choropleth drawn.
+	tb.navigate("/analyses")
+	tb.waitFor("analyses", `window.atlasDirectoryReady === true`, 30*time.Second)
+	tb.waitMapIdle("")
+	tb.waitFor("choropleth", `atlasMap.getLayer('choropleth') && atlasMap.queryRenderedFeatures({layers: ['choropleth']}).length > 0`, 30*time.Second)
+	var prio int
+	tb.eval(`document.querySelectorAll('[aria-labelledby=h-priority] tbody tr').length`, &prio)
+	if prio != 19 {
+		t.Errorf("%d priority countries listed, want 19", prio)
+	}
+	tb.screenshot("analyses")
+	tb.checkClean()
+
+	// An unknown collectivité: the page says so, with a 404.
+	tb.navigate("/collectivites/NOPE")
+	tb.waitFor("error", `window.atlasDirectoryReady === 'error'`, 30*time.Second)
+	tb.checkClean("status of 404")
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

@@ -1,0 +1,278 @@
+/* The directory pages: the fiche of a French collectivité (/collectivites/{id})
+ * or of a foreign partner (/partenaires/{id}), "Qui coopère avec … ?"
+ * (/qui-coopere/{country}) and the ministry's analyses (/analyses). Each page
+ * reads its JSON from the directory API, shows it as tables (the text
+ * alternative of the map), a small map pre-filtered like the atlas, and a
+ * chart of start years; every list links on to the atlas and to a CSV. */
+(function () {
+  'use strict';
+  var C = window.AtlasCore;
+  var $ = function (id) { return document.getElementById(id); };
+  var msgs = $('messages'), content = $('content');
+  C.setLang('fr');
+
+  function el(tag, attrs, kids) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === 'text') e.textContent = attrs[k];
+      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), attrs[k]);
+      else e.setAttribute(k, attrs[k]);
+    });
+    (kids || []).forEach(function (k) { if (k !== null && k !== undefined) e.appendChild(typeof k === 'string' ? document.createTextNode(k) : k); });
+    return e;
+  }
+  function link(href, text) { return el('a', { href: href, text: text }); }
+  function themes(list) { return (list || []).map(function (s) { return C.label(C.THEMES, s); }).join(', ') || '—'; }
+  function section(title, id, kids) {
+    return el('section', { class: 'dir-section', 'aria-labelledby': id }, [el('h2', { class: 'h', id: id, text: title })].concat(kids));
+  }
+  // table builds an accessible table: a caption, column headers, rows of
+  // cells (strings or nodes); the first cell of a row is its header.
+  function table(caption, heads, rows) {
+    var thead = el('thead', null, [el('tr', null, heads.map(function (h) { return el('th', { scope: 'col', text: h }); }))]);
+    var tbody = el('tbody', null, rows.map(function (r) {
+      return el('tr', null, r.map(function (c, i) {
+        var cell = el(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' } : null);
+        if (c && c.nodeType) cell.appendChild(c); else cell.textContent = c === undefined || c === null || c === '' ? '—' : String(c);
+        return cell;
+      }));
+    }));
+    return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption }, [el('table', { class: 'dir-table' }, [el('caption', { text: caption }), thead, tbody])]);
+  }
+  function setTitle(text) {
+    $('page-title').textContent = text;
+    document.title = text + ' — Atlas français de la coopération décentralisée';
+  }
+  function provenance(counts) {
+    var total = 0, synth = 0;
+    (counts || []).forEach(function (c) { total += c.count; if (c.key === 'synthetic') synth = c.count; });
+    if (!synth) return;
+    var n = $('notice');
+    n.hidden = false;
+    n.textContent = C.fmt(synth) + ' des ' + C.fmt(total) + ' partenariats de cette page sont synthétiques (fictifs, générés pour compléter les données réelles) ; leurs projets aussi.';
+  }
+  // yearsChart draws the start years, every year from the first to the
+  // last (years without a start as zero), integer ticks.
+  function yearsChart(years, title) {
+    var canvas = $('chart-years');
+    if (!years || !years.length) { canvas.parentNode.hidden = true; return; }
+    var by = {}, y0 = +years[0].key, y1 = +years[years.length - 1].key, labels = [], data = [];
+    years.forEach(function (y) { by[y.key] = y.count; });
+    for (var y = y0; y <= y1; y++) { labels.push(String(y)); data.push(by[y] || 0); }
+    canvas.setAttribute('aria-label', title + ' : ' + years.map(function (y) { return y.key + ' ' + y.count; }).join(', '));
+    new Chart(canvas, {
+      type: 'bar',
+      data: { labels: labels, datasets: [{ label: 'Partenariats', data: data, backgroundColor: '#3a6ea5' }] },
+      options: { locale: 'fr-FR', animation: false, responsive: true, maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+        plugins: { legend: { display: false }, title: { display: true, text: title } } }
+    });
+  }
+  function yearsTitle(f) {
+    var known = 0;
+    f.years.forEach(function (y) { known += y.count; });
+    return 'Partenariats par année de début (année connue pour ' + known + ' sur ' + f.partnerships.length + ')';
+  }
+  // smallMap shows the atlas filtered by f, fitted to the points.
+  function smallMap(f, points, alt) {
+    var st = C.parseState('');
+    Object.keys(f).forEach(function (k) { st.filters[k] = f[k]; });
+    var map = C.makeMap($('map'), st, { onError: function (e) { C.showMessage(msgs, C.problemText(e)); }, yearLabelsMinZoom: 3 });
+    window.atlasMap = map;
+    var b = null;
+    points.forEach(function (p) { if (p) b = b ? b.extend(p) : new maplibregl.LngLatBounds(p, p); });
+    if (b) map.fitBounds(b, { padding: 30, maxZoom: 8, animate: false });
+    $('map-alt').textContent = alt;
+    return map;
+  }
+  function fail(err) {
+    content.setAttribute('aria-busy', 'false');
+    C.showMessage(msgs, C.problemText(err));
+    setTitle(err.status === 404 ? 'Page introuvable' : 'Erreur');
+    window.atlasDirectoryReady = 'error';
+  }
+  function done() {
+    content.setAttribute('aria-busy', 'false');
+    window.atlasDirectoryReady = true;
+  }
+  function atlasLinks(q, name) {
+    return el('p', { class: 'dir-links' }, [link('/?' + q, 'Voir dans l\'atlas'), ' · ',
+      link('/export/partnerships.csv?' + q + '&lang=fr&bom=true', 'Télécharger les partenariats (CSV)'), ' · ',
+      link('/geojson/partnerships?' + q, 'GeoJSON'), name ? ' · ' : null, name || null]);
+  }
+
+  function contactBlock(f) {
+    if (!f.contact) return section('Contact relations internationales', 'h-contact', [el('p', { class: 'muted', text: f.contact_note })]);
+    var c = f.contact, dl = el('dl');
+    [['Service', c.service], ['Fonction', c.role], ['Courriel', c.email], ['Téléphone', c.phone], ['Site', c.website], ['Mis à jour', c.updated_at]]
+      .forEach(function (r) { if (r[1]) { dl.appendChild(el('dt', { text: r[0] })); dl.appendChild(el('dd', { text: r[1] })); } });
+    return section('Contact relations internationales', 'h-contact', [dl]);
+  }
+  function neighboursBlock(f, french) {
+    var title = french ? 'Collectivités voisines à l\'étranger' : 'Autres collectivités françaises à proximité';
+    var note = (french ? 'Autres collectivités françaises dont un partenaire est à moins de 50 km d\'un partenaire de ' : 'Collectivités françaises dont un partenaire est à moins de 50 km de ') + f.name + ' : ' + C.fmt(f.neighbours_total) + (f.neighbours_total > f.neighbours.length ? ' (les ' + f.neighbours.length + ' plus proches)' : '') + '.';
+    return section(title, 'h-neighbours', [el('p', { class: 'muted', text: note }), table(title, ['Collectivité', 'Type', 'Partenaires proches', 'Dont communs', 'Distance minimale', 'Pays'],
+      f.neighbours.map(function (n) {
+        return [link('/collectivites/' + encodeURIComponent(n.id), n.name), n.type_label, C.fmt(n.places), C.fmt(n.shared), C.fmt(n.nearest_km) + ' km', n.countries.join(', ')];
+      }))]);
+  }
+  function projectsBlock(f) {
+    return section('Projets', 'h-projects', [table('Projets', ['Projet', 'Avec', 'Thèmes', 'Début', 'Provenance'],
+      f.projects.map(function (p) { return [p.title, p.other, themes(p.themes), p.start_year || '', p.provenance === 'synthetic' ? 'synthétique' : 'réelle']; }))]);
+  }
+
+  function authorityPage(id) {
+    C.api('/api/authorities/' + encodeURIComponent(id)).then(function (f) {
+      setTitle(f.name);
+      var where = [f.type_label, f.departement_name, f.region_name].filter(Boolean).join(' · ');
+      $('lead').textContent = where + (f.population ? ' · ' + C.fmt(f.population) + ' habitants' : '') + ' — ' +
+        C.fmt(f.partnerships.length) + ' partenariats dans ' + C.fmt(f.countries.length) + ' pays';
+      provenance(f.provenance);
+      var q = 'authority=' + encodeURIComponent(f.id);
+      content.appendChild(atlasLinks(q));
+      content.appendChild(contactBlock(f));
+      content.appendChild(section('Partenariats', 'h-partnerships', [table('Partenariats de ' + f.name, ['Partenaire', 'Pays', 'Nature', 'Début', 'Thèmes', 'Projets', 'Provenance'],
+        f.partnerships.map(function (l) {
+          return [link('/partenaires/' + encodeURIComponent(l.other.id), l.other.name), l.country_name, l.kind_label,
+            l.start_year || 'inconnu', themes(l.themes), C.fmt(l.projects), C.provenanceText(l)];
+        }))]));
+      content.appendChild(section('Thèmes', 'h-themes', [el('p', { text: f.themes.map(function (c) { return c.label + ' (' + c.count + ')'; }).join(', ') || 'Aucun projet.' })]));
+      content.appendChild(projectsBlock(f));
+      content.appendChild(neighboursBlock(f, true));
+      smallMap({ authority: [f.id] }, [f.point].concat(f.partnerships.map(function (l) { return l.other.point; })),
+        'Carte : ' + f.name + ' et ses ' + f.partnerships.length + ' partenaires (' + f.countries.map(function (c) { return c.label; }).join(', ') + ').');
+      yearsChart(f.years, yearsTitle(f));
+      done();
+    }).catch(fail);
+  }
+
+  function partnerPage(id) {
+    C.api('/api/partners/' + encodeURIComponent(id)).then(function (f) {
+      setTitle(f.name);
+      $('lead').textContent = [f.subdivision, f.country_name].filter(Boolean).join(' · ') + (f.population ? ' · ' + C.fmt(f.population) + ' habitants' : '') +
+        ' — ' + C.fmt(f.partnerships.length) + ' partenariats avec des collectivités françaises';
+      provenance(f.provenance);
+      var q = 'partner=' + encodeURIComponent(f.id);
+      content.appendChild(atlasLinks(q, link('/qui-coopere/' + f.country, 'Qui coopère avec ce pays ?')));
+      content.appendChild(section('Partenariats', 'h-partnerships', [table('Partenariats de ' + f.name, ['Collectivité française', 'Type', 'Nature', 'Début', 'Thèmes', 'Projets', 'Provenance'],
+        f.partnerships.map(function (l) {
+          return [link('/collectivites/' + encodeURIComponent(l.other.id), l.other.name), C.label(C.TYPES, l.other_type), l.kind_label,
+            l.start_year || 'inconnu', themes(l.themes), C.fmt(l.projects), C.provenanceText(l)];
+        }))]));
+      content.appendChild(projectsBlock(f));
+      content.appendChild(neighboursBlock(f, false));
+      smallMap({ partner: [f.id] }, [f.point].concat(f.partnerships.map(function (l) { return l.other.point; })),
+        'Carte : ' + f.name + ' et ses ' + f.partnerships.length + ' partenaires français.');
+      yearsChart(f.years, yearsTitle(f));
+      done();
+    }).catch(fail);
+  }
+
+  function whoPage(iso) {
+    var params = new URLSearchParams(location.search), theme = params.get('theme') || '';
+    var q = theme ? '?theme=' + encodeURIComponent(theme) : '';
+    C.api('/api/countries/' + encodeURIComponent(iso) + '/authorities' + q).then(function (r) {
+      setTitle('Qui coopère avec ' + r.country_name + ' ?');
+      $('lead').textContent = C.fmt(r.authorities) + ' collectivités françaises, ' + C.fmt(r.partnerships) + ' partenariats' +
+        (theme ? ' · thème : ' + C.label(C.THEMES, theme) : '');
+      var sel = el('select', { id: 'theme-select', 'aria-label': 'Thème' }, [el('option', { value: '', text: 'Tous les thèmes' })].concat(C.THEMES.map(function (t) {
+        var o = el('option', { value: t[0], text: t[1] });
+        if (t[0] === theme) o.selected = true;
+        return o;
+      })));
+      sel.addEventListener('change', function () { location.search = sel.value ? '?theme=' + encodeURIComponent(sel.value) : ''; });
+      var fq = 'country=' + iso + (theme ? '&theme=' + encodeURIComponent(theme) : '');
+      content.appendChild(el('p', { class: 'dir-links' }, [el('label', null, ['Thème : ', sel]), ' · ',
+        link('/api/countries/' + iso + '/authorities?format=csv' + (theme ? '&theme=' + encodeURIComponent(theme) : ''), 'Télécharger la liste (CSV)'), ' · ',
+        link('/?' + fq, 'Voir dans l\'atlas'), ' · ', link('/atlas/' + iso, 'Vue pays')]));
+      content.appendChild(el('p', { class: 'muted', text: r.contact_note }));
+      var synth = 0;
+      r.groups.forEach(function (g) {
+        g.authorities.forEach(function (a) { if (a.synthetic) synth++; });
+        content.appendChild(section(g.label + ' (' + C.fmt(g.count) + ')', 'h-' + g.type, [g.count ? table(g.label, ['Collectivité', 'Département', 'Partenariats', 'Partenaires', 'Thèmes', 'Depuis', 'Données'],
+          g.authorities.map(function (a) {
+            return [link('/collectivites/' + encodeURIComponent(a.id), a.name), a.departement_name || a.region_name, C.fmt(a.partnerships),
+              a.partners.join(', '), themes(a.themes), a.first_year || '', a.synthetic ? 'synthétiques' : 'réelles ou mixtes'];
+          })) : el('p', { class: 'muted', text: 'Aucune.' })]));
+      });
+      if (synth) {
+        $('notice').hidden = false;
+        $('notice').textContent = C.fmt(synth) + ' des ' + C.fmt(r.authorities) + ' collectivités listées n\'ont ici que des partenariats synthétiques (fictifs).';
+      }
+      var f = { country: [iso] };
+      if (theme) f.theme = [theme];
+      smallMap(f, [], 'Carte des ' + C.fmt(r.partnerships) + ' partenariats avec ' + r.country_name + ' ; la liste ci-contre en est le texte.');
+      window.atlasMap.once('load', function () {
+        fetch('/tiles/partners.json?country=' + iso).then(function (x) { return x.json(); }).then(function (tj) {
+          if (tj.bounds) window.atlasMap.fitBounds([[tj.bounds[0], tj.bounds[1]], [tj.bounds[2], tj.bounds[3]]], { padding: 20, animate: false, maxZoom: 7 });
+        }).catch(function () {});
+      });
+      $('chart-years').parentNode.hidden = true;
+      done();
+    }).catch(fail);
+  }
+
+  // The choropleth's classes: partnerships per million inhabitants, cut at
+  // round values (0, under 1, 1–5, 5–20, 20 and more); "no population"
+  // stays neutral.
+  var CLASSES = [[0, '#f3f1ec', 'aucun'], [1, '#fde0c5', 'moins de 1'], [5, '#f6a96c', '1 à 5'], [20, '#e1653a', '5 à 20'], [Infinity, '#a23b1d', '20 et plus']];
+  function classOf(v) {
+    if (v === 0) return CLASSES[0];
+    for (var i = 1; i < CLASSES.length; i++) if (v < CLASSES[i][0]) return CLASSES[i];
+    return CLASSES[CLASSES.length - 1];
+  }
+  function analysesPage() {
+    setTitle('Analyses : pays prioritaires et coordination');
+    Promise.all([C.api('/api/analyses/priority-countries'), C.api('/api/analyses/coordination?limit=30')]).then(function (res) {
+      var fewest = res[0], coord = res[1];
+      $('lead').textContent = fewest.reference + '.';
+      content.appendChild(section('Pays prioritaires de l\'aide française au développement', 'h-priority', [
+        el('p', { class: 'muted', text: 'Du moins au plus coopéré, en partenariats par million d\'habitants. Population : ' + fewest.population_source + '.' }),
+        el('p', { class: 'dir-links' }, [link('/api/analyses/priority-countries?format=csv', 'Tous les pays (CSV)')]),
+        table('Pays prioritaires (CICID 2018)', ['Pays', 'Partenariats', 'Dont coopération décentralisée', 'Projets', 'Collectivités françaises', 'Population', 'Par million d\'habitants'],
+          fewest.priority.map(function (c) {
+            return [link('/qui-coopere/' + c.iso2, c.name), C.fmt(c.partnerships), C.fmt(c.cooperation), C.fmt(c.projects), C.fmt(c.authorities),
+              c.population ? C.fmt(c.population) : '', c.per_million === null ? '' : C.fmt(c.per_million)];
+          }))]));
+      content.appendChild(section('Territoires où plusieurs collectivités agissent', 'h-coordination', [
+        el('p', { class: 'muted', text: coord.method + ' Rayon : ' + coord.radius_km + ' km. ' + C.fmt(coord.total) + ' territoires ; les 30 premiers :' }),
+        el('p', { class: 'dir-links' }, [link('/api/analyses/coordination?format=csv&limit=1000', 'Les 1 000 premiers (CSV)')]),
+        table('Territoires à coordonner', ['Territoire', 'Pays', 'Collectivités françaises', 'Partenariats', 'Thèmes'],
+          coord.territories.map(function (t) {
+            return [link('/partenaires/' + encodeURIComponent(t.id), t.name), t.country_name,
+              t.authorities.map(function (a) { return a.name; }).join(', '), C.fmt(t.partnerships), t.themes.slice(0, 3).map(function (c) { return c.label; }).join(', ')];
+          }))]));
+      // Choropleth of partnerships per million inhabitants, priority
+      // countries outlined, on the base map.
+      var map = smallMap({}, [], 'Carte : partenariats par million d\'habitants par pays ; les pays prioritaires sont cerclés de noir. Le tableau ci-contre en donne les valeurs.');
+      var colour = ['match', ['get', 'iso2']], prio = ['match', ['get', 'iso2']];
+      fewest.countries.forEach(function (c) {
+        if (c.per_million !== null) colour.push(c.iso2, classOf(c.per_million)[1]);
+        if (c.priority) prio.push(c.iso2, true);
+      });
+      colour.push('#ebe8e1');
+      prio.push(false);
+      map.on('load', function () {
+        // The base map alone: the links and points would hide the classes.
+        map.getStyle().layers.forEach(function (l) { if (l.source === 'atlas') map.setLayoutProperty(l.id, 'visibility', 'none'); });
+        map.addLayer({ id: 'choropleth', type: 'fill', source: 'base', 'source-layer': 'countries', paint: { 'fill-color': colour } }, 'countries-line');
+        map.addLayer({ id: 'priority-line', type: 'line', source: 'base', 'source-layer': 'countries', filter: prio, paint: { 'line-color': '#111', 'line-width': 1.6 } });
+        map.fitBounds([[-20, -15], [45, 40]], { animate: false });
+      });
+      var legend = el('ul', { class: 'legend-list', 'aria-label': 'Légende : partenariats par million d\'habitants' }, CLASSES.map(function (k) {
+        return el('li', null, [el('span', { class: 'sw', style: 'background:' + k[1] }), k[2]]);
+      }));
+      $('map-alt').parentNode.insertBefore(legend, $('map-alt').nextSibling);
+      $('chart-years').parentNode.hidden = true;
+      done();
+    }).catch(fail);
+  }
+
+  $('btn-print').addEventListener('click', function () { window.print(); });
+  var p = location.pathname, m;
+  if ((m = /^\/collectivites\/([^/]+)\/?$/.exec(p))) authorityPage(decodeURIComponent(m[1]));
+  else if ((m = /^\/partenaires\/([^/]+)\/?$/.exec(p))) partnerPage(decodeURIComponent(m[1]));
+  else if ((m = /^\/qui-coopere\/([A-Za-z]{2})\/?$/.exec(p))) whoPage(m[1].toUpperCase());
+  else if (/^\/analyses\/?$/.test(p)) analysesPage();
+  else fail(new C.ApiError(404, { detail: 'page inconnue' }));
+})();
