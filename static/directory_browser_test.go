@@ -80,6 +80,35 @@ func TestBrowserDirectory(t *testing.T) {
 		t.Errorf("the atlas filtered on Lyon says %q, the fiche lists %d", counts, len(fiche.Partnerships))
 	}
 
+	// From the atlas's search box: "Lyon", Enter, Lyon's fiche; one of its
+	// partnerships, the atlas filtered on Lyon with it selected.
+	tb.navigate("/")
+	tb.waitMapIdle("")
+	tb.waitFor("search box", `document.getElementById('place-search')`, 30*time.Second)
+	tb.eval(`(() => { const i = document.getElementById('place-search'); i.focus(); i.value = 'Lyon';
+		i.dispatchEvent(new Event('input')); i.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true})); return true; })()`, nil)
+	tb.waitFor("Lyon's fiche", `location.pathname === '/collectivites/69123' && window.atlasDirectoryReady === true`, 30*time.Second)
+	var sel string
+	tb.eval(`(() => { const a = document.querySelector('[aria-labelledby=h-partnerships] a.map-link'); const id = new URL(a.href).searchParams.get('sel'); a.click(); return id; })()`, &sel)
+	tb.waitFor("atlas with the partnership", `location.pathname === '/' && window.atlasMap && !document.getElementById('detail').hidden`, 30*time.Second)
+	var detail struct {
+		URL  string `json:"url"`
+		Text string `json:"text"`
+	}
+	tb.eval(`({url: location.search, text: document.getElementById('detail').innerText})`, &detail)
+	if !strings.Contains(detail.URL, "authority=69123") || !strings.Contains(detail.URL, "sel="+sel) || !strings.Contains(detail.Text, "Lyon") {
+		t.Errorf("the atlas after the fiche: %q, detail %q", detail.URL, detail.Text)
+	}
+	// Bamako is found, and so is it one typo away.
+	tb.navigate("/")
+	tb.waitFor("search box", `document.getElementById('place-search')`, 30*time.Second)
+	for _, q := range []string{"Bamako", "bamkao"} {
+		tb.eval(`(() => { const i = document.getElementById('place-search'); i.value = '`+q+`'; i.dispatchEvent(new Event('input')); return true; })()`, nil)
+		tb.waitFor("results for "+q, `[...document.querySelectorAll('#place-results a')].some(a => a.textContent.startsWith('Bamako'))`, 20*time.Second)
+	}
+	tb.screenshot("search-bamako")
+	tb.checkClean()
+
 	// A partner's fiche links back to its French collectivités.
 	tb.navigate("/partenaires/3186084")
 	tb.waitFor("partner fiche", `window.atlasDirectoryReady === true`, 30*time.Second)

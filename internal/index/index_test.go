@@ -3,6 +3,7 @@ package index_test
 import (
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
@@ -177,6 +178,32 @@ func TestSearchNames(t *testing.T) {
 	as2, _ := snap.SearchNames("LYÔN", 5)
 	if !slices.Equal(as, as2) {
 		t.Fatal("search is not accent/case-insensitive")
+	}
+	// One typo: a letter dropped, changed, added, or two swapped; at the
+	// start of the name or of one of its words; never before exact hits.
+	ds := snap.Dataset()
+	for q, want := range map[string]string{"marseile": "Marseille", "bamko": "Bamako", "toulouze": "Toulouse", "bordaeux": "Bordeaux",
+		"strasbourgg": "Strasbourg", "ouagadougu": "Ouagadougou"} {
+		as, ps := snap.SearchNames(q, 20)
+		var names []string
+		for _, i := range as {
+			names = append(names, ds.Authorities[i].Name)
+		}
+		for _, i := range ps {
+			names = append(names, ds.Partners[i].Name)
+		}
+		if !slices.Contains(names, want) {
+			t.Errorf("search %q: %q, want %s", q, names, want)
+		}
+	}
+	if as, _ := snap.SearchNames("lyo", 50); len(as) == 0 {
+		t.Error("search lyo finds nothing")
+	} else {
+		for _, i := range as {
+			if !strings.Contains(strings.ToLower(ds.Authorities[i].Name), "lyo") {
+				t.Errorf("a 3-letter query finds %q, one typo away", ds.Authorities[i].Name)
+			}
+		}
 	}
 }
 

@@ -101,10 +101,75 @@
     return box;
   }
 
+  // placeSearch is the search box for places: French collectivités and
+  // partner authorities (the server's name search: accents and case
+  // ignored, prefixes, one typo) and countries. Each result opens its fiche
+  // (Enter opens the first) or filters the map on it.
+  function placeSearch() {
+    var fs = el('fieldset', { class: 'group place-search' }, [el('legend', { text: t('placeSearchLabel') })]);
+    var input = el('input', { type: 'search', id: 'place-search', placeholder: t('placeSearch'), 'aria-label': t('placeSearch'),
+      autocomplete: 'off', 'aria-controls': 'place-results' });
+    var list = el('ul', { id: 'place-results', class: 'place-results', 'aria-live': 'polite' });
+    var timer = null, seq = 0, first = null, open = false;
+    function item(kind, name, sub, href, filter) {
+      var a = el('a', { href: href, class: 'place-link' }, [el('strong', { text: name }), ' ', el('span', { class: 'muted', text: kind + (sub ? ' · ' + sub : '') })]);
+      var btn = el('button', { type: 'button', class: 'btn small', text: t('placeFilter'), 'aria-label': t('placeFilter') + ' : ' + name, onclick: function () {
+        st.filters[filter[0]] = st.filters[filter[0]].indexOf(filter[1]) < 0 ? st.filters[filter[0]].concat([filter[1]]) : st.filters[filter[0]];
+        names[filter[1]] = name;
+        changed(true);
+      } });
+      if (!first) first = href;
+      return el('li', null, [a, ' ', btn]);
+    }
+    function run() {
+      var q = input.value.trim(), my = ++seq;
+      list.textContent = '';
+      first = null;
+      if (q.length < 2) return;
+      var fq = q.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+      (facets ? facets.countries : []).filter(function (c) {
+        return c.iso2 !== 'FR' && [c.name_fr, c.name_en].some(function (n) { return (n || '').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').indexOf(fq) === 0; });
+      }).slice(0, 3).forEach(function (c) {
+        list.appendChild(item(t('placeCountry'), st.lang === 'en' ? c.name_en : c.name_fr, t('partnershipsN', { n: c.partnerships }), '/atlas/' + c.iso2, ['country', c.iso2]));
+      });
+      C.api('/api/search?limit=6&q=' + encodeURIComponent(q)).then(function (r) {
+        if (my !== seq) return;
+        r.authorities.forEach(function (a) {
+          list.appendChild(item(t('placeAuthority'), a.name, [C.label(C.TYPES, a.type), t('partnershipsN', { n: a.partnerships })].join(' · '),
+            '/collectivites/' + encodeURIComponent(a.id), ['authority', a.id]));
+        });
+        r.partners.forEach(function (p) {
+          list.appendChild(item(t('placePartner'), p.name, [p.country_name, t('partnershipsN', { n: p.partnerships })].join(' · '),
+            '/partenaires/' + encodeURIComponent(p.id), ['partner', p.id]));
+        });
+        if (!list.children.length) list.appendChild(el('li', { class: 'muted', text: t('placeNone', { q: q }) }));
+        if (open && first) location.href = first;
+        open = false;
+      }).catch(function (err) { C.showMessage(msgs, C.problemText(err)); });
+    }
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { timer = null; run(); }, 200);
+    });
+    input.addEventListener('keydown', function (e) {
+      if (e.key !== 'Enter') return;
+      e.preventDefault();
+      // Enter opens the first result, once the answer is in.
+      clearTimeout(timer);
+      if (first && !timer) location.href = first;
+      else { open = true; run(); }
+      timer = null;
+    });
+    fs.appendChild(input);
+    fs.appendChild(list);
+    return fs;
+  }
+
   function buildFilters() {
     var form = $('filters-form');
     if (!form) return;
     form.textContent = '';
+    form.appendChild(placeSearch());
     // Countries: search box with suggestions, selected ones as chips.
     var cfs = el('fieldset', { class: 'group' }, [el('legend', { text: t('country') })]);
     var dl = el('datalist', { id: 'countries-list' });

@@ -55,6 +55,8 @@
     fr: {
       title: 'Atlas français de la coopération décentralisée',
       filters: 'Filtres', country: 'Pays partenaire', countrySearch: 'Rechercher un pays…',
+      placeSearch: 'Rechercher une collectivité, une ville, un pays…', placeSearchLabel: 'Rechercher', placeNone: 'Aucun résultat pour « {q} ».',
+      placeAuthority: 'Collectivité française', placePartner: 'Autorité partenaire', placeCountry: 'Pays', placeFilter: 'Filtrer la carte',
       themes: 'Thématiques', types: 'Type de collectivité', kinds: 'Nature du partenariat',
       provenance: 'Provenance', years: 'Année de début', since: 'Depuis', until: "Jusqu'à",
       yearsHint: 'Les jumelages réels sans année connue sont exclus dès que les années sont filtrées.',
@@ -88,6 +90,8 @@
     en: {
       title: 'French atlas of decentralised cooperation',
       filters: 'Filters', country: 'Partner country', countrySearch: 'Search a country…',
+      placeSearch: 'Search a local authority, a town, a country…', placeSearchLabel: 'Search', placeNone: 'Nothing found for “{q}”.',
+      placeAuthority: 'French local authority', placePartner: 'Partner authority', placeCountry: 'Country', placeFilter: 'Filter the map',
       themes: 'Themes', types: 'Authority type', kinds: 'Kind of partnership',
       provenance: 'Provenance', years: 'Start year', since: 'From', until: 'To',
       yearsHint: 'Real twinnings with no known year are excluded as soon as years are filtered.',

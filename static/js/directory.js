@@ -131,10 +131,11 @@
       var q = 'authority=' + encodeURIComponent(f.id);
       content.appendChild(atlasLinks(q));
       content.appendChild(contactBlock(f));
-      content.appendChild(section('Partenariats', 'h-partnerships', [table('Partenariats de ' + f.name, ['Partenaire', 'Pays', 'Nature', 'Début', 'Thèmes', 'Projets', 'Provenance'],
+      content.appendChild(section('Partenariats', 'h-partnerships', [table('Partenariats de ' + f.name, ['Partenaire', 'Pays', 'Nature', 'Début', 'Thèmes', 'Projets', 'Provenance', 'Carte'],
         f.partnerships.map(function (l) {
           return [link('/partenaires/' + encodeURIComponent(l.other.id), l.other.name), l.country_name, l.kind_label,
-            l.start_year || 'inconnu', themes(l.themes), C.fmt(l.projects), C.provenanceText(l)];
+            l.start_year || 'inconnu', themes(l.themes), C.fmt(l.projects), C.provenanceText(l),
+            el('a', { href: '/?' + q + '&sel=' + encodeURIComponent(l.id), class: 'map-link', 'aria-label': 'Voir ce partenariat dans l\'atlas : ' + f.name + ' – ' + l.other.name, text: 'Voir' })];
         }))]));
       content.appendChild(section('Thèmes', 'h-themes', [el('p', { text: f.themes.map(function (c) { return c.label + ' (' + c.count + ')'; }).join(', ') || 'Aucun projet.' })]));
       content.appendChild(projectsBlock(f));
@@ -154,10 +155,11 @@
       provenance(f.provenance);
       var q = 'partner=' + encodeURIComponent(f.id);
       content.appendChild(atlasLinks(q, link('/qui-coopere/' + f.country, 'Qui coopère avec ce pays ?')));
-      content.appendChild(section('Partenariats', 'h-partnerships', [table('Partenariats de ' + f.name, ['Collectivité française', 'Type', 'Nature', 'Début', 'Thèmes', 'Projets', 'Provenance'],
+      content.appendChild(section('Partenariats', 'h-partnerships', [table('Partenariats de ' + f.name, ['Collectivité française', 'Type', 'Nature', 'Début', 'Thèmes', 'Projets', 'Provenance', 'Carte'],
         f.partnerships.map(function (l) {
           return [link('/collectivites/' + encodeURIComponent(l.other.id), l.other.name), C.label(C.TYPES, l.other_type), l.kind_label,
-            l.start_year || 'inconnu', themes(l.themes), C.fmt(l.projects), C.provenanceText(l)];
+            l.start_year || 'inconnu', themes(l.themes), C.fmt(l.projects), C.provenanceText(l),
+            el('a', { href: '/?' + q + '&sel=' + encodeURIComponent(l.id), class: 'map-link', 'aria-label': 'Voir ce partenariat dans l\'atlas : ' + l.other.name + ' – ' + f.name, text: 'Voir' })];
         }))]));
       content.appendChild(projectsBlock(f));
       content.appendChild(neighboursBlock(f, false));
