@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/atlas-cooperation/atlas/internal/atlastest"
+	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
@@ -65,6 +66,12 @@ type browser struct {
 
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
+	return newBrowserOn(t, nil)
+}
+
+// newBrowserOn is newBrowser on a server of snap (nil: the embedded data).
+func newBrowserOn(t *testing.T, snap *index.Snapshot) *browser {
+	t.Helper()
 	path := chromiumPath()
 	if path == "" {
 		if os.Getenv("ATLAS_REQUIRE_SERVICES") == "1" {
@@ -72,7 +79,10 @@ func newBrowser(t *testing.T) *browser {
 		}
 		t.Skip("chromium not found: browser tests skipped (apt-get install -y chromium; set ATLAS_REQUIRE_SERVICES=1 to make this a failure)")
 	}
-	srv := atlastest.NewServer(t)
+	if snap == nil {
+		snap = atlastest.Snapshot(t)
+	}
+	srv := atlastest.NewServerOn(t, snap)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,

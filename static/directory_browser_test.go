@@ -1,11 +1,18 @@
 package static_test
 
 import (
+	"encoding/csv"
 	"encoding/json"
+	"io/fs"
 	"net/http"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
+
+	"github.com/atlas-cooperation/atlas/geodata"
+	"github.com/atlas-cooperation/atlas/internal/dataset"
+	"github.com/atlas-cooperation/atlas/internal/index"
 )
 
 func getJSON(t *testing.T, url string, v any) {
@@ -156,4 +163,64 @@ func TestBrowserDirectory(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// A collectivité's fiche as it wrote it, markup in every text field: the
+// page shows the text and runs nothing, loads nothing from elsewhere.
+func TestBrowserFicheEscapesWhatItShows(t *testing.T) {
+	payload := `<img src=/x onerror="window.pwned=1"><script>window.pwned=2</script>`
+	head := "authority_id,service,role,email,phone,website,presentation_fr,presentation_en,logo_url,version,updated_at\n"
+	row := []string{"69123", "Service " + payload, "Mission " + payload, "international@lyon.exemple.fr", "+33 4 72 10 30 30",
+		"https://www.lyon.exemple.fr", "Présentation " + payload, "About " + payload, "https://www.lyon.exemple.fr/logo.svg", "3", "2026-11-30"}
+	var b strings.Builder
+	cw := csv.NewWriter(&b)
+	cw.Write(row)
+	cw.Flush()
+	m := fstest.MapFS{}
+	if err := fs.WalkDir(geodata.Dataset(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(geodata.Dataset(), p)
+		m[p] = &fstest.MapFile{Data: data}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m[dataset.FichesFile] = &fstest.MapFile{Data: []byte(head + b.String())}
+	ds, err := dataset.Load(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := index.New(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := newBrowserOn(t, snap)
+	tb := br.tab(t, 1280, 900)
+	tb.navigate("/collectivites/69123")
+	tb.waitFor("fiche", `window.atlasDirectoryReady === true`, 30*time.Second)
+	var got struct {
+		Pwned   bool   `json:"pwned"`
+		Text    string `json:"text"`
+		Scripts int    `json:"scripts"`
+		Images  int    `json:"images"`
+	}
+	tb.eval(`({pwned: !!window.pwned, text: document.querySelector('[aria-labelledby=h-contact]').innerText,
+		scripts: document.querySelectorAll('#content script').length, images: document.querySelectorAll('#content img').length})`, &got)
+	if got.Pwned || got.Scripts != 0 || got.Images != 0 {
+		t.Errorf("markup in the fiche ran: %+v", got)
+	}
+	for _, want := range []string{"Service " + payload, "Mission " + payload, "Présentation " + payload, "About " + payload, "version 3"} {
+		if !strings.Contains(got.Text, want) {
+			t.Errorf("the fiche does not show %q as text:\n%s", want, got.Text)
+		}
+	}
+	tb.screenshot("fiche-escaped")
+	for _, r := range tb.requestList() {
+		if strings.HasSuffix(r, "/x") || strings.Contains(r, "logo.svg") {
+			t.Errorf("the page fetched %s", r)
+		}
+	}
+	tb.checkClean()
 }

@@ -238,6 +238,7 @@ type Dataset struct {
 	Partnerships []Partnership
 	Projects     []Project
 	Countries    []Country
+	Fiches       []Fiche // the collectivités' own pages, by authority id (at most one each)
 	// Boundaries by layer: "countries", "regions", "departements".
 	CountryShapes     []Boundary
 	RegionShapes      []Boundary

@@ -26,7 +26,13 @@ func Snapshot(tb testing.TB) *index.Snapshot {
 // of cacheBytes (0 disables it) and the web pages.
 func Handler(tb testing.TB, cacheBytes int64) *httpapi.Server {
 	tb.Helper()
-	live, budget := index.NewLive(Snapshot(tb)), cache.NewBudget(max(64<<20, 2*cacheBytes))
+	return HandlerOn(tb, Snapshot(tb), cacheBytes)
+}
+
+// HandlerOn is Handler serving snap.
+func HandlerOn(tb testing.TB, snap *index.Snapshot, cacheBytes int64) *httpapi.Server {
+	tb.Helper()
+	live, budget := index.NewLive(snap), cache.NewBudget(max(64<<20, 2*cacheBytes))
 	live.UseBudget(budget) // as atlas serve does
 	h, err := httpapi.New(live, tiles.NewRenderer(tiles.Options{CacheBytes: cacheBytes, Budget: budget}),
 		httpapi.Options{Static: static.FS()})
@@ -40,7 +46,13 @@ func Handler(tb testing.TB, cacheBytes int64) *httpapi.Server {
 // the test ends.
 func NewServer(tb testing.TB) *httptest.Server {
 	tb.Helper()
-	srv := httptest.NewServer(Handler(tb, 64<<20))
+	return NewServerOn(tb, Snapshot(tb))
+}
+
+// NewServerOn is NewServer serving snap.
+func NewServerOn(tb testing.TB, snap *index.Snapshot) *httptest.Server {
+	tb.Helper()
+	srv := httptest.NewServer(HandlerOn(tb, snap, 64<<20))
 	tb.Cleanup(srv.Close)
 	return srv
 }

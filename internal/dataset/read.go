@@ -29,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
@@ -43,6 +44,7 @@ const (
 	PartnershipsFile = "partnerships.csv"
 	ProjectsFile     = "projects.csv"
 	CountriesFile    = "countries.csv"
+	FichesFile       = "fiches.csv" // optional: the collectivités' own pages
 	CountryShapes    = "countries.geojson"
 	RegionShapes     = "regions.geojson"
 	DepartementShape = "departements.geojson"
@@ -55,6 +57,7 @@ var (
 	partnershipHeader = []string{"id", "authority_id", "partner_id", "kind", "start_year", "active", "provenance", "sources"}
 	projectHeader     = []string{"id", "partnership_id", "title", "themes", "start_year", "provenance"}
 	countryHeader     = []string{"iso2", "iso3", "name_fr", "name_en", "label_lon", "label_lat"}
+	ficheHeader       = []string{"authority_id", "service", "role", "email", "phone", "website", "presentation_fr", "presentation_en", "logo_url", "version", "updated_at"}
 )
 
 // optionalColumn names the columns a file may lack; a missing one reads as
@@ -147,6 +150,9 @@ func loadTables(fsys fs.FS, ds *atlas.Dataset) error {
 	}); err != nil {
 		return err
 	}
+	if err := readFiches(fsys, ds, authIDs, v); err != nil {
+		return err
+	}
 	partnerIDs := map[string]bool{}
 	if err := readCSV(fsys, PartnersFile, partnerHeader, v, func(r row) {
 		p := atlas.Partner{
@@ -227,6 +233,36 @@ func loadTables(fsys fs.FS, ds *atlas.Dataset) error {
 		return err
 	}
 	return v.err()
+}
+
+// readFiches reads fiches.csv when the dataset has one: each row a fiche of
+// a known authority (one each), its fields valid as atlas.FicheInput.Validate
+// says, its version at least 1 and its date YYYY-MM-DD.
+func readFiches(fsys fs.FS, ds *atlas.Dataset, authIDs map[string]bool, v *validator) error {
+	if _, err := fs.Stat(fsys, FichesFile); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	seen := map[string]bool{}
+	return readCSV(fsys, FichesFile, ficheHeader, v, func(r row) {
+		f := atlas.Fiche{AuthorityID: r.str("authority_id", 1, 40), Service: r.raw("service"), Role: r.raw("role"),
+			Email: r.raw("email"), Phone: r.raw("phone"), Website: r.raw("website"), PresentationFR: r.raw("presentation_fr"),
+			PresentationEN: r.raw("presentation_en"), LogoURL: r.raw("logo_url"),
+			Version: r.optInt("version", 1, math.MaxInt32), UpdatedAt: r.str("updated_at", 10, 10)}
+		for _, e := range f.Input().Validate() {
+			r.fail(e.Field, "%s", e.Reason)
+		}
+		if !authIDs[f.AuthorityID] {
+			r.fail("authority_id", "no authority %q in %s", f.AuthorityID, AuthoritiesFile)
+		}
+		if f.Version == 0 {
+			r.fail("version", "want 1 or more")
+		}
+		if _, err := time.Parse(time.DateOnly, f.UpdatedAt); err != nil {
+			r.fail("updated_at", "want a date YYYY-MM-DD, got %q", f.UpdatedAt)
+		}
+		r.unique("authority_id", f.AuthorityID, seen)
+		ds.Fiches = append(ds.Fiches, f)
+	})
 }
 
 func readShapes(fsys fs.FS, name, idProp, nameProp string) ([]atlas.Boundary, error) {

@@ -3,6 +3,7 @@ package dataset_test
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -138,5 +139,63 @@ func TestEmbeddedSources(t *testing.T) {
 		if n[s] == 0 {
 			t.Errorf("no partnership from %s", s)
 		}
+	}
+}
+
+// withFile returns the embedded dataset plus the file name holding data.
+func withFile(t *testing.T, name, data string) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	if err := fs.WalkDir(geodata.Dataset(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(geodata.Dataset(), p)
+		m[p] = &fstest.MapFile{Data: b}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m[name] = &fstest.MapFile{Data: []byte(data)}
+	return m
+}
+
+// fiches.csv is optional; its rows are fiches of known authorities with
+// valid fields, and a bad one is named by line and field.
+func TestFiches(t *testing.T) {
+	head := "authority_id,service,role,email,phone,website,presentation_fr,presentation_en,logo_url,version,updated_at\n"
+	good := "69123,Relations internationales,Chargée de mission,international@ville.exemple.fr,+33 4 00 00 00 00,https://ville.exemple.fr,\"Lyon, ville\nouverte\",,https://ville.exemple.fr/logo.png,2,2026-11-30\n"
+	ds, err := dataset.Load(withFile(t, dataset.FichesFile, head+good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Fiches) != 1 || ds.Fiches[0].AuthorityID != "69123" || ds.Fiches[0].Version != 2 || ds.Fiches[0].PresentationFR != "Lyon, ville\nouverte" {
+		t.Fatalf("fiches %+v", ds.Fiches)
+	}
+	for name, tc := range map[string]struct{ row, want string }{
+		"unknown authority": {"99999,s,r,a@b.fr,,,,,,1,2026-01-01", "fiches.csv:2: authority_id"},
+		"bad e-mail":        {"69123,s,r,not-an-email,,,,,,1,2026-01-01", "fiches.csv:2: email"},
+		"foreign logo":      {"69123,s,r,a@b.fr,,https://ville.fr,,,https://cdn.example.com/l.png,1,2026-01-01", "fiches.csv:2: logo_url"},
+		"no service":        {"69123,,r,a@b.fr,,,,,,1,2026-01-01", "fiches.csv:2: service"},
+		"bad date":          {"69123,s,r,a@b.fr,,,,,,1,30/11/2026", "fiches.csv:2: updated_at"},
+		"version 0":         {"69123,s,r,a@b.fr,,,,,,0,2026-01-01", "fiches.csv:2: version"},
+	} {
+		_, err := dataset.Load(withFile(t, dataset.FichesFile, head+tc.row+"\n"))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+	_, err = dataset.Load(withFile(t, dataset.FichesFile, head+good+good))
+	if err == nil || !strings.Contains(err.Error(), "fiches.csv:4: authority_id: duplicate") {
+		t.Errorf("duplicate fiche: %v", err)
+	}
+	// Written and read back, the same.
+	dir := t.TempDir()
+	if err := dataset.Write(dir, ds); err != nil {
+		t.Fatal(err)
+	}
+	back, err := fs.ReadFile(os.DirFS(dir), dataset.FichesFile)
+	if err != nil || !strings.Contains(string(back), "\"Lyon, ville\nouverte\"") {
+		t.Fatalf("written fiches: %s, %v", back, err)
 	}
 }

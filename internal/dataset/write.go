@@ -13,7 +13,8 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Write writes the five CSV files of ds into dir (created if needed). The
+// Write writes the CSV files of ds into dir (created if needed; fiches.csv
+// only when ds has fiches). The
 // output is deterministic: rows in slice order, coordinates with 5 decimals.
 // Boundary files are not written: use WriteBoundaries.
 func Write(dir string, ds *atlas.Dataset) error {
@@ -46,8 +47,19 @@ func Write(dir string, ds *atlas.Dataset) error {
 			p := ds.Projects[i]
 			return []string{p.ID, p.PartnershipID, p.Title, strings.Join(p.Themes, "|"), optInt(p.StartYear), string(p.Provenance)}
 		}},
+		{FichesFile, ficheHeader, len(ds.Fiches), func(i int) []string {
+			f := ds.Fiches[i]
+			return []string{f.AuthorityID, f.Service, f.Role, f.Email, f.Phone, f.Website, f.PresentationFR, f.PresentationEN, f.LogoURL, strconv.Itoa(f.Version), f.UpdatedAt}
+		}},
 	}
 	for _, f := range files {
+		if f.name == FichesFile && f.n == 0 {
+			// Optional: a dataset without fiches has no fiches file.
+			if err := os.Remove(filepath.Join(dir, f.name)); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+			continue
+		}
 		if err := WriteFile(filepath.Join(dir, f.name), func(w io.Writer) error {
 			cw := csv.NewWriter(w)
 			if err := cw.Write(f.header); err != nil {

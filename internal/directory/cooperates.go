@@ -99,7 +99,7 @@ func WhoCooperates(snap *index.Snapshot, country atlas.Country, f atlas.Filter) 
 	for _, c := range accs {
 		au := ds.Authorities[c.a]
 		act := Active{Ref: Ref{au.ID, au.Name, au.Point}, Type: string(au.Type), TypeLabel: au.Type.Label(),
-			Departement: au.Departement, Partnerships: c.n, FirstYear: c.first, Synthetic: c.synthetic}
+			Departement: au.Departement, Partnerships: c.n, FirstYear: c.first, Synthetic: c.synthetic, Contact: contactOf(snap, c.a)}
 		if au.Departement != "" {
 			act.DepartementName = snap.DepartementName(au.Departement)
 		}

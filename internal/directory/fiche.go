@@ -77,8 +77,9 @@ type Neighbour struct {
 }
 
 // Contact is the international relations contact a collectivité keeps on
-// its fiche. The embedded data carries none: the collectivités are real,
-// and no contact is ever invented for them.
+// its fiche (a service and a role, never a person's name). The embedded
+// data carries none: the collectivités are real, and no contact is ever
+// invented for them; a collectivité writes its own through the write API.
 type Contact struct {
 	Service   string `json:"service"`
 	Role      string `json:"role"`
@@ -86,6 +87,16 @@ type Contact struct {
 	Phone     string `json:"phone,omitempty"`
 	Website   string `json:"website,omitempty"`
 	UpdatedAt string `json:"updated_at"`
+	Version   int    `json:"version"`
+}
+
+// contactOf returns the contact of authority a's fiche, or nil.
+func contactOf(snap *index.Snapshot, a int32) *Contact {
+	f, ok := snap.Fiche(a)
+	if !ok {
+		return nil
+	}
+	return &Contact{f.Service, f.Role, f.Email, f.Phone, f.Website, f.UpdatedAt, f.Version}
 }
 
 // NoContact says why a fiche has no contact.
@@ -114,6 +125,9 @@ type AuthorityFiche struct {
 	NeighboursTotal int         `json:"neighbours_total"`
 	Contact         *Contact    `json:"contact"`
 	ContactNote     string      `json:"contact_note,omitempty"`
+	PresentationFR  string      `json:"presentation_fr,omitempty"`
+	PresentationEN  string      `json:"presentation_en,omitempty"`
+	LogoURL         string      `json:"logo_url,omitempty"`
 }
 
 // PartnerFiche is the page of one foreign partner authority.
@@ -147,6 +161,10 @@ func Authority(snap *index.Snapshot, a int32) AuthorityFiche {
 	}
 	if au.Region != "" {
 		f.RegionName = snap.RegionName(au.Region)
+	}
+	if fc, ok := snap.Fiche(a); ok {
+		f.Contact, f.ContactNote = contactOf(snap, a), ""
+		f.PresentationFR, f.PresentationEN, f.LogoURL = fc.PresentationFR, fc.PresentationEN, fc.LogoURL
 	}
 	pships := snap.AuthorityPartnerships(a)
 	countries := map[string]int{}

@@ -35,6 +35,9 @@ type Declarations interface {
 	CreateProject(ctx context.Context, p atlas.Principal, in atlas.ProjectInput) (atlas.ProjectRecord, error)
 	UpdateProject(ctx context.Context, p atlas.Principal, id string, in atlas.ProjectInput) (atlas.ProjectRecord, error)
 	DeleteProject(ctx context.Context, p atlas.Principal, id string) error
+	// UpdateFiche writes the fiche (contact, website, presentation, logo)
+	// of authority id, which only its own token or an admin's may write.
+	UpdateFiche(ctx context.Context, p atlas.Principal, id string, in atlas.FicheInput) (atlas.Fiche, error)
 }
 
 // maxDeclarationBody bounds a write body.
@@ -99,6 +102,17 @@ func (s *Server) declarationRoutes(b bindings) {
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
+	})})
+	b.bind(http.MethodPut, "/api/authorities/{id}/fiche", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+		var in atlas.FicheInput
+		if err := decodeBody(r, &in); err != nil {
+			return err
+		}
+		rec, err := d.UpdateFiche(r.Context(), p, mux.Vars(r)["id"], in)
+		if err != nil {
+			return err
+		}
+		return writeRecord(w, http.StatusOK, rec)
 	})})
 }
 

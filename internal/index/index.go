@@ -73,6 +73,7 @@ type Snapshot struct {
 
 	// Per authority and partner.
 	authPships [][]int32
+	ficheOf    map[int32]int32 // authority → its index in ds.Fiches
 	partPships [][]int32
 
 	// Facet postings: sorted partnership indices.
@@ -278,6 +279,17 @@ func (s *Snapshot) finish(prev *Snapshot) (*Snapshot, error) {
 	s.authPships = make([][]int32, len(ds.Authorities))
 	s.partPships = make([][]int32, len(ds.Partners))
 	s.byCountry = make([][]int32, len(ds.Countries))
+	s.ficheOf = make(map[int32]int32, len(ds.Fiches))
+	for k, f := range ds.Fiches {
+		a, ok := s.authByID[f.AuthorityID]
+		if !ok {
+			return nil, fmt.Errorf("index: fiche of unknown authority %q", f.AuthorityID)
+		}
+		if _, dup := s.ficheOf[a]; dup {
+			return nil, fmt.Errorf("index: two fiches for authority %q", f.AuthorityID)
+		}
+		s.ficheOf[a] = int32(k)
+	}
 	for i, p := range ds.Partnerships {
 		i32 := int32(i)
 		if _, dup := s.pshipByID[p.ID]; dup {
@@ -501,6 +513,14 @@ func (s *Snapshot) hash() string {
 		w.str(strings.Join(p.Themes, "|"))
 		w.num(int64(p.StartYear))
 		w.str(string(p.Provenance))
+		w.flush()
+	}
+	for _, f := range ds.Fiches {
+		w.str("fiche")
+		for _, v := range []string{f.AuthorityID, f.Service, f.Role, f.Email, f.Phone, f.Website, f.PresentationFR, f.PresentationEN, f.LogoURL, f.UpdatedAt} {
+			w.str(v)
+		}
+		w.num(int64(f.Version))
 		w.flush()
 	}
 	for _, bs := range [][]atlas.Boundary{ds.CountryShapes, ds.RegionShapes, ds.DepartementShapes} {

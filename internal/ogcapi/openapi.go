@@ -75,6 +75,7 @@ func Operations() []Operation {
 		{Method: "POST", Path: "/api/projects", Tag: "Write", Summary: "Add a project to a partnership (partnership_id in the body)", Body: "ProjectInput", Auth: true, Responses: writeResponses("201")},
 		{Method: "PUT", Path: "/api/projects/{id}", Tag: "Write", Summary: "Replace a project", Body: "ProjectInput", Auth: true, Responses: writeResponses("200")},
 		{Method: "DELETE", Path: "/api/projects/{id}", Tag: "Write", Summary: "Delete a project", Auth: true, Responses: deleteResponses()},
+		{Method: "PUT", Path: "/api/authorities/{id}/fiche", Tag: "Write", Summary: "Write a collectivité's own fiche: international relations contact (a service and a role), website, presentation (fr, en), logo on its own site; its own token only", Body: "FicheInput", Auth: true, Responses: writeResponses("200")},
 		{Method: "GET", Path: "/healthz", Tag: "Operations", Summary: "Liveness", Responses: map[string]map[string]string{"200": {TypeJSON: "Health"}}},
 		{Method: "GET", Path: "/readyz", Tag: "Operations", Summary: "Readiness: 200 once data is loaded, 503 before",
 			Responses: map[string]map[string]string{"200": {TypeJSON: "Ready"}, "503": {TypeJSON: "Ready"}}},
@@ -456,8 +457,8 @@ func schemas() map[string]*Schema {
 	neighbour := obj([]string{"id", "name", "point", "type", "places", "nearest_km", "shared", "countries"}, map[string]*Schema{
 		"id": tString, "name": tString, "point": arr(tNum), "type": tString, "type_label": tString, "places": tInt,
 		"nearest_km": tNum, "shared": tInt, "countries": arr(tString)})
-	contact := &Schema{Type: "object", Nullable: true, Required: []string{"service", "role", "email", "updated_at"}, Properties: map[string]*Schema{
-		"service": tString, "role": tString, "email": tString, "phone": tString, "website": tString, "updated_at": tString}}
+	contact := &Schema{Type: "object", Nullable: true, Required: []string{"service", "role", "email", "updated_at", "version"}, Properties: map[string]*Schema{
+		"service": tString, "role": tString, "email": tString, "phone": tString, "website": tString, "updated_at": tString, "version": tInt}}
 	countryRow := obj([]string{"iso2", "name", "priority", "partnerships", "cooperation", "projects", "authorities", "per_million"}, map[string]*Schema{
 		"iso2": tString, "name": tString, "priority": tBool, "partnerships": tInt, "cooperation": tInt, "projects": tInt,
 		"authorities": tInt, "population": tInt, "per_million": {Type: "number", Nullable: true}})
@@ -493,7 +494,8 @@ func schemas() map[string]*Schema {
 			"id": tString, "name": tString, "type": tString, "type_label": tString, "code": tString, "departement": tString, "departement_name": tString,
 			"region": tString, "region_name": tString, "population": tInt, "point": arr(tNum), "partnerships": arr(line), "countries": arr(count),
 			"themes": arr(count), "years": arr(count), "provenance": arr(count), "projects": arr(ficheProject), "neighbours": arr(neighbour),
-			"neighbours_total": tInt, "contact": contact, "contact_note": tString}),
+			"neighbours_total": tInt, "contact": contact, "contact_note": tString,
+			"presentation_fr": tString, "presentation_en": tString, "logo_url": tString}),
 		"PartnerFiche": obj([]string{"id", "name", "country", "point", "partnerships", "themes", "years", "provenance", "projects", "neighbours", "neighbours_total"}, map[string]*Schema{
 			"id": tString, "name": tString, "country": tString, "country_name": tString, "subdivision": tString, "geonameid": tInt, "population": tInt,
 			"point": arr(tNum), "partnerships": arr(line), "themes": arr(count), "years": arr(count), "provenance": arr(count),
@@ -521,7 +523,10 @@ func schemas() map[string]*Schema {
 		"PartnershipInput": obj([]string{"authority_id", "partner_id", "kind"}, map[string]*Schema{
 			"authority_id": tString, "partner_id": tString, "kind": enum("jumelage", "cooperation", "amitie"),
 			"start_year": tInt, "active": tBool}),
-		"Record":       obj([]string{"id"}, map[string]*Schema{"id": tString}),
+		"Record": obj([]string{"id"}, map[string]*Schema{"id": tString}),
+		"FicheInput": obj([]string{"service", "role", "email"}, map[string]*Schema{
+			"service": tString, "role": tString, "email": tString, "phone": tString, "website": tString,
+			"presentation_fr": tString, "presentation_en": tString, "logo_url": tString}),
 		"ProjectInput": obj([]string{"title", "themes"}, map[string]*Schema{"partnership_id": tString, "title": tString, "themes": arr(enum(atlas.ThemeSlugs()...)), "start_year": tInt}),
 		"Health":       obj([]string{"status"}, map[string]*Schema{"status": tString}),
 		"Ready":        obj([]string{"status"}, map[string]*Schema{"status": enum("ready", "degraded", "loading"), "version": tString, "detail": tString}),

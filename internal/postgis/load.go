@@ -131,6 +131,12 @@ func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 				l.projOrd = append(l.projOrd, ord)
 				return err
 			}},
+		{"fiches", `SELECT ` + ficheCols + ` FROM atlas_fiches ORDER BY authority_id`,
+			func(r pgx.Rows) error {
+				f, err := scanFiche(r)
+				ds.Fiches = append(ds.Fiches, f)
+				return err
+			}},
 		{"boundaries", `SELECT layer, id, name, ST_AsEWKB(geom) FROM atlas_boundaries ORDER BY layer, ord`,
 			func(r pgx.Rows) error {
 				var layer string

@@ -14,10 +14,18 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // declServer serves the write API (and reads) of a fresh imported database.
 func declServer(t *testing.T) (*httptest.Server, *postgis.Source, func(postgis.TokenSpec) string, func(string) int) {
+	t.Helper()
+	srv, src, token, count, _ := declServerPool(t)
+	return srv, src, token, count
+}
+
+// declServerPool is declServer with the database's pool.
+func declServerPool(t *testing.T) (*httptest.Server, *postgis.Source, func(postgis.TokenSpec) string, func(string) int, *pgxpool.Pool) {
 	t.Helper()
 	dbURL, pool := importedDB(t)
 	src := startSource(t, dbURL, postgisSourceOptions())
@@ -45,7 +53,7 @@ func declServer(t *testing.T) (*httptest.Server, *postgis.Source, func(postgis.T
 		}
 		return n
 	}
-	return srv, src, token, count
+	return srv, src, token, count, pool
 }
 
 func call(t *testing.T, srv *httptest.Server, method, path, token, body string) (int, map[string]any) {

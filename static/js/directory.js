@@ -101,12 +101,25 @@
       link('/geojson/partnerships?' + q, 'GeoJSON'), name ? ' · ' : null, name || null]);
   }
 
+  // contactBlock shows what the collectivité keeps on its fiche: its
+  // presentation (as text: markup in it is shown, never run), its
+  // international relations contact and its links. The logo is linked,
+  // not loaded: the page fetches nothing from another site.
   function contactBlock(f) {
     if (!f.contact) return section('Contact relations internationales', 'h-contact', [el('p', { class: 'muted', text: f.contact_note })]);
-    var c = f.contact, dl = el('dl');
-    [['Service', c.service], ['Fonction', c.role], ['Courriel', c.email], ['Téléphone', c.phone], ['Site', c.website], ['Mis à jour', c.updated_at]]
-      .forEach(function (r) { if (r[1]) { dl.appendChild(el('dt', { text: r[0] })); dl.appendChild(el('dd', { text: r[1] })); } });
-    return section('Contact relations internationales', 'h-contact', [dl]);
+    var c = f.contact, dl = el('dl', { class: 'contact' });
+    function row(k, v) { if (v) { dl.appendChild(el('dt', { text: k })); dl.appendChild(el('dd', null, [v])); } }
+    row('Service', c.service);
+    row('Fonction', c.role);
+    row('Courriel', c.email ? el('a', { href: 'mailto:' + c.email, text: c.email }) : null);
+    row('Téléphone', c.phone);
+    row('Site', /^https?:\/\//.test(c.website || '') ? el('a', { href: c.website, rel: 'noopener', text: c.website }) : null);
+    row('Logo', /^https?:\/\//.test(f.logo_url || '') ? el('a', { href: f.logo_url, rel: 'noopener', text: 'sur le site de la collectivité' }) : null);
+    row('Mise à jour', c.updated_at + ' (version ' + c.version + ')');
+    var kids = [];
+    if (f.presentation_fr) kids.push(el('p', { class: 'presentation', lang: 'fr', text: f.presentation_fr }));
+    if (f.presentation_en) kids.push(el('p', { class: 'presentation', lang: 'en', text: f.presentation_en }));
+    return section('Présentation et contact relations internationales', 'h-contact', kids.concat([dl]));
   }
   function neighboursBlock(f, french) {
     var title = french ? 'Collectivités voisines à l\'étranger' : 'Autres collectivités françaises à proximité';
