@@ -31,6 +31,30 @@ func BenchmarkGeoJSON(b *testing.B) {
 }
 
 // BenchmarkStats computes a grouped count through the handler.
+// BenchmarkDirectory measures the directory's answers through the HTTP
+// layer (JSON encoding included).
+func BenchmarkDirectory(b *testing.B) {
+	srv := atlastest.Handler(b, 0)
+	for name, path := range map[string]string{
+		"fiche-lyon":         "/api/authorities/69123",
+		"fiche-partner":      "/api/partners/3186084",
+		"who-cooperates-DE":  "/api/countries/DE/authorities",
+		"priority-countries": "/api/analyses/priority-countries",
+		"coordination":       "/api/analyses/coordination",
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("GET %s = %d", path, rec.Code)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkStats(b *testing.B) {
 	srv := atlastest.Handler(b, 0)
 	for _, q := range []string{"by=country&unit=partnerships", "by=theme&unit=projects&kind=cooperation", "by=region&unit=authorities&since=2000"} {
