@@ -238,7 +238,8 @@ type Dataset struct {
 	Partnerships []Partnership
 	Projects     []Project
 	Countries    []Country
-	Fiches       []Fiche // the collectivités' own pages, by authority id (at most one each)
+	Fiches       []Fiche   // the collectivités' own pages, by authority id (at most one each)
+	Requests     []Request // the bourse-projets' requests, by id
 	// Boundaries by layer: "countries", "regions", "departements".
 	CountryShapes     []Boundary
 	RegionShapes      []Boundary

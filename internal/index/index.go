@@ -523,6 +523,18 @@ func (s *Snapshot) hash() string {
 		w.num(int64(f.Version))
 		w.flush()
 	}
+	for _, r := range ds.Requests {
+		w.str("request")
+		for _, v := range []string{r.ID, r.PartnerID, r.Name, r.Country, strings.Join(r.Themes, "|"), r.Description,
+			joinTypes(r.SoughtTypes), strings.Join(r.Languages, "|"), r.ValidUntil, r.Status, r.Published} {
+			w.str(v)
+		}
+		w.flt(r.Point[0])
+		w.flt(r.Point[1])
+		w.num(int64(r.MinPopulation))
+		w.num(int64(r.MaxPopulation))
+		w.flush()
+	}
 	for _, bs := range [][]atlas.Boundary{ds.CountryShapes, ds.RegionShapes, ds.DepartementShapes} {
 		for _, b := range bs {
 			w.str(b.ID)
@@ -532,6 +544,14 @@ func (s *Snapshot) hash() string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+func joinTypes(ts []atlas.AuthorityType) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = string(t)
+	}
+	return strings.Join(parts, "|")
 }
 
 // placesDigest returns the state of the version's SHA-256 after the
