@@ -11,11 +11,11 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 )
 
-// runToken implements `atlas token create --authority ID|--admin [--label L]`
+// runToken implements `atlas token create --authority ID|--admin|--ministry [--label L]`
 // and `atlas token revoke ID`. The token is printed once on stdout; the
 // database keeps its SHA-256 only.
 func runToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const usage = "create (--authority <id|INSEE|SIREN> | --admin) [--label TEXT] | revoke TOKEN-ID"
+	const usage = "create (--authority <id|INSEE|SIREN> | --admin | --ministry) [--label TEXT] | revoke TOKEN-ID"
 	if len(args) == 0 || (args[0] != "create" && args[0] != "revoke") {
 		fmt.Fprintln(stderr, "usage: atlas token "+usage)
 		return errUsage
@@ -25,6 +25,7 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 		if args[0] == "create" {
 			fs.StringVar(&spec.Authority, "authority", "", "the French authority the token writes for: atlas id, INSEE code or SIREN")
 			fs.BoolVar(&spec.Admin, "admin", false, "an admin token: writes for every authority")
+			fs.BoolVar(&spec.Ministry, "ministry", false, "a ministry token: publishes and closes the bourse-projets' requests, sees the interests")
 			fs.StringVar(&spec.Label, "label", "", "a note stored with the token (who holds it)")
 		}
 	})
@@ -57,18 +58,28 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments: %s", errUsage, strings.Join(fs.Args(), " "))
 	}
-	if spec.Admin == (spec.Authority != "") {
-		return fmt.Errorf("%w: give either --authority or --admin", errUsage)
+	if n := btoi(spec.Admin) + btoi(spec.Ministry) + btoi(spec.Authority != ""); n != 1 {
+		return fmt.Errorf("%w: give one of --authority, --admin, --ministry", errUsage)
 	}
 	t, err := postgis.CreateToken(ctx, pool, spec)
 	if err != nil {
 		return err
 	}
-	if t.Admin {
+	switch {
+	case t.Admin:
 		fmt.Fprintf(stderr, "token %d: admin (shown once, keep it secret)\n", t.ID)
-	} else {
+	case t.Ministry:
+		fmt.Fprintf(stderr, "token %d: ministry (shown once, keep it secret)\n", t.ID)
+	default:
 		fmt.Fprintf(stderr, "token %d: writes for %s (%s) (shown once, keep it secret)\n", t.ID, t.AuthorityID, t.Name)
 	}
 	fmt.Fprintln(stdout, t.Secret)
 	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -129,3 +129,17 @@ func SortedTypes(ts []string) []AuthorityType {
 	}
 	return out
 }
+
+// Interest is a collectivité's interest in a request, as the ministry sees
+// it (it is not public).
+type Interest struct {
+	RequestID   string `json:"request_id"`
+	AuthorityID string `json:"authority_id"`
+	Name        string `json:"name"`
+	Message     string `json:"message"`
+	CreatedAt   string `json:"created_at"`
+	UpdatedAt   string `json:"updated_at"`
+}
+
+// MaxInterestMessage bounds an interest's message, in characters.
+const MaxInterestMessage = 2000

@@ -15,8 +15,9 @@ import (
 // that may write only its own partnerships and their projects.
 type Principal struct {
 	TokenID   int64
-	Authority string // authority id the token writes for; "" for an admin
+	Authority string // authority id the token writes for; "" for an admin or the ministry
 	Admin     bool
+	Ministry  bool // the ministry's staff: publishes the bourse-projets' requests, sees the interests
 }
 
 // Error kinds of the write path, tested with errors.Is. The HTTP layer maps

@@ -87,3 +87,36 @@ func decode(t *testing.T, rec interface{ Result() *http.Response }, v any) {
 		t.Fatal(err)
 	}
 }
+
+// The bourse-projets' public reads on the embedded data (which has no
+// request): empty lists, 404 for an unknown request, refusals named, every
+// answer as the OpenAPI document says.
+func TestBourseReads(t *testing.T) {
+	h := atlastest.Handler(t, 16<<20)
+	v := openAPIValidator(t, h)
+	for p, want := range map[string]int{
+		"/api/bourse":                        http.StatusOK,
+		"/api/bourse?country=BJ&theme=sante": http.StatusOK,
+		"/api/bourse?format=geojson":         http.StatusOK,
+		"/api/authorities/69123/bourse":      http.StatusOK,
+		"/api/bourse/NOPE":                   http.StatusNotFound,
+		"/api/bourse?country=ZZ":             http.StatusBadRequest,
+		"/api/bourse?format=kml":             http.StatusBadRequest,
+		"/api/bourse?kind=jumelage":          http.StatusBadRequest,
+		"/api/authorities/NOPE/bourse":       http.StatusNotFound,
+	} {
+		rec := get(t, h, p)
+		if rec.Code != want {
+			t.Errorf("GET %s = %d %s, want %d", p, rec.Code, rec.Body.String(), want)
+		}
+		checkResponse(t, v, p, rec)
+	}
+	rec := get(t, h, "/api/bourse?format=geojson")
+	if ct := rec.Header().Get("Content-Type"); ct != "application/geo+json" || !strings.Contains(rec.Body.String(), `"features":[]`) {
+		t.Errorf("GeoJSON: %s %s", ct, rec.Body.String())
+	}
+	// Writes need the database.
+	if rec := get(t, h, "/api/bourse/BRS-000001/interests"); rec.Code != http.StatusNotImplemented {
+		t.Errorf("interests without a database: %d", rec.Code)
+	}
+}

@@ -52,6 +52,7 @@ func (s *Server) routes() error {
 	b := bindings{}
 	s.dataRoutes(b)
 	s.directoryRoutes(b)
+	s.bourseRoutes(b)
 	s.ogcRoutes(b)
 	s.exportRoutes(b)
 	s.declarationRoutes(b)

@@ -61,6 +61,15 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/api/partners/{id}", Tag: "Directory", Summary: "The fiche of a foreign partner authority: identity, partnerships, projects, French collectivités working nearby", Responses: okJSON("PartnerFiche")},
 		{Method: "GET", Path: "/api/countries/{country}/authorities", Tag: "Directory", Summary: "Qui coopère avec … ? The French collectivités active in a country, by type (format=csv for a download)",
 			Params: []string{"theme", "type", "kind", "provenance", "authority", "partner", "since", "until", "format"}, Responses: ok(map[string]string{TypeJSON: "Cooperations", "text/csv": ""})},
+		{Method: "GET", Path: "/api/bourse", Tag: "Directory", Summary: "Bourse-projets: the open requests of foreign local authorities looking for a French partner (format=geojson for a map layer)",
+			Params: []string{"country", "theme", "bourseFormat"}, Responses: ok(map[string]string{TypeJSON: "Bourse", TypeGeoJSON: ""})},
+		{Method: "GET", Path: "/api/bourse/{id}", Tag: "Directory", Summary: "One request of the bourse-projets with the French collectivités ranked for it (documented score)",
+			Params: []string{"matchLimit"}, Responses: okJSON("BourseRequest")},
+		{Method: "GET", Path: "/api/authorities/{id}/bourse", Tag: "Directory", Summary: "The open requests ranked for a French collectivité", Responses: okJSON("BourseForAuthority")},
+		{Method: "POST", Path: "/api/bourse", Tag: "Write", Summary: "Publish a request of the bourse-projets (a ministry token)", Body: "RequestInput", Auth: true, Responses: writeResponses("201")},
+		{Method: "PUT", Path: "/api/bourse/{id}", Tag: "Write", Summary: "Replace or close (status closed) a request (a ministry token)", Body: "RequestInput", Auth: true, Responses: writeResponses("200")},
+		{Method: "POST", Path: "/api/bourse/{id}/interest", Tag: "Write", Summary: "A collectivité expresses its interest in an open request (its own token; 409 when closed or expired)", Body: "InterestInput", Auth: true, Responses: writeResponses("200")},
+		{Method: "GET", Path: "/api/bourse/{id}/interests", Tag: "Write", Summary: "The collectivités interested in a request (a ministry token)", Auth: true, Responses: writeResponses("200")},
 		{Method: "GET", Path: "/api/analyses/priority-countries", Tag: "Directory", Summary: "Countries with the fewest cooperations, the 19 CICID 2018 priority countries apart, with partnerships per million inhabitants",
 			Params: withFacets("format"), Responses: ok(map[string]string{TypeJSON: "Fewest", "text/csv": ""})},
 		{Method: "GET", Path: "/api/analyses/coordination", Tag: "Directory", Summary: "Foreign territories where two or more French collectivités act (partners within radius km of a centre partner)",
@@ -212,6 +221,7 @@ type MediaType struct {
 // Schema is the subset of the OpenAPI 3.0 schema object the document uses.
 type Schema struct {
 	Ref        string             `json:"$ref,omitempty"`
+	AllOf      []*Schema          `json:"allOf,omitempty"`
 	Enum       []string           `json:"enum,omitempty"`
 	Format     string             `json:"format,omitempty"`
 	Items      *Schema            `json:"items,omitempty"`
@@ -306,6 +316,8 @@ func queryParams() map[string]*Parameter {
 		"height":            queryParam("height", "image height", integer(1)),
 		"dpi":               queryParam("dpi", "resolution", integer(1)),
 		"title":             queryParam("title", "map title", str()),
+		"bourseFormat":      queryParam("format", "json or geojson", enum("json", "geojson")),
+		"matchLimit":        queryParam("limit", "collectivités ranked (1 to 200, default 20)", between(1, 200)),
 		"radius":            queryParam("radius", "radius of a territory around its centre partner, km (1 to 200, default 25)", numberBetween(1, 200)),
 		"coordinationLimit": queryParam("limit", "territories returned (1 to 1000, default 100)", between(1, 1000)),
 		"collections":       queryParam("collections", "comma-separated collection ids (default: all)", str()),
@@ -459,6 +471,10 @@ func schemas() map[string]*Schema {
 		"nearest_km": tNum, "shared": tInt, "countries": arr(tString)})
 	contact := &Schema{Type: "object", Nullable: true, Required: []string{"service", "role", "email", "updated_at", "version"}, Properties: map[string]*Schema{
 		"service": tString, "role": tString, "email": tString, "phone": tString, "website": tString, "updated_at": tString, "version": tInt}}
+	bourseRequest := obj([]string{"id", "name", "country", "point", "themes", "description", "languages", "valid_until", "status", "published"}, map[string]*Schema{
+		"id": tString, "partner_id": tString, "name": tString, "country": tString, "country_name": tString, "point": arr(tNum), "themes": arr(tString),
+		"description": tString, "sought_types": {Type: "array", Nullable: true, Items: tString}, "min_population": tInt, "max_population": tInt,
+		"languages": arr(tString), "valid_until": tString, "status": tString, "published": tString})
 	countryRow := obj([]string{"iso2", "name", "priority", "partnerships", "cooperation", "projects", "authorities", "per_million"}, map[string]*Schema{
 		"iso2": tString, "name": tString, "priority": tBool, "partnerships": tInt, "cooperation": tInt, "projects": tInt,
 		"authorities": tInt, "population": tInt, "per_million": {Type: "number", Nullable: true}})
@@ -507,6 +523,19 @@ func schemas() map[string]*Schema {
 					"id": tString, "name": tString, "point": arr(tNum), "type": tString, "type_label": tString, "departement": tString, "departement_name": tString,
 					"region_name": tString, "partnerships": tInt, "partners": arr(tString), "kinds": arr(tString), "themes": arr(tString),
 					"first_year": tInt, "synthetic": tBool, "contact": contact}))}))}),
+		"RequestInput": obj([]string{"themes", "description", "languages", "valid_until"}, map[string]*Schema{
+			"partner_id": tString, "name": tString, "country": tString, "point": arr(tNum), "themes": arr(enum(atlas.ThemeSlugs()...)),
+			"description": tString, "sought_types": arr(enum("region", "departement", "groupement", "commune")), "min_population": tInt,
+			"max_population": tInt, "languages": arr(tString), "valid_until": tString, "status": enum("open", "closed")}),
+		"InterestInput": obj(nil, map[string]*Schema{"message": tString}),
+		"Bourse":        obj([]string{"matching_method", "requests"}, map[string]*Schema{"matching_method": tString, "requests": arr(bourseRequest)}),
+		"BourseRequest": &Schema{AllOf: []*Schema{bourseRequest, obj([]string{"open", "matching_method", "matches", "matches_total"}, map[string]*Schema{
+			"open": tBool, "matching_method": tString, "matches_total": tInt, "matches": arr(obj([]string{"id", "name", "type", "score"}, map[string]*Schema{
+				"id": tString, "name": tString, "point": arr(tNum), "type": tString, "type_label": tString, "population": tInt, "partnerships": tInt,
+				"score": tInt, "shared_themes": arr(tString), "in_country": tBool, "near_km": {Type: "number", Nullable: true}, "type_fit": tBool, "size_fit": tBool}))})}},
+		"BourseForAuthority": obj([]string{"authority_id", "matching_method", "requests"}, map[string]*Schema{
+			"authority_id": tString, "matching_method": tString, "requests": arr(&Schema{AllOf: []*Schema{bourseRequest, obj([]string{"score"}, map[string]*Schema{
+				"score": tInt, "shared_themes": arr(tString), "in_country": tBool, "near_km": {Type: "number", Nullable: true}, "type_fit": tBool, "size_fit": tBool})}})}),
 		"Fewest": obj([]string{"reference", "population_source", "priority", "countries"}, map[string]*Schema{
 			"reference": tString, "population_source": tString, "priority": arr(countryRow), "countries": arr(countryRow)}),
 		"Coordinations": obj([]string{"radius_km", "method", "total", "territories"}, map[string]*Schema{

@@ -131,6 +131,12 @@ func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 				l.projOrd = append(l.projOrd, ord)
 				return err
 			}},
+		{"requests", `SELECT ` + requestCols + ` FROM atlas_requests ORDER BY ord`,
+			func(r pgx.Rows) error {
+				q, err := scanRequest(r)
+				ds.Requests = append(ds.Requests, q)
+				return err
+			}},
 		{"fiches", `SELECT ` + ficheCols + ` FROM atlas_fiches ORDER BY authority_id`,
 			func(r pgx.Rows) error {
 				f, err := scanFiche(r)

@@ -38,8 +38,8 @@ func (s *Store) Authenticate(ctx context.Context, token string) (atlas.Principal
 	h := hashToken(token)
 	var p atlas.Principal
 	var auth *string
-	err := s.pool.QueryRow(ctx, `SELECT id, authority_id, admin FROM atlas_tokens WHERE hash = $1 AND revoked_at IS NULL`, h[:]).
-		Scan(&p.TokenID, &auth, &p.Admin)
+	err := s.pool.QueryRow(ctx, `SELECT id, authority_id, admin, ministry FROM atlas_tokens WHERE hash = $1 AND revoked_at IS NULL`, h[:]).
+		Scan(&p.TokenID, &auth, &p.Admin, &p.Ministry)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return atlas.Principal{}, atlas.ErrUnauthenticated
 	}
@@ -81,7 +81,7 @@ func notFound(what, id string) error {
 
 // mayWrite checks that p may write for authority.
 func mayWrite(p atlas.Principal, authority string) error {
-	if p.Admin || p.Authority == authority {
+	if p.Admin || (p.Authority != "" && p.Authority == authority) {
 		return nil
 	}
 	return forbidden("this token writes for authority %q only, not %q", p.Authority, authority)

@@ -20,6 +20,7 @@ const TokenPrefix = "atlas_"
 // for one French authority (its atlas id, or its INSEE code or SIREN).
 type TokenSpec struct {
 	Admin     bool
+	Ministry  bool // the ministry's staff (bourse-projets)
 	Authority string
 	Label     string
 }
@@ -32,6 +33,7 @@ type Token struct {
 	AuthorityID string // resolved atlas authority id; "" for admin
 	Name        string // authority name
 	Admin       bool
+	Ministry    bool
 }
 
 // ErrUnknownAuthority is returned by CreateToken for an authority not in the
@@ -40,20 +42,20 @@ var ErrUnknownAuthority = errors.New("postgis: unknown authority")
 
 // CreateToken creates a token from 32 random bytes and stores its hash.
 func CreateToken(ctx context.Context, db Beginner, spec TokenSpec) (Token, error) {
-	if spec.Admin == (spec.Authority != "") {
-		return Token{}, errors.New("postgis: a token is either admin or for one authority")
+	if n := btoi(spec.Admin) + btoi(spec.Ministry) + btoi(spec.Authority != ""); n != 1 {
+		return Token{}, errors.New("postgis: a token is admin, the ministry's, or one authority's")
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return Token{}, err
 	}
-	t := Token{Secret: TokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:]), Admin: spec.Admin}
+	t := Token{Secret: TokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:]), Admin: spec.Admin, Ministry: spec.Ministry}
 	tx, err := db.Begin(ctx)
 	if err != nil {
 		return Token{}, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if !spec.Admin {
+	if spec.Authority != "" {
 		t.AuthorityID, t.Name, err = resolveAuthority(ctx, tx, spec.Authority)
 		if err != nil {
 			return Token{}, err
@@ -64,8 +66,8 @@ func CreateToken(ctx context.Context, db Beginner, spec TokenSpec) (Token, error
 	if t.AuthorityID != "" {
 		auth = t.AuthorityID
 	}
-	if err := tx.QueryRow(ctx, `INSERT INTO atlas_tokens (hash, authority_id, admin, label) VALUES ($1, $2, $3, $4) RETURNING id`,
-		h[:], auth, spec.Admin, spec.Label).Scan(&t.ID); err != nil {
+	if err := tx.QueryRow(ctx, `INSERT INTO atlas_tokens (hash, authority_id, admin, ministry, label) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		h[:], auth, spec.Admin, spec.Ministry, spec.Label).Scan(&t.ID); err != nil {
 		return Token{}, fmt.Errorf("postgis: create token: %w", err)
 	}
 	return t, tx.Commit(ctx)
@@ -121,3 +123,10 @@ func resolveAuthority(ctx context.Context, tx pgx.Tx, s string) (id, name string
 }
 
 func hashToken(secret string) [32]byte { return sha256.Sum256([]byte(secret)) }
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,241 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/directory"
+	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/gorilla/mux"
+)
+
+// Bourse is the bourse-projets' write path (the PostgreSQL store): the
+// ministry publishes, updates and closes requests and sees the interests;
+// a collectivité expresses its interest with its own token.
+type Bourse interface {
+	CreateRequest(ctx context.Context, p atlas.Principal, in atlas.RequestInput) (atlas.Request, error)
+	UpdateRequest(ctx context.Context, p atlas.Principal, id string, in atlas.RequestInput) (atlas.Request, error)
+	ExpressInterest(ctx context.Context, p atlas.Principal, id, message string) (atlas.Interest, error)
+	Interests(ctx context.Context, p atlas.Principal, id string) ([]atlas.Interest, error)
+}
+
+// today is the date the open requests are judged on (UTC).
+func today() string { return time.Now().UTC().Format(time.DateOnly) }
+
+// Bourse answer bounds.
+const (
+	matchLimit    = 20
+	maxMatchLimit = 200
+)
+
+// bourseRoutes binds the bourse-projets: public reads from the snapshot,
+// writes through the store.
+func (s *Server) bourseRoutes(b bindings) {
+	s.get(b, "/api/bourse", s.handleBourse)
+	s.get(b, "/api/bourse/{id}", s.handleBourseRequest)
+	s.get(b, "/api/authorities/{id}/bourse", s.handleBourseForAuthority)
+	bourse := func(d Declarations) (Bourse, error) {
+		if bs, ok := d.(Bourse); ok {
+			return bs, nil
+		}
+		return nil, fmt.Errorf("%w: this store has no bourse-projets", atlas.ErrUnavailable)
+	}
+	b.bind(http.MethodPost, "/api/bourse", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+		bs, err := bourse(d)
+		if err != nil {
+			return err
+		}
+		var in atlas.RequestInput
+		if err := decodeBody(r, &in); err != nil {
+			return err
+		}
+		rec, err := bs.CreateRequest(r.Context(), p, in)
+		if err != nil {
+			return err
+		}
+		return s.writeCreated(w, r, "/api/bourse/"+rec.ID, rec)
+	})})
+	b.bind(http.MethodPut, "/api/bourse/{id}", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+		bs, err := bourse(d)
+		if err != nil {
+			return err
+		}
+		var in atlas.RequestInput
+		if err := decodeBody(r, &in); err != nil {
+			return err
+		}
+		rec, err := bs.UpdateRequest(r.Context(), p, mux.Vars(r)["id"], in)
+		if err != nil {
+			return err
+		}
+		return writeRecord(w, http.StatusOK, rec)
+	})})
+	b.bind(http.MethodPost, "/api/bourse/{id}/interest", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+		bs, err := bourse(d)
+		if err != nil {
+			return err
+		}
+		var in struct {
+			Message string `json:"message"`
+		}
+		if err := decodeBody(r, &in); err != nil {
+			return err
+		}
+		rec, err := bs.ExpressInterest(r.Context(), p, mux.Vars(r)["id"], in.Message)
+		if err != nil {
+			return err
+		}
+		return writeRecord(w, http.StatusOK, rec)
+	})})
+	b.bind(http.MethodGet, "/api/bourse/{id}/interests", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+		bs, err := bourse(d)
+		if err != nil {
+			return err
+		}
+		list, err := bs.Interests(r.Context(), p, mux.Vars(r)["id"])
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Cache-Control", "private, no-store")
+		return writeRecord(w, http.StatusOK, map[string]any{"request_id": mux.Vars(r)["id"], "interests": list})
+	})})
+}
+
+// requestJSON is a request with its country's name.
+type requestJSON struct {
+	atlas.Request
+	CountryName string `json:"country_name"`
+}
+
+// openTag is the ETag of an answer about the open requests: it changes
+// with the data and with the set of requests open today, not with the
+// date alone.
+func openTag(r *http.Request, snap *index.Snapshot, canonical string, open []atlas.Request) string {
+	ids := make([]string, len(open))
+	for i, q := range open {
+		ids[i] = q.ID
+	}
+	return etag(r, snap.Version(), canonical+"#open="+strings.Join(ids, ","))
+}
+
+// handleBourse serves GET /api/bourse?country=&theme=[&format=geojson]:
+// the open requests, as JSON or as a GeoJSON layer of points.
+func (s *Server) handleBourse(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	q := r.URL.Query()
+	if err := atlas.CheckParams(q, "country", "theme", "format"); err != nil {
+		return err
+	}
+	f, err := atlas.ParseFilter(q, snap)
+	if err != nil {
+		return err
+	}
+	format := q.Get("format")
+	if format != "" && format != "json" && format != "geojson" {
+		return atlas.InvalidParam("format", format, "allowed: json, geojson")
+	}
+	open := directory.OpenRequests(snap, f.Countries, f.Themes, today())
+	tag := openTag(r, snap, "/api/bourse?format="+format+"&"+f.Encode(), open)
+	if format != "geojson" {
+		out := struct {
+			Method   string        `json:"matching_method"`
+			Requests []requestJSON `json:"requests"`
+		}{directory.MatchMethod, []requestJSON{}}
+		for _, q := range open {
+			c, _ := snap.Country(q.Country)
+			out.Requests = append(out.Requests, requestJSON{q, c.NameFR})
+		}
+		return s.writeJSON(w, r, "application/json", tag, out)
+	}
+	type feature struct {
+		Type       string         `json:"type"`
+		ID         string         `json:"id"`
+		Geometry   map[string]any `json:"geometry"`
+		Properties map[string]any `json:"properties"`
+	}
+	fc := struct {
+		Type     string    `json:"type"`
+		Features []feature `json:"features"`
+	}{"FeatureCollection", []feature{}}
+	for _, q := range open {
+		c, _ := snap.Country(q.Country)
+		props := map[string]any{"id": q.ID, "name": q.Name, "country": q.Country, "country_name": c.NameFR, "themes": strings.Join(q.Themes, "|"),
+			"description": q.Description, "sought_types": joinTypes(q.SoughtTypes), "languages": strings.Join(q.Languages, "|"),
+			"valid_until": q.ValidUntil, "published": q.Published}
+		if q.PartnerID != "" {
+			props["partner_id"] = q.PartnerID
+		}
+		fc.Features = append(fc.Features, feature{"Feature", q.ID, map[string]any{"type": "Point", "coordinates": q.Point}, props})
+	}
+	return s.writeJSON(w, r, "application/geo+json", tag, fc)
+}
+
+func joinTypes(ts []atlas.AuthorityType) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = string(t)
+	}
+	return strings.Join(parts, "|")
+}
+
+// handleBourseRequest serves GET /api/bourse/{id}?limit=: one request
+// (open or not) with the French collectivités ranked for it.
+func (s *Server) handleBourseRequest(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	q := r.URL.Query()
+	if err := atlas.CheckParams(q, "limit"); err != nil {
+		return err
+	}
+	limit := matchLimit
+	if q.Has("limit") {
+		n, err := strconv.Atoi(q.Get("limit"))
+		if err != nil || n < 1 || n > maxMatchLimit {
+			return atlas.InvalidParam("limit", q.Get("limit"), fmt.Sprintf("expected an integer between 1 and %d", maxMatchLimit))
+		}
+		limit = n
+	}
+	id := mux.Vars(r)["id"]
+	for _, req := range snap.Dataset().Requests {
+		if req.ID != id {
+			continue
+		}
+		matches, total := directory.MatchAuthorities(snap, req, limit)
+		c, _ := snap.Country(req.Country)
+		out := struct {
+			requestJSON
+			Open         bool                       `json:"open"`
+			Method       string                     `json:"matching_method"`
+			Matches      []directory.AuthorityMatch `json:"matches"`
+			MatchesTotal int                        `json:"matches_total"`
+		}{requestJSON{req, c.NameFR}, req.IsOpen(today()), directory.MatchMethod, matches, total}
+		return s.writeJSON(w, r, "application/json", etag(r, snap.Version(), fmt.Sprintf("/api/bourse/%s?limit=%d&open=%v", id, limit, out.Open)), out)
+	}
+	return fmt.Errorf("request %q: %w", id, atlas.ErrNotFound)
+}
+
+// handleBourseForAuthority serves GET /api/authorities/{id}/bourse: the
+// open requests ranked for one collectivité.
+func (s *Server) handleBourseForAuthority(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	if err := atlas.CheckParams(r.URL.Query()); err != nil {
+		return err
+	}
+	id := mux.Vars(r)["id"]
+	a, err := snap.Lookup(index.LayerAuthorities, id)
+	if err != nil {
+		return err
+	}
+	matches := directory.MatchRequests(snap, a, today())
+	open := make([]atlas.Request, len(matches))
+	for i, m := range matches {
+		open[i] = m.Request
+	}
+	out := struct {
+		AuthorityID string                   `json:"authority_id"`
+		Method      string                   `json:"matching_method"`
+		Requests    []directory.RequestMatch `json:"requests"`
+	}{id, directory.MatchMethod, matches}
+	return s.writeJSON(w, r, "application/json", openTag(r, snap, "/api/authorities/"+id+"/bourse", open), out)
+}
