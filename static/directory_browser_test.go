@@ -176,26 +176,7 @@ func TestBrowserFicheEscapesWhatItShows(t *testing.T) {
 	cw := csv.NewWriter(&b)
 	cw.Write(row)
 	cw.Flush()
-	m := fstest.MapFS{}
-	if err := fs.WalkDir(geodata.Dataset(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(geodata.Dataset(), p)
-		m[p] = &fstest.MapFile{Data: data}
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	m[dataset.FichesFile] = &fstest.MapFile{Data: []byte(head + b.String())}
-	ds, err := dataset.Load(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := index.New(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := snapshotWith(t, map[string]string{dataset.FichesFile: head + b.String()})
 	br := newBrowserOn(t, snap)
 	tb := br.tab(t, 1280, 900)
 	tb.navigate("/collectivites/69123")
@@ -222,5 +203,69 @@ func TestBrowserFicheEscapesWhatItShows(t *testing.T) {
 			t.Errorf("the page fetched %s", r)
 		}
 	}
+	tb.checkClean()
+}
+
+// snapshotWith is the snapshot of the embedded dataset plus files.
+func snapshotWith(t *testing.T, files map[string]string) *index.Snapshot {
+	t.Helper()
+	m := fstest.MapFS{}
+	if err := fs.WalkDir(geodata.Dataset(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(geodata.Dataset(), p)
+		m[p] = &fstest.MapFile{Data: data}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range files {
+		m[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	ds, err := dataset.Load(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := index.New(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// The bourse-projets in a browser: the open requests on the map layer and
+// in the table (not the closed one); a request's page ranks collectivités.
+func TestBrowserBourse(t *testing.T) {
+	head := "id,partner_id,name,country,lon,lat,themes,description,sought_types,min_population,max_population,languages,valid_until,status,published\n"
+	rows := "BRS-000001,2394819,Cotonou,BJ,2.41833,6.36536,eau-assainissement|sante,Cotonou cherche une collectivité française pour l'assainissement de ses quartiers.,commune|groupement,50000,,fr,2099-12-31,open,2026-12-01\n" +
+		"BRS-000002,,Ouidah,BJ,2.08506,6.36307,culture-patrimoine,Ouidah cherche un partenaire pour son patrimoine.,,,,fr|en,2099-06-30,open,2026-12-01\n" +
+		"BRS-000003,,Kandi,BJ,2.93861,11.13417,sante,Une demande close : elle ne doit pas paraître.,,,,fr,2099-06-30,closed,2026-11-01\n"
+	br := newBrowserOn(t, snapshotWith(t, map[string]string{dataset.RequestsFile: head + rows}))
+	tb := br.tab(t, 1280, 900)
+	tb.navigate("/bourse")
+	tb.waitFor("bourse", `window.atlasDirectoryReady === true`, 30*time.Second)
+	tb.waitMapIdle("")
+	tb.waitFor("requests on the map", `atlasMap.getLayer('bourse-circle') && atlasMap.queryRenderedFeatures({layers: ['bourse-circle']}).length > 0`, 30*time.Second)
+	var got struct {
+		Rows  []string `json:"rows"`
+		OnMap []string `json:"onMap"`
+	}
+	tb.eval(`({rows: [...document.querySelectorAll('[aria-labelledby=h-requests] tbody th')].map(e => e.textContent),
+		onMap: [...new Set(atlasMap.queryRenderedFeatures({layers: ['bourse-circle']}).map(f => f.properties.id))].sort()})`, &got)
+	if strings.Join(got.Rows, ",") != "Ouidah,Cotonou" || strings.Join(got.OnMap, ",") != "BRS-000001,BRS-000002" {
+		t.Errorf("bourse page: table %q, map %q", got.Rows, got.OnMap)
+	}
+	tb.screenshot("bourse")
+	tb.checkClean()
+
+	tb.navigate("/bourse/BRS-000001")
+	tb.waitFor("request", `window.atlasDirectoryReady === true`, 30*time.Second)
+	var ranked int
+	tb.eval(`document.querySelectorAll('[aria-labelledby=h-matches] tbody tr').length`, &ranked)
+	if ranked == 0 {
+		t.Error("no collectivité ranked for Cotonou's request")
+	}
+	tb.screenshot("bourse-request")
 	tb.checkClean()
 }

@@ -44,7 +44,8 @@ const (
 	PartnershipsFile = "partnerships.csv"
 	ProjectsFile     = "projects.csv"
 	CountriesFile    = "countries.csv"
-	FichesFile       = "fiches.csv" // optional: the collectivités' own pages
+	FichesFile       = "fiches.csv"   // optional: the collectivités' own pages
+	RequestsFile     = "requests.csv" // optional: the bourse-projets' requests
 	CountryShapes    = "countries.geojson"
 	RegionShapes     = "regions.geojson"
 	DepartementShape = "departements.geojson"
@@ -57,6 +58,7 @@ var (
 	partnershipHeader = []string{"id", "authority_id", "partner_id", "kind", "start_year", "active", "provenance", "sources"}
 	projectHeader     = []string{"id", "partnership_id", "title", "themes", "start_year", "provenance"}
 	countryHeader     = []string{"iso2", "iso3", "name_fr", "name_en", "label_lon", "label_lat"}
+	requestHeader     = []string{"id", "partner_id", "name", "country", "lon", "lat", "themes", "description", "sought_types", "min_population", "max_population", "languages", "valid_until", "status", "published"}
 	ficheHeader       = []string{"authority_id", "service", "role", "email", "phone", "website", "presentation_fr", "presentation_en", "logo_url", "version", "updated_at"}
 )
 
@@ -169,6 +171,9 @@ func loadTables(fsys fs.FS, ds *atlas.Dataset) error {
 	}); err != nil {
 		return err
 	}
+	if err := readRequests(fsys, ds, partnerIDs, countries, v); err != nil {
+		return err
+	}
 	pshipIDs := map[string]bool{}
 	if err := readCSV(fsys, PartnershipsFile, partnershipHeader, v, func(r row) {
 		p := atlas.Partnership{
@@ -262,6 +267,52 @@ func readFiches(fsys fs.FS, ds *atlas.Dataset, authIDs map[string]bool, v *valid
 		}
 		r.unique("authority_id", f.AuthorityID, seen)
 		ds.Fiches = append(ds.Fiches, f)
+	})
+}
+
+// readRequests reads requests.csv when the dataset has one: each row a
+// request valid as atlas.RequestInput.Validate says (its place a known
+// partner, or a name, a country and a point), with an id and a
+// publication date.
+func readRequests(fsys fs.FS, ds *atlas.Dataset, partnerIDs, countries map[string]bool, v *validator) error {
+	if _, err := fs.Stat(fsys, RequestsFile); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	seen := map[string]bool{}
+	split := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		return strings.Split(s, "|")
+	}
+	return readCSV(fsys, RequestsFile, requestHeader, v, func(r row) {
+		q := atlas.Request{ID: r.str("id", 1, 40), PartnerID: r.raw("partner_id"), Name: r.str("name", 1, 300), Country: r.str("country", 2, 2),
+			Point: r.point("lon", "lat"), Themes: split(r.raw("themes")), Description: r.raw("description"),
+			SoughtTypes: atlas.SortedTypes(split(r.raw("sought_types"))), MinPopulation: r.optInt("min_population", 0, math.MaxInt32),
+			MaxPopulation: r.optInt("max_population", 0, math.MaxInt32), Languages: split(r.raw("languages")),
+			ValidUntil: r.raw("valid_until"), Status: r.str("status", 4, 6), Published: r.str("published", 10, 10)}
+		in := atlas.RequestInput{PartnerID: q.PartnerID, Themes: q.Themes, Description: q.Description, SoughtTypes: split(r.raw("sought_types")),
+			MinPopulation: q.MinPopulation, MaxPopulation: q.MaxPopulation, Languages: q.Languages, ValidUntil: q.ValidUntil, Status: q.Status}
+		if q.PartnerID == "" {
+			in.Name, in.Country, in.Point = q.Name, q.Country, []float64{q.Point[0], q.Point[1]}
+		}
+		for _, e := range in.Validate() {
+			r.fail(e.Field, "%s", e.Reason)
+		}
+		if q.PartnerID != "" && !partnerIDs[q.PartnerID] {
+			r.fail("partner_id", "no partner %q in %s", q.PartnerID, PartnersFile)
+		}
+		if !countries[q.Country] {
+			r.fail("country", "unknown country %q", q.Country)
+		}
+		if q.Status == "" {
+			r.fail("status", "want open or closed")
+		}
+		if _, err := time.Parse(time.DateOnly, q.Published); err != nil {
+			r.fail("published", "want a date YYYY-MM-DD, got %q", q.Published)
+		}
+		r.unique("id", q.ID, seen)
+		ds.Requests = append(ds.Requests, q)
 	})
 }
 

@@ -199,3 +199,45 @@ func TestFiches(t *testing.T) {
 		t.Fatalf("written fiches: %s, %v", back, err)
 	}
 }
+
+// requests.csv is optional; a request refers to a known partner or names
+// its new place, and its fields obey the bourse's rules.
+func TestRequests(t *testing.T) {
+	head := "id,partner_id,name,country,lon,lat,themes,description,sought_types,min_population,max_population,languages,valid_until,status,published\n"
+	good := "BRS-1,2394819,Cotonou,BJ,2.41833,6.36536,eau-assainissement|sante,Cotonou cherche une collectivité pour l'assainissement.,commune|groupement,50000,,fr,2099-12-31,open,2026-12-01\n" +
+		"BRS-2,,Ouidah,BJ,2.08506,6.36307,culture-patrimoine,Ouidah cherche un partenaire pour son patrimoine.,,,,fr|en,2099-06-30,open,2026-12-01\n"
+	ds, err := dataset.Load(withFile(t, dataset.RequestsFile, head+good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Requests) != 2 || len(ds.Requests[0].SoughtTypes) != 2 || ds.Requests[1].PartnerID != "" {
+		t.Fatalf("requests %+v", ds.Requests)
+	}
+	for name, tc := range map[string]struct{ row, want string }{
+		"unknown partner": {"BRS-1,NOPE,Cotonou,BJ,2.4,6.3,sante,Une demande assez longue pour passer.,,,,fr,2099-12-31,open,2026-12-01", "requests.csv:2: partner_id"},
+		"unknown country": {"BRS-1,,Ouidah,ZZ,2.4,6.3,sante,Une demande assez longue pour passer.,,,,fr,2099-12-31,open,2026-12-01", "requests.csv:2: country"},
+		"unknown theme":   {"BRS-1,,Ouidah,BJ,2.4,6.3,sport,Une demande assez longue pour passer.,,,,fr,2099-12-31,open,2026-12-01", "requests.csv:2: themes"},
+		"bad status":      {"BRS-1,,Ouidah,BJ,2.4,6.3,sante,Une demande assez longue pour passer.,,,,fr,2099-12-31,pending,2026-12-01", "requests.csv:2: status"},
+	} {
+		if _, err := dataset.Load(withFile(t, dataset.RequestsFile, head+tc.row+"\n")); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+	dir := t.TempDir()
+	if err := dataset.Write(dir, ds); err != nil {
+		t.Fatal(err)
+	}
+	back, err := dataset.Load(withFile(t, dataset.RequestsFile, string(mustRead(t, dir, dataset.RequestsFile))))
+	if err != nil || len(back.Requests) != 2 || back.Requests[0].Description != ds.Requests[0].Description {
+		t.Fatalf("written and read back: %v %+v", err, back.Requests)
+	}
+}
+
+func mustRead(t *testing.T, dir, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(dir + "/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

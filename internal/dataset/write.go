@@ -14,7 +14,7 @@ import (
 )
 
 // Write writes the CSV files of ds into dir (created if needed; fiches.csv
-// only when ds has fiches). The
+// and requests.csv only when ds has some). The
 // output is deterministic: rows in slice order, coordinates with 5 decimals.
 // Boundary files are not written: use WriteBoundaries.
 func Write(dir string, ds *atlas.Dataset) error {
@@ -47,14 +47,23 @@ func Write(dir string, ds *atlas.Dataset) error {
 			p := ds.Projects[i]
 			return []string{p.ID, p.PartnershipID, p.Title, strings.Join(p.Themes, "|"), optInt(p.StartYear), string(p.Provenance)}
 		}},
+		{RequestsFile, requestHeader, len(ds.Requests), func(i int) []string {
+			q := ds.Requests[i]
+			types := make([]string, len(q.SoughtTypes))
+			for k, t := range q.SoughtTypes {
+				types[k] = string(t)
+			}
+			return append(append([]string{q.ID, q.PartnerID, q.Name, q.Country}, coords(q.Point)...), strings.Join(q.Themes, "|"), q.Description,
+				strings.Join(types, "|"), optInt(q.MinPopulation), optInt(q.MaxPopulation), strings.Join(q.Languages, "|"), q.ValidUntil, q.Status, q.Published)
+		}},
 		{FichesFile, ficheHeader, len(ds.Fiches), func(i int) []string {
 			f := ds.Fiches[i]
 			return []string{f.AuthorityID, f.Service, f.Role, f.Email, f.Phone, f.Website, f.PresentationFR, f.PresentationEN, f.LogoURL, strconv.Itoa(f.Version), f.UpdatedAt}
 		}},
 	}
 	for _, f := range files {
-		if f.name == FichesFile && f.n == 0 {
-			// Optional: a dataset without fiches has no fiches file.
+		if (f.name == FichesFile || f.name == RequestsFile) && f.n == 0 {
+			// Optional: a dataset without fiches (requests) has no such file.
 			if err := os.Remove(filepath.Join(dir, f.name)); err != nil && !os.IsNotExist(err) {
 				return err
 			}

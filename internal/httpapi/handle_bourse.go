@@ -11,7 +11,11 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/directory"
 	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/ogcapi"
+	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/gorilla/mux"
+	orbmvt "github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
 )
 
 // Bourse is the bourse-projets' write path (the PostgreSQL store): the
@@ -39,6 +43,7 @@ func (s *Server) bourseRoutes(b bindings) {
 	s.get(b, "/api/bourse", s.handleBourse)
 	s.get(b, "/api/bourse/{id}", s.handleBourseRequest)
 	s.get(b, "/api/authorities/{id}/bourse", s.handleBourseForAuthority)
+	s.get(b, "/api/bourse/tiles/{z}/{x}/{y}.mvt", s.handleBourseTile)
 	bourse := func(d Declarations) (Bourse, error) {
 		if bs, ok := d.(Bourse); ok {
 			return bs, nil
@@ -238,4 +243,59 @@ func (s *Server) handleBourseForAuthority(w http.ResponseWriter, r *http.Request
 		Requests    []directory.RequestMatch `json:"requests"`
 	}{id, directory.MatchMethod, matches}
 	return s.writeJSON(w, r, "application/json", openTag(r, snap, "/api/authorities/"+id+"/bourse", open), out)
+}
+
+// handleBourseTile serves GET /api/bourse/tiles/{z}/{x}/{y}.mvt?country=&theme=:
+// the open requests as a vector tile layer "bourse" of points (orb's MVT
+// encoder: the layer is small), 204 when the tile has none.
+func (s *Server) handleBourseTile(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	q := r.URL.Query()
+	if err := atlas.CheckParams(q, "country", "theme"); err != nil {
+		return err
+	}
+	f, err := atlas.ParseFilter(q, snap)
+	if err != nil {
+		return err
+	}
+	v := mux.Vars(r)
+	tile, err := tiles.ParseZXY(v["z"], v["x"], v["y"])
+	if err != nil {
+		return err
+	}
+	open := directory.OpenRequests(snap, f.Countries, f.Themes, today())
+	tag := openTag(r, snap, fmt.Sprintf("/api/bourse/tiles/%d/%d/%d.mvt?%s", tile.Z, tile.X, tile.Y, f.Encode()), open)
+	if s.notModified(w, r, tag) {
+		return nil
+	}
+	b := tile.Bound()
+	pad := (b.Max[0] - b.Min[0]) / 16 // symbols near the edge drawn on both tiles
+	b.Min[0], b.Min[1], b.Max[0], b.Max[1] = b.Min[0]-pad, b.Min[1]-pad, b.Max[0]+pad, b.Max[1]+pad
+	fc := geojson.NewFeatureCollection()
+	for _, q := range open {
+		if !b.Contains(q.Point) {
+			continue
+		}
+		ft := geojson.NewFeature(q.Point)
+		ft.Properties = geojson.Properties{"id": q.ID, "name": q.Name, "country": q.Country, "themes": strings.Join(q.Themes, "|"),
+			"sought_types": joinTypes(q.SoughtTypes), "valid_until": q.ValidUntil}
+		fc.Append(ft)
+	}
+	w.Header().Set("ETag", tag)
+	w.Header().Set("Cache-Control", s.opts.CacheControl)
+	if len(fc.Features) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	layers := orbmvt.NewLayers(map[string]*geojson.FeatureCollection{"bourse": fc})
+	layers.ProjectToTile(tile)
+	data, err := orbmvt.Marshal(layers)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", ogcapi.TypeMVT)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	if r.Method != http.MethodHead {
+		_, err = w.Write(data)
+	}
+	return err
 }

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -203,6 +204,10 @@ func (s *Server) operationRoutes(b bindings) {
 		return c != "FR" && snap.HasCountry(c)
 	})})
 	b.bind(http.MethodGet, "/analyses", binding{h: s.page("directory.html")})
+	b.bind(http.MethodGet, "/bourse", binding{h: s.page("directory.html")})
+	b.bind(http.MethodGet, "/bourse/{id}", binding{h: s.directoryPage(func(snap *index.Snapshot, v map[string]string) bool {
+		return slices.ContainsFunc(snap.Dataset().Requests, func(r atlas.Request) bool { return r.ID == v["id"] })
+	})})
 	b.bind(http.MethodGet, "/static/{path}", binding{h: http.StripPrefix("/static/", http.HandlerFunc(s.handleStatic)), pattern: "/static/", prefix: true})
 }
 

@@ -74,7 +74,7 @@
     return 'Partenariats par année de début (année connue pour ' + known + ' sur ' + f.partnerships.length + ')';
   }
   // smallMap shows the atlas filtered by f, fitted to the points.
-  function smallMap(f, points, alt) {
+  function smallMap(f, points, alt, noAtlas) {
     var st = C.parseState('');
     Object.keys(f).forEach(function (k) { st.filters[k] = f[k]; });
     var map = C.makeMap($('map'), st, { onError: function (e) { C.showMessage(msgs, C.problemText(e)); }, yearLabelsMinZoom: 3 });
@@ -83,6 +83,12 @@
     points.forEach(function (p) { if (p) b = b ? b.extend(p) : new maplibregl.LngLatBounds(p, p); });
     if (b) map.fitBounds(b, { padding: 30, maxZoom: 8, animate: false });
     $('map-alt').textContent = alt;
+    if (noAtlas) {
+      // The base map alone: the page draws its own layer.
+      map.on('load', function () {
+        map.getStyle().layers.forEach(function (l) { if (l.source === 'atlas') map.setLayoutProperty(l.id, 'visibility', 'none'); });
+      });
+    }
     return map;
   }
   function fail(err) {
@@ -259,7 +265,7 @@
           }))]));
       // Choropleth of partnerships per million inhabitants, priority
       // countries outlined, on the base map.
-      var map = smallMap({}, [], 'Carte : partenariats par million d\'habitants par pays ; les pays prioritaires sont cerclés de noir. Le tableau ci-contre en donne les valeurs.');
+      var map = smallMap({}, [], 'Carte : partenariats par million d\'habitants par pays ; les pays prioritaires sont cerclés de noir. Le tableau ci-contre en donne les valeurs.', true);
       var colour = ['match', ['get', 'iso2']], prio = ['match', ['get', 'iso2']];
       fewest.countries.forEach(function (c) {
         if (c.per_million !== null) colour.push(c.iso2, classOf(c.per_million)[1]);
@@ -268,8 +274,6 @@
       colour.push('#ebe8e1');
       prio.push(false);
       map.on('load', function () {
-        // The base map alone: the links and points would hide the classes.
-        map.getStyle().layers.forEach(function (l) { if (l.source === 'atlas') map.setLayoutProperty(l.id, 'visibility', 'none'); });
         map.addLayer({ id: 'choropleth', type: 'fill', source: 'base', 'source-layer': 'countries', paint: { 'fill-color': colour } }, 'countries-line');
         map.addLayer({ id: 'priority-line', type: 'line', source: 'base', 'source-layer': 'countries', filter: prio, paint: { 'line-color': '#111', 'line-width': 1.6 } });
         map.fitBounds([[-20, -15], [45, 40]], { animate: false });
@@ -283,11 +287,65 @@
     }).catch(fail);
   }
 
+  // The bourse-projets: the open requests on a map layer and as a table;
+  // one request with the collectivités ranked for it.
+  function bourseLayer(map, f) {
+    var q = C.filterQuery ? C.filterQuery(Object.assign(C.emptyFilters(), f)) : '';
+    map.on('load', function () {
+      map.addSource('bourse', { type: 'vector', tiles: [location.origin + '/api/bourse/tiles/{z}/{x}/{y}.mvt' + (q ? '?' + q : '')], minzoom: 0, maxzoom: 14 });
+      map.addLayer({ id: 'bourse-circle', type: 'circle', source: 'bourse', 'source-layer': 'bourse',
+        paint: { 'circle-color': '#e4794a', 'circle-radius': 7, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
+      map.on('click', 'bourse-circle', function (e) { location.href = '/bourse/' + encodeURIComponent(e.features[0].properties.id); });
+    });
+  }
+  function boursePage() {
+    var params = new URLSearchParams(location.search), country = (params.get('country') || '').toUpperCase(), theme = params.get('theme') || '';
+    var f = {};
+    if (country) f.country = [country];
+    if (theme) f.theme = [theme];
+    var q = [country ? 'country=' + encodeURIComponent(country) : '', theme ? 'theme=' + encodeURIComponent(theme) : ''].filter(Boolean).join('&');
+    setTitle('Bourse-projets : des autorités locales étrangères cherchent un partenaire français');
+    C.api('/api/bourse' + (q ? '?' + q : '')).then(function (r) {
+      $('lead').textContent = C.fmt(r.requests.length) + ' demandes ouvertes' + (theme ? ' · thème : ' + C.label(C.THEMES, theme) : '') + (country ? ' · pays : ' + country : '') + '.';
+      content.appendChild(el('p', { class: 'dir-links' }, [link('/api/bourse?format=geojson' + (q ? '&' + q : ''), 'Couche GeoJSON'), ' · ',
+        el('span', { class: 'muted', text: 'Une collectivité intéressée se fait connaître depuis l\'extranet (son jeton) ; le ministère transmet.' })]));
+      content.appendChild(section('Demandes ouvertes', 'h-requests', [r.requests.length ? table('Demandes ouvertes', ['Autorité', 'Pays', 'Thèmes recherchés', 'Partenaire recherché', 'Langues', 'Jusqu\'au'],
+        r.requests.map(function (x) {
+          var sought = (x.sought_types || []).map(function (t) { return C.label(C.TYPES, t); }).join(', ') || 'tout type';
+          if (x.min_population || x.max_population) sought += ' · ' + (x.min_population ? C.fmt(x.min_population) : '0') + '–' + (x.max_population ? C.fmt(x.max_population) : '…') + ' hab.';
+          return [link('/bourse/' + encodeURIComponent(x.id), x.name), x.country_name, themes(x.themes), sought, x.languages.join(', '), x.valid_until];
+        })) : el('p', { class: 'muted', text: 'Aucune demande ouverte pour le moment.' })]));
+      var pts = r.requests.map(function (x) { return x.point; });
+      bourseLayer(smallMap({}, pts, 'Carte des ' + r.requests.length + ' demandes ouvertes ; le tableau ci-contre en est le texte.', true), f);
+      $('chart-years').parentNode.hidden = true;
+      done();
+    }).catch(fail);
+  }
+  function bourseRequestPage(id) {
+    C.api('/api/bourse/' + encodeURIComponent(id)).then(function (r) {
+      setTitle(r.name + ' cherche un partenaire français');
+      $('lead').textContent = r.country_name + ' · ' + themes(r.themes) + ' · jusqu\'au ' + r.valid_until + (r.open ? '' : ' · demande close');
+      content.appendChild(section('La demande', 'h-request', [el('p', { class: 'presentation', text: r.description }),
+        el('p', { class: 'muted', text: 'Langues : ' + r.languages.join(', ') + ' · publiée le ' + r.published + (r.partner_id ? ' · ' : '') }, r.partner_id ? [link('/partenaires/' + encodeURIComponent(r.partner_id), 'fiche de l\'autorité')] : [])]));
+      content.appendChild(section('Collectivités françaises proches de cette demande', 'h-matches', [el('p', { class: 'muted', text: r.matching_method }),
+        table('Collectivités classées', ['Collectivité', 'Type', 'Score', 'Thèmes en commun', 'Déjà dans le pays', 'Partenaire à moins de 100 km'],
+          r.matches.map(function (m) {
+            return [link('/collectivites/' + encodeURIComponent(m.id), m.name), m.type_label, String(m.score), themes(m.shared_themes),
+              m.in_country ? 'oui' : 'non', m.near_km === null ? 'non' : C.fmt(m.near_km) + ' km'];
+          }))]));
+      bourseLayer(smallMap({}, [r.point], 'Carte : ' + r.name + ' (' + r.country_name + ').', true), {});
+      $('chart-years').parentNode.hidden = true;
+      done();
+    }).catch(fail);
+  }
+
   $('btn-print').addEventListener('click', function () { window.print(); });
   var p = location.pathname, m;
   if ((m = /^\/collectivites\/([^/]+)\/?$/.exec(p))) authorityPage(decodeURIComponent(m[1]));
   else if ((m = /^\/partenaires\/([^/]+)\/?$/.exec(p))) partnerPage(decodeURIComponent(m[1]));
   else if ((m = /^\/qui-coopere\/([A-Za-z]{2})\/?$/.exec(p))) whoPage(m[1].toUpperCase());
   else if (/^\/analyses\/?$/.test(p)) analysesPage();
+  else if (/^\/bourse\/?$/.test(p)) boursePage();
+  else if ((m = /^\/bourse\/([^/]+)\/?$/.exec(p))) bourseRequestPage(decodeURIComponent(m[1]));
   else fail(new C.ApiError(404, { detail: 'page inconnue' }));
 })();
