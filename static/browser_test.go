@@ -72,6 +72,15 @@ func newBrowser(t *testing.T) *browser {
 // newBrowserOn is newBrowser on a server of snap (nil: the embedded data).
 func newBrowserOn(t *testing.T, snap *index.Snapshot) *browser {
 	t.Helper()
+	if snap == nil {
+		snap = atlastest.Snapshot(t)
+	}
+	return newBrowserAt(t, atlastest.NewServerOn(t, snap).URL)
+}
+
+// newBrowserAt is a headless Chromium for the server at base.
+func newBrowserAt(t *testing.T, base string) *browser {
+	t.Helper()
 	path := chromiumPath()
 	if path == "" {
 		if os.Getenv("ATLAS_REQUIRE_SERVICES") == "1" {
@@ -79,10 +88,6 @@ func newBrowserOn(t *testing.T, snap *index.Snapshot) *browser {
 		}
 		t.Skip("chromium not found: browser tests skipped (apt-get install -y chromium; set ATLAS_REQUIRE_SERVICES=1 to make this a failure)")
 	}
-	if snap == nil {
-		snap = atlastest.Snapshot(t)
-	}
-	srv := atlastest.NewServerOn(t, snap)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,
@@ -105,7 +110,7 @@ func newBrowserOn(t *testing.T, snap *index.Snapshot) *browser {
 		cancelAlloc()
 		t.Fatalf("start chromium %s: %v", path, err)
 	}
-	b := &browser{t: t, base: srv.URL, alloc: alloc, root: root, arts: artifactsDir(t)}
+	b := &browser{t: t, base: base, alloc: alloc, root: root, arts: artifactsDir(t)}
 	t.Cleanup(func() {
 		for _, c := range b.cancel {
 			c()

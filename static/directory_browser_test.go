@@ -238,7 +238,7 @@ func snapshotWith(t *testing.T, files map[string]string) *index.Snapshot {
 // in the table (not the closed one); a request's page ranks collectivités.
 func TestBrowserBourse(t *testing.T) {
 	head := "id,partner_id,name,country,lon,lat,themes,description,sought_types,min_population,max_population,languages,valid_until,status,published\n"
-	rows := "BRS-000001,2394819,Cotonou,BJ,2.41833,6.36536,eau-assainissement|sante,Cotonou cherche une collectivité française pour l'assainissement de ses quartiers.,commune|groupement,50000,,fr,2099-12-31,open,2026-12-01\n" +
+	rows := "BRS-000001,2394819,Cotonou,BJ,2.41833,6.36536,eau-assainissement|sante,\"Cotonou cherche une collectivité française pour l'assainissement <script>window.pwned=1</script><img src=/x onerror=\"\"window.pwned=2\"\">\",commune|groupement,50000,,fr,2099-12-31,open,2026-12-01\n" +
 		"BRS-000002,,Ouidah,BJ,2.08506,6.36307,culture-patrimoine,Ouidah cherche un partenaire pour son patrimoine.,,,,fr|en,2099-06-30,open,2026-12-01\n" +
 		"BRS-000003,,Kandi,BJ,2.93861,11.13417,sante,Une demande close : elle ne doit pas paraître.,,,,fr,2099-06-30,closed,2026-11-01\n"
 	br := newBrowserOn(t, snapshotWith(t, map[string]string{dataset.RequestsFile: head + rows}))
@@ -261,10 +261,18 @@ func TestBrowserBourse(t *testing.T) {
 
 	tb.navigate("/bourse/BRS-000001")
 	tb.waitFor("request", `window.atlasDirectoryReady === true`, 30*time.Second)
-	var ranked int
-	tb.eval(`document.querySelectorAll('[aria-labelledby=h-matches] tbody tr').length`, &ranked)
-	if ranked == 0 {
+	var page struct {
+		Ranked int    `json:"ranked"`
+		Pwned  bool   `json:"pwned"`
+		Text   string `json:"text"`
+	}
+	tb.eval(`({ranked: document.querySelectorAll('[aria-labelledby=h-matches] tbody tr').length, pwned: !!window.pwned,
+		text: document.querySelector('[aria-labelledby=h-request]').innerText})`, &page)
+	if page.Ranked == 0 {
 		t.Error("no collectivité ranked for Cotonou's request")
+	}
+	if page.Pwned || !strings.Contains(page.Text, "<script>window.pwned=1</script>") {
+		t.Errorf("the request's markup ran or is not shown as text: %+v", page)
 	}
 	tb.screenshot("bourse-request")
 	tb.checkClean()
