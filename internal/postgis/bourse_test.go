@@ -26,6 +26,7 @@ func TestBourseProjets(t *testing.T) {
 	}{
 		"no token":          {"", req, http.StatusUnauthorized},
 		"a collectivité":    {lyon, req, http.StatusForbidden},
+		"an admin":          {token(postgis.TokenSpec{Admin: true}), req, http.StatusForbidden},
 		"unknown partner":   {ministry, strings.Replace(req, "2394819", "NOPE", 1), http.StatusUnprocessableEntity},
 		"partner and place": {ministry, strings.Replace(req, `"partner_id":"2394819",`, `"partner_id":"2394819","name":"Cotonou",`, 1), http.StatusUnprocessableEntity},
 		"no theme":          {ministry, strings.Replace(req, `["eau-assainissement","sante"]`, `[]`, 1), http.StatusUnprocessableEntity},

@@ -75,7 +75,8 @@ func parityPaths() []string {
 		"/api/authorities/69123", "/api/authorities/reg-53", "/api/partners/3186084", "/api/authorities/NOPE",
 		"/api/countries/DE/authorities", "/api/countries/BJ/authorities?theme=eau-assainissement&format=csv",
 		"/api/analyses/priority-countries", "/api/analyses/priority-countries?kind=cooperation&format=csv",
-		"/api/analyses/coordination", "/api/analyses/coordination?country=SN,ML&radius=50&format=csv")
+		"/api/analyses/coordination", "/api/analyses/coordination?country=SN,ML&radius=50&format=csv",
+		"/api/bourse", "/api/bourse?format=geojson&country=BJ", "/api/bourse/NOPE", "/api/authorities/69123/bourse", "/api/bourse/tiles/0/0/0.mvt")
 	return paths
 }
 

@@ -81,7 +81,7 @@
     window.atlasMap = map;
     var b = null;
     points.forEach(function (p) { if (p) b = b ? b.extend(p) : new maplibregl.LngLatBounds(p, p); });
-    if (b) map.fitBounds(b, { padding: 30, maxZoom: 8, animate: false });
+    if (b) map.fitBounds(b, { padding: 30, maxZoom: points.length > 1 ? 8 : 5, animate: false });
     $('map-alt').textContent = alt;
     if (noAtlas) {
       // The base map alone: the page draws its own layer.
@@ -306,7 +306,7 @@
     var q = [country ? 'country=' + encodeURIComponent(country) : '', theme ? 'theme=' + encodeURIComponent(theme) : ''].filter(Boolean).join('&');
     setTitle('Bourse-projets : des autorités locales étrangères cherchent un partenaire français');
     C.api('/api/bourse' + (q ? '?' + q : '')).then(function (r) {
-      $('lead').textContent = C.fmt(r.requests.length) + ' demandes ouvertes' + (theme ? ' · thème : ' + C.label(C.THEMES, theme) : '') + (country ? ' · pays : ' + country : '') + '.';
+      $('lead').textContent = C.fmt(r.requests.length) + (r.requests.length === 1 ? ' demande ouverte' : ' demandes ouvertes') + (theme ? ' · thème : ' + C.label(C.THEMES, theme) : '') + (country ? ' · pays : ' + country : '') + '.';
       content.appendChild(el('p', { class: 'dir-links' }, [link('/api/bourse?format=geojson' + (q ? '&' + q : ''), 'Couche GeoJSON'), ' · ',
         el('span', { class: 'muted', text: 'Une collectivité intéressée se fait connaître depuis l\'extranet (son jeton) ; le ministère transmet.' })]));
       content.appendChild(section('Demandes ouvertes', 'h-requests', [r.requests.length ? table('Demandes ouvertes', ['Autorité', 'Pays', 'Thèmes recherchés', 'Partenaire recherché', 'Langues', 'Jusqu\'au'],
@@ -316,7 +316,7 @@
           return [link('/bourse/' + encodeURIComponent(x.id), x.name), x.country_name, themes(x.themes), sought, x.languages.join(', '), x.valid_until];
         })) : el('p', { class: 'muted', text: 'Aucune demande ouverte pour le moment.' })]));
       var pts = r.requests.map(function (x) { return x.point; });
-      bourseLayer(smallMap({}, pts, 'Carte des ' + r.requests.length + ' demandes ouvertes ; le tableau ci-contre en est le texte.', true), f);
+      bourseLayer(smallMap({}, pts, 'Carte : ' + r.requests.length + (r.requests.length === 1 ? ' demande ouverte' : ' demandes ouvertes') + ' ; le tableau ci-contre en est le texte.', true), f);
       $('chart-years').parentNode.hidden = true;
       done();
     }).catch(fail);
