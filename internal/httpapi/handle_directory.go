@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -115,8 +116,12 @@ func (s *Server) handleWhoCooperates(w http.ResponseWriter, r *http.Request, sna
 			if a.FirstYear != 0 {
 				year = strconv.Itoa(a.FirstYear)
 			}
+			contact := ""
+			if c := a.Contact; c != nil {
+				contact = strings.Join(slices.DeleteFunc([]string{c.Service, c.Role, c.Email, c.Phone}, func(s string) bool { return s == "" }), " · ")
+			}
 			rows = append(rows, []string{g.Label, a.ID, a.Name, a.DepartementName, a.RegionName, strconv.Itoa(a.Partnerships),
-				strings.Join(a.Partners, " | "), strings.Join(a.Kinds, "|"), strings.Join(a.Themes, "|"), year, strconv.FormatBool(a.Synthetic), ""})
+				strings.Join(a.Partners, " | "), strings.Join(a.Kinds, "|"), strings.Join(a.Themes, "|"), year, strconv.FormatBool(a.Synthetic), contact})
 		}
 	}
 	return s.writeCSV(w, r, tag, "atlas-qui-coopere-"+strings.ToLower(iso2)+".csv",

@@ -210,10 +210,12 @@
       var synth = 0;
       r.groups.forEach(function (g) {
         g.authorities.forEach(function (a) { if (a.synthetic) synth++; });
-        content.appendChild(section(g.label + ' (' + C.fmt(g.count) + ')', 'h-' + g.type, [g.count ? table(g.label, ['Collectivité', 'Département', 'Partenariats', 'Partenaires', 'Thèmes', 'Depuis', 'Données'],
+        content.appendChild(section(g.label + ' (' + C.fmt(g.count) + ')', 'h-' + g.type, [g.count ? table(g.label, ['Collectivité', 'Département', 'Partenariats', 'Partenaires', 'Thèmes', 'Depuis', 'Données', 'Contact'],
           g.authorities.map(function (a) {
+            var c = a.contact;
             return [link('/collectivites/' + encodeURIComponent(a.id), a.name), a.departement_name || a.region_name, C.fmt(a.partnerships),
-              a.partners.join(', '), themes(a.themes), a.first_year || '', a.synthetic ? 'synthétiques' : 'réelles ou mixtes'];
+              a.partners.join(', '), themes(a.themes), a.first_year || '', a.synthetic ? 'synthétiques' : 'réelles ou mixtes',
+              c ? el('a', { href: 'mailto:' + c.email, text: c.role + ' · ' + c.email }) : ''];
           })) : el('p', { class: 'muted', text: 'Aucune.' })]));
       });
       if (synth) {
@@ -265,7 +267,7 @@
           }))]));
       // Choropleth of partnerships per million inhabitants, priority
       // countries outlined, on the base map.
-      var map = smallMap({}, [], 'Carte : partenariats par million d\'habitants par pays ; les pays prioritaires sont cerclés de noir. Le tableau ci-contre en donne les valeurs.', true);
+      var map = smallMap({}, [], 'Carte : partenariats par million d\'habitants par pays ; les pays prioritaires sont cerclés de noir ; les disques bleus sont les 30 premiers territoires à coordonner (taille : nombre de collectivités). Les tableaux ci-contre en donnent les valeurs.', true);
       var colour = ['match', ['get', 'iso2']], prio = ['match', ['get', 'iso2']];
       fewest.countries.forEach(function (c) {
         if (c.per_million !== null) colour.push(c.iso2, classOf(c.per_million)[1]);
@@ -276,6 +278,13 @@
       map.on('load', function () {
         map.addLayer({ id: 'choropleth', type: 'fill', source: 'base', 'source-layer': 'countries', paint: { 'fill-color': colour } }, 'countries-line');
         map.addLayer({ id: 'priority-line', type: 'line', source: 'base', 'source-layer': 'countries', filter: prio, paint: { 'line-color': '#111', 'line-width': 1.6 } });
+        // The territories to coordinate, sized by their collectivités.
+        map.addSource('territories', { type: 'geojson', data: { type: 'FeatureCollection', features: coord.territories.map(function (t) {
+          return { type: 'Feature', geometry: { type: 'Point', coordinates: t.center }, properties: { id: t.id, name: t.name, n: t.authorities.length } };
+        }) } });
+        map.addLayer({ id: 'territories-circle', type: 'circle', source: 'territories',
+          paint: { 'circle-color': '#1d4e89', 'circle-opacity': 0.75, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1,
+            'circle-radius': ['interpolate', ['linear'], ['get', 'n'], 2, 4, 20, 14] } });
         map.fitBounds([[-20, -15], [45, 40]], { animate: false });
       });
       var legend = el('ul', { class: 'legend-list', 'aria-label': 'Légende : partenariats par million d\'habitants' }, CLASSES.map(function (k) {
