@@ -3,16 +3,13 @@ package static_test
 import (
 	"encoding/csv"
 	"encoding/json"
-	"io/fs"
 	"net/http"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
-	"github.com/atlas-cooperation/atlas/geodata"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
-	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/testkit"
 )
 
 func getJSON(t *testing.T, url string, v any) {
@@ -176,7 +173,7 @@ func TestBrowserFicheEscapesWhatItShows(t *testing.T) {
 	cw := csv.NewWriter(&b)
 	cw.Write(row)
 	cw.Flush()
-	snap := snapshotWith(t, map[string]string{dataset.FichesFile: head + b.String()})
+	snap := testkit.SnapshotWith(t, map[string]string{dataset.FichesFile: head + b.String()})
 	br := newBrowserOn(t, snap)
 	tb := br.tab(t, 1280, 900)
 	tb.navigate("/collectivites/69123")
@@ -206,34 +203,6 @@ func TestBrowserFicheEscapesWhatItShows(t *testing.T) {
 	tb.checkClean()
 }
 
-// snapshotWith is the snapshot of the embedded dataset plus files.
-func snapshotWith(t *testing.T, files map[string]string) *index.Snapshot {
-	t.Helper()
-	m := fstest.MapFS{}
-	if err := fs.WalkDir(geodata.Dataset(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(geodata.Dataset(), p)
-		m[p] = &fstest.MapFile{Data: data}
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range files {
-		m[name] = &fstest.MapFile{Data: []byte(data)}
-	}
-	ds, err := dataset.Load(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := index.New(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return snap
-}
-
 // The bourse-projets in a browser: the open requests on the map layer and
 // in the table (not the closed one); a request's page ranks collectivités.
 func TestBrowserBourse(t *testing.T) {
@@ -241,7 +210,7 @@ func TestBrowserBourse(t *testing.T) {
 	rows := "BRS-000001,2394819,Cotonou,BJ,2.41833,6.36536,eau-assainissement|sante,\"Cotonou cherche une collectivité française pour l'assainissement <script>window.pwned=1</script><img src=/x onerror=\"\"window.pwned=2\"\">\",commune|groupement,50000,,fr,2099-12-31,open,2026-12-01\n" +
 		"BRS-000002,,Ouidah,BJ,2.08506,6.36307,culture-patrimoine,Ouidah cherche un partenaire pour son patrimoine.,,,,fr|en,2099-06-30,open,2026-12-01\n" +
 		"BRS-000003,,Kandi,BJ,2.93861,11.13417,sante,Une demande close : elle ne doit pas paraître.,,,,fr,2099-06-30,closed,2026-11-01\n"
-	br := newBrowserOn(t, snapshotWith(t, map[string]string{dataset.RequestsFile: head + rows}))
+	br := newBrowserOn(t, testkit.SnapshotWith(t, map[string]string{dataset.RequestsFile: head + rows}))
 	tb := br.tab(t, 1280, 900)
 	tb.navigate("/bourse")
 	tb.waitFor("bourse", `window.atlasDirectoryReady === true`, 30*time.Second)

@@ -11,6 +11,7 @@ import (
 	"github.com/atlas-cooperation/atlas/geodata"
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
+	"github.com/atlas-cooperation/atlas/internal/testkit"
 )
 
 // withLine returns the embedded dataset with line n (1-based) of file
@@ -145,19 +146,7 @@ func TestEmbeddedSources(t *testing.T) {
 // withFile returns the embedded dataset plus the file name holding data.
 func withFile(t *testing.T, name, data string) fstest.MapFS {
 	t.Helper()
-	m := fstest.MapFS{}
-	if err := fs.WalkDir(geodata.Dataset(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(geodata.Dataset(), p)
-		m[p] = &fstest.MapFile{Data: b}
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	m[name] = &fstest.MapFile{Data: []byte(data)}
-	return m
+	return testkit.DatasetWith(t, map[string]string{name: data})
 }
 
 // fiches.csv is optional; its rows are fiches of known authorities with

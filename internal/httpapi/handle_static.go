@@ -100,40 +100,31 @@ func (w *rangeProblem) Write(b []byte) (int, error) {
 // a browser, the page itself with that status; to any other client, a
 // problem body.
 func (s *Server) countryPage() http.HandlerFunc {
-	page := s.page("country.html")
-	return func(w http.ResponseWriter, r *http.Request) {
-		snap := s.snaps.Current()
-		if c := mux.Vars(r)["country"]; snap != nil && !snap.HasCountry(strings.ToUpper(c)) {
-			w.Header().Set("Vary", "Accept")
-			if f, ok := s.static.files["country.html"]; ok && strings.Contains(r.Header.Get("Accept"), "text/html") {
-				// A reader who followed a stale link sees the page, whose
-				// script says which country code the atlas lacks; the status
-				// still tells crawlers and caches that there is no such page.
-				w.Header().Set("Content-Type", f.ctype)
-				w.Header().Set("Cache-Control", "public, max-age=60")
-				w.Header().Set("X-Content-Type-Options", "nosniff")
-				w.WriteHeader(http.StatusNotFound)
-				if r.Method != http.MethodHead {
-					_, _ = w.Write(f.data)
-				}
-				return
-			}
-			s.writeProblem(w, http.StatusNotFound, fmt.Sprintf("no country %q in the atlas: use an ISO 3166-1 alpha-2 code (/atlas/JP), or .svg, .pdf, .png for a print map", c), "")
-			return
-		}
-		page(w, r)
-	}
+	return s.checkedPage("country.html", func(snap *index.Snapshot, v map[string]string) bool {
+		return snap.HasCountry(strings.ToUpper(v["country"]))
+	}, func(v map[string]string) string {
+		return fmt.Sprintf("no country %q in the atlas: use an ISO 3166-1 alpha-2 code (/atlas/JP), or .svg, .pdf, .png for a print map", v["country"])
+	})
 }
 
 // directoryPage serves directory.html when exists says the path's place is
-// in the snapshot; else 404: the page itself to a browser (its script says
-// what is missing), a problem body to anyone else.
+// in the snapshot (see checkedPage).
 func (s *Server) directoryPage(exists func(snap *index.Snapshot, vars map[string]string) bool) http.HandlerFunc {
-	page := s.page("directory.html")
+	return s.checkedPage("directory.html", exists, func(map[string]string) string { return "no such page in the atlas" })
+}
+
+// checkedPage serves the page name when exists says the place its path
+// names is in the snapshot; else 404: the page itself to a browser (a
+// reader who followed a stale link sees the page, whose script says what
+// the atlas lacks, while the status tells crawlers and caches there is no
+// such page), a problem body saying why to anyone else.
+func (s *Server) checkedPage(name string, exists func(snap *index.Snapshot, vars map[string]string) bool, why func(vars map[string]string) string) http.HandlerFunc {
+	page := s.page(name)
 	return func(w http.ResponseWriter, r *http.Request) {
-		if snap := s.snaps.Current(); snap != nil && !exists(snap, mux.Vars(r)) {
+		v := mux.Vars(r)
+		if snap := s.snaps.Current(); snap != nil && !exists(snap, v) {
 			w.Header().Set("Vary", "Accept")
-			if f, ok := s.static.files["directory.html"]; ok && strings.Contains(r.Header.Get("Accept"), "text/html") {
+			if f, ok := s.static.files[name]; ok && strings.Contains(r.Header.Get("Accept"), "text/html") {
 				w.Header().Set("Content-Type", f.ctype)
 				w.Header().Set("Cache-Control", "public, max-age=60")
 				w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -143,7 +134,7 @@ func (s *Server) directoryPage(exists func(snap *index.Snapshot, vars map[string
 				}
 				return
 			}
-			s.writeProblem(w, http.StatusNotFound, fmt.Sprintf("no such page in the atlas: %s", r.URL.Path), "")
+			s.writeProblem(w, http.StatusNotFound, why(v), "")
 			return
 		}
 		page(w, r)

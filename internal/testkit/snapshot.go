@@ -5,6 +5,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/atlas-cooperation/atlas/geodata"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
@@ -48,6 +49,37 @@ func BigSnapshot(tb testing.TB) *index.Snapshot {
 	snap, err := big()
 	if err != nil {
 		tb.Fatalf("dataset %s: %v", dir, err)
+	}
+	return snap
+}
+
+// DatasetWith returns the files of the embedded dataset with files added
+// or replaced (name → content), for a test of a dataset that differs.
+func DatasetWith(tb testing.TB, files map[string]string) fstest.MapFS {
+	tb.Helper()
+	m := fstest.MapFS{}
+	if err := fs.WalkDir(geodata.Dataset(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(geodata.Dataset(), p)
+		m[p] = &fstest.MapFile{Data: data}
+		return err
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	for name, data := range files {
+		m[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return m
+}
+
+// SnapshotWith returns the snapshot of DatasetWith(files).
+func SnapshotWith(tb testing.TB, files map[string]string) *index.Snapshot {
+	tb.Helper()
+	snap, err := load(DatasetWith(tb, files))
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return snap
 }

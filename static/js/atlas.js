@@ -17,16 +17,7 @@
     C.showMessage(msgs, t('badParam', { p: e.param, v: e.value, why: e.why }));
   });
 
-  function el(tag, attrs, kids) {
-    var e = document.createElement(tag);
-    if (attrs) Object.keys(attrs).forEach(function (k) {
-      if (k === 'text') e.textContent = attrs[k];
-      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), attrs[k]);
-      else if (attrs[k] !== null && attrs[k] !== undefined && attrs[k] !== false) e.setAttribute(k, attrs[k] === true ? '' : attrs[k]);
-    });
-    (kids || []).forEach(function (k) { if (k) e.appendChild(typeof k === 'string' ? document.createTextNode(k) : k); });
-    return e;
-  }
+  var el = C.el;
 
   // ---- static texts ----------------------------------------------------------
   function translatePage() {

@@ -461,6 +461,20 @@
     return out;
   }
 
+  // el makes an element: attrs (text: its text; on…: a listener; true: an
+  // empty attribute; null, undefined, false: none) and children (strings
+  // become text: markup in them is never parsed).
+  function el(tag, attrs, kids) {
+    var e = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) {
+      if (k === 'text') e.textContent = attrs[k];
+      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), attrs[k]);
+      else if (attrs[k] !== null && attrs[k] !== undefined && attrs[k] !== false) e.setAttribute(k, attrs[k] === true ? '' : attrs[k]);
+    });
+    (kids || []).forEach(function (k) { if (k) e.appendChild(typeof k === 'string' ? document.createTextNode(k) : k); });
+    return e;
+  }
+
   window.AtlasCore = {
     THEMES: THEMES, TYPES: TYPES, KINDS: KINDS, PROVENANCES: PROVENANCES, SOURCES: SOURCES, provenanceText: provenanceText, PARTNER_COLOR: PARTNER_COLOR, GROUPED_COLOR: GROUPED_COLOR,
     LIST_FACETS: LIST_FACETS,
@@ -468,6 +482,6 @@
     emptyFilters: emptyFilters, parseState: parseState, filterQuery: filterQuery, pageQuery: pageQuery,
     api: api, ApiError: ApiError, problemText: problemText, validate: validate, showMessage: showMessage,
     style: style, makeMap: makeMap, setAtlasFilters: setAtlasFilters, countRendered: countRendered,
-    tilesURL: tilesURL, FEATURE_LAYERS: FEATURE_LAYERS
+    tilesURL: tilesURL, FEATURE_LAYERS: FEATURE_LAYERS, el: el
   };
 })();

@@ -15,16 +15,7 @@
   if (/^[A-Z]{2}$/.test(iso)) st.filters.country = [iso];
   else { C.showMessage(msgs, t('badParam', { p: 'country', v: iso, why: t('unknownCountry') })); iso = ''; }
 
-  function el(tag, attrs, kids) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') e.textContent = attrs[k];
-      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), attrs[k]);
-      else e.setAttribute(k, attrs[k]);
-    });
-    (kids || []).forEach(function (k) { if (k) e.appendChild(typeof k === 'string' ? document.createTextNode(k) : k); });
-    return e;
-  }
+  var el = C.el;
   document.querySelectorAll('[data-t]').forEach(function (n) { n.textContent = t(n.getAttribute('data-t')); });
   document.querySelectorAll('[data-t-label]').forEach(function (n) { n.setAttribute('aria-label', t(n.getAttribute('data-t-label'))); });
   $('btn-lang').textContent = t('lang');

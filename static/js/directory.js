@@ -11,16 +11,7 @@
   var msgs = $('messages'), content = $('content');
   C.setLang('fr');
 
-  function el(tag, attrs, kids) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') e.textContent = attrs[k];
-      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), attrs[k]);
-      else e.setAttribute(k, attrs[k]);
-    });
-    (kids || []).forEach(function (k) { if (k !== null && k !== undefined) e.appendChild(typeof k === 'string' ? document.createTextNode(k) : k); });
-    return e;
-  }
+  var el = C.el;
   function link(href, text) { return el('a', { href: href, text: text }); }
   function themes(list) { return (list || []).map(function (s) { return C.label(C.THEMES, s); }).join(', ') || '—'; }
   function section(title, id, kids) {
