@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"net/http"
 
@@ -52,6 +53,26 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, contentType, 
 		return err
 	}
 	if _, err := out.Write([]byte{'\n'}); err != nil {
+		return err
+	}
+	return done()
+}
+
+// writeCSV answers a CSV download of rows under header, named file.
+func (s *Server) writeCSV(w http.ResponseWriter, r *http.Request, tag, file string, header []string, rows [][]string) error {
+	if s.notModified(w, r, tag) {
+		return nil
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	out, _, done := body(w, r)
+	cw := csv.NewWriter(out)
+	cw.Write(header)
+	cw.WriteAll(rows)
+	if err := cw.Error(); err != nil {
 		return err
 	}
 	return done()

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"slices"
@@ -59,26 +58,6 @@ func parseFormat(q map[string][]string) (string, error) {
 		return "", atlas.InvalidParam("format", f, "allowed: json, csv")
 	}
 	return f, nil
-}
-
-// writeCSV answers a CSV download of rows under header, named file.
-func (s *Server) writeCSV(w http.ResponseWriter, r *http.Request, tag, file string, header []string, rows [][]string) error {
-	if s.notModified(w, r, tag) {
-		return nil
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
-	if r.Method == http.MethodHead {
-		return nil
-	}
-	out, _, done := body(w, r)
-	cw := csv.NewWriter(out)
-	cw.Write(header)
-	cw.WriteAll(rows)
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return done()
 }
 
 // handleWhoCooperates serves GET /api/countries/{country}/authorities: the

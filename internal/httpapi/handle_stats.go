@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
@@ -34,23 +33,9 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request, snap *index
 	if format != "csv" {
 		return s.writeJSON(w, r, "application/json", etag(r, snap.Version(), canonical), st)
 	}
-	if s.notModified(w, r, etag(r, snap.Version(), canonical)) {
-		return nil
+	rows := make([][]string, len(st.Groups))
+	for i, g := range st.Groups {
+		rows[i] = []string{g.Key, g.Label, strconv.Itoa(g.Count)}
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="atlas-stats-`+by+`-`+unit+`.csv"`)
-	if r.Method == http.MethodHead {
-		return nil
-	}
-	out, _, done := body(w, r)
-	cw := csv.NewWriter(out)
-	cw.Write([]string{by, "label", unit})
-	for _, g := range st.Groups {
-		cw.Write([]string{g.Key, g.Label, strconv.Itoa(g.Count)})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return done()
+	return s.writeCSV(w, r, etag(r, snap.Version(), canonical), "atlas-stats-"+by+"-"+unit+".csv", []string{by, "label", unit}, rows)
 }
