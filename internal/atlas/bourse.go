@@ -119,6 +119,15 @@ func (in RequestInput) Validate() FieldErrors {
 	return errs
 }
 
+// JoinTypes joins types with "|", as the files and layers carry them.
+func JoinTypes(ts []AuthorityType) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = string(t)
+	}
+	return strings.Join(parts, "|")
+}
+
 // SortedTypes returns the sought types in the order of AuthorityTypes.
 func SortedTypes(ts []string) []AuthorityType {
 	var out []AuthorityType

@@ -49,12 +49,8 @@ func Write(dir string, ds *atlas.Dataset) error {
 		}},
 		{RequestsFile, requestHeader, len(ds.Requests), func(i int) []string {
 			q := ds.Requests[i]
-			types := make([]string, len(q.SoughtTypes))
-			for k, t := range q.SoughtTypes {
-				types[k] = string(t)
-			}
 			return append(append([]string{q.ID, q.PartnerID, q.Name, q.Country}, coords(q.Point)...), strings.Join(q.Themes, "|"), q.Description,
-				strings.Join(types, "|"), optInt(q.MinPopulation), optInt(q.MaxPopulation), strings.Join(q.Languages, "|"), q.ValidUntil, q.Status, q.Published)
+				atlas.JoinTypes(q.SoughtTypes), optInt(q.MinPopulation), optInt(q.MaxPopulation), strings.Join(q.Languages, "|"), q.ValidUntil, q.Status, q.Published)
 		}},
 		{FichesFile, ficheHeader, len(ds.Fiches), func(i int) []string {
 			f := ds.Fiches[i]

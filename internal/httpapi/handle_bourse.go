@@ -169,7 +169,7 @@ func (s *Server) handleBourse(w http.ResponseWriter, r *http.Request, snap *inde
 	for _, q := range open {
 		c, _ := snap.Country(q.Country)
 		props := map[string]any{"id": q.ID, "name": q.Name, "country": q.Country, "country_name": c.NameFR, "themes": strings.Join(q.Themes, "|"),
-			"description": q.Description, "sought_types": joinTypes(q.SoughtTypes), "languages": strings.Join(q.Languages, "|"),
+			"description": q.Description, "sought_types": atlas.JoinTypes(q.SoughtTypes), "languages": strings.Join(q.Languages, "|"),
 			"valid_until": q.ValidUntil, "published": q.Published}
 		if q.PartnerID != "" {
 			props["partner_id"] = q.PartnerID
@@ -177,14 +177,6 @@ func (s *Server) handleBourse(w http.ResponseWriter, r *http.Request, snap *inde
 		fc.Features = append(fc.Features, feature{"Feature", q.ID, map[string]any{"type": "Point", "coordinates": q.Point}, props})
 	}
 	return s.writeJSON(w, r, "application/geo+json", tag, fc)
-}
-
-func joinTypes(ts []atlas.AuthorityType) string {
-	parts := make([]string, len(ts))
-	for i, t := range ts {
-		parts[i] = string(t)
-	}
-	return strings.Join(parts, "|")
 }
 
 // handleBourseRequest serves GET /api/bourse/{id}?limit=: one request
@@ -277,7 +269,7 @@ func (s *Server) handleBourseTile(w http.ResponseWriter, r *http.Request, snap *
 		}
 		ft := geojson.NewFeature(q.Point)
 		ft.Properties = geojson.Properties{"id": q.ID, "name": q.Name, "country": q.Country, "themes": strings.Join(q.Themes, "|"),
-			"sought_types": joinTypes(q.SoughtTypes), "valid_until": q.ValidUntil}
+			"sought_types": atlas.JoinTypes(q.SoughtTypes), "valid_until": q.ValidUntil}
 		fc.Append(ft)
 	}
 	w.Header().Set("ETag", tag)

@@ -526,7 +526,7 @@ func (s *Snapshot) hash() string {
 	for _, r := range ds.Requests {
 		w.str("request")
 		for _, v := range []string{r.ID, r.PartnerID, r.Name, r.Country, strings.Join(r.Themes, "|"), r.Description,
-			joinTypes(r.SoughtTypes), strings.Join(r.Languages, "|"), r.ValidUntil, r.Status, r.Published} {
+			atlas.JoinTypes(r.SoughtTypes), strings.Join(r.Languages, "|"), r.ValidUntil, r.Status, r.Published} {
 			w.str(v)
 		}
 		w.flt(r.Point[0])
@@ -544,14 +544,6 @@ func (s *Snapshot) hash() string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8])
-}
-
-func joinTypes(ts []atlas.AuthorityType) string {
-	parts := make([]string, len(ts))
-	for i, t := range ts {
-		parts[i] = string(t)
-	}
-	return strings.Join(parts, "|")
 }
 
 // placesDigest returns the state of the version's SHA-256 after the
