@@ -705,6 +705,12 @@ func (m *countryMap) drawPanel(lay layerFunc, fam *canvas.FontFamily, pn *panel)
 		m.drawPoints(lay(layerPoints), pn)
 		return
 	}
+	if !slices.Contains(m.panels, pn) {
+		// An overseas inset shows its collectivités: its arcs would only
+		// leave it (and, across the antimeridian, cross it from edge to edge).
+		m.drawPoints(lay(layerPoints), pn)
+		return
+	}
 	// Arcs, coloured by kind.
 	ctx.SetFillColor(canvas.Transparent)
 	ctx.SetStrokeWidth(math.Max(0.12, 0.35-float64(len(m.ids))/4000))
