@@ -246,3 +246,26 @@ func TestBrowserBourse(t *testing.T) {
 	tb.screenshot("bourse-request")
 	tb.checkClean()
 }
+
+// The atlas's CSV download is the server's French spreadsheet CSV.
+func TestBrowserFrenchCSVDownload(t *testing.T) {
+	b := newBrowser(t)
+	tb := b.tab(t, 1280, 900)
+	tb.navigate("/?country=JP&theme=culture-patrimoine")
+	tb.waitFor("download button", `document.getElementById('dl-csv')`, 30*time.Second)
+	tb.waitFor("counts", `/\d/.test(document.getElementById('counts').textContent)`, 30*time.Second)
+	var got struct {
+		Href string `json:"href"`
+		Head string `json:"head"`
+		BOM  bool   `json:"bom"`
+	}
+	tb.eval(`(async () => { document.getElementById('dl-csv').click(); const d = window.atlasLastDownload;
+		const buf = new Uint8Array(await (await fetch(d.href)).arrayBuffer());
+		return {href: d.href, bom: buf[0] === 0xEF && buf[1] === 0xBB && buf[2] === 0xBF,
+			head: new TextDecoder().decode(buf.slice(3)).split('\r\n')[0]}; })()`, &got)
+	if !strings.Contains(got.Href, "lang=fr") || !strings.Contains(got.Href, "country=JP") || !got.BOM ||
+		!strings.HasPrefix(got.Head, "Identifiant;Code collectivité;Collectivité;Type de collectivité;") {
+		t.Errorf("CSV download: %+v", got)
+	}
+	tb.checkClean()
+}

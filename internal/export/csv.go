@@ -17,9 +17,15 @@ import (
 // count, themes are |-joined), then the geometry columns: authority_lon,
 // authority_lat, partner_lon, partner_lat for partnerships; lon, lat for
 // authorities and partners; wkt (MULTIPOLYGON, EPSG:4326) for the boundary
-// layers.
+// layers. In French the names are labels ("Type de collectivité"), and the
+// partnerships have two more columns before the geometry: the French
+// authority's département and the titles of the projects.
 func CSVHeader(layer string, lang Lang) []string {
-	cols := append(columns(layer), geometryColumns(layer)...)
+	cols := columns(layer)
+	if lang == French && layer == index.LayerPartnerships {
+		cols = append(cols, frenchExtra...)
+	}
+	cols = append(cols, geometryColumns(layer)...)
 	out := make([]string, len(cols))
 	for i, c := range cols {
 		if lang == French {
@@ -30,6 +36,9 @@ func CSVHeader(layer string, lang Lang) []string {
 	}
 	return out
 }
+
+// frenchExtra are the columns the French CSV of partnerships adds.
+var frenchExtra = []column{{"departement", "Département de la collectivité", "string"}, {"project_titles", "Titres des projets", "string"}}
 
 // WriteCSV streams the features of layer that f selects as RFC 4180 CSV
 // (UTF-8, comma-separated, CRLF line ends, a header line; see CSVHeader),
@@ -44,18 +53,26 @@ func WriteCSV(ctx context.Context, w io.Writer, snap *index.Snapshot, layer stri
 	}
 	cols := columns(layer)
 	s := newStream(w, o)
-	if o.BOM {
+	fr := o.Lang == French
+	if o.BOM || fr {
 		s.buf = append(s.buf, 0xEF, 0xBB, 0xBF)
+	}
+	sep := byte(',')
+	if fr {
+		sep = ';'
 	}
 	for k, h := range CSVHeader(layer, o.Lang) {
 		if k > 0 {
-			s.buf = append(s.buf, ',')
+			s.buf = append(s.buf, sep)
 		}
-		s.buf = appendCSVField(s.buf, h)
+		s.buf = appendCSVFieldSep(s.buf, h, sep)
 	}
 	s.buf = append(s.buf, '\r', '\n')
 	err = encodeParallel(ctx, len(ids), s, nil, func(b []byte, k int) []byte {
 		i := ids[k]
+		if fr {
+			return append(appendFrenchRow(b, snap, layer, cols, i, sel), '\r', '\n')
+		}
 		if layer == index.LayerPartnerships {
 			b = appendPartnershipRow(b, snap, i)
 		} else {
@@ -115,11 +132,14 @@ func appendPartnershipRow(b []byte, snap *index.Snapshot, i int32) []byte {
 
 // appendCSVField appends s, quoted when it holds a comma, a quote, a line
 // break or leading/trailing spaces.
-func appendCSVField(b []byte, s string) []byte {
+func appendCSVField(b []byte, s string) []byte { return appendCSVFieldSep(b, s, ',') }
+
+// appendCSVFieldSep is appendCSVField for the separator sep.
+func appendCSVFieldSep(b []byte, s string, sep byte) []byte {
 	if s == "" {
 		return b
 	}
-	if !strings.ContainsAny(s, ",\"\r\n") && s[0] != ' ' && s[len(s)-1] != ' ' {
+	if !strings.ContainsAny(s, "\"\r\n") && strings.IndexByte(s, sep) < 0 && s[0] != ' ' && s[len(s)-1] != ' ' {
 		return append(b, s...)
 	}
 	b = append(b, '"')
@@ -211,4 +231,102 @@ func appendWKT(b []byte, g orb.Geometry) []byte {
 		return append(b, ')')
 	}
 	return append(b, "GEOMETRYCOLLECTION EMPTY"...)
+}
+
+// The French CSV is the spreadsheet's: ";" between fields, a decimal
+// comma, labels instead of slugs (types, kinds, provenances, themes,
+// sources; oui/non), themes and titles joined by " | ", and for the
+// partnerships the département and the project titles (see CSVHeader).
+
+// appendFrenchRow appends the French row of feature i of layer.
+func appendFrenchRow(b []byte, snap *index.Snapshot, layer string, cols []column, i int32, sel *index.Selection) []byte {
+	if layer == index.LayerPartnerships {
+		v := partnershipOf(snap, i)
+		themes := make([]string, len(v.themes))
+		for k, t := range v.themes {
+			th, _ := atlas.ThemeBySlug(t)
+			themes[k] = th.LabelFR
+		}
+		sources := make([]string, len(v.p.Sources))
+		for k, src := range v.p.Sources {
+			sources[k] = atlas.SourceLabel(src)
+		}
+		titles := make([]string, len(v.projects))
+		for k, pr := range v.projects {
+			titles[k] = pr.Title
+		}
+		year := ""
+		if v.p.StartYear != 0 {
+			year = strconv.Itoa(v.p.StartYear)
+		}
+		dep := ""
+		if v.a.Departement != "" {
+			dep = snap.DepartementName(v.a.Departement)
+		}
+		for _, f := range []string{v.p.ID, v.a.ID, v.a.Name, v.a.Type.Label(), v.pt.ID, v.pt.Name, v.pt.Country, v.country, v.p.Kind.Label(),
+			year, ouiNon(v.p.Active), v.p.Provenance.Label(), strings.Join(sources, " | "), strings.Join(themes, " | "),
+			strconv.Itoa(len(v.projects)), dep, strings.Join(titles, " | ")} {
+			b = appendCSVFieldSep(b, f, ';')
+			b = append(b, ';')
+		}
+		for k, x := range []float64{v.a.Point[0], v.a.Point[1], v.pt.Point[0], v.pt.Point[1]} {
+			if k > 0 {
+				b = append(b, ';')
+			}
+			b = appendDecimalComma(b, x)
+		}
+		return b
+	}
+	props := snap.Properties(layer, i, sel)
+	for n, c := range cols {
+		if n > 0 {
+			b = append(b, ';')
+		}
+		switch v := props[c.Name].(type) {
+		case string:
+			if c.Name == "type" {
+				v = atlas.AuthorityType(v).Label()
+			}
+			b = appendCSVFieldSep(b, v, ';')
+		case bool:
+			b = append(b, ouiNon(v)...)
+		case float64:
+			b = appendDecimalComma(b, v)
+		default:
+			b = appendCSVValue(b, v)
+		}
+	}
+	switch layer {
+	case index.LayerAuthorities, index.LayerPartners:
+		p := snap.Point(layer, i)
+		b = append(b, ';')
+		b = appendDecimalComma(b, p[0])
+		b = append(b, ';')
+		b = appendDecimalComma(b, p[1])
+	default:
+		b = append(b, ';', '"')
+		b = appendWKT(b, snap.Geometry(layer, i))
+		b = append(b, '"')
+	}
+	return b
+}
+
+func ouiNon(v bool) string {
+	if v {
+		return "oui"
+	}
+	return "non"
+}
+
+// appendDecimalComma appends x as geojson.AppendFloat does, with a comma
+// for the decimal point.
+func appendDecimalComma(b []byte, x float64) []byte {
+	n := len(b)
+	b = geojson.AppendFloat(b, x)
+	for k := n; k < len(b); k++ {
+		if b[k] == '.' {
+			b[k] = ','
+		}
+	}
+	return b
 }

@@ -76,7 +76,8 @@ func ParseLang(s string) (Lang, error) {
 type Options struct {
 	// Lang of the CSV headers.
 	Lang Lang
-	// BOM starts a CSV with a UTF-8 byte order mark, so that spreadsheet
+	// BOM starts a CSV with a UTF-8 byte order mark (a French CSV always
+	// has one), so that spreadsheet
 	// software that otherwise guesses a legacy code page (Excel on Windows)
 	// reads accented names correctly.
 	BOM bool
@@ -144,13 +145,13 @@ type column struct {
 // (index.Layers order, projects as a count), without geometry.
 func columns(layer string) []column {
 	fr := map[string]string{
-		"id": "identifiant", "authority_id": "id_collectivite", "authority_name": "collectivite",
-		"authority_type": "type_collectivite", "partner_id": "id_partenaire", "partner_name": "partenaire",
-		"country": "pays", "country_name": "nom_pays", "kind": "nature", "start_year": "annee_debut",
-		"active": "actif", "provenance": "provenance", "sources": "sources", "themes": "thematiques", "projects": "nb_projets",
-		"name": "nom", "type": "type", "code": "code", "departement": "departement", "region": "region",
-		"population": "population", "partnerships": "nb_partenariats", "subdivision": "subdivision",
-		"iso2": "iso2", "name_en": "nom_anglais",
+		"id": "Identifiant", "authority_id": "Code collectivité", "authority_name": "Collectivité",
+		"authority_type": "Type de collectivité", "partner_id": "Identifiant partenaire", "partner_name": "Autorité partenaire",
+		"country": "Code pays", "country_name": "Pays", "kind": "Nature", "start_year": "Année de début",
+		"active": "Actif", "provenance": "Provenance", "sources": "Sources", "themes": "Thématiques", "projects": "Nombre de projets",
+		"name": "Nom", "type": "Type", "code": "Code", "departement": "Département", "region": "Région",
+		"population": "Population", "partnerships": "Partenariats", "subdivision": "Subdivision",
+		"iso2": "Code ISO", "name_en": "Nom anglais",
 	}
 	l, err := index.LayerByID(layer)
 	if err != nil {
@@ -172,13 +173,13 @@ func geometryColumns(layer string) []column {
 	switch layer {
 	case index.LayerPartnerships:
 		return []column{
-			{"authority_lon", "collectivite_lon", "number"}, {"authority_lat", "collectivite_lat", "number"},
-			{"partner_lon", "partenaire_lon", "number"}, {"partner_lat", "partenaire_lat", "number"},
+			{"authority_lon", "Longitude collectivité", "number"}, {"authority_lat", "Latitude collectivité", "number"},
+			{"partner_lon", "Longitude partenaire", "number"}, {"partner_lat", "Latitude partenaire", "number"},
 		}
 	case index.LayerAuthorities, index.LayerPartners:
-		return []column{{"lon", "lon", "number"}, {"lat", "lat", "number"}}
+		return []column{{"lon", "Longitude", "number"}, {"lat", "Latitude", "number"}}
 	default:
-		return []column{{"wkt", "wkt", "string"}}
+		return []column{{"wkt", "Géométrie (WKT)", "string"}}
 	}
 }
 

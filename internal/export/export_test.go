@@ -139,6 +139,9 @@ func TestCSV(t *testing.T) {
 				data = data[3:]
 			}
 			r := csv.NewReader(bytes.NewReader(data))
+			if lang == export.French {
+				r.Comma = ';'
+			}
 			rows, err := r.ReadAll()
 			if err != nil {
 				t.Fatalf("%s: %v", l.ID, err)
@@ -179,13 +182,69 @@ func TestCSV(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The French CSV opens in a French spreadsheet: a BOM, ";" between
+// fields, a decimal comma, labels rather than slugs, and the département
+// and project titles of each partnership.
+func TestFrenchCSV(t *testing.T) {
+	snap := atlastest.Snapshot(t)
 	var buf bytes.Buffer
-	export.WriteCSV(context.Background(), &buf, snap, index.LayerPartnerships, f, export.Options{Lang: export.French})
-	if !strings.HasPrefix(buf.String(), "identifiant,id_collectivite,collectivite,type_collectivite,") {
-		t.Errorf("French header: %.100s", buf.String())
+	if _, err := export.WriteCSV(context.Background(), &buf, snap, index.LayerPartnerships, filter(t, snap, "country=JP&kind=cooperation"), export.Options{Lang: export.French}); err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(strings.SplitN(buf.String(), "\n", 2)[0], "collectivite_lon,collectivite_lat,partenaire_lon,partenaire_lat") {
-		t.Errorf("French header: %.300s", buf.String())
+	data, ok := bytes.CutPrefix(buf.Bytes(), []byte("\xEF\xBB\xBF"))
+	if !ok {
+		t.Fatal("no BOM")
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("%d rows: %v", len(rows), err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, h := range []string{"Identifiant", "Collectivité", "Type de collectivité", "Pays", "Nature", "Année de début", "Actif", "Provenance",
+		"Thématiques", "Département de la collectivité", "Titres des projets", "Longitude collectivité", "Latitude partenaire"} {
+		if _, ok := col[h]; !ok {
+			t.Fatalf("no column %q in %q", h, rows[0])
+		}
+	}
+	ds := snap.Dataset()
+	for _, row := range rows[1:] {
+		i, err := snap.Lookup(index.LayerPartnerships, row[col["Identifiant"]])
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := ds.Partnerships[i]
+		a, _ := snap.PartnershipEnds(i)
+		au := ds.Authorities[a]
+		if row[col["Nature"]] != "Coopération décentralisée" || row[col["Type de collectivité"]] != au.Type.Label() ||
+			row[col["Provenance"]] != p.Provenance.Label() || (row[col["Actif"]] != "oui") != !p.Active {
+			t.Fatalf("labels: %q", row)
+		}
+		if au.Departement != "" && row[col["Département de la collectivité"]] != snap.DepartementName(au.Departement) {
+			t.Errorf("département %q for %s", row[col["Département de la collectivité"]], au.Name)
+		}
+		var titles []string
+		for _, pr := range snap.PartnershipProjects(i) {
+			titles = append(titles, pr.Title)
+		}
+		if row[col["Titres des projets"]] != strings.Join(titles, " | ") {
+			t.Errorf("titles %q, want %q", row[col["Titres des projets"]], titles)
+		}
+		lon := row[col["Longitude collectivité"]]
+		if strings.Contains(lon, ".") || (strings.Contains(lon, ",") != (au.Point[0] != float64(int(au.Point[0])))) {
+			t.Errorf("longitude %q of %v: want a decimal comma", lon, au.Point[0])
+		}
+		for _, th := range strings.Split(row[col["Thématiques"]], " | ") {
+			if th != "" && atlas.ThemeIndex(th) >= 0 {
+				t.Errorf("theme slug %q, want its label", th)
+			}
+		}
 	}
 }
 

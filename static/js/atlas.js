@@ -317,31 +317,26 @@
     }
     return page();
   }
-  var CSV_COLS = ['id', 'authority_id', 'authority_name', 'authority_type', 'partner_id', 'partner_name', 'country', 'country_name', 'kind', 'start_year', 'active', 'provenance', 'sources', 'themes', 'projects'];
-  function csvCell(v) {
-    if (v === undefined || v === null) return '';
-    if (Array.isArray(v)) v = v.map(function (x) { return typeof x === 'object' ? (x.title || x.id) : x; }).join('|');
-    v = String(v);
-    return /[",\n;]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
-  }
   function download(kind) {
     var q = C.filterQuery(st.filters);
     var status = $('download-status');
+    if (kind === 'csv') {
+      // The server's export: in French, the spreadsheet's CSV (";", decimal
+      // comma, labels, département and project titles); in English, the
+      // plain one.
+      var href = '/export/partnerships.csv?' + (q ? q + '&' : '') + 'lang=' + (st.lang === 'en' ? 'en&bom=true' : 'fr');
+      var a0 = el('a', { href: href, download: '' });
+      document.body.appendChild(a0);
+      a0.click();
+      a0.remove();
+      status.textContent = t('partnershipsN', { n: listTotal || 0 }) + ' — CSV';
+      window.atlasLastDownload = { kind: kind, href: href };
+      return Promise.resolve();
+    }
     status.textContent = t('downloading');
     return fetchAll(q).then(function (fc) {
-      var blob, name = 'partenariats' + (q ? '-filtre' : '');
-      if (kind === 'csv') {
-        var lines = [CSV_COLS.join(',')];
-        fc.features.forEach(function (f) {
-          var p = f.properties;
-          lines.push(CSV_COLS.map(function (c) { return csvCell(c === 'projects' && Array.isArray(p.projects) ? p.projects.length : p[c]); }).join(','));
-        });
-        blob = new Blob(['\ufeff' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' });
-        name += '.csv';
-      } else {
-        blob = new Blob([JSON.stringify(fc)], { type: 'application/geo+json' });
-        name += '.geojson';
-      }
+      var name = 'partenariats' + (q ? '-filtre' : '') + '.geojson';
+      var blob = new Blob([JSON.stringify(fc)], { type: 'application/geo+json' });
       var a = el('a', { href: URL.createObjectURL(blob), download: name });
       document.body.appendChild(a);
       a.click();
