@@ -44,17 +44,18 @@ func (s *Server) bourseRoutes(b bindings) {
 	s.get(b, "/api/bourse/{id}", s.handleBourseRequest)
 	s.get(b, "/api/authorities/{id}/bourse", s.handleBourseForAuthority)
 	s.get(b, "/api/bourse/tiles/{z}/{x}/{y}.mvt", s.handleBourseTile)
-	bourse := func(d Declarations) (Bourse, error) {
-		if bs, ok := d.(Bourse); ok {
-			return bs, nil
-		}
-		return nil, fmt.Errorf("%w: this store has no bourse-projets", atlas.ErrUnavailable)
+	// write is s.write with the store's bourse: a store without one
+	// answers 503.
+	write := func(h func(w http.ResponseWriter, r *http.Request, bs Bourse, p atlas.Principal) error) binding {
+		return binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
+			bs, ok := d.(Bourse)
+			if !ok {
+				return fmt.Errorf("%w: this store has no bourse-projets", atlas.ErrUnavailable)
+			}
+			return h(w, r, bs, p)
+		})}
 	}
-	b.bind(http.MethodPost, "/api/bourse", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
-		bs, err := bourse(d)
-		if err != nil {
-			return err
-		}
+	b.bind(http.MethodPost, "/api/bourse", write(func(w http.ResponseWriter, r *http.Request, bs Bourse, p atlas.Principal) error {
 		var in atlas.RequestInput
 		if err := decodeBody(r, &in); err != nil {
 			return err
@@ -64,12 +65,8 @@ func (s *Server) bourseRoutes(b bindings) {
 			return err
 		}
 		return s.writeCreated(w, r, "/api/bourse/"+rec.ID, rec)
-	})})
-	b.bind(http.MethodPut, "/api/bourse/{id}", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
-		bs, err := bourse(d)
-		if err != nil {
-			return err
-		}
+	}))
+	b.bind(http.MethodPut, "/api/bourse/{id}", write(func(w http.ResponseWriter, r *http.Request, bs Bourse, p atlas.Principal) error {
 		var in atlas.RequestInput
 		if err := decodeBody(r, &in); err != nil {
 			return err
@@ -79,12 +76,8 @@ func (s *Server) bourseRoutes(b bindings) {
 			return err
 		}
 		return writeRecord(w, http.StatusOK, rec)
-	})})
-	b.bind(http.MethodPost, "/api/bourse/{id}/interest", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
-		bs, err := bourse(d)
-		if err != nil {
-			return err
-		}
+	}))
+	b.bind(http.MethodPost, "/api/bourse/{id}/interest", write(func(w http.ResponseWriter, r *http.Request, bs Bourse, p atlas.Principal) error {
 		var in struct {
 			Message string `json:"message"`
 		}
@@ -96,19 +89,15 @@ func (s *Server) bourseRoutes(b bindings) {
 			return err
 		}
 		return writeRecord(w, http.StatusOK, rec)
-	})})
-	b.bind(http.MethodGet, "/api/bourse/{id}/interests", binding{h: s.write(func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error {
-		bs, err := bourse(d)
-		if err != nil {
-			return err
-		}
+	}))
+	b.bind(http.MethodGet, "/api/bourse/{id}/interests", write(func(w http.ResponseWriter, r *http.Request, bs Bourse, p atlas.Principal) error {
 		list, err := bs.Interests(r.Context(), p, mux.Vars(r)["id"])
 		if err != nil {
 			return err
 		}
 		w.Header().Set("Cache-Control", "private, no-store")
 		return writeRecord(w, http.StatusOK, map[string]any{"request_id": mux.Vars(r)["id"], "interests": list})
-	})})
+	}))
 }
 
 // requestJSON is a request with its country's name.
