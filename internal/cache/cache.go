@@ -31,8 +31,10 @@ type Budget struct {
 	ll     list.List // of *entry, most recently used first
 	caches []*stats
 	// keep, when not empty, are the key prefixes of what may be cached
-	// (see KeepOnly).
-	keep []string
+	// (see KeepOnly); durable are prefixes cached whatever keep says (see
+	// Durable).
+	keep    []string
+	durable []string
 }
 
 // NewBudget returns a budget of size bytes (at least 1).
@@ -221,6 +223,17 @@ func (c *Cache[V]) Memo(key string, pin bool, build func() (V, int64), grow func
 	return e.value.(V)
 }
 
+// Recharge sets the size of key's entry, once built, to size (for a value
+// that its owner replaced or extended), evicting what the budget then
+// cannot hold.
+func (c *Cache[V]) Recharge(key string, size int64) {
+	c.b.mu.Lock()
+	defer c.b.mu.Unlock()
+	if e, ok := c.s.items[key]; ok && e.in && e.ready.Load() {
+		c.b.charge(e, size)
+	}
+}
+
 // Release drops every entry of every cache of b whose key starts with
 // prefix (the structures of a snapshot that is no longer published), and
 // returns the bytes it freed.
@@ -263,11 +276,35 @@ func (b *Budget) KeepOnly(prefixes ...string) int64 {
 	return freed
 }
 
+// Durable makes the entries whose key starts with prefix survive KeepOnly:
+// the structures that belong to no one snapshot (a filter's arcs, from
+// which the next snapshot's are derived).
+// They are charged and evicted like any other.
+func (b *Budget) Durable(prefix string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.durable = append(b.durable, prefix)
+}
+
+// Keeps reports whether an entry of key may be cached now (see KeepOnly):
+// for a key that begins with a snapshot's version, whether that snapshot
+// is the published one.
+func (b *Budget) Keeps(key string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.keeps(key)
+}
+
 // Under b.mu.
 
 func (b *Budget) keeps(key string) bool {
 	if len(b.keep) == 0 {
 		return true
+	}
+	for _, p := range b.durable {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
 	}
 	for _, p := range b.keep {
 		if strings.HasPrefix(key, p) {

@@ -43,7 +43,7 @@ func TestArcRunsMatchClipping(t *testing.T) {
 		j := &job{r: r, ctx: context.Background(), snap: snap, f: q, sel: snap.Select(q), fkey: snap.Version() + "?" + q.Encode()}
 		p := r.arcPlan(j)
 		for _, z := range []int{1, 3, 5, 7} {
-			ix := buildArcIndex(p, p.level(z), z)
+			ix := buildArcIndex(p.endsAt(p.level(z)), 0, p.items(p.level(z)), p.level(z), z)
 			checked := 0
 			stride := max(1, len(ix.runKeys)/100) // about a hundred tiles per zoom
 			for ti, key := range ix.runKeys {
@@ -140,7 +140,7 @@ func TestArcSlicesMatchRuns(t *testing.T) {
 		j := &job{r: r, ctx: context.Background(), snap: snap, f: q, sel: snap.Select(q), fkey: snap.Version() + "?" + q.Encode()}
 		p := r.arcPlan(j)
 		for _, z := range []int{0, 2, 4, 6, 7, 8} {
-			runs := buildArcIndex(p, p.level(z), z)
+			runs := buildArcIndex(p.endsAt(p.level(z)), 0, p.items(p.level(z)), p.level(z), z)
 			sliced := sliceArcIndex(runs)
 			if len(sliced.xy) != 0 || len(sliced.runs) != 0 || len(sliced.slices) == 0 {
 				t.Fatalf("%v z%d: sliced index keeps %d points, %d runs, has %d slices", q, z, len(sliced.xy)/2, len(sliced.runs), len(sliced.slices))

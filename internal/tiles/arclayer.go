@@ -5,7 +5,6 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/encoding/mvt"
 	"math"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -56,10 +55,18 @@ type arcPlan struct {
 	propsOnce sync.Once
 	props     *mvt.PropTable // of the selected partnerships, by position in ids
 
+	// The ends of every level's items, made once; and the arc indexes the
+	// plan draws, once found (see resolveArcs).
+	endsOnce [4]sync.Once
+	endsOf   [4]arcEnds
+	indexes  [ArcIndexMaxZoom + 1][4]atomic.Pointer[arcIndex]
+	runs     [4]atomic.Pointer[arcIndex]
+
 	// What the plan holds once built, and the bytes of props once made:
 	// the structures that decide the levels are dropped once they have.
 	base       int64
 	propsBytes atomic.Int64
+	endsBytes  atomic.Int64
 }
 
 func (r *Renderer) arcPlan(j *job) *arcPlan {
@@ -75,7 +82,7 @@ func (r *Renderer) arcPlan(j *job) *arcPlan {
 		p.agg = r.aggregates(j)
 		p.base = cache.SizeOf(p, shared)
 		return p, p.base
-	}, func(v any) int64 { p := v.(*arcPlan); return p.base + p.propsBytes.Load() }).(*arcPlan)
+	}, func(v any) int64 { p := v.(*arcPlan); return p.base + p.propsBytes.Load() + p.endsBytes.Load() }).(*arcPlan)
 }
 
 // ends returns the end points of item k at level l.
@@ -274,6 +281,9 @@ func (p *arcPlan) level(z int) int {
 // the runs and their points for the tiles above.
 type arcIndex struct {
 	level int
+	// The ends of the items the index was made for, in item order: what
+	// its geometry depends on, and all (see resolveArcs).
+	ends arcEnds
 	// Points, x y interleaved, world units, line after line; two
 	// consecutive points of a line differ.
 	xy []int32
@@ -346,31 +356,36 @@ func (ix *arcIndex) tileRuns(x, y uint32) ([]arcRun, int32) {
 	return ix.runs[ix.runOff[i]:ix.runOff[i+1]], ix.runOff[i]
 }
 
+// arcIndex returns the index of p's arcs at level and zoom z (see
+// resolveArcs).
 func (r *Renderer) arcIndex(j *job, p *arcPlan, level, z int) *arcIndex {
-	key := j.fkey + "/arcindex/" + strconv.Itoa(z) + "/" + strconv.Itoa(level)
-	return memo(r.arcIdx, key, j.pin, func() *arcIndex {
-		ix := buildArcIndex(p, level, z)
-		out := sliceArcIndex(ix)
-		if z == ArcIndexMaxZoom {
-			// The tiles above draw from the runs, their points and great
-			// circles (not from the LineTo parameters).
-			packFine(ix)
-			out.fine, out.runKeys, out.runOff, out.runs, out.rbox, out.circles = ix.fine, ix.runKeys, ix.runOff, ix.runs, ix.rbox, ix.circles
-		}
-		return out
-	})
+	return r.resolveArcs(j, p, kindIndex, level, z)
 }
 
 // arcRuns returns the index of ArcIndexMaxZoom at a level that zoom does
 // not draw, with its runs only, for the tiles above it.
 func (r *Renderer) arcRuns(j *job, p *arcPlan, level int) *arcIndex {
-	key := j.fkey + "/arcruns/" + strconv.Itoa(level)
-	return memo(r.arcIdx, key, j.pin, func() *arcIndex {
-		ix := buildArcIndex(p, level, ArcIndexMaxZoom)
+	return r.resolveArcs(j, p, kindRuns, level, ArcIndexMaxZoom)
+}
+
+// finishArcIndex turns what buildArcIndex made into what is kept: for
+// kindIndex, the runs drawn in their tiles (and, at ArcIndexMaxZoom, the
+// runs and their points for the tiles above); for kindRuns, the runs and
+// their points only.
+func finishArcIndex(ix *arcIndex, kind arcKind, z int) *arcIndex {
+	if kind == kindRuns {
 		ix.xy, ix.params, ix.poff = nil, nil, nil
 		packFine(ix)
 		return ix
-	})
+	}
+	out := sliceArcIndex(ix)
+	if z == ArcIndexMaxZoom {
+		// The tiles above draw from the runs, their points and great
+		// circles (not from the LineTo parameters).
+		packFine(ix)
+		out.fine, out.runKeys, out.runOff, out.runs, out.rbox, out.circles = ix.fine, ix.runKeys, ix.runOff, ix.runs, ix.rbox, ix.circles
+	}
+	return out
 }
 
 // packFine lays the points of ix's runs out tile by tile, each run's
@@ -435,7 +450,9 @@ func (ix *arcIndex) sliceCmds(s int) []byte {
 	return ix.cmds[ix.slices[s].off:end]
 }
 
-func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
+// buildArcIndex indexes the items lo..hi−1 of ends (numbered as in ends)
+// at level and zoom z.
+func buildArcIndex(ends arcEnds, lo, hi, level, z int) *arcIndex {
 	ix := &arcIndex{level: level}
 	ws := worldSize(z)
 	n := int64(1) << z
@@ -455,8 +472,8 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 	var prev, cur []open
 	var line orb.LineString
 	var ts []float32
-	for k := 0; k < p.items(level); k++ {
-		a, b := p.ends(level, k)
+	for k := lo; k < hi; k++ {
+		a, b := ends.at(k)
 		line, ts = worldArc(line[:0], ts[:0], a, b, ws)
 		g := newGreatCircle(a, b)
 		minX, maxX := math.Inf(1), math.Inf(-1)
@@ -558,9 +575,9 @@ func buildArcIndex(p *arcPlan, level, z int) *arcIndex {
 			}
 			ix.rbox[i] = [4]int16{clamp(b[0]), clamp(b[1]), clamp(b[2]), clamp(b[3])}
 		}
-		ix.circles = make([]greatCircle, p.items(level))
-		for k := range ix.circles {
-			ix.circles[k] = newGreatCircle(p.ends(level, k))
+		ix.circles = make([]greatCircle, len(ends))
+		for k := lo; k < hi; k++ {
+			ix.circles[k] = newGreatCircle(ends.at(k))
 		}
 	}
 	return ix

@@ -164,6 +164,7 @@ func NewRenderer(o Options) *Renderer {
 	}
 	r.aggs = cache.New[any](r.budget, "tile-structures", 0)
 	r.arcIdx = cache.New[any](r.budget, "arc-indexes", 0)
+	r.budget.Durable(lineagePrefix)
 	r.wholeShare = 4
 	return r
 }
