@@ -285,3 +285,55 @@ func nextKey(a, b []uint64, i, j int) (key uint64, inA, inB bool) {
 	}
 	return a[i], true, true
 }
+
+// levelSlot is the lineage slot of a filter's arc levels: the levels of
+// every zoom, decided for items with the ends held. The decision depends
+// only on them (the arcs' counts per tile), so a snapshot whose items of
+// every level have the same ends (a write that changed years, themes or
+// kinds, not places) takes the slot's levels without deciding again.
+type levelSlot struct {
+	mu     sync.Mutex
+	ends   [4]arcEnds
+	levels [MaxZoom + 1]int8
+	ok     bool
+}
+
+// levelOf returns p's arc level at zoom z (see arcPlan.level), taking the
+// lineage slot's levels when they were decided for the same ends.
+func (r *Renderer) levelOf(j *job, p *arcPlan, z int) int {
+	p.mu.Lock()
+	decided := p.decided
+	p.mu.Unlock()
+	if decided {
+		return p.level(z)
+	}
+	key := lineagePrefix + j.f.Encode() + "/levels"
+	slot := r.arcIdx.Memo(key, j.pin, func() (any, int64) { return &levelSlot{}, 64 }, nil).(*levelSlot)
+	slot.mu.Lock()
+	defer slot.mu.Unlock()
+	same := slot.ok
+	for l := range slot.ends {
+		same = same && sameEnds(slot.ends[l], p.endsAt(l))
+	}
+	if same {
+		p.mu.Lock()
+		if !p.decided {
+			p.levels, p.decided = slot.levels, true
+		}
+		p.mu.Unlock()
+		return p.level(z)
+	}
+	lv := p.level(z)
+	if r.budget.Keeps(j.fkey) {
+		var n int64
+		for l := range slot.ends {
+			slot.ends[l] = p.endsAt(l)
+			n += int64(32 * len(slot.ends[l]))
+		}
+		p.mu.Lock()
+		slot.levels, slot.ok = p.levels, true
+		p.mu.Unlock()
+		r.arcIdx.Recharge(key, 64+n)
+	}
+	return lv
+}

@@ -129,4 +129,31 @@ func BenchmarkWarm(b *testing.B) {
 			prev = next
 		}
 	})
+	// A write that adds a partnership (a new arc): the arc indexes are
+	// derived, the levels decided again.
+	b.Run("after-append", func(b *testing.B) {
+		r := tiles.NewRenderer(tiles.Options{})
+		if err := r.Warm(ctx, base); err != nil {
+			b.Fatal(err)
+		}
+		prev := base
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			ds := *prev.Dataset()
+			ds.Partnerships = append([]atlas.Partnership(nil), ds.Partnerships...)
+			p := ds.Partnerships[(i*7919)%len(base.Dataset().Partnerships)]
+			p.ID = fmt.Sprintf("bench-%d", i)
+			p.PartnerID = ds.Partnerships[(i*104729+17)%len(base.Dataset().Partnerships)].PartnerID
+			ds.Partnerships = append(ds.Partnerships, p)
+			next, err := index.Derive(prev, &ds)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if err := r.Warm(ctx, next); err != nil {
+				b.Fatal(err)
+			}
+			prev = next
+		}
+	})
 }

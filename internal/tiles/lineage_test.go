@@ -62,16 +62,36 @@ func TestTilesAfterWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	live.Swap(next)
-	cold := tiles.NewRenderer(tiles.Options{})
-	for _, f := range filters {
-		for _, tl := range sample {
-			got := render(t, warm, next, []string{index.LayerPartnerships}, tl, f)
-			want := render(t, cold, next, []string{index.LayerPartnerships}, tl, f)
-			if got.Empty != want.Empty || !bytes.Equal(got.Data, want.Data) {
-				t.Fatalf("filter %q, tile %v: %d bytes after the write, %d from a new renderer", f.Encode(), tl, len(got.Data), len(want.Data))
+	same := func(snap *index.Snapshot) {
+		t.Helper()
+		cold := tiles.NewRenderer(tiles.Options{})
+		for _, f := range filters {
+			for _, tl := range sample {
+				got := render(t, warm, snap, []string{index.LayerPartnerships}, tl, f)
+				want := render(t, cold, snap, []string{index.LayerPartnerships}, tl, f)
+				if got.Empty != want.Empty || !bytes.Equal(got.Data, want.Data) {
+					t.Fatalf("filter %q, tile %v: %d bytes after the write, %d from a new renderer", f.Encode(), tl, len(got.Data), len(want.Data))
+				}
 			}
 		}
 	}
+	same(next)
+	// A write that changes no place (a year, a kind): the levels and the
+	// arc indexes are the previous snapshot's, the properties new.
+	ds2 := *next.Dataset()
+	ds2.Partnerships = append([]atlas.Partnership(nil), ds2.Partnerships...)
+	for i := range ds2.Partnerships {
+		if ds2.Partnerships[i].PartnerID == fujiID {
+			ds2.Partnerships[i].StartYear, ds2.Partnerships[i].Kind = 2022, atlas.Jumelage
+		}
+	}
+	after, err := index.Derive(next, &ds2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live.Swap(after)
+	same(after)
+	next = after
 	found := false
 	// The whole atlas draws grouped arcs at every zoom (its densest
 	// tiles are over the budget); Japan's alone are drawn one by one.

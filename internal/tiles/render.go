@@ -467,7 +467,7 @@ func (s countSink) Int(k string, v int) {
 func (j *job) arcs() error {
 	p := j.r.arcPlan(j)
 	z := j.fr.z
-	level := p.level(z)
+	level := j.r.levelOf(j, p, z)
 	if z <= ArcIndexMaxZoom {
 		return j.drawArcIndex(p, j.r.arcIndex(j, p, level, z))
 	}
