@@ -173,48 +173,20 @@ func mergeArcIndex(base, delta *arcIndex, m itemMap, kind arcKind, z int) *arcIn
 func mergeSlices(out, base, delta *arcIndex, m itemMap) {
 	out.slices = make([]arcSlice, 0, len(base.slices)+len(delta.slices))
 	out.cmds = make([]byte, 0, len(base.cmds)+len(delta.cmds))
-	add := func(ix *arcIndex, s int, item int32) {
-		sl := ix.slices[s]
-		cmds := ix.sliceCmds(s)
-		sl.item, sl.off = item, int32(len(out.cmds))
-		out.slices = append(out.slices, sl)
-		out.cmds = append(out.cmds, cmds...)
-	}
-	i, d := 0, 0
-	for i < len(base.tileKeys) || d < len(delta.tileKeys) {
-		key, fromBase, fromDelta := nextKey(base.tileKeys, delta.tileKeys, i, d)
-		first := len(out.slices)
-		var bs, be, ds, de int
-		if fromBase {
-			bs, be = int(base.tileOff[i]), int(base.tileOff[i+1])
-			i++
-		}
-		if fromDelta {
-			ds, de = int(delta.tileOff[d]), int(delta.tileOff[d+1])
-			d++
-		}
-		for bs < be || ds < de {
-			if bs < be {
-				item, keep := m.of(base.slices[bs].item)
-				if !keep {
-					bs++
-					continue
-				}
-				if ds >= de || item < delta.slices[ds].item {
-					add(base, bs, item)
-					bs++
-					continue
-				}
+	out.tileKeys, out.tileOff = mergeTiles(
+		tiled{base.tileKeys, base.tileOff, func(s int) int32 { return base.slices[s].item }},
+		tiled{delta.tileKeys, delta.tileOff, func(s int) int32 { return delta.slices[s].item }},
+		m, func(fromDelta bool, s int, item int32) {
+			ix := base
+			if fromDelta {
+				ix = delta
 			}
-			add(delta, ds, delta.slices[ds].item)
-			ds++
-		}
-		if len(out.slices) > first {
-			out.tileKeys = append(out.tileKeys, key)
-			out.tileOff = append(out.tileOff, int32(first))
-		}
-	}
-	out.tileOff = append(out.tileOff, int32(len(out.slices)))
+			sl := ix.slices[s]
+			cmds := ix.sliceCmds(s)
+			sl.item, sl.off = item, int32(len(out.cmds))
+			out.slices = append(out.slices, sl)
+			out.cmds = append(out.cmds, cmds...)
+		}, func() int { return len(out.slices) })
 	if len(out.cmds) == 0 {
 		out.cmds = nil
 	}
@@ -226,48 +198,71 @@ func mergeRuns(out, base, delta *arcIndex, m itemMap) {
 	out.runs = make([]arcRun, 0, len(base.runs)+len(delta.runs))
 	out.rbox = make([][4]int16, 0, len(base.runs)+len(delta.runs))
 	out.fine = make([]finePoint, 0, len(base.fine)+len(delta.fine))
-	add := func(ix *arcIndex, k int, item int32) {
-		r := ix.runs[k]
-		lo := int32(len(out.fine))
-		out.fine = append(out.fine, ix.fine[r.lo:r.hi+1]...)
-		out.runs = append(out.runs, arcRun{item: item, lo: lo, hi: lo + r.hi - r.lo})
-		out.rbox = append(out.rbox, ix.rbox[k])
-	}
+	out.runKeys, out.runOff = mergeTiles(
+		tiled{base.runKeys, base.runOff, func(k int) int32 { return base.runs[k].item }},
+		tiled{delta.runKeys, delta.runOff, func(k int) int32 { return delta.runs[k].item }},
+		m, func(fromDelta bool, k int, item int32) {
+			ix := base
+			if fromDelta {
+				ix = delta
+			}
+			r := ix.runs[k]
+			lo := int32(len(out.fine))
+			out.fine = append(out.fine, ix.fine[r.lo:r.hi+1]...)
+			out.runs = append(out.runs, arcRun{item: item, lo: lo, hi: lo + r.hi - r.lo})
+			out.rbox = append(out.rbox, ix.rbox[k])
+		}, func() int { return len(out.runs) })
+}
+
+// tiled is one index's elements (slices or runs) grouped by tile: those
+// of tile keys[i] are off[i]..off[i+1]−1, each of item(k), by item.
+type tiled struct {
+	keys []uint64
+	off  []int32
+	item func(k int) int32
+}
+
+// mergeTiles walks the tiles of base and delta in key order and, in each,
+// their elements by item (base's numbered by m, those m drops skipped),
+// calling add for each; n is the number of elements added so far. It
+// returns the keys and offsets of the merged tiles, those left with no
+// element omitted.
+func mergeTiles(base, delta tiled, m itemMap, add func(fromDelta bool, k int, item int32), n func() int) (keys []uint64, off []int32) {
 	i, d := 0, 0
-	for i < len(base.runKeys) || d < len(delta.runKeys) {
-		key, fromBase, fromDelta := nextKey(base.runKeys, delta.runKeys, i, d)
-		first := len(out.runs)
+	for i < len(base.keys) || d < len(delta.keys) {
+		key, fromBase, fromDelta := nextKey(base.keys, delta.keys, i, d)
+		first := n()
 		var bs, be, ds, de int
 		if fromBase {
-			bs, be = int(base.runOff[i]), int(base.runOff[i+1])
+			bs, be = int(base.off[i]), int(base.off[i+1])
 			i++
 		}
 		if fromDelta {
-			ds, de = int(delta.runOff[d]), int(delta.runOff[d+1])
+			ds, de = int(delta.off[d]), int(delta.off[d+1])
 			d++
 		}
 		for bs < be || ds < de {
 			if bs < be {
-				item, keep := m.of(base.runs[bs].item)
+				item, keep := m.of(base.item(bs))
 				if !keep {
 					bs++
 					continue
 				}
-				if ds >= de || item < delta.runs[ds].item {
-					add(base, bs, item)
+				if ds >= de || item < delta.item(ds) {
+					add(false, bs, item)
 					bs++
 					continue
 				}
 			}
-			add(delta, ds, delta.runs[ds].item)
+			add(true, ds, delta.item(ds))
 			ds++
 		}
-		if len(out.runs) > first {
-			out.runKeys = append(out.runKeys, key)
-			out.runOff = append(out.runOff, int32(first))
+		if n() > first {
+			keys = append(keys, key)
+			off = append(off, int32(first))
 		}
 	}
-	out.runOff = append(out.runOff, int32(len(out.runs)))
+	return keys, append(off, int32(n()))
 }
 
 // nextKey returns the smaller of a[i] and b[j] (those that exist) and
