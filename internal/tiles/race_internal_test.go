@@ -1,0 +1,6 @@
+//go:build race
+
+package tiles
+
+// underRace reports whether the tests run under the race detector.
+const underRace = true
