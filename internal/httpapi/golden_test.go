@@ -127,6 +127,7 @@ func goldenRequests(t testing.TB) []goldenRequest {
 	add("/api/stats")
 	add("/api/facets")
 	add("/api/layers")
+	add("/api/sources")
 	addGz("/api/facets")
 	for _, q := range []string{"lyon", "saint-etienne", "Bamako", "kyo", "é", "zzzz", "pa&limit=3", "mun&limit=50"} {
 		add("/api/search?q=" + q)

@@ -181,6 +181,7 @@ func (s *Server) dataRoutes(b bindings) {
 	s.get(b, "/geojson/{layer}", s.handleGeoJSON)
 	s.get(b, "/api/stats", s.handleStats)
 	s.get(b, "/api/layers", s.handleLayers)
+	s.get(b, "/api/sources", s.handleSources)
 	s.get(b, "/api/facets", s.handleFacets)
 	s.get(b, "/api/search", s.handleSearch)
 	s.get(b, "/api/partnerships/{id}", s.handlePartnership)

@@ -54,6 +54,7 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/api/stats", Tag: "Data", Summary: "Statistics table", Params: withFacets("bbox", "by", "unit", "format"),
 			Responses: ok(map[string]string{TypeJSON: "Stats", "text/csv": ""})},
 		{Method: "GET", Path: "/api/layers", Tag: "Data", Summary: "Layers with their fields and links", Responses: okJSON("Layers")},
+		{Method: "GET", Path: "/api/sources", Tag: "Data", Summary: "The data's sources with the credits their licences require, and the share of real records", Responses: okJSON("Sources")},
 		{Method: "GET", Path: "/api/facets", Tag: "Data", Summary: "Allowed filter values with counts", Responses: okJSON("Facets")},
 		{Method: "GET", Path: "/api/search", Tag: "Data", Summary: "Authorities and partners whose name contains q", Params: []string{"q", "searchLimit"}, Responses: okJSON("Search")},
 		{Method: "GET", Path: "/api/partnerships/{id}", Tag: "Data", Summary: "One partnership with both authorities and its projects", Responses: okJSON("Partnership")},
@@ -455,6 +456,7 @@ func schemas() map[string]*Schema {
 	tObj := &Schema{Type: "object"}
 	link := obj([]string{"href", "rel"}, map[string]*Schema{"href": tString, "rel": tString, "type": tString, "title": tString, "templated": tBool})
 	links := arr(ref("Link"))
+	share := obj([]string{"total", "real", "synthetic", "real_share"}, map[string]*Schema{"total": tInt, "real": tInt, "synthetic": tInt, "real_share": tNum})
 	facetValue := obj([]string{"slug", "label_fr", "partnerships"}, map[string]*Schema{"slug": tString, "label_fr": tString, "label_en": tString, "partnerships": tInt})
 	authority := obj([]string{"id", "name", "type", "code", "partnerships", "point"}, map[string]*Schema{
 		"id": tString, "name": tString, "type": tString, "type_label": tString, "code": tString, "departement": tString,
@@ -502,6 +504,10 @@ func schemas() map[string]*Schema {
 		"Layers": obj([]string{"version", "layers"}, map[string]*Schema{"version": tString, "layers": arr(obj([]string{"id", "title", "fields", "features", "links"}, map[string]*Schema{
 			"id": tString, "title": tString, "description": tString, "geometry": tString, "features": tInt, "links": tObj,
 			"fields": arr(obj([]string{"name", "type"}, map[string]*Schema{"name": tString, "type": tString, "description": tString}))}))}),
+		"Sources": obj([]string{"version", "credits", "sources", "partnerships", "projects"}, map[string]*Schema{"version": tString, "credits": tString,
+			"sources": arr(obj([]string{"id", "covers", "holder", "credit", "licence", "on_map"}, map[string]*Schema{"id": tString, "covers": tString, "holder": tString,
+				"credit": tString, "licence": tString, "licence_url": tString, "url": tString, "on_map": tBool})),
+			"partnerships": share, "projects": share}),
 		"Facets": obj([]string{"themes", "types", "kinds", "countries", "years"}, map[string]*Schema{
 			"themes": arr(facetValue), "types": arr(facetValue), "kinds": arr(facetValue),
 			"countries": arr(obj([]string{"iso2", "name_fr", "partnerships"}, map[string]*Schema{"iso2": tString, "name_fr": tString, "name_en": tString, "partnerships": tInt})),

@@ -216,7 +216,7 @@ func withDPI(data []byte, dpi float64) []byte {
 }
 
 // Credits is the sources line printed under the map.
-const Credits = atlas.Credits
+var Credits = atlas.Credits
 
 // SyntheticNotice is printed when the mapped selection holds synthetic records.
 const SyntheticNotice = "Données en partie synthétiques : une partie des partenariats et tous les projets sont générés, non réels."
