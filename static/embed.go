@@ -11,7 +11,7 @@ import (
 	"io/fs"
 )
 
-//go:embed index.html embed.html country.html directory.html css js vendor glyphs
+//go:embed index.html embed.html country.html directory.html pages css js vendor glyphs
 var files embed.FS
 
 // FS returns the embedded tree, rooted at this directory: "index.html",

@@ -85,7 +85,11 @@
       france: 'France', topPartners: 'Principales autorités partenaires', topAuthorities: 'Principales collectivités françaises',
       countryView: 'Coopérations décentralisées France – {c}', otherCountry: 'Autre pays…',
       yearNone: 'Non renseignée', unitPartnerships: 'partenariats', downloading: 'Préparation du téléchargement…',
-      frenchSide: 'Côté français', partnerSide: 'Côté partenaire', links: 'Liens (année de début)'
+      frenchSide: 'Côté français', partnerSide: 'Côté partenaire', links: 'Liens (année de début)',
+      noticeMostly: 'Données en grande partie fictives : {l} % des partenariats et {p} % des projets sont un complément synthétique, généré pour montrer l’atlas à l’échelle ; les autres viennent de listes publiques.',
+      noticePart: 'Données en partie fictives : {l} % des partenariats et {p} % des projets sont un complément synthétique.',
+      noticeNone: 'Toutes les données affichées viennent de sources publiques ou de déclarations.',
+      noticeShort: '{l} % de partenariats fictifs', noticeLink: 'Données et sources', sourcesLink: 'Sources et licences'
     },
     en: {
       title: 'French atlas of decentralised cooperation',
@@ -120,7 +124,11 @@
       france: 'France', topPartners: 'Top partner authorities', topAuthorities: 'Top French authorities',
       countryView: 'Decentralised cooperation France – {c}', otherCountry: 'Other country…',
       yearNone: 'Unknown', unitPartnerships: 'partnerships', downloading: 'Preparing the download…',
-      frenchSide: 'French side', partnerSide: 'Partner side', links: 'Links (start year)'
+      frenchSide: 'French side', partnerSide: 'Partner side', links: 'Links (start year)',
+      noticeMostly: 'Mostly made-up data: {l} % of the partnerships and {p} % of the projects are a synthetic complement, generated to show the atlas at scale; the others come from public lists.',
+      noticePart: 'Partly made-up data: {l} % of the partnerships and {p} % of the projects are a synthetic complement.',
+      noticeNone: 'All the data shown comes from public sources or declarations.',
+      noticeShort: '{l} % made-up partnerships', noticeLink: 'Data and sources', sourcesLink: 'Sources and licences'
     }
   };
 
@@ -244,6 +252,57 @@
       return r.json();
     });
   }
+  function escapeHTML(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
+  }
+
+  // dataSources is /api/sources (credits and the share of real records),
+  // fetched once per page.
+  var sourcesPromise = null;
+  function dataSources() {
+    if (!sourcesPromise) {
+      sourcesPromise = api('/api/sources').catch(function (e) {
+        console.warn('atlas: /api/sources: ' + (e && e.message));
+        sourcesPromise = null;
+        return null;
+      });
+    }
+    return sourcesPromise;
+  }
+
+  // dataNotice fills every [data-notice] element with what share of the data
+  // is synthetic, read from the server: "full" (a notice on full pages, more
+  // insistent while most partnerships are synthetic, one plain line once
+  // none is) or "short" (the embed's credits line). Each links to the
+  // "Données et sources" page.
+  function dataNotice() {
+    var els = Array.prototype.slice.call(document.querySelectorAll('[data-notice]'));
+    if (!els.length) return Promise.resolve(null);
+    return dataSources().then(function (src) {
+      if (!src) return null;
+      var synL = src.partnerships.total ? src.partnerships.synthetic / src.partnerships.total : 0;
+      var synP = src.projects.total ? src.projects.synthetic / src.projects.total : 0;
+      var v = { l: String(Math.round(synL * 100)), p: String(Math.round(synP * 100)) };
+      var level = synL === 0 && synP === 0 ? 'none' : synL >= 0.5 || synP >= 0.5 ? 'mostly' : 'part';
+      els.forEach(function (e) {
+        var short = e.getAttribute('data-notice') === 'short';
+        var link = el('a', { href: '/donnees', target: short ? '_blank' : null, rel: short ? 'noopener' : null, text: t('noticeLink') });
+        e.textContent = '';
+        e.setAttribute('data-level', level);
+        e.setAttribute('data-synthetic-share', String(synL));
+        if (short) {
+          if (level !== 'none') e.appendChild(document.createTextNode(t('noticeShort', v) + ' · '));
+          e.appendChild(link);
+        } else {
+          var key = level === 'none' ? 'noticeNone' : level === 'mostly' ? 'noticeMostly' : 'noticePart';
+          e.appendChild(el('p', { 'class': 'data-notice-text' }, [t(key, v) + ' ', link]));
+        }
+        e.hidden = false;
+      });
+      return src;
+    });
+  }
+
   // problemText turns an API problem into a French (or English) sentence
   // naming the parameter.
   function problemText(err) {
@@ -404,7 +463,13 @@
     });
     map.touchZoomRotate.disableRotation();
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-    map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: opts.attribution || '© Atlas de la coopération décentralisée' }));
+    // The credits come from the server's source list (/api/sources), the
+    // one geodata/ATTRIBUTION is written from.
+    dataSources().then(function (src) {
+      var credits = src ? escapeHTML(src.credits) : '© Atlas de la coopération décentralisée';
+      map.addControl(new maplibregl.AttributionControl({ compact: true,
+        customAttribution: [credits + ' · <a href="/donnees" target="_top">' + escapeHTML(t('sourcesLink')) + '</a>'] }));
+    });
     map.on('error', function (e) {
       var msg = (e && e.error && e.error.message) || '';
       // A glyph range we do not ship (a script other than Latin) only loses
@@ -482,6 +547,21 @@
     emptyFilters: emptyFilters, parseState: parseState, filterQuery: filterQuery, pageQuery: pageQuery,
     api: api, ApiError: ApiError, problemText: problemText, validate: validate, showMessage: showMessage,
     style: style, makeMap: makeMap, setAtlasFilters: setAtlasFilters, countRendered: countRendered,
-    tilesURL: tilesURL, FEATURE_LAYERS: FEATURE_LAYERS, el: el
+    tilesURL: tilesURL, FEATURE_LAYERS: FEATURE_LAYERS, el: el, escapeHTML: escapeHTML,
+    dataSources: dataSources, dataNotice: dataNotice
   };
+  // siteFooter fills the pages' footer: the links every State site carries.
+  function siteFooter() {
+    var links = [['/accessibilite', 'Accessibilité : non conforme'], ['/mentions-legales', 'Mentions légales'],
+      ['/mentions-legales#donnees-personnelles', 'Données personnelles'], ['/plan-du-site', 'Plan du site'],
+      ['/donnees', 'Données et sources'], ['/ogc', 'API ouverte (OGC)']];
+    document.querySelectorAll('[data-site-footer]').forEach(function (f) {
+      f.textContent = '';
+      f.appendChild(el('p', { 'class': 'footer-brand', text: 'Atlas français de la coopération décentralisée — ministère de l\u2019Europe et des Affaires étrangères' }));
+      f.appendChild(el('ul', null, links.map(function (l) { return el('li', null, [el('a', { href: l[0], lang: 'fr', text: l[1] })]); })));
+    });
+  }
+  siteFooter();
+  // The page's scripts have set the language by the time the answer comes.
+  dataNotice();
 })();
