@@ -3,8 +3,8 @@ package static_test
 import (
 	"testing"
 
+	"github.com/atlas-cooperation/atlas/internal/assets"
 	"github.com/atlas-cooperation/atlas/static"
-	"github.com/atlas-cooperation/atlas/static/internal/assets"
 )
 
 // TestPrecompressed fails when an embedded file worth compressing lacks its

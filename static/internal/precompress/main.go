@@ -18,8 +18,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/atlas-cooperation/atlas/internal/assets"
 	"github.com/atlas-cooperation/atlas/static"
-	"github.com/atlas-cooperation/atlas/static/internal/assets"
 )
 
 func main() {

@@ -1,4 +1,4 @@
-// Package assets holds the rule for which embedded static files have
+// Package assets holds the rule for which of the embedded static files (package static) have
 // precompressed forms (name.br, name.gz next to name), how they are made, and
 // the check that they still decompress to their source. It is shared by the
 // generator (static/internal/precompress, `make assets`) and the test that
