@@ -6,6 +6,7 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+# The static files' .br/.gz forms are committed (make assets): no generator runs here.
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/atlas ./cmd/atlas
 
 FROM gcr.io/distroless/static-debian12:nonroot

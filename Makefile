@@ -6,13 +6,16 @@ BENCHTIME ?= 1x
 FUZZTIME ?= 10s
 CHAOS_DURATION ?= 2m
 
-.PHONY: help build test test-short bench load fuzz lint run geodata docker clean
+.PHONY: help assets build test test-short bench load fuzz lint run geodata docker clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 build: ## build the atlas binary (./atlas)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o atlas ./cmd/atlas
+
+assets: ## write the brotli and gzip forms of the static files again (committed; the build never needs this)
+	$(GO) generate ./static
 
 run: ## run the server on the embedded data at http://localhost:8080
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/atlas serve --addr :8080

@@ -4,7 +4,13 @@
 // the analyses), their own JS and CSS, the vendored browser libraries and
 // the map glyphs. Everything a page loads is served by the atlas server itself,
 // under /static/<path>; see README.md for the page URL and postMessage API.
+//
+// The files worth compressing have brotli and gzip forms next to them
+// (name.br, name.gz), embedded too and served by Accept-Encoding; they are
+// committed, and written again after a change by `make assets`.
 package static
+
+//go:generate go run ./internal/precompress
 
 import (
 	"embed"
