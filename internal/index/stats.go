@@ -141,16 +141,32 @@ func (s *Snapshot) Stats(by, unit string, f atlas.Filter) (Stats, error) {
 	return st, nil
 }
 
+// metropole is a box around metropolitan France (Corsica included).
+var metropole = orb.Bound{Min: orb.Point{-5.5, 41}, Max: orb.Point{10, 51.5}}
+
 // endsBBox returns [west, south, east, north] of both ends of the
-// partnerships ids, or nil when there is none.
+// partnerships ids, or nil when there is none. The French ends overseas
+// (outside metropolitan France) count only when no French end is in
+// metropolitan France: a country's partners with French authorities from
+// Polynesia to Guadeloupe would otherwise make the box the whole world.
 func (s *Snapshot) endsBBox(ids []int32) []float64 {
 	if len(ids) == 0 {
 		return nil
 	}
 	auth, partners := s.ds.Authorities, s.ds.Partners
-	b := orb.Bound{Min: auth[s.pAuth[ids[0]]].Point, Max: auth[s.pAuth[ids[0]]].Point}
+	metro := false
 	for _, i := range ids {
-		b = b.Extend(auth[s.pAuth[i]].Point).Extend(partners[s.pPartner[i]].Point)
+		if metropole.Contains(auth[s.pAuth[i]].Point) {
+			metro = true
+			break
+		}
+	}
+	b := orb.Bound{Min: partners[s.pPartner[ids[0]]].Point, Max: partners[s.pPartner[ids[0]]].Point}
+	for _, i := range ids {
+		b = b.Extend(partners[s.pPartner[i]].Point)
+		if a := auth[s.pAuth[i]].Point; !metro || metropole.Contains(a) {
+			b = b.Extend(a)
+		}
 	}
 	return []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 }
