@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/paulmach/orb"
 )
 
 // StatsBy returns the groupings a statistics table accepts, in the order
@@ -37,6 +38,10 @@ type Stats struct {
 	Unit   string  `json:"unit"`
 	Total  int     `json:"total"`
 	Groups []Group `json:"groups"`
+	// BBox is [west, south, east, north] of both ends (French authority and
+	// foreign partner) of the selected partnerships, for unit=partnerships
+	// when the selection is not empty: what a map fits its view to.
+	BBox []float64 `json:"bbox,omitempty"`
 }
 
 // UnknownYearLabel labels the group of unknown start years.
@@ -57,6 +62,7 @@ func (s *Snapshot) Stats(by, unit string, f atlas.Filter) (Stats, error) {
 	}
 	counts := map[string]int{}
 	var keys []string // scratch
+	var bbox []float64
 	total := 0
 	addDistinct := func(ks []string) {
 		slices.Sort(ks)
@@ -74,6 +80,7 @@ func (s *Snapshot) Stats(by, unit string, f atlas.Filter) (Stats, error) {
 			keys = s.pshipKeys(keys[:0], by, i, sel)
 			addDistinct(keys)
 		}
+		bbox = s.endsBBox(ids)
 	case "projects":
 		ids, sel, _ := s.Items(LayerPartnerships, f)
 		for _, i := range ids {
@@ -109,7 +116,7 @@ func (s *Snapshot) Stats(by, unit string, f atlas.Filter) (Stats, error) {
 			addDistinct(keys)
 		}
 	}
-	st := Stats{By: by, Unit: unit, Total: total, Groups: make([]Group, 0, len(counts))}
+	st := Stats{By: by, Unit: unit, Total: total, Groups: make([]Group, 0, len(counts)), BBox: bbox}
 	for k, n := range counts {
 		st.Groups = append(st.Groups, Group{Key: k, Label: s.groupLabel(by, k), Count: n})
 	}
@@ -132,6 +139,36 @@ func (s *Snapshot) Stats(by, unit string, f atlas.Filter) (Stats, error) {
 		})
 	}
 	return st, nil
+}
+
+// metropole is a box around metropolitan France (Corsica included).
+var metropole = orb.Bound{Min: orb.Point{-5.5, 41}, Max: orb.Point{10, 51.5}}
+
+// endsBBox returns [west, south, east, north] of both ends of the
+// partnerships ids, or nil when there is none. The French ends overseas
+// (outside metropolitan France) count only when no French end is in
+// metropolitan France: a country's partners with French authorities from
+// Polynesia to Guadeloupe would otherwise make the box the whole world.
+func (s *Snapshot) endsBBox(ids []int32) []float64 {
+	if len(ids) == 0 {
+		return nil
+	}
+	auth, partners := s.ds.Authorities, s.ds.Partners
+	metro := false
+	for _, i := range ids {
+		if metropole.Contains(auth[s.pAuth[i]].Point) {
+			metro = true
+			break
+		}
+	}
+	b := orb.Bound{Min: partners[s.pPartner[ids[0]]].Point, Max: partners[s.pPartner[ids[0]]].Point}
+	for _, i := range ids {
+		b = b.Extend(partners[s.pPartner[i]].Point)
+		if a := auth[s.pAuth[i]].Point; !metro || metropole.Contains(a) {
+			b = b.Extend(a)
+		}
+	}
+	return []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 }
 
 // pshipKeys appends the group keys of partnership i to dst.

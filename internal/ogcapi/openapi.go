@@ -504,7 +504,8 @@ func schemas() map[string]*Schema {
 			"attribution": tString, "scheme": tString, "tiles": arr(tString), "minzoom": tInt, "maxzoom": tInt, "bounds": arr(tNum), "center": arr(tNum),
 			"vector_layers": arr(obj([]string{"id", "fields"}, map[string]*Schema{"id": tString, "description": tString, "minzoom": tInt, "maxzoom": tInt, "fields": tObj}))}),
 		"Stats": obj([]string{"by", "unit", "total", "groups"}, map[string]*Schema{"by": tString, "unit": tString, "total": tInt,
-			"groups": arr(obj([]string{"key", "label", "count"}, map[string]*Schema{"key": tString, "label": tString, "count": tInt}))}),
+			"groups": arr(obj([]string{"key", "label", "count"}, map[string]*Schema{"key": tString, "label": tString, "count": tInt})),
+			"bbox":   arr(tNum)}),
 		"Layers": obj([]string{"version", "layers"}, map[string]*Schema{"version": tString, "layers": arr(obj([]string{"id", "title", "fields", "features", "links"}, map[string]*Schema{
 			"id": tString, "title": tString, "description": tString, "geometry": tString, "features": tInt, "links": tObj,
 			"fields": arr(obj([]string{"name", "type"}, map[string]*Schema{"name": tString, "type": tString, "description": tString}))}))}),

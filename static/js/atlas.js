@@ -3,7 +3,41 @@
  * one state kept in the URL. Mode comes from <body data-mode="atlas|embed">. */
 (function () {
   'use strict';
-  var C = window.AtlasCore, t = C.t;
+  var C = window.AtlasCore;
+  // Strings of this file, looked up before the shared table of core.js.
+  var MSG = {
+    fr: {
+      embedWidth: 'Largeur', embedHeight: 'Hauteur (px)', embedSizeHelp: 'Largeur en pixels (640) ou en pourcentage (100 %).',
+      embedPreview: 'Aperçu', embedPreviewTitle: 'Aperçu de la carte intégrée', copiedBtn: 'Copié ✓', codeCopied: 'Code copié dans le presse-papiers.',
+      copyFailed: 'Copie impossible : sélectionnez le code et copiez-le (Ctrl+C).',
+      popupTitle: 'Partenariat', popupOpen: "Voir dans l'atlas complet", popupClose: 'Fermer la fenêtre',
+      popupZoom: 'Zoomer sur ce groupe', popupGroup: '{n} partenariat regroupé|{n} partenariats regroupés',
+      clusterAuth: 'Groupe de {n} collectivités françaises', clusterPartner: 'Groupe de {n} autorités partenaires',
+      titleSince: 'depuis {y}', titleUntil: "jusqu'à {y}", titleAll: 'Tous les partenariats',
+      mapKeys: 'Entrée : détails de l’élément au centre de la carte ; Échap : fermer.'
+    },
+    en: {
+      embedWidth: 'Width', embedHeight: 'Height (px)', embedSizeHelp: 'Width in pixels (640) or as a percentage (100%).',
+      embedPreview: 'Preview', embedPreviewTitle: 'Preview of the embedded map', copiedBtn: 'Copied ✓', codeCopied: 'Code copied to the clipboard.',
+      copyFailed: 'Could not copy: select the code and copy it (Ctrl+C).',
+      popupTitle: 'Partnership', popupOpen: 'View in the full atlas', popupClose: 'Close the popup',
+      popupZoom: 'Zoom in on this group', popupGroup: '{n} grouped partnership|{n} grouped partnerships',
+      clusterAuth: 'Group of {n} French authorities', clusterPartner: 'Group of {n} partner authorities',
+      titleSince: 'from {y}', titleUntil: 'to {y}', titleAll: 'All partnerships',
+      mapKeys: 'Enter: details of the feature at the centre of the map; Escape: close.'
+    }
+  };
+  function t(key, vars) {
+    var own = MSG[C.getLang()] && MSG[C.getLang()][key];
+    if (own === undefined) own = MSG.fr[key];
+    if (own === undefined) return C.t(key, vars);
+    var s = own;
+    if (vars) {
+      if (s.indexOf('|') >= 0 && 'n' in vars) s = s.split('|')[vars.n === 1 ? 0 : 1];
+      s = s.replace(/\{(\w+)\}/g, function (m, k) { var v = vars[k]; return v === undefined ? m : (typeof v === 'number' ? C.fmt(v) : v); });
+    }
+    return s;
+  }
   var mode = document.body.getAttribute('data-mode') || 'atlas';
   var embed = mode === 'embed';
   var st = C.parseState(location.search);
@@ -23,6 +57,7 @@
   function translatePage() {
     document.querySelectorAll('[data-t]').forEach(function (n) { n.textContent = t(n.getAttribute('data-t')); });
     document.querySelectorAll('[data-t-label]').forEach(function (n) { n.setAttribute('aria-label', t(n.getAttribute('data-t-label'))); });
+    document.querySelectorAll('[data-t-title]').forEach(function (n) { n.setAttribute('title', t(n.getAttribute('data-t-title'))); });
     document.title = t('title');
   }
   translatePage();
@@ -241,8 +276,14 @@
   function apply() {
     var seq = ++applySeq;
     syncURL();
-    var mapDone = map && map.getSource('atlas') ? C.setAtlasFilters(map, st.filters) : Promise.resolve();
-    var jobs = [mapDone, refreshCounts(seq)];
+    // The counts' answer carries the selection's bbox: fit the view to it,
+    // then load the new tiles (the map is idle once both are done).
+    var mapDone = refreshCounts(seq).then(function (s) {
+      if (seq !== applySeq || !map || !map.getSource('atlas')) return;
+      fitSelection(s && s.bbox, true);
+      return C.setAtlasFilters(map, st.filters);
+    });
+    var jobs = [mapDone];
     if (!embed) { jobs.push(refreshList(seq, true)); jobs.push(refreshCharts(seq)); }
     return Promise.all(jobs).catch(function (err) { C.showMessage(msgs, C.problemText(err)); });
   }
@@ -252,11 +293,69 @@
     var q = C.filterQuery(st.filters);
     var path = '/api/stats?by=kind&unit=partnerships' + (q ? '&' + q : '');
     return C.api(path).then(function (s) {
-      if (seq !== applySeq || !box) return;
-      listTotal = s.total;
+      if (seq !== applySeq) return s;
+      showCounts(s);
+      return s;
+    });
+  }
+  function showCounts(s) {
+    listTotal = s.total;
+    var box = $('counts');
+    if (box) {
       box.textContent = t('partnershipsN', { n: s.total });
       box.setAttribute('data-total', s.total);
+    }
+    showTitle();
+  }
+
+  // ---- fitting the view to the selection ----------------------------------------------
+  // The view follows the filters: each change fits the map to the bbox of
+  // both ends of the selected partnerships (/api/stats answers it). When the
+  // French side is all of France (a country filter), that is France plus the
+  // partner country, so both ends of every arc stay on screen. A fitted view
+  // is not a choice of the user: it stays out of the URL and of the embed
+  // snippet, which then fit again on load; once the user moves the map, the
+  // URL carries view=zoom/lat/lon.
+  var fitting = false;
+  function anyFilter(f) {
+    return C.LIST_FACETS.some(function (k) { return f[k].length > 0; }) || f.since !== null || f.until !== null;
+  }
+  function fitSelection(bbox, animate) {
+    if (!map || !bbox || bbox.length !== 4) return false;
+    var box = map.getContainer();
+    var w = box.clientWidth, h = box.clientHeight;
+    var pad = Math.max(8, Math.min(60, Math.round(Math.min(w, h) / 8)));
+    var reduce = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    fitting = true;
+    map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: pad, maxZoom: 8, duration: animate && !reduce ? 500 : 0 });
+    return true;
+  }
+
+  // ---- title line (embed bar): the filters in words -----------------------------------
+  function countryLabel(iso) {
+    if (facets) return countryName(iso);
+    try { return new Intl.DisplayNames([st.lang], { type: 'region' }).of(iso) || iso; } catch (e) { return iso; }
+  }
+  function filterWords() {
+    var f = st.filters, out = [];
+    if (f.country.length) out.push(f.country.map(countryLabel).join(', '));
+    if (f.authority.length) out.push(f.authority.map(function (id) { return names[id] || id; }).join(', '));
+    if (f.partner.length) out.push(f.partner.map(function (id) { return names[id] || id; }).join(', '));
+    [['theme', C.THEMES], ['type', C.TYPES], ['kind', C.KINDS], ['provenance', C.PROVENANCES]].forEach(function (d) {
+      if (f[d[0]].length) out.push(f[d[0]].map(function (v) { return C.label(d[1], v); }).join(', '));
     });
+    var years = [];
+    if (f.since !== null) years.push(t('titleSince', { y: String(f.since) }));
+    if (f.until !== null) years.push(t('titleUntil', { y: String(f.until) }));
+    if (years.length) out.push(years.join(' '));
+    return out;
+  }
+  function showTitle() {
+    var box = $('embed-title');
+    if (!box) return;
+    var words = filterWords();
+    $('embed-filters').textContent = words.length ? words.join(' · ') + ' · ' : '';
+    box.title = box.textContent;
   }
 
   // ---- result list ------------------------------------------------------------------------
@@ -478,15 +577,134 @@
   // ---- map interactions ----------------------------------------------------------------------
   function wireMap() {
     var popup = new maplibregl.Popup({ closeButton: true, maxWidth: '280px' });
-    map.on('click', function (e) {
-      var fs = map.queryRenderedFeatures([[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]], { layers: ['authorities-circle', 'partners-circle', 'partnerships-line'] });
-      if (!fs.length) return;
-      var f = fs[0], p = f.properties;
+    window.atlasPopup = popup;
+    var box0 = map.getContainer();
+    popup.on('close', function () {
+      // Focus goes back to the map, not to the top of the page.
+      var a = document.activeElement;
+      if (!a || a === document.body || !document.body.contains(a)) box0.focus();
+    });
+    // showPopup opens the popup on body, focused so that Tab reaches its
+    // links and buttons, and Escape closes it.
+    function showPopup(lngLat, body) {
+      popup.setLngLat(lngLat).setDOMContent(body).addTo(map);
+      var pe = popup.getElement();
+      pe.setAttribute('role', 'dialog');
+      pe.setAttribute('aria-label', body.getAttribute('data-label') || t('popupTitle'));
+      var x = pe.querySelector('.maplibregl-popup-close-button');
+      if (x) { x.setAttribute('aria-label', t('popupClose')); x.setAttribute('title', t('popupClose')); }
+      if (!pe.hasAttribute('data-keys')) {
+        pe.setAttribute('data-keys', '1');
+        pe.addEventListener('keydown', function (ev) {
+          if (ev.key === 'Escape') { ev.preventDefault(); ev.stopPropagation(); popup.remove(); box0.focus(); }
+        });
+      }
+      body.setAttribute('tabindex', '-1');
+      body.focus({ preventScroll: true });
+    }
+    function atlasHref(filters, sel) {
+      var q = C.pageQuery({ filters: filters, view: null, sel: sel || null, lang: st.lang, tab: 'list' }, { embed: true });
+      return '/' + (q ? '?' + q : '');
+    }
+    function zoomButton(center) {
+      return el('button', { type: 'button', class: 'btn small', text: t('popupZoom'), onclick: function () {
+        popup.remove(); box0.focus();
+        map.easeTo({ center: center, zoom: Math.min(map.getZoom() + 2, 12) });
+      } });
+    }
+    // An arc: both ends, kind, year, themes and a link to the full atlas.
+    function arcPopup(id, lngLat) {
+      var body = el('div', { class: 'popup', 'data-id': id, 'data-label': t('popupTitle') }, [el('span', { class: 'muted', text: t('loading') })]);
+      showPopup(lngLat, body);
+      return C.api('/api/partnerships/' + encodeURIComponent(id)).then(function (p) {
+        var pr = p.properties || p;
+        var a = pr.authority || { id: pr.authority_id, name: pr.authority_name, type: pr.authority_type };
+        var b = pr.partner || { id: pr.partner_id, name: pr.partner_name, country_name: pr.country_name };
+        var themes = pr.themes || [];
+        if (typeof themes === 'string') themes = themes.split('|').filter(Boolean);
+        if (a.id) names[a.id] = a.name;
+        if (b.id) names[b.id] = b.name;
+        var country = b.country_name || pr.country_name || b.country || pr.country || '';
+        body.textContent = '';
+        body.setAttribute('data-label', t('popupTitle') + ' : ' + (a.name || a.id) + ' – ' + (b.name || b.id));
+        popup.getElement() && popup.getElement().setAttribute('aria-label', body.getAttribute('data-label'));
+        [
+          el('strong', { class: 'popup-end', text: (a.name || a.id) }),
+          el('span', { class: 'muted', text: C.label(C.TYPES, a.type) }),
+          el('strong', { class: 'popup-end', text: '↔ ' + (b.name || b.id) }),
+          el('span', { class: 'muted', text: country }),
+          el('div', { text: C.label(C.KINDS, pr.kind) + ' · ' + t('start') + ' : ' + (pr.start_year ? String(pr.start_year) : t('startUnknown')) }),
+          el('div', { text: t('themes') + ' : ' + (themes.map(function (x) { return C.label(C.THEMES, x); }).join(', ') || '—') }),
+          el('a', { href: atlasHref(st.filters, id), target: '_blank', rel: 'noopener', text: t('popupOpen') })
+        ].forEach(function (n) { body.appendChild(n); });
+        // Place it again now that it is taller (MapLibre picks the side).
+        if (popup.isOpen()) popup.setLngLat(popup.getLngLat());
+      }).catch(function (err) { body.textContent = C.problemText(err); });
+    }
+    // A cluster of points or a group of arcs (zoomed out): what it gathers,
+    // a button to zoom in and, for arcs, the atlas on that country.
+    function clusterPopup(f, lngLat) {
+      var p = f.properties, n = +p.count || 0;
+      var center = f.geometry.type === 'Point' ? f.geometry.coordinates : [lngLat.lng, lngLat.lat];
+      var kids;
+      if (f.layer.id === 'partnerships-line') {
+        var fl = JSON.parse(JSON.stringify(st.filters));
+        if (p.country && fl.country.indexOf(p.country) < 0) fl.country = [p.country];
+        kids = [
+          el('strong', { text: (p.name || '') + ' ↔ ' + (p.country_name || p.country || '') }),
+          el('div', { text: t('popupGroup', { n: n }) }),
+          zoomButton(center),
+          el('a', { href: atlasHref(fl), target: '_blank', rel: 'noopener', text: t('popupOpen') })
+        ];
+      } else {
+        var auth = f.layer.id === 'authorities-circle';
+        kids = [
+          el('strong', { text: t(auth ? 'clusterAuth' : 'clusterPartner', { n: n }) }),
+          p.country_name ? el('span', { class: 'muted', text: p.country_name }) : null,
+          el('div', { text: t('partnershipsN', { n: +p.partnerships || 0 }) }),
+          zoomButton(center)
+        ];
+      }
+      var body = el('div', { class: 'popup', 'data-label': kids[0].textContent }, kids);
+      showPopup(lngLat, body);
+    }
+    function featureAt(point, r) {
+      var fs = map.queryRenderedFeatures([[point.x - r, point.y - r], [point.x + r, point.y + r]], { layers: ['authorities-circle', 'partners-circle', 'partnerships-line'] });
+      // Points before arcs: they are drawn above.
+      fs.sort(function (a, b) { return (a.layer.id === 'partnerships-line') - (b.layer.id === 'partnerships-line'); });
+      return fs[0] || null;
+    }
+    if (embed) {
+      // Keyboard: Enter opens the popup of the feature at the map's centre,
+      // Escape closes it.
+      box0.setAttribute('aria-description', t('mapKeys'));
+      box0.addEventListener('keydown', function (ev) {
+        if (popup.isOpen() && popup.getElement().contains(ev.target)) return;
+        if (ev.key === 'Escape' && popup.isOpen()) { popup.remove(); box0.focus(); return; }
+        if (ev.key !== 'Enter') return;
+        var c = map.project(map.getCenter());
+        var f = featureAt(c, 24);
+        if (!f) return;
+        ev.preventDefault();
+        openFeature(f, map.getCenter());
+      });
+    }
+    function openFeature(f, lngLat) {
+      var p = f.properties;
       if (p.cluster) {
-        map.easeTo({ center: f.geometry.type === 'Point' ? f.geometry.coordinates : e.lngLat, zoom: Math.min(map.getZoom() + 2, 12) });
+        if (embed) { clusterPopup(f, lngLat); return; }
+        map.easeTo({ center: f.geometry.type === 'Point' ? f.geometry.coordinates : lngLat, zoom: Math.min(map.getZoom() + 2, 12) });
         return;
       }
-      if (f.layer.id === 'partnerships-line') { select(p.id, false); return; }
+      if (f.layer.id === 'partnerships-line') { if (embed) arcPopup(p.id, lngLat); else select(p.id, false); return; }
+      pointPopup(f, lngLat);
+    }
+    map.on('click', function (e) {
+      var f = featureAt(e.point, 4);
+      if (f) openFeature(f, e.lngLat);
+    });
+    function pointPopup(f, lngLat) {
+      var p = f.properties;
       var isAuth = f.layer.id === 'authorities-circle';
       names[p.id] = p.name;
       var body = el('div', { class: 'popup' }, [
@@ -497,13 +715,15 @@
           st.filters[isAuth ? 'authority' : 'partner'] = [p.id]; popup.remove(); changed(true);
         } })
       ]);
-      popup.setLngLat(e.lngLat).setDOMContent(body).addTo(map);
-    });
+      showPopup(lngLat, body);
+    }
     FEATURE_CURSOR.forEach(function (l) {
       map.on('mouseenter', l, function () { map.getCanvas().style.cursor = 'pointer'; });
       map.on('mouseleave', l, function () { map.getCanvas().style.cursor = ''; });
     });
-    map.on('moveend', function () {
+    map.on('moveend', function (e) {
+      if (fitting && !e.originalEvent) { fitting = false; st.view = null; syncURL(); return; }
+      fitting = false;
       var c = map.getCenter();
       st.view = { zoom: map.getZoom(), lat: c.lat, lon: c.lng };
       syncURL();
@@ -522,19 +742,60 @@
   var FEATURE_CURSOR = ['authorities-circle', 'partners-circle', 'partnerships-line'];
 
   // ---- embed dialog and share ----------------------------------------------------------------
+  // embedOptions reads the dialog's size and panel options; a malformed
+  // width or height falls back to 100% × 480.
+  function embedOptions() {
+    var w = ($('embed-width') && $('embed-width').value || '').replace(/\s+/g, '');
+    var m = /^(\d{2,4})(px|%)?$/.exec(w);
+    var width = m ? (m[2] === '%' ? Math.min(100, +m[1]) + '%' : String(Math.max(200, Math.min(4000, +m[1])))) : '100%';
+    var h = +($('embed-height') && $('embed-height').value);
+    var height = h >= 200 && h <= 2000 ? String(Math.round(h)) : '480';
+    return { width: width, height: height, panel: !!($('embed-panel') && $('embed-panel').checked) };
+  }
+  function embedSrc(o) {
+    // The view is carried once the user has moved the map; otherwise the
+    // embed fits the selection on load.
+    var q = C.pageQuery(st, { panel: o.panel, embed: true });
+    return location.origin + '/embed' + (q ? '?' + q : '');
+  }
   function embedSnippet() {
-    var withPanel = $('embed-panel') && $('embed-panel').checked;
-    var q = C.pageQuery(st, { panel: withPanel, embed: true });
-    var src = location.origin + '/embed' + (q ? '?' + q : '');
-    return '<iframe src="' + src.replace(/&/g, '&amp;') + '" title="' + t('title') + '" width="100%" height="480" style="border:0" loading="lazy" allowfullscreen></iframe>';
+    var o = embedOptions();
+    return '<iframe src="' + embedSrc(o).replace(/&/g, '&amp;') + '" title="' + t('title') + '" width="' + o.width + '" height="' + o.height + '" style="border:0" loading="lazy" allowfullscreen></iframe>';
+  }
+  // refreshEmbed rewrites the snippet and reloads the live preview when its
+  // source changed.
+  function refreshEmbed() {
+    var o = embedOptions();
+    $('embed-code').value = embedSnippet();
+    var f = $('embed-preview');
+    if (!f) return;
+    var src = embedSrc(o);
+    f.style.width = /%$/.test(o.width) ? o.width : o.width + 'px';
+    f.style.height = o.height + 'px';
+    if (f.getAttribute('src') !== src) f.setAttribute('src', src);
   }
   function wireChrome() {
     var d = $('embed-dialog');
     if ($('btn-embed') && d) {
-      $('btn-embed').addEventListener('click', function () { $('embed-code').value = embedSnippet(); d.showModal(); $('embed-code').select(); });
-      $('embed-panel').addEventListener('change', function () { $('embed-code').value = embedSnippet(); });
-      $('embed-copy').addEventListener('click', function () { copy($('embed-code').value); });
+      $('btn-embed').addEventListener('click', function () { refreshEmbed(); d.showModal(); $('embed-code').select(); });
+      ['embed-panel', 'embed-width', 'embed-height'].forEach(function (id) {
+        $(id).addEventListener('input', refreshEmbed);
+        $(id).addEventListener('change', refreshEmbed);
+      });
+      var copyTimer = null;
+      $('embed-copy').addEventListener('click', function () {
+        var btn = $('embed-copy');
+        copy($('embed-code').value).then(function (ok) {
+          $('embed-status').textContent = ok ? t('codeCopied') : t('copyFailed');
+          if (!ok) { $('embed-code').focus(); $('embed-code').select(); return; }
+          btn.textContent = t('copiedBtn');
+          clearTimeout(copyTimer);
+          copyTimer = setTimeout(function () { btn.textContent = t('copy'); $('embed-status').textContent = ''; }, 4000);
+        });
+      });
       $('embed-close').addEventListener('click', function () { d.close(); });
+      // Closing unloads the preview (its map and tiles).
+      d.addEventListener('close', function () { if ($('embed-preview')) $('embed-preview').removeAttribute('src'); });
     }
     if ($('btn-share')) $('btn-share').addEventListener('click', function () { copy(location.href); C.showMessage(msgs, t('copied'), 'info'); });
     if ($('btn-lang')) {
@@ -571,14 +832,23 @@
     Object.keys(charts).forEach(function (k) { charts[k].resize(); });
     syncURL();
   }
+  // copy resolves true once text is on the clipboard, false when the
+  // browser refused.
   function copy(text) {
-    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).catch(function () {});
-    else {
+    function fallback() {
       var ta = el('textarea', { style: 'position:fixed;left:-9999px' });
-      ta.value = text; document.body.appendChild(ta); ta.select();
-      try { document.execCommand('copy'); } catch (e) { /* ignore */ }
+      var prev = document.activeElement;
+      ta.value = text; (prev && prev.closest('dialog') || document.body).appendChild(ta); ta.select();
+      var ok = false;
+      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
       ta.remove();
+      if (prev && prev.focus) prev.focus();
+      return ok;
     }
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).then(function () { return true; }, function () { return fallback(); });
+    }
+    return Promise.resolve(fallback());
   }
 
   // ---- host page API (postMessage) ----------------------------------------------------------
@@ -629,9 +899,9 @@
     var facetsP = needFacets ? C.api('/api/facets').then(function (f) { facets = f; }).catch(function (err) { C.showMessage(msgs, C.problemText(err)); }) : Promise.resolve();
     // Validate the URL filters with the server before the map asks for tiles.
     var valid = C.validate(st, '/api/stats?by=kind&unit=partnerships', function (text) { C.showMessage(msgs, text); })
-      .then(function (s) { listTotal = s.total; if ($('counts')) { $('counts').textContent = t('partnershipsN', { n: s.total }); $('counts').setAttribute('data-total', s.total); } })
+      .then(function (s) { showCounts(s); return s; })
       .catch(function (err) { C.showMessage(msgs, C.problemText(err)); });
-    valid.then(function () {
+    valid.then(function (s) {
       syncURL();
       map = C.makeMap('map', st, {
         defaultView: embed ? { zoom: 1.2, lat: 30, lon: 30 } : null,
@@ -639,6 +909,8 @@
       });
       window.atlasMap = map;
       wireMap();
+      // No view in the URL: fit the filtered selection.
+      if (!st.view && s && anyFilter(st.filters)) fitSelection(s.bbox, false);
       map.on('load', function () {
         if (st.sel) select(st.sel, false);
         if (window.parent !== window) window.parent.postMessage({ type: 'atlas:ready', state: publicState() }, '*');
