@@ -469,6 +469,12 @@
       var credits = src ? escapeHTML(src.credits) : '© Atlas de la coopération décentralisée';
       map.addControl(new maplibregl.AttributionControl({ compact: true,
         customAttribution: [credits + ' · <a href="/donnees" target="_top">' + escapeHTML(t('sourcesLink')) + '</a>'] }));
+      // On a small map the credits start folded behind their (i) button,
+      // which unfolds them, so that they do not cover half of it.
+      if (map.getContainer().clientWidth < 700) {
+        var d = map.getContainer().querySelector('.maplibregl-ctrl-attrib');
+        if (d) { d.removeAttribute('open'); d.classList.remove('maplibregl-compact-show'); }
+      }
     });
     map.on('error', function (e) {
       var msg = (e && e.error && e.error.message) || '';
