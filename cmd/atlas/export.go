@@ -76,7 +76,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	o := export.PMTilesOptions{MinZoom: *minZoom, MaxZoom: *maxZoom, Layers: ls, Filter: filter, Attribution: atlas.Credits}
+	o := export.PMTilesOptions{MinZoom: *minZoom, MaxZoom: *maxZoom, Layers: ls, Filter: filter, Attribution: atlas.Credits()}
 	if !*quiet {
 		o.Progress = stderr
 	}

@@ -36,7 +36,10 @@ var compressible = map[string]bool{
 
 // Encodings are the precompressed forms, by file suffix, in the server's
 // order of preference.
-var Encodings = []struct{ Suffix, Name string }{{".br", "br"}, {".gz", "gzip"}}
+func Encodings() []Encoding { return []Encoding{{".br", "br"}, {".gz", "gzip"}} }
+
+// Encoding is a precompressed form: its file suffix and Content-Encoding.
+type Encoding struct{ Suffix, Name string }
 
 // IsForm reports whether name is a precompressed form (its source being
 // name without the suffix).
@@ -119,7 +122,7 @@ func Check(fsys fs.FS) ([]string, error) {
 		if !Wanted(p, len(data)) {
 			return nil
 		}
-		for _, e := range Encodings {
+		for _, e := range Encodings() {
 			form, err := fs.ReadFile(fsys, p+e.Suffix)
 			if err != nil {
 				bad = append(bad, fmt.Sprintf("%s: missing", p+e.Suffix))

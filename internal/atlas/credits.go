@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -22,8 +23,11 @@ type Source struct {
 	OnMap bool
 }
 
-// DataSources lists every source of the atlas data, in the order of the credits.
-var DataSources = []Source{
+// DataSources lists every source of the atlas data, in the order of the
+// credits (a new slice: the caller's own).
+func DataSources() []Source { return slices.Clone(dataSources) }
+
+var dataSources = []Source{
 	{ID: "wikipedia-twincities", Covers: "Jumelages (twin towns)",
 		Holder: `© Wikipedia contributors, "List of twin towns and sister cities in …" pages, and Erik Hekman, twincities (github.com/Hekman/twincities)`,
 		Credit: "jumelages © contributeurs de Wikipédia via twincities (E. Hekman)", Licence: "CC BY-SA 4.0",
@@ -61,11 +65,9 @@ var DataSources = []Source{
 
 // Credits is the one-line attribution of the data (French), shown in
 // TileJSON, PMTiles metadata, print maps and under the pages' maps.
-var Credits = credits()
-
-func credits() string {
+func Credits() string {
 	var parts []string
-	for _, s := range DataSources {
+	for _, s := range dataSources {
 		if !s.OnMap {
 			continue
 		}
@@ -86,7 +88,7 @@ func AttributionFile() string {
 	b.WriteString("Atlas data attribution — show these lines wherever the atlas data is displayed or redistributed.\n")
 	b.WriteString("(Written from the source list in internal/atlas/credits.go: edit it there, then run\n")
 	b.WriteString("`go test ./internal/atlas -run TestAttributionFile -update`.)\n\n")
-	for _, s := range DataSources {
+	for _, s := range dataSources {
 		b.WriteString(s.Covers + ": " + s.Holder + " — " + s.Licence + "\n")
 	}
 	return b.String()

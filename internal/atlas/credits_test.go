@@ -34,15 +34,15 @@ func TestAttributionFile(t *testing.T) {
 // with its licence; the generator-only source is not.
 func TestCredits(t *testing.T) {
 	for _, must := range []string{"Wikipédia", "CC BY-SA 4.0", "GeoNames", "CC BY 4.0", "IGN", "Natural Earth", "INSEE", "Wikidata", "synthétique"} {
-		if !strings.Contains(atlas.Credits, must) {
-			t.Errorf("credits lack %q: %s", must, atlas.Credits)
+		if !strings.Contains(atlas.Credits(), must) {
+			t.Errorf("credits lack %q: %s", must, atlas.Credits())
 		}
 	}
-	if strings.Contains(atlas.Credits, "world-countries") {
-		t.Errorf("credits name a source the dataset does not redistribute: %s", atlas.Credits)
+	if strings.Contains(atlas.Credits(), "world-countries") {
+		t.Errorf("credits name a source the dataset does not redistribute: %s", atlas.Credits())
 	}
 	ids := map[string]bool{}
-	for _, s := range atlas.DataSources {
+	for _, s := range atlas.DataSources() {
 		if s.ID == "" || s.Credit == "" || s.Licence == "" || ids[s.ID] {
 			t.Errorf("source %+v: empty field or repeated id", s)
 		}

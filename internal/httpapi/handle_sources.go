@@ -42,17 +42,21 @@ func (s *Server) handleSources(w http.ResponseWriter, r *http.Request, snap *ind
 	if err := atlas.CheckParams(r.URL.Query()); err != nil {
 		return err
 	}
-	ds := snap.Dataset()
-	realLinks, realProjects := 0, 0
-	for _, p := range ds.Partnerships {
-		if p.Provenance == atlas.Real {
-			realLinks++
+	// The counts are /api/stats?by=provenance's, so the notice and the
+	// figures never disagree.
+	var shares [2]shareJSON
+	for i, unit := range []string{"partnerships", "projects"} {
+		st, err := snap.Stats("provenance", unit, atlas.Filter{})
+		if err != nil {
+			return err
 		}
-	}
-	for _, p := range ds.Projects {
-		if p.Provenance == atlas.Real {
-			realProjects++
+		real := 0
+		for _, g := range st.Groups {
+			if g.Key == string(atlas.Real) {
+				real = g.Count
+			}
 		}
+		shares[i] = share(real, st.Total)
 	}
 	out := struct {
 		Version      string       `json:"version"`
@@ -60,9 +64,9 @@ func (s *Server) handleSources(w http.ResponseWriter, r *http.Request, snap *ind
 		Sources      []sourceJSON `json:"sources"`
 		Partnerships shareJSON    `json:"partnerships"`
 		Projects     shareJSON    `json:"projects"`
-	}{Version: snap.Version(), Credits: atlas.Credits,
-		Partnerships: share(realLinks, len(ds.Partnerships)), Projects: share(realProjects, len(ds.Projects))}
-	for _, src := range atlas.DataSources {
+	}{Version: snap.Version(), Credits: atlas.Credits(),
+		Partnerships: shares[0], Projects: shares[1]}
+	for _, src := range atlas.DataSources() {
 		out.Sources = append(out.Sources, sourceJSON(src))
 	}
 	return s.writeJSON(w, r, "application/json", etag(r, snap.Version(), "/api/sources"), out)

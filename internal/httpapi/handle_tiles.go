@@ -153,7 +153,7 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request, snap *in
 	doc := tileJSON{
 		TileJSON: "3.0.0", Name: "atlas " + joined,
 		Description: "Atlas de la coopération décentralisée: " + joined,
-		Version:     "1.0.0", Attribution: atlas.Credits, Scheme: "xyz",
+		Version:     "1.0.0", Attribution: atlas.Credits(), Scheme: "xyz",
 		Tiles: []string{url}, MinZoom: 0, MaxZoom: TileJSONMaxZoom,
 		Bounds: [4]float64{-180, -85.0511, 180, 85.0511}, Center: [3]float64{2.35, 46.6, 3},
 	}

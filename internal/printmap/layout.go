@@ -119,7 +119,7 @@ func (m *countryMap) layout(fam *canvas.FontFamily, partnerBound orb.Bound) {
 
 	// Credits: at the bottom of the column when it has room for them under
 	// the legend (and a row of insets), else across the page.
-	m.credits = Credits
+	m.credits = atlas.Credits()
 	if m.synth {
 		m.credits = SyntheticNotice + " " + m.credits
 	}

@@ -215,9 +215,6 @@ func withDPI(data []byte, dpi float64) []byte {
 	return append(append(append(out, data[:ihdrEnd]...), chunk...), data[ihdrEnd:]...)
 }
 
-// Credits is the sources line printed under the map.
-var Credits = atlas.Credits
-
 // SyntheticNotice is printed when the mapped selection holds synthetic records.
 const SyntheticNotice = "Données en partie synthétiques : une partie des partenariats et tous les projets sont générés, non réels."
 

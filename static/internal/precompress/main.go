@@ -48,7 +48,7 @@ func main() {
 		if !assets.Wanted(p, len(data)) {
 			return nil
 		}
-		for _, e := range assets.Encodings {
+		for _, e := range assets.Encodings() {
 			if old, err := os.ReadFile(disk + e.Suffix); err == nil {
 				if got, err := assets.Decompress(e.Suffix, old); err == nil && bytes.Equal(got, data) {
 					kept++
