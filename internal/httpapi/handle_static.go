@@ -172,12 +172,9 @@ func (f *staticFile) encodedForms() (br, gz []byte) {
 	return f.br, f.gz
 }
 
-// acceptEncoding returns the encoding of Accept-Encoding's choice among
-// br, gzip and identity ("" for identity): the highest q-value, ties going
-// to br, then gzip, then identity; a coding that is not named gets the q
-// of "*", else 0 (identity: 1). q=0 refuses. When everything is refused,
-// identity.
-func acceptEncoding(header string, br, gz bool) string {
+// codingQ parses Accept-Encoding: each named coding's q-value (x-gzip is
+// gzip; a malformed or out-of-range q is 0, a refusal).
+func codingQ(header string) map[string]float64 {
 	q := map[string]float64{}
 	for _, part := range strings.Split(header, ",") {
 		coding, params, _ := strings.Cut(part, ";")
@@ -201,6 +198,16 @@ func acceptEncoding(header string, br, gz bool) string {
 		}
 		q[coding] = v
 	}
+	return q
+}
+
+// acceptEncoding returns the encoding of Accept-Encoding's choice among
+// br, gzip and identity ("" for identity): the highest q-value, ties going
+// to br, then gzip, then identity; a coding that is not named gets the q
+// of "*", else 0 (identity: 1). q=0 refuses. When everything is refused,
+// identity.
+func acceptEncoding(header string, br, gz bool) string {
+	q := codingQ(header)
 	qOf := func(c string) float64 {
 		if v, ok := q[c]; ok {
 			return v

@@ -436,14 +436,10 @@ func isClientGone(err error) bool {
 	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, context.Canceled)
 }
 
+// acceptsGzip reports whether the request names gzip with a q above 0
+// (the dynamic answers are gzip or identity; "*" does not count).
 func acceptsGzip(r *http.Request) bool {
-	for _, p := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		p = strings.TrimSpace(p)
-		if p == "gzip" || strings.HasPrefix(p, "gzip;") && !strings.HasSuffix(strings.ReplaceAll(p, " ", ""), "q=0") {
-			return true
-		}
-	}
-	return false
+	return codingQ(r.Header.Get("Accept-Encoding"))["gzip"] > 0
 }
 
 type statusRecorder struct {
