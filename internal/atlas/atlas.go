@@ -240,6 +240,13 @@ type Dataset struct {
 	Countries    []Country
 	Fiches       []Fiche   // the collectivités' own pages, by authority id (at most one each)
 	Requests     []Request // the bourse-projets' requests, by id
+	// The money side: the DAC purpose codes, the APD declarations (by
+	// authority in load order, then year), the calls for projects (by id)
+	// and their applications (by call, then id).
+	Sectors      []Sector
+	APD          []APDDeclaration
+	Calls        []Call
+	Applications []Application
 	// Boundaries by layer: "countries", "regions", "departements".
 	CountryShapes     []Boundary
 	RegionShapes      []Boundary
