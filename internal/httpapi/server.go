@@ -209,7 +209,7 @@ func (s *Server) operationRoutes(b bindings) {
 	b.bind(http.MethodGet, "/bourse/{id}", binding{h: s.directoryPage(func(snap *index.Snapshot, v map[string]string) bool {
 		return slices.ContainsFunc(snap.Dataset().Requests, func(r atlas.Request) bool { return r.ID == v["id"] })
 	})})
-	for _, p := range []string{"donnees", "accessibilite", "mentions-legales", "plan-du-site"} {
+	for _, p := range []string{"donnees", "accessibilite", "mentions-legales", "plan-du-site", "apd", "appels"} {
 		b.bind(http.MethodGet, "/"+p, binding{h: s.page("pages/" + p + ".html")})
 	}
 	b.bind(http.MethodGet, "/static/{path}", binding{h: http.StripPrefix("/static/", http.HandlerFunc(s.handleStatic)), pattern: "/static/", prefix: true})

@@ -105,6 +105,8 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/accessibilite", Tag: TagPages, Summary: "Déclaration d'accessibilité (RGAA 4.1) (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/mentions-legales", Tag: TagPages, Summary: "Mentions légales and données personnelles (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/plan-du-site", Tag: TagPages, Summary: "Plan du site (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/apd", Tag: TagPages, Summary: "Aide publique au développement des collectivités: by year, country (choropleth), sector and collectivité, each with its table and CSV (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/appels", Tag: TagPages, Summary: "Appels à projets du ministère, their laureates on a map and their amounts (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/analyses", Tag: TagPages, Summary: "The ministry's analyses: priority countries, coordination (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/static/{path}", Tag: TagPages, Summary: "Static assets (scripts, styles, glyphs)", Responses: map[string]map[string]string{"200": {"*/*": ""}, "404": {"application/problem+json": "Problem"}}},
 		{Method: "GET", Path: "/api", Tag: "OGC API", Summary: "This OpenAPI 3.0 document", Params: []string{"f"}, Responses: map[string]map[string]string{"200": {TypeOpenAPI: "", TypeHTML: ""}}},

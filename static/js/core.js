@@ -373,6 +373,15 @@
 
   function style(f, opts) {
     opts = opts || {};
+    var st = fullStyle(f, opts);
+    // baseOnly: the boundaries alone (the money views paint countries).
+    if (opts.baseOnly) {
+      delete st.sources.atlas;
+      st.layers = st.layers.filter(function (l) { return l.source !== 'atlas'; });
+    }
+    return st;
+  }
+  function fullStyle(f, opts) {
     var hl = opts.highlightCountry;
     return {
       version: 8,

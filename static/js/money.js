@@ -1,0 +1,339 @@
+/* Atlas — the money side: the "Aide publique au développement" view (/apd)
+ * and the calls for projects (/appels). Every chart and map has its table,
+ * its CSV (the server's French CSV of the same selection) and, for charts,
+ * a PNG download. */
+(function () {
+  'use strict';
+  var C = window.AtlasCore;
+  var page = document.body.getAttribute('data-money');
+  var msgs = document.getElementById('messages');
+  var BLUES = ['#e3e3fd', '#b1b1f9', '#8585f6', '#5757d9', '#000091']; // bleu France, lightened
+  var REFUGEES = '#c9191e', OTHER = '#000091';
+
+  function eur(n) {
+    var f = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: n >= 1e6 ? 1 : 0 });
+    if (Math.abs(n) >= 1e6) return f.format(n / 1e6) + '\u00a0M€';
+    if (Math.abs(n) >= 1e3) return f.format(Math.round(n / 1e3)) + '\u00a0k€';
+    return f.format(n) + '\u00a0€';
+  }
+  function pct(x) { return new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 0 }).format(x); }
+  function $(id) { return document.getElementById(id); }
+  function fail(err) { C.showMessage(msgs, C.problemText(err)); }
+
+  // tools fills a section's [data-for=name] box: the table of what the
+  // chart or map shows, the link to its CSV and, with a chart, a PNG.
+  function tools(name, o) {
+    var box = document.querySelector('.chart-tools[data-for="' + name + '"]');
+    if (!box) return;
+    box.textContent = '';
+    var bar = C.el('p', { 'class': 'chart-actions' });
+    if (o.csv) bar.appendChild(C.el('a', { 'class': 'btn', href: o.csv, download: '', text: 'Télécharger le CSV' }));
+    if (o.chart) {
+      var png = C.el('button', { type: 'button', 'class': 'btn', text: 'Télécharger l\u2019image (PNG)' });
+      png.onclick = function () {
+        var a = C.el('a', { href: o.chart.toBase64Image('image/png', 1), download: name + '.png' });
+        document.body.appendChild(a); a.click(); a.remove();
+      };
+      bar.appendChild(png);
+    }
+    box.appendChild(bar);
+    var head = C.el('tr', null, o.columns.map(function (c) { return C.el('th', { scope: 'col', 'class': c.num ? 'num' : null, text: c.label }); }));
+    var rows = o.rows.map(function (r) {
+      return C.el('tr', null, o.columns.map(function (c, i) {
+        var v = c.value(r);
+        var cell = C.el(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, 'class': c.num ? 'num' : null });
+        if (v && v.nodeType) cell.appendChild(v); else cell.textContent = v;
+        return cell;
+      }));
+    });
+    var table = C.el('table', { 'class': 'dir-table money-table' }, [C.el('caption', { text: o.caption }), C.el('thead', null, [head]), C.el('tbody', null, rows)]);
+    var wrap = C.el('div', { 'class': 'table-wrap' }, [table]);
+    if (o.folded) {
+      var d = C.el('details', null, [C.el('summary', { text: 'Tableau : ' + o.caption }), wrap]);
+      box.appendChild(d);
+    } else box.appendChild(wrap);
+  }
+
+  // ---- the APD view ------------------------------------------------------------------------
+  var FILTERS = ['since', 'until', 'country', 'theme', 'type', 'channel'];
+  var CHANNELS = [['direct', 'Coopération directe'], ['association', 'Par une association ou une ONG'],
+    ['multilateral', 'Par un fonds ou une agence multilatérale'], ['collectivite', 'Par une autre collectivité ou un groupement']];
+  var charts = {};
+
+  function query() {
+    var q = new URLSearchParams(location.search), out = new URLSearchParams();
+    FILTERS.forEach(function (k) { if (q.get(k)) out.set(k, q.get(k)); });
+    return out;
+  }
+  function withQuery(path, extra) {
+    var q = query();
+    Object.keys(extra || {}).forEach(function (k) { q.set(k, extra[k]); });
+    var s = q.toString();
+    return path + (s ? '?' + s : '');
+  }
+  function fillSelect(id, options, value) {
+    var s = $(id);
+    options.forEach(function (o) { s.appendChild(C.el('option', { value: o[0], text: o[1] })); });
+    s.value = value || '';
+  }
+
+  function apdForm(years, countries) {
+    var q = query();
+    var ys = years.map(function (y) { return [String(y), String(y)]; });
+    fillSelect('f-since', ys, q.get('since'));
+    fillSelect('f-until', ys, q.get('until'));
+    fillSelect('f-country', countries, q.get('country'));
+    fillSelect('f-theme', C.THEMES.map(function (t) { return [t[0], t[1]]; }), q.get('theme'));
+    fillSelect('f-type', C.TYPES.map(function (t) { return [t[0], t[1]]; }), q.get('type'));
+    fillSelect('f-channel', CHANNELS, q.get('channel'));
+    var form = $('money-filters');
+    form.addEventListener('change', function () {
+      var out = new URLSearchParams();
+      FILTERS.forEach(function (k) { var v = form.elements[k].value; if (v) out.set(k, v); });
+      history.replaceState(null, '', location.pathname + (out.toString() ? '?' + out : ''));
+      drawAPD();
+    });
+    form.addEventListener('submit', function (e) { e.preventDefault(); });
+  }
+
+  function syntheticNotice(total) {
+    var n = $('money-notice');
+    if (!total || !total.amount_eur) { n.hidden = true; return; }
+    var share = total.synthetic_eur / total.amount_eur;
+    n.hidden = share === 0;
+    n.textContent = share >= 0.995 ? 'Tous ces montants sont synthétiques : ils sont générés pour atteindre les totaux annuels publiés et ne décrivent l\u2019aide d\u2019aucune collectivité réelle.'
+      : pct(share) + ' de ces montants sont synthétiques (générés pour atteindre les totaux annuels publiés) ; le reste vient des déclarations des collectivités.';
+  }
+
+  function drawAPD() {
+    var q = query();
+    var link = $('to-map');
+    var mq = new URLSearchParams();
+    ['country', 'theme', 'type'].forEach(function (k) { if (q.get(k)) mq.set(k, q.get(k)); });
+    link.href = '/' + (mq.toString() ? '?' + mq : '');
+    return Promise.all(['year', 'country', 'sector', 'authority'].map(function (by) {
+      return C.api(withQuery('/api/apd', { by: by }));
+    })).then(function (r) {
+      var byYear = r[0], byCountry = r[1], bySector = r[2], byAuth = r[3];
+      syntheticNotice(byYear.total);
+      summary(byYear, byCountry, bySector);
+      yearChart(byYear);
+      countryMap(byCountry);
+      sectorChart(bySector);
+      authorityTable(byAuth);
+      window.atlasMoneyReady = true;
+    }).catch(fail);
+  }
+
+  function summary(byYear, byCountry, bySector) {
+    var t = byYear.total || {}, g = byYear.groups || [];
+    var el = $('apd-summary');
+    if (!t.amount_eur) { el.textContent = 'Aucune aide déclarée pour cette sélection.'; return; }
+    var first = g.length ? g[0].key : '', last = g.length ? g[g.length - 1].key : '';
+    var top = (byCountry.groups || []).filter(function (x) { return x.key !== 'multi'; })[0];
+    var sec = (bySector.groups || [])[0];
+    el.textContent = (first === last ? 'En ' + first : 'De ' + first + ' à ' + last) + ', ' + C.fmt(t.authorities) +
+      ' collectivités ont déclaré ' + eur(t.amount_eur) + ' d\u2019aide publique au développement' +
+      (t.refugees_eur ? ', dont ' + eur(t.refugees_eur) + ' pour l\u2019accueil des réfugiés en France' : '') + '.' +
+      (top ? ' Premier pays bénéficiaire : ' + top.label + ' (' + eur(top.amount_eur) + ').' : '') +
+      (sec ? ' Premier secteur : ' + sec.label + ' (' + eur(sec.amount_eur) + ').' : '');
+  }
+
+  function chart(id, cfg) {
+    if (charts[id]) charts[id].destroy();
+    charts[id] = new Chart($(id), cfg);
+    return charts[id];
+  }
+  function meurTicks(v) { return new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(v / 1e6) + ' M€'; }
+
+  function yearChart(s) {
+    var g = s.groups || [];
+    var labels = g.map(function (x) { return x.label || String(x.key); });
+    var canvas = $('chart-year');
+    canvas.setAttribute('aria-label', 'APD par année, en euros : ' + g.map(function (x) { return x.key + ' ' + eur(x.amount_eur); }).join(', '));
+    var ch = chart('chart-year', {
+      type: 'bar',
+      data: { labels: labels, datasets: [
+        { label: 'Hors réfugiés', data: g.map(function (x) { return x.amount_eur - x.refugees_eur; }), backgroundColor: OTHER },
+        { label: 'Réfugiés en France', data: g.map(function (x) { return x.refugees_eur; }), backgroundColor: REFUGEES }] },
+      options: { locale: 'fr-FR', animation: false, responsive: true, maintainAspectRatio: false,
+        plugins: { title: { display: true, text: 'APD déclarée par année (M€)' },
+          tooltip: { callbacks: { label: function (c) { return c.dataset.label + ' : ' + eur(c.raw); } } } },
+        scales: { x: { stacked: true, ticks: { autoSkip: true, maxRotation: 0 } }, y: { stacked: true, beginAtZero: true, ticks: { callback: meurTicks } } } }
+    });
+    tools('year', { caption: 'APD par année', chart: ch, csv: withQuery('/api/apd', { by: 'year', format: 'csv', lang: 'fr' }), folded: true,
+      rows: g, columns: [
+        { label: 'Année', value: function (x) { return String(x.key); } },
+        { label: 'Montant', num: true, value: function (x) { return eur(x.amount_eur); } },
+        { label: 'dont réfugiés', num: true, value: function (x) { return eur(x.refugees_eur); } },
+        { label: 'Collectivités', num: true, value: function (x) { return C.fmt(x.authorities); } },
+        { label: 'Lignes', num: true, value: function (x) { return C.fmt(x.lines); } }] });
+  }
+
+  function sectorChart(s) {
+    var g = (s.groups || []).slice(0, 12);
+    var canvas = $('chart-sector');
+    canvas.setAttribute('aria-label', 'APD par secteur : ' + g.map(function (x) { return x.label + ' ' + eur(x.amount_eur); }).join(', '));
+    var ch = chart('chart-sector', {
+      type: 'bar',
+      data: { labels: g.map(function (x) { return x.label; }), datasets: [{ label: 'APD', data: g.map(function (x) { return x.amount_eur; }), backgroundColor: OTHER }] },
+      options: { locale: 'fr-FR', animation: false, responsive: true, maintainAspectRatio: false, indexAxis: 'y',
+        plugins: { legend: { display: false }, title: { display: true, text: 'Les 12 premiers secteurs (M€)' },
+          tooltip: { callbacks: { label: function (c) { return eur(c.raw); } } } },
+        scales: { x: { beginAtZero: true, ticks: { callback: meurTicks } }, y: { ticks: { autoSkip: false,
+          callback: function (v) { var l = this.getLabelForValue(v); return l.length > 38 ? l.slice(0, 36) + '…' : l; } } } } }
+    });
+    tools('sector', { caption: 'APD par secteur du CAD', chart: ch, csv: withQuery('/api/apd', { by: 'sector', format: 'csv', lang: 'fr' }), folded: true,
+      rows: s.groups || [], columns: [
+        { label: 'Secteur', value: function (x) { return x.label; } },
+        { label: 'Code', value: function (x) { return String(x.key); } },
+        { label: 'Montant', num: true, value: function (x) { return eur(x.amount_eur); } },
+        { label: 'Collectivités', num: true, value: function (x) { return C.fmt(x.authorities); } }] });
+  }
+
+  function authorityTable(s) {
+    var g = (s.groups || []).slice(0, 25);
+    tools('authority', { caption: 'Les 25 collectivités qui déclarent le plus', csv: withQuery('/api/apd', { by: 'authority', format: 'csv', lang: 'fr' }),
+      rows: g, columns: [
+        { label: 'Collectivité', value: function (x) { return C.el('a', { href: '/collectivites/' + encodeURIComponent(x.key), text: x.label }); } },
+        { label: 'Montant', num: true, value: function (x) { return eur(x.amount_eur); } },
+        { label: 'Lignes', num: true, value: function (x) { return C.fmt(x.lines); } }] });
+  }
+
+  // classes: the quintiles of the countries that receive aid, each rounded
+  // to the nearest number of the 1-2-5 series, without repeats.
+  function classes(values) {
+    var v = values.filter(function (x) { return x > 0; }).sort(function (a, b) { return a - b; });
+    if (!v.length) return [];
+    var out = [];
+    [0.2, 0.4, 0.6, 0.8].forEach(function (q) {
+      var x = v[Math.min(v.length - 1, Math.floor(q * v.length))];
+      var p = Math.pow(10, Math.floor(Math.log10(x))), m = x / p;
+      var r = (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+      if (out.indexOf(r) < 0 && r > 0) out.push(r);
+    });
+    return out;
+  }
+  function classOf(bounds, x) {
+    var i = 0;
+    while (i < bounds.length && x >= bounds[i]) i++;
+    return i;
+  }
+
+  var apdMap = null;
+  function moneyMap(container) {
+    return C.makeMap(container, { filters: C.emptyFilters(), view: { zoom: 0.9, lat: 15, lon: 15 } }, { onError: fail, baseOnly: true });
+  }
+  function whenStyled(map, fn) { if (map.isStyleLoaded()) fn(); else map.once('load', fn); }
+  // paintCountries colours each country of pairs ([iso2, value]) by its
+  // class; the darkest colour is always the top class.
+  function paintCountries(map, pairs, bounds) {
+    var off = BLUES.length - 1 - bounds.length;
+    var expr = ['match', ['get', 'iso2']];
+    pairs.forEach(function (p) { expr.push(p[0], BLUES[classOf(bounds, p[1]) + off]); });
+    expr.push(['case', ['==', ['get', 'iso2'], 'FR'], '#f6f1e4', '#efece5']);
+    whenStyled(map, function () {
+      map.setPaintProperty('countries-fill', 'fill-color', pairs.length ? expr : ['case', ['==', ['get', 'iso2'], 'FR'], '#f6f1e4', '#efece5']);
+      map.once('idle', function () { map.getContainer().setAttribute('data-painted', String(pairs.length)); });
+    });
+  }
+  function legend(box, bounds, unit) {
+    box.textContent = '';
+    var items = [];
+    var off = BLUES.length - 1 - bounds.length;
+    for (var i = 0; i <= bounds.length; i++) {
+      var lo = i === 0 ? null : bounds[i - 1], hi = i < bounds.length ? bounds[i] : null;
+      var text = lo === null ? 'moins de ' + unit(hi) : hi === null ? unit(lo) + ' et plus' : 'de ' + unit(lo) + ' à ' + unit(hi);
+      items.push(C.el('li', null, [C.el('span', { 'class': 'sw', style: 'background:' + BLUES[i + off], 'aria-hidden': 'true' }), text]));
+    }
+    box.appendChild(C.el('ul', { 'class': 'legend-list', 'aria-label': 'Légende' }, items));
+  }
+
+  function countryMap(s) {
+    var g = (s.groups || []).filter(function (x) { return x.key !== 'multi' && x.amount_eur > 0; });
+    var bounds = classes(g.map(function (x) { return x.amount_eur; }));
+    if (!apdMap) apdMap = moneyMap($('apd-map'));
+    paintCountries(apdMap, g.map(function (x) { return [x.key, x.amount_eur]; }), bounds);
+    legend($('apd-legend'), bounds, eur);
+    tools('country', { caption: 'APD reçue par pays', csv: withQuery('/api/apd', { by: 'country', format: 'csv', lang: 'fr' }), folded: true,
+      rows: s.groups || [], columns: [
+        { label: 'Pays', value: function (x) { return x.key === 'multi' ? x.label : C.el('a', { href: '/qui-coopere/' + x.key, text: x.label }); } },
+        { label: 'Montant', num: true, value: function (x) { return eur(x.amount_eur); } },
+        { label: 'Collectivités', num: true, value: function (x) { return C.fmt(x.authorities); } },
+        { label: 'Lignes', num: true, value: function (x) { return C.fmt(x.lines); } }] });
+  }
+
+  function startAPD() {
+    Promise.all([C.api('/api/apd?by=year'), C.api('/api/facets')]).then(function (r) {
+      var years = (r[0].groups || []).map(function (g) { return Number(g.key); });
+      var countries = ((r[1] && r[1].countries) || []).filter(function (c) { return c.iso2 !== 'FR'; })
+        .map(function (c) { return [c.iso2, c.name_fr || c.name || c.iso2]; })
+        .sort(function (a, b) { return a[1].localeCompare(b[1], 'fr'); });
+      apdForm(years, countries);
+      return drawAPD();
+    }).catch(fail);
+  }
+
+  // ---- the calls for projects ---------------------------------------------------------------
+  var KINDS = { triennal: 'Triennal', annuel: 'Annuel', bilateral: 'Bilatéral', thematique: 'Thématique' };
+  function day(s) { return s ? new Date(s + 'T12:00:00Z').toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric' }) : ''; }
+  function num(x) { return Array.isArray(x) ? x.length : (x || 0); }
+
+  function startCalls() {
+    C.api('/api/calls').then(function (r) {
+      var calls = r.calls || [];
+      var laur = 0, granted = 0;
+      calls.forEach(function (c) { laur += num(c.laureates); granted += c.granted_eur || 0; });
+      $('calls-summary').textContent = C.fmt(calls.length) + ' appels à projets, ' + C.fmt(laur) + ' projets lauréats, ' + eur(granted) + ' de cofinancements accordés.';
+      var synth = calls.filter(function (c) { return c.provenance === 'synthetic'; }).length;
+      var n = $('money-notice');
+      n.hidden = synth === 0;
+      n.textContent = 'Ces appels reprennent les chiffres publiés (nombre de lauréats, jeunes partis, montants) ; leurs dossiers et lauréats sont synthétiques : ils ne désignent aucun projet réel.';
+      tools('calls', { caption: 'Les appels à projets', csv: '/api/calls?format=csv&lang=fr', rows: calls, columns: [
+        { label: 'Appel', value: function (c) { var a = C.el('a', { href: '/appels?id=' + encodeURIComponent(c.id), text: c.title }); a.onclick = function (e) { e.preventDefault(); showCall(c.id, true); }; return a; } },
+        { label: 'Type', value: function (c) { return KINDS[c.kind] || c.kind; } },
+        { label: 'Ouverture', value: function (c) { return day(c.opens); } },
+        { label: 'Clôture', value: function (c) { return day(c.closes); } },
+        { label: 'Dossiers', num: true, value: function (c) { return C.fmt(num(c.applications)); } },
+        { label: 'Lauréats', num: true, value: function (c) { return C.fmt(num(c.laureates)); } },
+        { label: 'Accordé', num: true, value: function (c) { return eur(c.granted_eur || 0); } }] });
+      var id = new URLSearchParams(location.search).get('id');
+      if (id) return showCall(id, false);
+      window.atlasMoneyReady = true;
+    }).catch(fail);
+  }
+
+  var callsMap = null;
+  function showCall(id, focus) {
+    history.replaceState(null, '', '/appels?id=' + encodeURIComponent(id));
+    return C.api('/api/calls/' + encodeURIComponent(id)).then(function (c) {
+      var box = $('call-detail');
+      box.hidden = false;
+      $('h-call').textContent = c.title;
+      var laureates = Array.isArray(c.laureates) ? c.laureates : [];
+      var young = laureates.reduce(function (s, l) { return s + (l.participants || 0); }, 0);
+      $('call-facts').textContent = (KINDS[c.kind] || c.kind) + ' · du ' + day(c.opens) + ' au ' + day(c.closes) +
+        (c.budget_eur ? ' · enveloppe ' + eur(c.budget_eur) : '') + ' · ' + C.fmt(laureates.length) + ' lauréats' +
+        (young ? ', ' + C.fmt(young) + ' jeunes partis à l\u2019étranger' : '') + '.';
+      var byCountry = {};
+      laureates.forEach(function (l) { if (l.country) byCountry[l.country] = (byCountry[l.country] || 0) + 1; });
+      var pairs = Object.keys(byCountry).map(function (k) { return [k, byCountry[k]]; });
+      var bounds = classes(pairs.map(function (p) { return p[1]; })).filter(function (b) { return b >= 1; });
+      if (!callsMap) callsMap = moneyMap($('calls-map'));
+      paintCountries(callsMap, pairs, bounds);
+      legend($('calls-legend'), bounds, function (x) { return C.fmt(x) + ' lauréat' + (x > 1 ? 's' : ''); });
+      tools('laureates', { caption: 'Lauréats de l\u2019appel', csv: '/api/calls/' + encodeURIComponent(c.id) + '/applications?format=csv&lang=fr', rows: laureates, columns: [
+        { label: 'Collectivité', value: function (l) { return C.el('a', { href: '/collectivites/' + encodeURIComponent(l.authority_id), text: l.authority_name || l.authority_id }); } },
+        { label: 'Projet', value: function (l) { return l.title; } },
+        { label: 'Pays', value: function (l) { return l.country_name || l.country; } },
+        { label: 'Demandé', num: true, value: function (l) { return eur(l.requested_eur); } },
+        { label: 'Accordé', num: true, value: function (l) { return eur(l.granted_eur); } },
+        { label: 'Jeunes', num: true, value: function (l) { return l.participants ? C.fmt(l.participants) : ''; } }] });
+      if (focus) $('h-call').focus();
+      window.atlasMoneyReady = true;
+    }).catch(fail);
+  }
+
+  if (page === 'apd') startAPD();
+  if (page === 'calls') startCalls();
+})();
