@@ -4,9 +4,13 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/url"
 
+	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/encoding/gzpool"
+	"github.com/atlas-cooperation/atlas/internal/export"
 )
 
 // body returns the writer for a response body: gzip-compressed (and the
@@ -70,10 +74,52 @@ func (s *Server) writeCSV(w http.ResponseWriter, r *http.Request, tag, file stri
 	}
 	out, _, done := body(w, r)
 	cw := csv.NewWriter(out)
+	if r.URL.Query().Get("lang") == string(export.French) {
+		// The French spreadsheet's CSV, as the exports write it: a BOM, ';'
+		// between fields, French headers (labels are French already).
+		io.WriteString(out, "\ufeff")
+		cw.Comma = ';'
+		header = frenchHeader(header)
+	}
 	cw.Write(header)
 	cw.WriteAll(rows)
 	if err := cw.Error(); err != nil {
 		return err
 	}
 	return done()
+}
+
+// frenchHeaders names the small tables' columns in French: the statistics'
+// groupings and units, and the directory tables'.
+var frenchHeaders = map[string]string{
+	"country": "pays", "theme": "thematique", "type": "type", "kind": "nature", "year": "annee",
+	"provenance": "provenance", "source": "source", "region": "region", "departement": "departement",
+	"authority": "collectivite", "partner": "partenaire", "label": "libelle", "partnerships": "partenariats",
+	"projects": "projets", "authorities": "collectivites", "partners": "partenaires", "name": "nom",
+	"iso2": "code_pays", "id": "identifiant",
+}
+
+func frenchHeader(h []string) []string {
+	out := make([]string, len(h))
+	for i, c := range h {
+		if fr, ok := frenchHeaders[c]; ok {
+			out[i] = fr
+		} else {
+			out[i] = c
+		}
+	}
+	return out
+}
+
+// csvLang reads the lang parameter of a small table's CSV: "" (English,
+// ',') or fr (the French spreadsheet's CSV); only with format=csv.
+func csvLang(q url.Values) (string, error) {
+	l, err := export.ParseLang(q.Get("lang"))
+	if err != nil {
+		return "", err
+	}
+	if l == export.French && q.Get("format") != "csv" {
+		return "", atlas.InvalidParam("lang", q.Get("lang"), "lang=fr is for format=csv")
+	}
+	return string(l), nil
 }

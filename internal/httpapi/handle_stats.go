@@ -8,10 +8,14 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/index"
 )
 
-// handleStats serves GET /api/stats?by=&unit=&<filters>[&format=csv].
+// handleStats serves GET /api/stats?by=&unit=&<filters>[&format=csv[&lang=fr]].
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
 	q := r.URL.Query()
-	f, err := parseFilter(q, snap, "by", "unit", "format")
+	f, err := parseFilter(q, snap, "by", "unit", "format", "lang")
+	if err != nil {
+		return err
+	}
+	lang, err := csvLang(q)
 	if err != nil {
 		return err
 	}
@@ -29,7 +33,7 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request, snap *index
 	if err != nil {
 		return err
 	}
-	canonical := "/api/stats?by=" + by + "&unit=" + unit + "&format=" + format + "&" + f.Encode()
+	canonical := "/api/stats?by=" + by + "&unit=" + unit + "&format=" + format + "&lang=" + lang + "&" + f.Encode()
 	if format != "csv" {
 		return s.writeJSON(w, r, "application/json", etag(r, snap.Version(), canonical), st)
 	}

@@ -472,6 +472,7 @@
   }
   function drawChart(c, s) {
     var groups = s.groups || [];
+    if (c[0] === 'year') groups = C.fillYears(groups, function (y) { return { key: y, count: 0 }; });
     if (c[0] === 'country') groups = groups.slice(0, 15);
     var labels = groups.map(function (g) { return groupLabel(c[0], g); });
     var data = groups.map(function (g) { return g.count; });
@@ -489,6 +490,10 @@
       return;
     }
     var horizontal = c[3] === 'bar-h';
+    // Counts have integer ticks; long category labels are cut on the axis
+    // (whole in the tooltip and the table).
+    var counts = { beginAtZero: true, ticks: { precision: 0 } };
+    var cats = { ticks: { autoSkip: !horizontal, font: { size: 11 }, callback: function (v) { return C.shortLabel(this.getLabelForValue(v), horizontal ? 18 : 12); } } };
     charts[c[0]] = new Chart(canvas, {
       type: c[3] === 'doughnut' ? 'doughnut' : 'bar',
       data: { labels: labels, datasets: [{ label: t('unitPartnerships'), data: data, backgroundColor: colors }] },
@@ -496,9 +501,21 @@
         locale: C.locale(), animation: false, responsive: true, maintainAspectRatio: false,
         indexAxis: horizontal ? 'y' : 'x',
         plugins: { legend: { display: c[3] === 'doughnut', position: 'right' }, title: { display: true, text: t(c[2]) } },
-        scales: c[3] === 'doughnut' ? {} : { x: { ticks: { autoSkip: true } }, y: { ticks: { autoSkip: !horizontal } } }
+        scales: c[3] === 'doughnut' ? {} : horizontal ? { x: counts, y: cats } : { x: cats, y: counts }
       }
     });
+    chartTable(c, s, groups);
+  }
+  // chartTable puts the chart's figures under it: the table, the CSV of
+  // the same statistics and a PNG of the chart.
+  function chartTable(c, s, groups) {
+    var box = document.querySelector('.chart-tools[data-for="' + c[0] + '"]');
+    if (!box) return;
+    var q = C.filterQuery(st.filters);
+    C.chartTools(box, 'atlas-' + c[0], { caption: t(c[2]), chart: charts[c[0]], folded: true, rows: groups,
+      csv: '/api/stats?by=' + c[0] + '&unit=partnerships&format=csv' + (st.lang === 'en' ? '' : '&lang=fr') + (q ? '&' + q : ''),
+      columns: [{ label: t(c[2]), value: function (g) { return groupLabel(c[0], g); } },
+        { label: t('unitPartnerships'), num: true, value: function (g) { return C.fmt(g.count); } }] });
   }
 
   // ---- detail panel --------------------------------------------------------------------------
@@ -834,22 +851,7 @@
   }
   // copy resolves true once text is on the clipboard, false when the
   // browser refused.
-  function copy(text) {
-    function fallback() {
-      var ta = el('textarea', { style: 'position:fixed;left:-9999px' });
-      var prev = document.activeElement;
-      ta.value = text; (prev && prev.closest('dialog') || document.body).appendChild(ta); ta.select();
-      var ok = false;
-      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
-      ta.remove();
-      if (prev && prev.focus) prev.focus();
-      return ok;
-    }
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).then(function () { return true; }, function () { return fallback(); });
-    }
-    return Promise.resolve(fallback());
-  }
+  var copy = C.copyText;
 
   // ---- host page API (postMessage) ----------------------------------------------------------
   function setFilters(f, replace) {

@@ -55,6 +55,9 @@
     fr: {
       title: 'Atlas français de la coopération décentralisée',
       filters: 'Filtres', country: 'Pays partenaire', countrySearch: 'Rechercher un pays…',
+      printMap: 'Carte à imprimer', printFormat: 'Format', printPage: 'Page', a4l: 'A4 paysage', a4p: 'A4 portrait', a3l: 'A3 paysage', a3p: 'A3 portrait',
+      download: 'Télécharger', embedCopy: 'Copier le code d\u2019intégration', embedCopied: 'Code d\u2019intégration copié.', copyFailed: 'Copie impossible : sélectionnez le texte.',
+      downloadCSV: 'Télécharger le CSV', downloadPNG: 'Télécharger l\u2019image (PNG)', tableOf: 'Tableau : {what}',
       placeSearch: 'Rechercher une collectivité, une ville, un pays…', placeSearchLabel: 'Rechercher', placeNone: 'Aucun résultat pour « {q} ».',
       placeAuthority: 'Collectivité française', placePartner: 'Autorité partenaire', placeCountry: 'Pays', placeFilter: 'Filtrer la carte',
       themes: 'Thématiques', types: 'Type de collectivité', kinds: 'Nature du partenariat',
@@ -94,6 +97,9 @@
     en: {
       title: 'French atlas of decentralised cooperation',
       filters: 'Filters', country: 'Partner country', countrySearch: 'Search a country…',
+      printMap: 'Print map', printFormat: 'Format', printPage: 'Page', a4l: 'A4 landscape', a4p: 'A4 portrait', a3l: 'A3 landscape', a3p: 'A3 portrait',
+      download: 'Download', embedCopy: 'Copy the embed code', embedCopied: 'Embed code copied.', copyFailed: 'Copy failed: select the text.',
+      downloadCSV: 'Download the CSV', downloadPNG: 'Download the image (PNG)', tableOf: 'Table: {what}',
       placeSearch: 'Search a local authority, a town, a country…', placeSearchLabel: 'Search', placeNone: 'Nothing found for “{q}”.',
       placeAuthority: 'French local authority', placePartner: 'Partner authority', placeCountry: 'Country', placeFilter: 'Filter the map',
       themes: 'Themes', types: 'Authority type', kinds: 'Kind of partnership',
@@ -555,6 +561,86 @@
     return e;
   }
 
+  // chartTools fills box with what a chart or map shows: its table (folded
+  // under a summary when o.folded), the link to its CSV (o.csv) and, with a
+  // chart (o.chart), a PNG download named after name. o.columns: {label,
+  // num, value(row) → text or node}; the first column heads each row.
+  function chartTools(box, name, o) {
+    box.textContent = '';
+    var bar = el('p', { 'class': 'chart-actions' });
+    if (o.csv) bar.appendChild(el('a', { 'class': 'btn', href: o.csv, download: '', text: t('downloadCSV') }));
+    if (o.chart) {
+      var png = el('button', { type: 'button', 'class': 'btn', text: t('downloadPNG') });
+      png.onclick = function () {
+        var a = el('a', { href: o.chart.toBase64Image('image/png', 1), download: name + '.png' });
+        document.body.appendChild(a); a.click(); a.remove();
+      };
+      bar.appendChild(png);
+    }
+    box.appendChild(bar);
+    var head = el('tr', null, o.columns.map(function (c) { return el('th', { scope: 'col', 'class': c.num ? 'num' : null, text: c.label }); }));
+    var rows = o.rows.map(function (r) {
+      return el('tr', null, o.columns.map(function (c, i) {
+        var v = c.value(r);
+        var cell = el(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, 'class': c.num ? 'num' : null });
+        if (v && v.nodeType) cell.appendChild(v); else cell.textContent = v;
+        return cell;
+      }));
+    });
+    var table = el('table', { 'class': 'dir-table chart-table' }, [el('caption', { text: o.caption }), el('thead', null, [head]), el('tbody', null, rows)]);
+    var wrap = el('div', { 'class': 'table-wrap' }, [table]);
+    if (o.folded) {
+      var d = el('details', null, [el('summary', { text: t('tableOf', { what: o.caption }) }), wrap]);
+      box.appendChild(d);
+    } else box.appendChild(wrap);
+  }
+
+  // fillYears returns stats groups keyed by year with every year between
+  // the first and the last known one (zero when empty: zero is a figure),
+  // the unknown year ("") kept last.
+  function fillYears(groups, zero) {
+    var known = groups.filter(function (g) { return g.key !== '' && g.key !== null && !isNaN(Number(g.key)); });
+    var other = groups.filter(function (g) { return known.indexOf(g) < 0; });
+    if (!known.length) return groups;
+    var by = {}, lo = Infinity, hi = -Infinity;
+    known.forEach(function (g) { var y = Number(g.key); by[y] = g; lo = Math.min(lo, y); hi = Math.max(hi, y); });
+    var out = [];
+    for (var y = lo; y <= hi; y++) out.push(by[y] || zero(String(y)));
+    return out.concat(other);
+  }
+  // shortLabel fits an axis label in two lines of n characters at most,
+  // cut at words, the rest elided (the tooltip and the table keep it whole).
+  function shortLabel(s, n) {
+    var words = String(s).split(' '), lines = [''];
+    words.forEach(function (w) {
+      var cur = lines[lines.length - 1];
+      if (!cur) lines[lines.length - 1] = w;
+      else if ((cur + ' ' + w).length <= n) lines[lines.length - 1] = cur + ' ' + w;
+      else lines.push(w);
+    });
+    if (lines.length > 2) lines = [lines[0], lines.slice(1).join(' ')];
+    return lines.map(function (l) { return l.length > n ? l.slice(0, n - 1) + '…' : l; });
+  }
+
+  // copyText puts text on the clipboard (a hidden textarea where the
+  // Clipboard API is not allowed) and resolves to whether it worked.
+  function copyText(text) {
+    function fallback() {
+      var ta = el('textarea', { style: 'position:fixed;left:-9999px' });
+      var prev = document.activeElement;
+      ta.value = text; (prev && prev.closest('dialog') || document.body).appendChild(ta); ta.select();
+      var ok = false;
+      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      ta.remove();
+      if (prev && prev.focus) prev.focus();
+      return ok;
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).then(function () { return true; }, function () { return fallback(); });
+    }
+    return Promise.resolve(fallback());
+  }
+
   window.AtlasCore = {
     THEMES: THEMES, TYPES: TYPES, KINDS: KINDS, PROVENANCES: PROVENANCES, SOURCES: SOURCES, provenanceText: provenanceText, PARTNER_COLOR: PARTNER_COLOR, GROUPED_COLOR: GROUPED_COLOR,
     LIST_FACETS: LIST_FACETS,
@@ -563,7 +649,7 @@
     api: api, ApiError: ApiError, problemText: problemText, validate: validate, showMessage: showMessage,
     style: style, makeMap: makeMap, setAtlasFilters: setAtlasFilters, countRendered: countRendered,
     tilesURL: tilesURL, FEATURE_LAYERS: FEATURE_LAYERS, el: el, escapeHTML: escapeHTML,
-    dataSources: dataSources, dataNotice: dataNotice
+    dataSources: dataSources, dataNotice: dataNotice, chartTools: chartTools, fillYears: fillYears, shortLabel: shortLabel, copyText: copyText
   };
   // siteFooter fills the pages' footer: the links every State site carries.
   function siteFooter() {

@@ -40,8 +40,9 @@
     $('legend').appendChild(ul);
   }
 
-  function chart(id, by, type, title, data) {
+  function chart(id, by, type, title, data, qs) {
     var groups = data.groups || [];
+    if (by === 'year') groups = C.fillYears(groups, function (y) { return { key: y, count: 0 }; });
     var labels = groups.map(function (g) {
       if (by === 'theme') return C.label(C.THEMES, g.key);
       if (by === 'type') return C.label(C.TYPES, g.key);
@@ -55,8 +56,20 @@
       type: type === 'doughnut' ? 'doughnut' : 'bar',
       data: { labels: labels, datasets: [{ label: t('unitPartnerships'), data: groups.map(function (g) { return g.count; }), backgroundColor: colors }] },
       options: { locale: C.locale(), animation: false, responsive: true, maintainAspectRatio: false, indexAxis: type === 'bar-h' ? 'y' : 'x',
-        plugins: { legend: { display: type === 'doughnut', position: 'right' }, title: { display: true, text: t(title) } } }
+        plugins: { legend: { display: type === 'doughnut', position: 'right' }, title: { display: true, text: t(title) } },
+        scales: type === 'doughnut' ? {} : (function () {
+          var counts = { beginAtZero: true, ticks: { precision: 0 } };
+          var cats = { ticks: { autoSkip: type !== 'bar-h', font: { size: 11 }, callback: function (v) { return C.shortLabel(this.getLabelForValue(v), type === 'bar-h' ? 18 : 12); } } };
+          return type === 'bar-h' ? { x: counts, y: cats } : { x: cats, y: counts };
+        })() }
     });
+    var box = document.querySelector('.chart-tools[data-for="' + by + '"]');
+    if (box) {
+      C.chartTools(box, 'pays-' + by, { caption: t(title), chart: charts[id], folded: true, rows: groups,
+        csv: '/api/stats?by=' + by + '&unit=partnerships&format=csv' + (C.getLang() === 'en' ? '' : '&lang=fr') + qs,
+        columns: [{ label: t(title), value: function (g) { return labels[groups.indexOf(g)]; } },
+          { label: t('unitPartnerships'), num: true, value: function (g) { return C.fmt(g.count); } }] });
+    }
   }
 
   function topList(id, features, sub) {
@@ -170,11 +183,34 @@
         topList('top-authorities', fc.features, function (p) { return C.label(C.TYPES, p.type); });
       }).catch(function (err) { C.showMessage(msgs, C.problemText(err)); });
       [['chart-theme', 'theme', 'bar-h', 'byTheme'], ['chart-type', 'type', 'doughnut', 'byType'], ['chart-year', 'year', 'bar', 'byYear']].forEach(function (c) {
-        C.api('/api/stats?by=' + c[1] + '&unit=partnerships' + qs).then(function (s2) { chart(c[0], c[1], c[2], c[3], s2); })
+        C.api('/api/stats?by=' + c[1] + '&unit=partnerships' + qs).then(function (s2) { chart(c[0], c[1], c[2], c[3], s2, qs); })
           .catch(function (err) { C.showMessage(msgs, C.problemText(err)); });
       });
     });
   }
+  // The print map, the link and the embed code of the view as it is
+  // filtered.
+  function actions() {
+    var fmt = $('print-format'), page = $('print-page'), link = $('print-link');
+    if (!fmt || !iso) return;
+    function q() { var s = C.filterQuery(st.filters, 'country'); return s ? '&' + s : ''; }
+    function update() {
+      var wh = page.value.split('x');
+      link.href = '/atlas/' + iso + '.' + fmt.value + '?width=' + wh[0] + '&height=' + wh[1] + q();
+      link.setAttribute('download', 'atlas-' + iso + '-' + page.options[page.selectedIndex].text.replace(/\s+/g, '-') + '.' + fmt.value);
+    }
+    fmt.addEventListener('change', update);
+    page.addEventListener('change', update);
+    update();
+    function done(what) { return function (ok) { $('copy-status').textContent = ok ? t(what) : t('copyFailed'); }; }
+    $('btn-share').addEventListener('click', function () { C.copyText(location.href).then(done('copied')); });
+    $('btn-embed').addEventListener('click', function () {
+      var src = location.origin + '/embed?country=' + iso + q() + (st.lang === 'en' ? '&lang=en' : '');
+      var code = '<iframe src="' + src.replace(/&/g, '&amp;') + '" title="' + C.escapeHTML(document.title) + '" width="100%" height="500" style="border:0" loading="lazy" allowfullscreen></iframe>';
+      C.copyText(code).then(done('embedCopied'));
+    });
+  }
+  actions();
   window.atlas = { select: select, countRendered: function () { return maps.map(C.countRendered); } };
   start();
 })();

@@ -20,38 +20,9 @@
   function $(id) { return document.getElementById(id); }
   function fail(err) { C.showMessage(msgs, C.problemText(err)); }
 
-  // tools fills a section's [data-for=name] box: the table of what the
-  // chart or map shows, the link to its CSV and, with a chart, a PNG.
   function tools(name, o) {
     var box = document.querySelector('.chart-tools[data-for="' + name + '"]');
-    if (!box) return;
-    box.textContent = '';
-    var bar = C.el('p', { 'class': 'chart-actions' });
-    if (o.csv) bar.appendChild(C.el('a', { 'class': 'btn', href: o.csv, download: '', text: 'Télécharger le CSV' }));
-    if (o.chart) {
-      var png = C.el('button', { type: 'button', 'class': 'btn', text: 'Télécharger l\u2019image (PNG)' });
-      png.onclick = function () {
-        var a = C.el('a', { href: o.chart.toBase64Image('image/png', 1), download: name + '.png' });
-        document.body.appendChild(a); a.click(); a.remove();
-      };
-      bar.appendChild(png);
-    }
-    box.appendChild(bar);
-    var head = C.el('tr', null, o.columns.map(function (c) { return C.el('th', { scope: 'col', 'class': c.num ? 'num' : null, text: c.label }); }));
-    var rows = o.rows.map(function (r) {
-      return C.el('tr', null, o.columns.map(function (c, i) {
-        var v = c.value(r);
-        var cell = C.el(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, 'class': c.num ? 'num' : null });
-        if (v && v.nodeType) cell.appendChild(v); else cell.textContent = v;
-        return cell;
-      }));
-    });
-    var table = C.el('table', { 'class': 'dir-table money-table' }, [C.el('caption', { text: o.caption }), C.el('thead', null, [head]), C.el('tbody', null, rows)]);
-    var wrap = C.el('div', { 'class': 'table-wrap' }, [table]);
-    if (o.folded) {
-      var d = C.el('details', null, [C.el('summary', { text: 'Tableau : ' + o.caption }), wrap]);
-      box.appendChild(d);
-    } else box.appendChild(wrap);
+    if (box) C.chartTools(box, name, o);
   }
 
   // ---- the APD view ------------------------------------------------------------------------
