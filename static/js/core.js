@@ -300,8 +300,11 @@
           if (level !== 'none') e.appendChild(document.createTextNode(t('noticeShort', v) + ' · '));
           e.appendChild(link);
         } else {
+          // The State design system's notice: alert while half the data
+          // or more is synthetic, info below that, plain once all is real.
           var key = level === 'none' ? 'noticeNone' : level === 'mostly' ? 'noticeMostly' : 'noticePart';
-          e.appendChild(el('p', { 'class': 'data-notice-text' }, [t(key, v) + ' ', link]));
+          e.className = 'data-notice fr-notice' + (level === 'mostly' ? ' fr-notice--alert' : level === 'part' ? ' fr-notice--info' : '');
+          e.appendChild(el('div', { 'class': 'fr-notice__body' }, [el('p', { 'class': 'data-notice-text' }, [el('span', { 'class': 'fr-notice__title', text: t(key, v) }), ' ', link])]));
         }
         e.hidden = false;
       });
