@@ -5,8 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"net/url"
 
+	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/encoding/gzpool"
+	"github.com/atlas-cooperation/atlas/internal/export"
 )
 
 // body returns the writer for a response body: gzip-compressed (and the
@@ -60,6 +63,34 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, contentType, 
 
 // writeCSV answers a CSV download of rows under header, named file.
 func (s *Server) writeCSV(w http.ResponseWriter, r *http.Request, tag, file string, header []string, rows [][]string) error {
+	return s.writeCSVWith(w, r, tag, file, export.Options{}, header, rows)
+}
+
+// parseCSVOptions reads the lang (en, fr) and bom (true, false) parameters
+// of a CSV download.
+func parseCSVOptions(q url.Values) (export.Options, error) {
+	var o export.Options
+	var err error
+	if o.Lang, err = export.ParseLang(q.Get("lang")); err != nil {
+		return o, err
+	}
+	if q.Has("bom") {
+		switch q.Get("bom") {
+		case "true", "1":
+			o.BOM = true
+		case "false", "0":
+		default:
+			return o, atlas.InvalidParam("bom", q.Get("bom"), "allowed: true, false")
+		}
+	}
+	return o, nil
+}
+
+// writeCSVWith is writeCSV in the language of o, as the exports write it:
+// the French spreadsheet's CSV (lang=fr) is separated by semicolons and
+// starts with a UTF-8 byte order mark, which bom=true adds to the English
+// one; the caller gives the header (and labels) in that language.
+func (s *Server) writeCSVWith(w http.ResponseWriter, r *http.Request, tag, file string, o export.Options, header []string, rows [][]string) error {
 	if s.notModified(w, r, tag) {
 		return nil
 	}
@@ -69,7 +100,13 @@ func (s *Server) writeCSV(w http.ResponseWriter, r *http.Request, tag, file stri
 		return nil
 	}
 	out, _, done := body(w, r)
+	if o.BOM || o.Lang == export.French {
+		out.WriteString("\uFEFF")
+	}
 	cw := csv.NewWriter(out)
+	if o.Lang == export.French {
+		cw.Comma = ';'
+	}
 	cw.Write(header)
 	cw.WriteAll(rows)
 	if err := cw.Error(); err != nil {

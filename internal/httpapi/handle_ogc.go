@@ -204,7 +204,7 @@ func (s *Server) handleOGCItems(w http.ResponseWriter, r *http.Request, snap *in
 	if err != nil {
 		return err
 	}
-	return writeFeatures(r.Context(), out, flush, done, head, snap, l.ID, ids[lo:hi], sel)
+	return writeFeatures(r.Context(), out, flush, done, head, snap, l.ID, ids[lo:hi], sel, nil)
 }
 
 func (s *Server) handleOGCItem(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
