@@ -398,3 +398,64 @@ func TestMoneyMatchesOpenAPI(t *testing.T) {
 		checkResponse(t, v, p, rec)
 	}
 }
+
+func TestOGCMoneyCollections(t *testing.T) {
+	fx := moneyData(t)
+	h := atlastest.HandlerOn(t, fx.snap, 0)
+	v := openAPIValidator(t, h)
+	var cs struct {
+		Collections []struct{ ID string } `json:"collections"`
+	}
+	getJSON(t, h, "/ogc/collections", &cs)
+	var ids []string
+	for _, c := range cs.Collections {
+		ids = append(ids, c.ID)
+	}
+	if !strings.HasSuffix(strings.Join(ids, ","), ",apd,calls") {
+		t.Errorf("collections %v", ids)
+	}
+	var tb apdTable
+	getJSON(t, h, "/api/apd?by=country&since=2018", &tb)
+	type fc struct {
+		NumberMatched int `json:"numberMatched"`
+		Features      []struct {
+			ID         string         `json:"id"`
+			Geometry   map[string]any `json:"geometry"`
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	var items fc
+	getJSON(t, h, "/ogc/collections/apd/items?since=2018", &items)
+	want := map[string]int64{}
+	for _, g := range tb.Groups {
+		if g.Key != atlas.Unallocated {
+			want[g.Key] = g.AmountEUR
+		}
+	}
+	if items.NumberMatched != len(want) || len(items.Features) != len(want) {
+		t.Fatalf("apd items: %d matched, %d features, want %d", items.NumberMatched, len(items.Features), len(want))
+	}
+	for _, f := range items.Features {
+		if f.Properties["apd_eur"] != float64(want[f.ID]) || f.Geometry["type"] != "Point" {
+			t.Errorf("apd item %s: %v %v, want %d €", f.ID, f.Geometry, f.Properties, want[f.ID])
+		}
+	}
+	getJSON(t, h, "/ogc/collections/calls/items?limit=1", &items)
+	if items.NumberMatched != 2 || len(items.Features) != 1 || items.Features[0].Geometry != nil || items.Features[0].Properties["applications"] != float64(3) {
+		t.Errorf("calls items %+v", items)
+	}
+	for path, code := range map[string]int{
+		"/ogc/collections/apd": 200, "/ogc/collections/calls?f=html": 200, "/ogc/collections/apd/queryables": 200,
+		"/ogc/collections/apd/items/SN": 200, "/ogc/collections/calls/items/AAP-2": 200, "/ogc/collections/calls/items/NOPE": 404,
+		"/ogc/collections/apd/items?f=html": 200, "/ogc/collections/apd/tiles": 404,
+		"/ogc/collections/apd/items?filter=" + url.QueryEscape("apd_eur > 1"): 400, "/ogc/collections/calls/items?since=2000": 400,
+	} {
+		rec := get(t, h, path)
+		if rec.Code != code {
+			t.Errorf("GET %s = %d, want %d: %s", path, rec.Code, code, rec.Body)
+		}
+		if !strings.Contains(path, "html") {
+			checkResponse(t, v, path, rec)
+		}
+	}
+}

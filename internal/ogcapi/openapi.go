@@ -274,7 +274,7 @@ func pathParam(name string) *Parameter {
 	case "layer":
 		p.Description, p.Schema = "layer id", enum(layerIDs()...)
 	case "collectionId":
-		p.Description, p.Schema = "collection (layer) id", enum(layerIDs()...)
+		p.Description, p.Schema = "collection id: a layer, or apd and calls (no tiles, no CQL2 filter)", enum(append(layerIDs(), MoneyCollections()...)...)
 	case "tileMatrixSetId":
 		p.Schema = enum(WebMercatorQuad)
 	case "z", "x", "y", "tileRow", "tileCol":
