@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -64,6 +63,34 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, contentType, 
 
 // writeCSV answers a CSV download of rows under header, named file.
 func (s *Server) writeCSV(w http.ResponseWriter, r *http.Request, tag, file string, header []string, rows [][]string) error {
+	return s.writeCSVWith(w, r, tag, file, export.Options{}, header, rows)
+}
+
+// parseCSVOptions reads the lang (en, fr) and bom (true, false) parameters
+// of a CSV download.
+func parseCSVOptions(q url.Values) (export.Options, error) {
+	var o export.Options
+	var err error
+	if o.Lang, err = export.ParseLang(q.Get("lang")); err != nil {
+		return o, err
+	}
+	if q.Has("bom") {
+		switch q.Get("bom") {
+		case "true", "1":
+			o.BOM = true
+		case "false", "0":
+		default:
+			return o, atlas.InvalidParam("bom", q.Get("bom"), "allowed: true, false")
+		}
+	}
+	return o, nil
+}
+
+// writeCSVWith is writeCSV in the language of o, as the exports write it:
+// the French spreadsheet's CSV (lang=fr) is separated by semicolons and
+// starts with a UTF-8 byte order mark, which bom=true adds to the English
+// one; the caller gives the header (and labels) in that language.
+func (s *Server) writeCSVWith(w http.ResponseWriter, r *http.Request, tag, file string, o export.Options, header []string, rows [][]string) error {
 	if s.notModified(w, r, tag) {
 		return nil
 	}
@@ -73,13 +100,12 @@ func (s *Server) writeCSV(w http.ResponseWriter, r *http.Request, tag, file stri
 		return nil
 	}
 	out, _, done := body(w, r)
+	if o.BOM || o.Lang == export.French {
+		out.WriteString("\uFEFF")
+	}
 	cw := csv.NewWriter(out)
-	if r.URL.Query().Get("lang") == string(export.French) {
-		// The French spreadsheet's CSV, as the exports write it: a BOM, ';'
-		// between fields, French headers (labels are French already).
-		io.WriteString(out, "\ufeff")
+	if o.Lang == export.French {
 		cw.Comma = ';'
-		header = frenchHeader(header)
 	}
 	cw.Write(header)
 	cw.WriteAll(rows)
@@ -111,15 +137,3 @@ func frenchHeader(h []string) []string {
 	return out
 }
 
-// csvLang reads the lang parameter of a small table's CSV: "" (English,
-// ',') or fr (the French spreadsheet's CSV); only with format=csv.
-func csvLang(q url.Values) (string, error) {
-	l, err := export.ParseLang(q.Get("lang"))
-	if err != nil {
-		return "", err
-	}
-	if l == export.French && q.Get("format") != "csv" {
-		return "", atlas.InvalidParam("lang", q.Get("lang"), "lang=fr is for format=csv")
-	}
-	return string(l), nil
-}

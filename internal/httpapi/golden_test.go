@@ -222,6 +222,15 @@ func goldenRequests(t testing.TB) []goldenRequest {
 		"/api/analyses/coordination?limit=5000", "/api/analyses/priority-countries?format=xml", "/api/authorities/69123?x=1"} {
 		add(p)
 	}
+
+	// The money side (empty in the embedded data) and its refusals.
+	for _, p := range []string{"/api/apd", "/api/apd?by=country&since=2015", "/api/apd?by=sector&format=csv", "/api/apd?by=year&format=csv&lang=fr",
+		"/api/apd/sectors", "/api/calls", "/api/calls?status=open&format=csv", "/api/calls/NOPE", "/api/calls/NOPE/applications",
+		"/api/apd?by=planet", "/api/apd?sector=99999", "/api/apd?refugees=1", "/api/calls?status=soon",
+		"/ogc/collections/apd", "/ogc/collections/calls?f=html", "/ogc/collections/apd/queryables", "/ogc/collections/apd/items?since=2018",
+		"/ogc/collections/calls/items", "/ogc/collections/calls/items/NOPE", "/ogc/collections/apd/tiles"} {
+		add(p)
+	}
 	return out
 }
 

@@ -46,18 +46,9 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, snap *inde
 	if err != nil {
 		return err
 	}
-	o := export.Options{}
-	if o.Lang, err = export.ParseLang(q.Get("lang")); err != nil {
+	o, err := parseCSVOptions(q)
+	if err != nil {
 		return err
-	}
-	if q.Has("bom") {
-		switch q.Get("bom") {
-		case "true", "1":
-			o.BOM = true
-		case "false", "0":
-		default:
-			return atlas.InvalidParam("bom", q.Get("bom"), "allowed: true, false")
-		}
 	}
 	canonical := fmt.Sprintf("/export/%s.%s?%s&lang=%s&bom=%t", layer, format, f.Encode(), o.Lang, o.BOM)
 	compress := format != export.GeoPackage && acceptsGzip(r)

@@ -91,14 +91,35 @@ func (s *Server) handleGeoJSON(w http.ResponseWriter, r *http.Request, snap *ind
 	if err != nil {
 		return err
 	}
-	return writeFeatures(r.Context(), out, flush, done, head, snap, layer, ids[lo:hi], sel)
+	return writeFeatures(r.Context(), out, flush, done, head, snap, layer, ids[lo:hi], sel, s.apdProperty(snap, layer, f))
+}
+
+// apdProperty returns what adds apd_eur to the features of the countries
+// layer (the APD they received) and the authorities layer (the APD they
+// gave), over the declared lines of the years since to until of f; nil
+// for other layers. The tiles do not carry it.
+func (s *Server) apdProperty(snap *index.Snapshot, layer string, f atlas.Filter) func(dst []byte, i int32) []byte {
+	switch layer {
+	case index.LayerCountries:
+		received := s.money.For(snap).Received(f.Since, f.Until)
+		return func(dst []byte, i int32) []byte {
+			return strconv.AppendInt(append(dst, `,"apd_eur":`...), received[snap.FeatureID(layer, i)], 10)
+		}
+	case index.LayerAuthorities:
+		given := s.money.For(snap).Given(f.Since, f.Until)
+		return func(dst []byte, i int32) []byte {
+			return strconv.AppendInt(append(dst, `,"apd_eur":`...), given[i], 10)
+		}
+	}
+	return nil
 }
 
 // writeFeatures streams a FeatureCollection: head is the JSON object of its
 // other members (type, counts, links), flushed to the client before the
-// features of ids are encoded one by one.
+// features of ids are encoded one by one. extra, when not nil, appends
+// further properties (each starting with a comma) to feature i's.
 func writeFeatures(ctx context.Context, out *bufio.Writer, flush func(), done func() error, head []byte,
-	snap *index.Snapshot, layer string, ids []int32, sel *index.Selection) error {
+	snap *index.Snapshot, layer string, ids []int32, sel *index.Selection, extra func(dst []byte, i int32) []byte) error {
 	out.Write(head[:len(head)-1])
 	out.WriteString(`,"features":[`)
 	flush()
@@ -112,6 +133,9 @@ func writeFeatures(ctx context.Context, out *bufio.Writer, flush func(), done fu
 			buf = append(buf, ',')
 		}
 		buf = snap.AppendFeature(buf, layer, i, sel)
+		if extra != nil { // the feature ends with its properties' "}}"
+			buf = append(extra(buf[:len(buf)-2], i), "}}"...)
+		}
 		if _, err := out.Write(buf); err != nil {
 			return err
 		}

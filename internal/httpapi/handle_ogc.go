@@ -96,6 +96,9 @@ func collectionLayer(r *http.Request) (index.Layer, error) {
 }
 
 func (s *Server) handleOGCCollection(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	if id := mux.Vars(r)["collectionId"]; ogcapi.IsMoneyCollection(id) {
+		return s.handleOGCMoneyCollection(w, r, snap, id)
+	}
 	l, err := collectionLayer(r)
 	if err != nil {
 		return err
@@ -104,6 +107,9 @@ func (s *Server) handleOGCCollection(w http.ResponseWriter, r *http.Request, sna
 }
 
 func (s *Server) handleOGCQueryables(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	if id := mux.Vars(r)["collectionId"]; ogcapi.IsMoneyCollection(id) {
+		return s.handleOGCMoneyQueryables(w, r, snap, id)
+	}
 	l, err := collectionLayer(r)
 	if err != nil {
 		return err
@@ -140,6 +146,9 @@ type ogcLink = ogcapi.Link
 // handleOGCItems serves /collections/{id}/items: a GeoJSON FeatureCollection
 // with exact numberMatched, streamed feature by feature.
 func (s *Server) handleOGCItems(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	if id := mux.Vars(r)["collectionId"]; ogcapi.IsMoneyCollection(id) {
+		return s.handleOGCMoneyItems(w, r, snap, id)
+	}
 	l, err := collectionLayer(r)
 	if err != nil {
 		return err
@@ -204,10 +213,13 @@ func (s *Server) handleOGCItems(w http.ResponseWriter, r *http.Request, snap *in
 	if err != nil {
 		return err
 	}
-	return writeFeatures(r.Context(), out, flush, done, head, snap, l.ID, ids[lo:hi], sel)
+	return writeFeatures(r.Context(), out, flush, done, head, snap, l.ID, ids[lo:hi], sel, nil)
 }
 
 func (s *Server) handleOGCItem(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
+	if id := mux.Vars(r)["collectionId"]; ogcapi.IsMoneyCollection(id) {
+		return s.handleOGCMoneyItem(w, r, snap, id)
+	}
 	l, err := collectionLayer(r)
 	if err != nil {
 		return err

@@ -5,19 +5,27 @@ import (
 	"strconv"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/export"
 	"github.com/atlas-cooperation/atlas/internal/index"
 )
 
 // handleStats serves GET /api/stats?by=&unit=&<filters>[&format=csv[&lang=fr]].
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
 	q := r.URL.Query()
-	f, err := parseFilter(q, snap, "by", "unit", "format", "lang")
+	f, err := parseFilter(q, snap, "by", "unit", "format", "lang", "bom")
 	if err != nil {
 		return err
 	}
-	lang, err := csvLang(q)
+	o, err := parseCSVOptions(q)
 	if err != nil {
 		return err
+	}
+	if (q.Has("lang") || q.Has("bom")) && q.Get("format") != "csv" {
+		p := "lang"
+		if !q.Has("lang") {
+			p = "bom"
+		}
+		return atlas.InvalidParam(p, q.Get(p), p+" is for format=csv")
 	}
 	by, unit, format := q.Get("by"), q.Get("unit"), q.Get("format")
 	if by == "" {
@@ -33,7 +41,7 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request, snap *index
 	if err != nil {
 		return err
 	}
-	canonical := "/api/stats?by=" + by + "&unit=" + unit + "&format=" + format + "&lang=" + lang + "&" + f.Encode()
+	canonical := "/api/stats?by=" + by + "&unit=" + unit + "&format=" + format + "&lang=" + string(o.Lang) + "&bom=" + strconv.FormatBool(o.BOM) + "&" + f.Encode()
 	if format != "csv" {
 		return s.writeJSON(w, r, "application/json", etag(r, snap.Version(), canonical), st)
 	}
@@ -41,5 +49,9 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request, snap *index
 	for i, g := range st.Groups {
 		rows[i] = []string{g.Key, g.Label, strconv.Itoa(g.Count)}
 	}
-	return s.writeCSV(w, r, etag(r, snap.Version(), canonical), "atlas-stats-"+by+"-"+unit+".csv", []string{by, "label", unit}, rows)
+	header := []string{by, "label", unit}
+	if o.Lang == export.French {
+		header = frenchHeader(header)
+	}
+	return s.writeCSVWith(w, r, etag(r, snap.Version(), canonical), "atlas-stats-"+by+"-"+unit+".csv", o, header, rows)
 }

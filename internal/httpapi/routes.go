@@ -53,6 +53,7 @@ func (s *Server) routes() error {
 	s.dataRoutes(b)
 	s.directoryRoutes(b)
 	s.bourseRoutes(b)
+	s.moneyRoutes(b)
 	s.ogcRoutes(b)
 	s.exportRoutes(b)
 	s.declarationRoutes(b)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
+	"github.com/atlas-cooperation/atlas/internal/money"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
@@ -107,6 +108,8 @@ type Server struct {
 	limits                             *writeLimits
 	metrics                            *httpMetrics
 	gatherer                           prometheus.Gatherer
+	// money keeps the money side's ledger of the latest snapshots.
+	money *money.Books
 }
 
 // New returns a Server serving the snapshots of snaps, rendering tiles with r.
@@ -152,7 +155,8 @@ func New(snaps Snapshots, r *tiles.Renderer, opts Options) (*Server, error) {
 	}
 	s := &Server{snaps: snaps, tiles: r, opts: opts, log: opts.Logger, gatherer: opts.Metrics,
 		printSlots: newSlots(opts.PrintSlots, opts.SlotWait), gpkgSlots: newSlots(opts.GeoPackageSlots, opts.SlotWait),
-		filterSlots: newSlots(opts.FilterSlots, opts.SlotWait), limits: newWriteLimits(opts)}
+		filterSlots: newSlots(opts.FilterSlots, opts.SlotWait), limits: newWriteLimits(opts),
+		money: money.NewBooks()}
 	m, err := newHTTPMetrics(opts.Metrics, s)
 	if err != nil {
 		return nil, err

@@ -487,7 +487,9 @@ func (s *Snapshot) Arc(i int32, maxSegKm float64) orb.MultiLineString {
 // holding the same data report the same version (and ETags). The digest
 // runs over the countries, authorities and partners (whose state is
 // computed once per set of places and resumed here, see Derive), then the
-// partnerships, projects and boundaries.
+// partnerships, projects, fiches, requests, the money side (sectors, APD
+// declarations, calls, applications: nothing when there are none, so the
+// versions of data without them are unchanged) and boundaries.
 func (s *Snapshot) hash() string {
 	h := sha256.New()
 	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(s.digest); err != nil {
@@ -533,6 +535,46 @@ func (s *Snapshot) hash() string {
 		w.flt(r.Point[1])
 		w.num(int64(r.MinPopulation))
 		w.num(int64(r.MaxPopulation))
+		w.flush()
+	}
+	for _, sc := range ds.Sectors {
+		w.str("sector")
+		for _, v := range []string{sc.Code, sc.Category, sc.NameFR, sc.NameEN, sc.CategoryFR, sc.CategoryEN} {
+			w.str(v)
+		}
+		w.flush()
+	}
+	for _, d := range ds.APD {
+		w.str("apd")
+		w.str(d.AuthorityID)
+		w.num(int64(d.Year))
+		w.str(string(d.Status))
+		w.num(int64(d.Version))
+		w.str(string(d.Provenance))
+		for _, l := range d.Lines {
+			w.num(l.AmountEUR)
+			for _, v := range []string{l.Country, l.Sector, string(l.Channel), strconv.FormatBool(l.Refugees), l.PartnershipID, l.ProjectID} {
+				w.str(v)
+			}
+		}
+		w.flush()
+	}
+	for _, c := range ds.Calls {
+		w.str("call")
+		for _, v := range []string{c.ID, c.Title, string(c.Kind), strings.Join(c.Themes, "|"), strings.Join(c.Countries, "|"), c.Opens, c.Closes, string(c.Provenance)} {
+			w.str(v)
+		}
+		w.num(c.BudgetEUR)
+		w.flush()
+	}
+	for _, a := range ds.Applications {
+		w.str("application")
+		for _, v := range []string{a.ID, a.CallID, a.AuthorityID, a.ProjectID, a.Title, a.Country, string(a.Status), a.Deposited, string(a.Provenance)} {
+			w.str(v)
+		}
+		w.num(a.RequestedEUR)
+		w.num(a.GrantedEUR)
+		w.num(int64(a.Participants))
 		w.flush()
 	}
 	for _, bs := range [][]atlas.Boundary{ds.CountryShapes, ds.RegionShapes, ds.DepartementShapes} {

@@ -208,6 +208,10 @@ func Collections(snap *index.Snapshot, base string) CollectionsDoc {
 	for _, l := range index.Layers() {
 		cs = append(cs, Collection(snap, base, l))
 	}
+	for _, id := range MoneyCollections() {
+		c, _ := MoneyCollection(snap, base, id)
+		cs = append(cs, c)
+	}
 	return CollectionsDoc{
 		Links: []Link{
 			{base + "/collections", "self", TypeJSON, "collections", false},

@@ -77,6 +77,15 @@ func Operations() []Operation {
 			Params: withFacets("format"), Responses: ok(map[string]string{TypeJSON: "Fewest", "text/csv": ""})},
 		{Method: "GET", Path: "/api/analyses/coordination", Tag: "Directory", Summary: "Foreign territories where two or more French collectivités act (partners within radius km of a centre partner)",
 			Params: withFacets("format", "radius", "coordinationLimit"), Responses: ok(map[string]string{TypeJSON: "Coordinations", "text/csv": ""})},
+		{Method: "GET", Path: "/api/apd", Tag: "Money", Summary: "APD (aide publique au développement) declared by the collectivités, summed and counted by year, country, sector, territory, type, authority or channel (declared lines only; format=csv for a download)",
+			Params:    []string{"apdCountry", "theme", "type", "authority", "apdProvenance", "apdSince", "apdUntil", "year", "sector", "channel", "refugees", "apdBy", "format", "lang", "bom"},
+			Responses: ok(map[string]string{TypeJSON: "APD", "text/csv": ""})},
+		{Method: "GET", Path: "/api/apd/sectors", Tag: "Money", Summary: "The OECD DAC purpose codes with their categories and the atlas theme of each", Responses: okJSON("APDSectors")},
+		{Method: "GET", Path: "/api/calls", Tag: "Money", Summary: "The ministry's calls for projects with their status today and the counts of their applications (format=csv for a download)",
+			Params: []string{"callKind", "theme", "callCountry", "year", "callStatus", "format", "lang", "bom"}, Responses: ok(map[string]string{TypeJSON: "Calls", "text/csv": ""})},
+		{Method: "GET", Path: "/api/calls/{id}", Tag: "Money", Summary: "One call for projects with its counts and laureates", Responses: okJSON("CallDetail")},
+		{Method: "GET", Path: "/api/calls/{id}/applications", Tag: "Money", Summary: "Every application to a call: status and amounts (format=csv for a download)",
+			Params: []string{"format", "lang", "bom"}, Responses: ok(map[string]string{TypeJSON: "CallApplications", "text/csv": ""})},
 		{Method: "GET", Path: "/export/{layer}.{ext}", Tag: "Export", Summary: "Download a layer as GeoJSON, CSV or GeoPackage (ext: geojson, csv, gpkg)", Params: withFacets("bbox", "lang"),
 			Responses: ok(map[string]string{TypeGeoJSON: "", "text/csv": "", "application/geopackage+sqlite3": ""})},
 		{Method: "GET", Path: "/atlas/{country}.{ext}", Tag: "Export", Summary: "Printable map of a partner country (ext: svg, pdf, png)", Params: withFacets("bbox", "width", "height", "dpi", "title"),
@@ -267,7 +276,7 @@ func pathParam(name string) *Parameter {
 	case "layer":
 		p.Description, p.Schema = "layer id", enum(layerIDs()...)
 	case "collectionId":
-		p.Description, p.Schema = "collection (layer) id", enum(layerIDs()...)
+		p.Description, p.Schema = "collection id: a layer, or apd and calls (no tiles, no CQL2 filter)", enum(append(layerIDs(), MoneyCollections()...)...)
 	case "tileMatrixSetId":
 		p.Schema = enum(WebMercatorQuad)
 	case "z", "x", "y", "tileRow", "tileCol":
@@ -332,6 +341,19 @@ func queryParams() map[string]*Parameter {
 		"radius":            queryParam("radius", "radius of a territory around its centre partner, km (1 to 200, default 25)", numberBetween(1, 200)),
 		"coordinationLimit": queryParam("limit", "territories returned (1 to 1000, default 100)", between(1, 1000)),
 		"collections":       queryParam("collections", "comma-separated collection ids (default: all)", str()),
+		"bom":               queryParam("bom", "true: a UTF-8 byte order mark on the English CSV (the French one, lang=fr, always has one and is separated by semicolons)", enum("true", "false")),
+		"apdCountry":        queryParam("country", "beneficiary countries, ISO 3166-1 alpha-2, comma-separated; multi for the APD allocated to no one country", str()),
+		"apdProvenance":     queryParam("provenance", "declared (through the write API) or synthetic (the generated complement)", str()),
+		"apdSince":          queryParam("since", "first year of declaration", between(atlas.MinYear, atlas.MaxYear)),
+		"apdUntil":          queryParam("until", "last year of declaration", between(atlas.MinYear, atlas.MaxYear)),
+		"year":              queryParam("year", "years, comma-separated", str()),
+		"sector":            queryParam("sector", "DAC purpose codes (5 digits) or categories (3 digits), comma-separated (see /api/apd/sectors)", str()),
+		"channel":           queryParam("channel", "channels, comma-separated: "+strings.Join(conv(atlas.Channels()), ", "), str()),
+		"refugees":          queryParam("refugees", "true: aid to refugees in France only; false: the rest", enum("true", "false")),
+		"apdBy":             queryParam("by", "grouping (default year)", enum("year", "country", "sector", "sector_code", "region", "departement", "type", "authority", "channel")),
+		"callKind":          queryParam("kind", "kinds of call, comma-separated: "+strings.Join(conv(atlas.CallKinds()), ", "), str()),
+		"callCountry":       queryParam("country", "countries, ISO 3166-1 alpha-2, comma-separated: a call naming none accepts any", str()),
+		"callStatus":        queryParam("status", "the call's status today", enum("open", "closed", "upcoming")),
 	}
 }
 
@@ -490,6 +512,21 @@ func schemas() map[string]*Schema {
 	countryRow := obj([]string{"iso2", "name", "priority", "partnerships", "cooperation", "projects", "authorities", "per_million"}, map[string]*Schema{
 		"iso2": tString, "name": tString, "priority": tBool, "partnerships": tInt, "cooperation": tInt, "projects": tInt,
 		"authorities": tInt, "population": tInt, "per_million": {Type: "number", Nullable: true}})
+	apdAmounts := map[string]*Schema{"amount_eur": tInt, "refugees_eur": tInt, "lines": tInt, "authorities": tInt, "synthetic_eur": tInt}
+	apdGroup := map[string]*Schema{"key": tString, "label": tString}
+	for k, v := range apdAmounts {
+		apdGroup[k] = v
+	}
+	amountKeys := []string{"amount_eur", "refugees_eur", "lines", "authorities", "synthetic_eur"}
+	call := obj([]string{"id", "title", "kind", "kind_label", "themes", "countries", "opens", "closes", "budget_eur", "provenance", "status", "counts"}, map[string]*Schema{
+		"id": tString, "title": tString, "kind": tString, "kind_label": tString, "themes": arr(tString), "countries": arr(tString), "opens": tString,
+		"closes": tString, "budget_eur": tInt, "provenance": tString, "status": enum("open", "closed", "upcoming"),
+		"counts": obj([]string{"applications", "laureates", "requested_eur", "granted_eur", "participants", "countries"}, map[string]*Schema{
+			"applications": tInt, "laureates": tInt, "requested_eur": tInt, "granted_eur": tInt, "participants": tInt, "countries": tInt})})
+	application := obj([]string{"id", "call_id", "authority_id", "authority_name", "title", "country", "requested_eur", "granted_eur", "status"}, map[string]*Schema{
+		"id": tString, "call_id": tString, "authority_id": tString, "authority_name": tString, "authority_type": tString, "project_id": tString,
+		"title": tString, "country": tString, "country_name": tString, "requested_eur": tInt, "granted_eur": tInt, "participants": tInt,
+		"status": enum("deposee", "recevable", "laureat", "refusee"), "status_label": tString, "deposited": tString, "provenance": tString})
 	project := obj([]string{"id", "title", "themes", "provenance"}, map[string]*Schema{"id": tString, "title": tString, "themes": arr(tString), "start_year": tInt, "provenance": tString})
 	return map[string]*Schema{
 		"Link":    link,
@@ -563,6 +600,16 @@ func schemas() map[string]*Schema {
 				"authorities": arr(obj([]string{"id", "name", "type", "partnerships", "partners", "themes"}, map[string]*Schema{
 					"id": tString, "name": tString, "point": arr(tNum), "type": tString, "type_label": tString, "partnerships": tInt,
 					"partners": arr(tString), "themes": arr(tString)}))}))}),
+		"APD": obj([]string{"unit", "by", "filter", "total", "groups"}, map[string]*Schema{"unit": enum("eur"), "by": tString, "filter": tObj,
+			"total": obj(amountKeys, apdAmounts), "groups": arr(obj(append([]string{"key", "label"}, amountKeys...), apdGroup))}),
+		"APDSectors": obj([]string{"refugees_code", "categories", "sectors"}, map[string]*Schema{"refugees_code": tString,
+			"categories": arr(obj([]string{"code", "name_fr", "theme", "sectors"}, map[string]*Schema{"code": tString, "name_fr": tString, "name_en": tString, "theme": tString, "sectors": arr(tString)})),
+			"sectors": arr(obj([]string{"code", "category", "name_fr", "category_fr", "theme"}, map[string]*Schema{"code": tString, "category": tString,
+				"name_fr": tString, "name_en": tString, "category_fr": tString, "category_en": tString, "theme": tString}))}),
+		"Calls":      obj([]string{"filter", "total", "calls"}, map[string]*Schema{"filter": tObj, "total": tInt, "calls": arr(call)}),
+		"CallDetail": &Schema{AllOf: []*Schema{call, obj([]string{"laureates"}, map[string]*Schema{"laureates": arr(application)})}},
+		"CallApplications": obj([]string{"call_id", "call_title", "total", "by_status", "applications"}, map[string]*Schema{"call_id": tString, "call_title": tString,
+			"total": tInt, "by_status": arr(count), "applications": arr(application)}),
 		"Partnership": obj([]string{"id", "kind", "active", "provenance", "authority", "partner", "projects"}, map[string]*Schema{
 			"id": tString, "kind": tString, "kind_label": tString, "start_year": tInt, "active": tBool, "provenance": tString,
 			"authority": ref("Authority"), "partner": ref("Partner"), "projects": arr(ref("Project"))}),
@@ -594,4 +641,12 @@ func schemas() map[string]*Schema {
 				"id": tString, "scaleDenominator": tNum, "cellSize": tNum, "cornerOfOrigin": tString, "pointOfOrigin": arr(tNum),
 				"tileWidth": tInt, "tileHeight": tInt, "matrixWidth": tInt, "matrixHeight": tInt}))}),
 	}
+}
+
+func conv[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
 }
