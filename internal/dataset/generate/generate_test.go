@@ -54,6 +54,7 @@ func TestCommittedDatasetIsGenerated(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{dataset.AuthoritiesFile, dataset.PartnersFile, dataset.PartnershipsFile, dataset.ProjectsFile, dataset.CountriesFile,
+		dataset.SectorsFile, dataset.APDFile, dataset.CallsFile, dataset.ApplicationsFile,
 		dataset.CountryShapes, dataset.RegionShapes, dataset.DepartementShape} {
 		want, err := fs.ReadFile(geodata.Dataset(), name)
 		if err != nil {
