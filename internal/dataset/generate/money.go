@@ -300,11 +300,14 @@ func (m *money) apd() error {
 			if t.Year < d.first || (t.Year > d.first && r.Float64() >= d.regular) {
 				continue
 			}
-			ai := d.auth
-			year = append(year, atlas.APDDeclaration{AuthorityID: m.ds.Authorities[ai].ID, Year: t.Year, Status: atlas.APDDeclared,
+			ls := m.lines(r, len(year), d, t.Year)
+			if len(ls) == 0 {
+				continue // none of its partnerships had begun
+			}
+			year = append(year, atlas.APDDeclaration{AuthorityID: m.ds.Authorities[d.auth].ID, Year: t.Year, Status: atlas.APDDeclared,
 				Version: 1, Provenance: atlas.Synthetic})
 			who = append(who, di)
-			drafts = append(drafts, m.lines(r, len(year)-1, d, t.Year)...)
+			drafts = append(drafts, ls...)
 		}
 		if len(year) == 0 {
 			return fmt.Errorf("dataset: generate: no APD declaration in %d", t.Year)
@@ -372,20 +375,23 @@ func (m *money) apd() error {
 }
 
 // lines drafts one declaration's lines: some of the declarer's
-// partnerships, each with one of its projects running that year when it has
+// partnerships begun by that year (or of unknown start), each with one of its projects running that year when it has
 // one, its sector drawn from the project's themes, its country the
 // partner's when ODA-eligible.
 func (m *money) lines(r *rand.Rand, decl int, d declarer, year int) []lineDraft {
 	var out []lineDraft
 	var total float64
 	for _, k := range d.cands {
+		p := m.ds.Partnerships[k]
+		if p.StartYear > year {
+			continue
+		}
 		if r.Float64() >= 0.75 && len(out) > 0 {
 			continue
 		}
 		if len(out) == 15 {
 			break
 		}
-		p := m.ds.Partnerships[k]
 		l := atlas.APDLine{PartnershipID: p.ID, Channel: channel(r)}
 		if m.eligible[m.country[k]] {
 			l.Country = m.country[k]
