@@ -93,14 +93,18 @@ func TestAPDFigures(t *testing.T) {
 	}
 }
 
-// TestAPDLines checks what every line must be: an amount, a known sector,
-// a country that is ODA-eligible (never Germany, the UK, Japan…), a
+// TestAPDLines checks what every line must be: an amount, a known sector
+// of one of its project's themes, a country that is ODA-eligible (never Germany, the UK, Japan…), a
 // partnership of the declaring authority, most often direct.
 func TestAPDLines(t *testing.T) {
 	ds := loaded(t)
 	pship := map[string]atlas.Partnership{}
 	for _, p := range ds.Partnerships {
 		pship[p.ID] = p
+	}
+	project := map[string]atlas.Project{}
+	for _, pr := range ds.Projects {
+		project[pr.ID] = pr
 	}
 	sectors := map[string]bool{}
 	for _, s := range ds.Sectors {
@@ -125,6 +129,10 @@ func TestAPDLines(t *testing.T) {
 			switch l.Country {
 			case "DE", "GB", "JP", "US", "IT", "ES", "BE", "FR":
 				t.Fatalf("%s %d: APD to %s, not ODA-eligible", d.AuthorityID, d.Year, l.Country)
+			}
+			if pr, ok := project[l.ProjectID]; ok && !slices.Contains(pr.Themes, atlas.SectorTheme(l.Sector)) {
+				t.Fatalf("%s %d: sector %s (theme %q) on project %s of themes %v", d.AuthorityID, d.Year, l.Sector,
+					atlas.SectorTheme(l.Sector), pr.ID, pr.Themes)
 			}
 			if l.PartnershipID != "" && pship[l.PartnershipID].AuthorityID != d.AuthorityID {
 				t.Fatalf("%s %d: partnership %s of another authority", d.AuthorityID, d.Year, l.PartnershipID)

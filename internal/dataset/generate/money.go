@@ -180,7 +180,8 @@ func newMoney(g *gen, ds *atlas.Dataset, sectors []atlas.Sector, eligible map[st
 }
 
 // sector draws a DAC purpose code for a theme: a category of the theme
-// (its first one half of the time), then one of its codes.
+// (its first one half of the time), then one of its codes, so that
+// atlas.SectorTheme gives the theme back.
 func (m *money) sector(r *rand.Rand, theme string) string {
 	if theme == "jeunesse-formation" {
 		return "11330"
@@ -191,7 +192,12 @@ func (m *money) sector(r *rand.Rand, theme string) string {
 		c = cats[1+r.IntN(len(cats)-1)]
 	}
 	codes := m.codes[c]
-	return codes[r.IntN(len(codes))]
+	for {
+		// 11330, vocational training, is the youth theme's (atlas.SectorTheme).
+		if code := codes[r.IntN(len(codes))]; code != "11330" {
+			return code
+		}
+	}
 }
 
 // randomTheme draws a theme in proportion to the projects' themes.
