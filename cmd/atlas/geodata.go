@@ -63,9 +63,10 @@ func runGeodata(args []string, stdout, stderr io.Writer) error {
 	if err := generate.WriteBoundaries(*out, src); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "geodata: wrote %s: %d authorities, %d partners, %d partnerships, %d projects, %d countries in %s\n",
+	fmt.Fprintf(stdout, "geodata: wrote %s: %d authorities, %d partners, %d partnerships, %d projects, %d countries, "+
+		"%d DAC sectors, %d APD declarations, %d calls, %d applications in %s\n",
 		*out, len(ds.Authorities), len(ds.Partners), len(ds.Partnerships), len(ds.Projects), len(ds.Countries),
-		time.Since(start).Round(time.Millisecond))
+		len(ds.Sectors), len(ds.APD), len(ds.Calls), len(ds.Applications), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

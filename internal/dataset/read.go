@@ -12,6 +12,13 @@
 //	countries.csv     iso2,iso3,name_fr,name_en,label_lon,label_lat
 //	countries.geojson, regions.geojson, departements.geojson  (boundaries)
 //
+// and optionally fiches.csv, requests.csv and the money side (see money.go):
+//
+//	sectors.csv       code,category,name_fr,name_en,category_fr,category_en
+//	apd.csv           authority_id,year,status,version,provenance,line,amount_eur,country,sector,channel,refugees,partnership_id,project_id
+//	calls.csv         id,title,kind,themes,countries,opens,closes,budget_eur,provenance
+//	applications.csv  id,call_id,authority_id,project_id,title,country,requested_eur,granted_eur,participants,status,deposited,provenance
+//
 // CSV files are UTF-8 with a header row; themes are separated by "|"; an
 // unknown year or population is empty. The sources of a real partnership (the
 // lists that document it: wikipedia-en, wikidata, wikipedia-it) are separated
@@ -44,8 +51,12 @@ const (
 	PartnershipsFile = "partnerships.csv"
 	ProjectsFile     = "projects.csv"
 	CountriesFile    = "countries.csv"
-	FichesFile       = "fiches.csv"   // optional: the collectivités' own pages
-	RequestsFile     = "requests.csv" // optional: the bourse-projets' requests
+	FichesFile       = "fiches.csv"       // optional: the collectivités' own pages
+	RequestsFile     = "requests.csv"     // optional: the bourse-projets' requests
+	SectorsFile      = "sectors.csv"      // optional: the OECD DAC purpose codes
+	APDFile          = "apd.csv"          // optional: the APD declarations, one row per line
+	CallsFile        = "calls.csv"        // optional: the calls for projects
+	ApplicationsFile = "applications.csv" // optional: the applications to the calls
 	CountryShapes    = "countries.geojson"
 	RegionShapes     = "regions.geojson"
 	DepartementShape = "departements.geojson"
@@ -60,6 +71,10 @@ var (
 	countryHeader     = []string{"iso2", "iso3", "name_fr", "name_en", "label_lon", "label_lat"}
 	requestHeader     = []string{"id", "partner_id", "name", "country", "lon", "lat", "themes", "description", "sought_types", "min_population", "max_population", "languages", "valid_until", "status", "published"}
 	ficheHeader       = []string{"authority_id", "service", "role", "email", "phone", "website", "presentation_fr", "presentation_en", "logo_url", "version", "updated_at"}
+	sectorHeader      = []string{"code", "category", "name_fr", "name_en", "category_fr", "category_en"}
+	apdHeader         = []string{"authority_id", "year", "status", "version", "provenance", "line", "amount_eur", "country", "sector", "channel", "refugees", "partnership_id", "project_id"}
+	callHeader        = []string{"id", "title", "kind", "themes", "countries", "opens", "closes", "budget_eur", "provenance"}
+	applicationHeader = []string{"id", "call_id", "authority_id", "project_id", "title", "country", "requested_eur", "granted_eur", "participants", "status", "deposited", "provenance"}
 )
 
 // optionalColumn names the columns a file may lack; a missing one reads as
@@ -235,6 +250,9 @@ func loadTables(fsys fs.FS, ds *atlas.Dataset) error {
 		r.unique("id", p.ID, projIDs)
 		ds.Projects = append(ds.Projects, p)
 	}); err != nil {
+		return err
+	}
+	if err := readMoney(fsys, ds, countries, v); err != nil {
 		return err
 	}
 	return v.err()

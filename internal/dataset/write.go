@@ -13,20 +13,26 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Write writes the CSV files of ds into dir (created if needed; fiches.csv
-// and requests.csv only when ds has some). The
+// csvFile is one CSV file Write writes: n rows, each given by row.
+type csvFile struct {
+	name   string
+	header []string
+	n      int
+	row    func(i int) []string
+}
+
+// optionalFile names the files written only when they have rows.
+var optionalFile = map[string]bool{FichesFile: true, RequestsFile: true, SectorsFile: true, APDFile: true, CallsFile: true, ApplicationsFile: true}
+
+// Write writes the CSV files of ds into dir (created if needed; fiches.csv,
+// requests.csv and the money side's files only when ds has some). The
 // output is deterministic: rows in slice order, coordinates with 5 decimals.
 // Boundary files are not written: use WriteBoundaries.
 func Write(dir string, ds *atlas.Dataset) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	files := []struct {
-		name   string
-		header []string
-		n      int
-		row    func(i int) []string
-	}{
+	files := []csvFile{
 		{CountriesFile, countryHeader, len(ds.Countries), func(i int) []string {
 			c := ds.Countries[i]
 			return append([]string{c.ISO2, c.ISO3, c.NameFR, c.NameEN}, coords(c.Label)...)
@@ -57,9 +63,10 @@ func Write(dir string, ds *atlas.Dataset) error {
 			return []string{f.AuthorityID, f.Service, f.Role, f.Email, f.Phone, f.Website, f.PresentationFR, f.PresentationEN, f.LogoURL, strconv.Itoa(f.Version), f.UpdatedAt}
 		}},
 	}
+	files = append(files, moneyFiles(ds)...)
 	for _, f := range files {
-		if (f.name == FichesFile || f.name == RequestsFile) && f.n == 0 {
-			// Optional: a dataset without fiches (requests) has no such file.
+		if optionalFile[f.name] && f.n == 0 {
+			// Optional: a dataset without fiches (requests, ...) has no such file.
 			if err := os.Remove(filepath.Join(dir, f.name)); err != nil && !os.IsNotExist(err) {
 				return err
 			}
@@ -115,4 +122,39 @@ func optInt(n int) string {
 		return ""
 	}
 	return strconv.Itoa(n)
+}
+
+// moneyFiles are the money side's files: sectors, APD lines (one row per
+// line, numbered from 1 in its declaration), calls and applications.
+func moneyFiles(ds *atlas.Dataset) []csvFile {
+	type at struct{ d, l int }
+	var lines []at
+	for d, decl := range ds.APD {
+		for l := range decl.Lines {
+			lines = append(lines, at{d, l})
+		}
+	}
+	return []csvFile{
+		{SectorsFile, sectorHeader, len(ds.Sectors), func(i int) []string {
+			s := ds.Sectors[i]
+			return []string{s.Code, s.Category, s.NameFR, s.NameEN, s.CategoryFR, s.CategoryEN}
+		}},
+		{APDFile, apdHeader, len(lines), func(i int) []string {
+			d := ds.APD[lines[i].d]
+			l := d.Lines[lines[i].l]
+			return []string{d.AuthorityID, strconv.Itoa(d.Year), string(d.Status), strconv.Itoa(d.Version), string(d.Provenance),
+				strconv.Itoa(lines[i].l + 1), strconv.FormatInt(l.AmountEUR, 10), l.Country, l.Sector, string(l.Channel),
+				strconv.FormatBool(l.Refugees), l.PartnershipID, l.ProjectID}
+		}},
+		{CallsFile, callHeader, len(ds.Calls), func(i int) []string {
+			c := ds.Calls[i]
+			return []string{c.ID, c.Title, string(c.Kind), strings.Join(c.Themes, "|"), strings.Join(c.Countries, "|"), c.Opens, c.Closes,
+				strconv.FormatInt(c.BudgetEUR, 10), string(c.Provenance)}
+		}},
+		{ApplicationsFile, applicationHeader, len(ds.Applications), func(i int) []string {
+			a := ds.Applications[i]
+			return []string{a.ID, a.CallID, a.AuthorityID, a.ProjectID, a.Title, a.Country, strconv.FormatInt(a.RequestedEUR, 10),
+				strconv.FormatInt(a.GrantedEUR, 10), optInt(a.Participants), string(a.Status), a.Deposited, string(a.Provenance)}
+		}},
+	}
 }

@@ -94,7 +94,20 @@ func Dataset(src fs.FS, opt Options) (*atlas.Dataset, error) {
 	if err := g.addProjects(); err != nil {
 		return nil, err
 	}
-	return g.dataset(), nil
+	ds := g.dataset()
+	if ds.Sectors, err = Sectors(src); err != nil {
+		return nil, err
+	}
+	if opt.Scale == 1 {
+		eligible, err := eligibleCountries(src)
+		if err != nil {
+			return nil, err
+		}
+		if err := g.addMoney(ds, ds.Sectors, eligible); err != nil {
+			return nil, err
+		}
+	}
+	return ds, nil
 }
 
 // ---------------------------------------------------------------------------

@@ -54,6 +54,7 @@ func TestCommittedDatasetIsGenerated(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{dataset.AuthoritiesFile, dataset.PartnersFile, dataset.PartnershipsFile, dataset.ProjectsFile, dataset.CountriesFile,
+		dataset.SectorsFile, dataset.APDFile, dataset.CallsFile, dataset.ApplicationsFile,
 		dataset.CountryShapes, dataset.RegionShapes, dataset.DepartementShape} {
 		want, err := fs.ReadFile(geodata.Dataset(), name)
 		if err != nil {
@@ -140,6 +141,10 @@ func TestGenerateScale2(t *testing.T) {
 	}
 	if n := len(ds.Partnerships); n != 2*generate.TargetPartnerships {
 		t.Errorf("%d partnerships, want %d", n, 2*generate.TargetPartnerships)
+	}
+	if len(ds.APD)+len(ds.Calls)+len(ds.Applications) != 0 {
+		t.Errorf("scale 2: %d declarations, %d calls, %d applications, want none (the money side is calibrated at scale 1 only)",
+			len(ds.APD), len(ds.Calls), len(ds.Applications))
 	}
 	pairs := map[[2]string]bool{}
 	real := 0
