@@ -115,14 +115,13 @@ func (s *Server) writeCSVWith(w http.ResponseWriter, r *http.Request, tag, file 
 	return done()
 }
 
-// frenchHeaders names the small tables' columns in French: the statistics'
-// groupings and units, and the directory tables'.
+// frenchHeaders names the statistics' columns in French, in the words of
+// the exports' French headers.
 var frenchHeaders = map[string]string{
-	"country": "pays", "theme": "thematique", "type": "type", "kind": "nature", "year": "annee",
-	"provenance": "provenance", "source": "source", "region": "region", "departement": "departement",
-	"authority": "collectivite", "partner": "partenaire", "label": "libelle", "partnerships": "partenariats",
-	"projects": "projets", "authorities": "collectivites", "partners": "partenaires", "name": "nom",
-	"iso2": "code_pays", "id": "identifiant",
+	"country": "Pays", "theme": "Thématique", "type": "Type de collectivité", "kind": "Nature",
+	"year": "Année de début", "provenance": "Provenance", "source": "Source", "region": "Région",
+	"departement": "Département", "label": "Libellé", "partnerships": "Partenariats", "projects": "Projets",
+	"authorities": "Collectivités", "partners": "Autorités partenaires",
 }
 
 func frenchHeader(h []string) []string {

@@ -31,7 +31,7 @@ func TestStatsFrenchCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ";"); got != "thematique;libelle;projets" {
+	if got := strings.Join(rows[0], ";"); got != "Thématique;Libellé;Projets" {
 		t.Errorf("French header %q", got)
 	}
 	if len(rows)-1 != len(st.Groups) || len(st.Groups) == 0 {

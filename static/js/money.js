@@ -248,13 +248,12 @@
   // ---- the calls for projects ---------------------------------------------------------------
   var KINDS = { triennal: 'Triennal', annuel: 'Annuel', bilateral: 'Bilatéral', thematique: 'Thématique' };
   function day(s) { return s ? new Date(s + 'T12:00:00Z').toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric' }) : ''; }
-  function num(x) { return Array.isArray(x) ? x.length : (x || 0); }
 
   function startCalls() {
     C.api('/api/calls').then(function (r) {
       var calls = r.calls || [];
       var laur = 0, granted = 0;
-      calls.forEach(function (c) { laur += num(c.laureates); granted += c.granted_eur || 0; });
+      calls.forEach(function (c) { laur += c.counts.laureates; granted += c.counts.granted_eur; });
       $('calls-summary').textContent = C.fmt(calls.length) + ' appels à projets, ' + C.fmt(laur) + ' projets lauréats, ' + eur(granted) + ' de cofinancements accordés.';
       var synth = calls.filter(function (c) { return c.provenance === 'synthetic'; }).length;
       var n = $('money-notice');
@@ -265,9 +264,11 @@
         { label: 'Type', value: function (c) { return KINDS[c.kind] || c.kind; } },
         { label: 'Ouverture', value: function (c) { return day(c.opens); } },
         { label: 'Clôture', value: function (c) { return day(c.closes); } },
-        { label: 'Dossiers', num: true, value: function (c) { return C.fmt(num(c.applications)); } },
-        { label: 'Lauréats', num: true, value: function (c) { return C.fmt(num(c.laureates)); } },
-        { label: 'Accordé', num: true, value: function (c) { return eur(c.granted_eur || 0); } }] });
+        { label: 'Dossiers', num: true, value: function (c) { return C.fmt(c.counts.applications); } },
+        { label: 'Lauréats', num: true, value: function (c) { return C.fmt(c.counts.laureates); } },
+        { label: 'Jeunes partis', num: true, value: function (c) { return c.counts.participants ? C.fmt(c.counts.participants) : ''; } },
+        { label: 'Accordé', num: true, value: function (c) { return eur(c.counts.granted_eur); } },
+        { label: 'État', value: function (c) { return c.status === 'open' ? 'Ouvert' : c.status === 'upcoming' ? 'À venir' : 'Clos'; } }] });
       var id = new URLSearchParams(location.search).get('id');
       if (id) return showCall(id, false);
       window.atlasMoneyReady = true;
