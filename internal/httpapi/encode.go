@@ -135,4 +135,3 @@ func frenchHeader(h []string) []string {
 	}
 	return out
 }
-
