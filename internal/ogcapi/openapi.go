@@ -88,6 +88,11 @@ func Operations() []Operation {
 		{Method: "PUT", Path: "/api/projects/{id}", Tag: "Write", Summary: "Replace a project", Body: "ProjectInput", Auth: true, Responses: writeResponses("200")},
 		{Method: "DELETE", Path: "/api/projects/{id}", Tag: "Write", Summary: "Delete a project", Auth: true, Responses: deleteResponses()},
 		{Method: "PUT", Path: "/api/authorities/{id}/fiche", Tag: "Write", Summary: "Write a collectivité's own fiche: international relations contact (a service and a role), website, presentation (fr, en), logo on its own site; its own token only", Body: "FicheInput", Auth: true, Responses: writeResponses("200")},
+		{Method: "PUT", Path: "/api/apd/{authority}/{year}", Tag: "Write", Summary: "Declare a collectivité's APD for a year (its own token, or an admin's): a draft is replaced; a declared year is amended (status amended, version + 1, the previous version kept); a draft over a declared year is 409", Body: "APDInput", Auth: true, Responses: writeResponses("200")},
+		{Method: "GET", Path: "/api/apd/{authority}/{year}", Tag: "Write", Summary: "One APD declaration with its previous versions (the collectivité's own token, the ministry's or an admin's)", Auth: true, Responses: writeResponses("200")},
+		{Method: "GET", Path: "/api/apd/declarations", Tag: "Write", Summary: "The APD declarations a token may read, drafts included: a collectivité its own, the ministry and an admin all", Params: []string{"apdYear", "authority"}, Auth: true, Responses: writeResponses("200")},
+		{Method: "POST", Path: "/api/calls/{id}/applications", Tag: "Write", Summary: "Deposit an application to an open call for projects (a collectivité's token; 409 naming the date when the call is not open)", Body: "ApplicationInput", Auth: true, Responses: writeResponses("201")},
+		{Method: "PATCH", Path: "/api/calls/{id}/applications/{app}", Tag: "Write", Summary: "The ministry's decision on an application: recevable, laureat (with granted_eur), refusee (a ministry or admin token)", Body: "StatusChange", Auth: true, Responses: writeResponses("200")},
 		{Method: "GET", Path: "/healthz", Tag: "Operations", Summary: "Liveness", Responses: map[string]map[string]string{"200": {TypeJSON: "Health"}}},
 		{Method: "GET", Path: "/readyz", Tag: "Operations", Summary: "Readiness: 200 once data is loaded, 503 before",
 			Responses: map[string]map[string]string{"200": {TypeJSON: "Ready"}, "503": {TypeJSON: "Ready"}}},
@@ -329,6 +334,7 @@ func queryParams() map[string]*Parameter {
 		"matchLimit":        queryParam("limit", "collectivités ranked (1 to 200, default 20)", between(1, 200)),
 		"radius":            queryParam("radius", "radius of a territory around its centre partner, km (1 to 200, default 25)", numberBetween(1, 200)),
 		"coordinationLimit": queryParam("limit", "territories returned (1 to 1000, default 100)", between(1, 1000)),
+		"apdYear":           queryParam("year", "a year of declarations", integer(2000)),
 		"collections":       queryParam("collections", "comma-separated collection ids (default: all)", str()),
 	}
 }
@@ -543,7 +549,13 @@ func schemas() map[string]*Schema {
 			"description": tString, "sought_types": arr(enum("region", "departement", "groupement", "commune")), "min_population": tInt,
 			"max_population": tInt, "languages": arr(tString), "valid_until": tString, "status": enum("open", "closed")}),
 		"InterestInput": obj(nil, map[string]*Schema{"message": tString}),
-		"Bourse":        obj([]string{"matching_method", "requests"}, map[string]*Schema{"matching_method": tString, "requests": arr(bourseRequest)}),
+		"APDInput": obj([]string{"lines"}, map[string]*Schema{"status": enum("draft", "declared"), "lines": arr(obj([]string{"amount_eur", "sector", "channel"}, map[string]*Schema{
+			"amount_eur": tInt, "country": tString, "sector": tString, "channel": enum("direct", "association", "multilateral", "collectivite"),
+			"refugees": tBool, "partnership_id": tString, "project_id": tString}))}),
+		"ApplicationInput": obj([]string{"requested_eur"}, map[string]*Schema{"project_id": tString, "title": tString, "country": tString,
+			"requested_eur": tInt, "participants": tInt}),
+		"StatusChange": obj([]string{"status"}, map[string]*Schema{"status": enum("deposee", "recevable", "laureat", "refusee"), "granted_eur": tInt}),
+		"Bourse":       obj([]string{"matching_method", "requests"}, map[string]*Schema{"matching_method": tString, "requests": arr(bourseRequest)}),
 		"BourseRequest": &Schema{AllOf: []*Schema{bourseRequest, obj([]string{"open", "matching_method", "matches", "matches_total"}, map[string]*Schema{
 			"open": tBool, "matching_method": tString, "matches_total": tInt, "matches": arr(obj([]string{"id", "name", "type", "score"}, map[string]*Schema{
 				"id": tString, "name": tString, "point": arr(tNum), "type": tString, "type_label": tString, "population": tInt, "partnerships": tInt,
