@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
+	"github.com/atlas-cooperation/atlas/internal/postgis/pgtest"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -400,4 +402,50 @@ func TestMoneyCallApplications(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// TestMoneyWritesWhileTheDatabaseIsDown: the money side's writes and reads
+// answer atlas.ErrUnavailable (503 with Retry-After in the HTTP layer)
+// when the database has gone away, and nothing was written once it is back.
+func TestMoneyWritesWhileTheDatabaseIsDown(t *testing.T) {
+	c := pgtest.StartCluster(t)
+	pool := openMigrated(t, c.URL)
+	ctx := context.Background()
+	if _, err := postgis.Import(ctx, pool, moneyDataset(t), postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	st := postgis.NewStore(pool)
+	tok, err := postgis.CreateToken(ctx, pool, postgis.TokenSpec{Authority: "31555"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := atlas.Principal{TokenID: tok.ID, Authority: "31555"}
+	min := atlas.Principal{TokenID: tok.ID, Ministry: true}
+	in := atlas.APDInput{Lines: []atlas.APDLineInput{{AmountEUR: 100, Country: "SN", Sector: "14030", Channel: "direct"}}}
+	c.Stop()
+	for name, err := range map[string]error{
+		"PutAPD":          func() error { _, err := st.PutAPD(ctx, p, "31555", 2024, in); return err }(),
+		"APDDeclarations": func() error { _, err := st.APDDeclarations(ctx, min, 0, ""); return err }(),
+		"APDDeclaration":  func() error { _, _, err := st.APDDeclaration(ctx, p, "31555", 2022); return err }(),
+		"Deposit": func() error {
+			_, err := st.Deposit(ctx, p, "AAP-OPEN", atlas.ApplicationInput{Title: "Eau", Country: "SN", RequestedEUR: 10})
+			return err
+		}(),
+		"SetApplicationStatus": func() error {
+			_, err := st.SetApplicationStatus(ctx, min, "AAP-CLOSED", "CAND-S1", atlas.StatusChange{Status: "refusee"})
+			return err
+		}(),
+	} {
+		if !errors.Is(err, atlas.ErrUnavailable) {
+			t.Errorf("%s with the database down: %v, want ErrUnavailable", name, err)
+		}
+	}
+	c.Start()
+	eventually(t, 30*time.Second, "the database back", func() bool {
+		var n int
+		return pool.QueryRow(ctx, `SELECT count(*) FROM atlas_apd WHERE year = 2024`).Scan(&n) == nil && n == 0
+	})
+	if _, err := st.PutAPD(ctx, p, "31555", 2024, in); err != nil {
+		t.Fatalf("the same write once the database is back: %v", err)
+	}
 }
