@@ -15,6 +15,7 @@ import (
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/httpapi"
+	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 	"github.com/atlas-cooperation/atlas/internal/postgis/pgtest"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
@@ -447,5 +448,57 @@ func TestMoneyWritesWhileTheDatabaseIsDown(t *testing.T) {
 	})
 	if _, err := st.PutAPD(ctx, p, "31555", 2024, in); err != nil {
 		t.Fatalf("the same write once the database is back: %v", err)
+	}
+}
+
+// TestMoneyParityWithFiles: the database serves the money rows of the
+// dataset it was given: the snapshot equals the one indexed from the
+// dataset itself, version included.
+func TestMoneyParityWithFiles(t *testing.T) {
+	_, src, _, _, _ := moneyServer(t)
+	ds := moneyDataset(t)
+	want, err := index.New(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := src.Current()
+	if got.Version() != want.Version() {
+		t.Errorf("data version: files %s, database %s", want.Version(), got.Version())
+	}
+	g := got.Dataset()
+	if !reflect.DeepEqual(g.Sectors, ds.Sectors) || !reflect.DeepEqual(g.APD, ds.APD) || !reflect.DeepEqual(g.Calls, ds.Calls) ||
+		!reflect.DeepEqual(g.Applications, ds.Applications) {
+		t.Error("the served money rows differ from the dataset's")
+	}
+}
+
+// TestMoneyAPDLinesOfItsOwn: a line may name the collectivité's own
+// partnership or project (the project's partnership is filled in).
+func TestMoneyAPDLinesOfItsOwn(t *testing.T) {
+	srv, _, token, _, pool := moneyServer(t)
+	var pship, proj string
+	if err := pool.QueryRow(context.Background(), `SELECT ps.id, pr.id FROM atlas_partnerships ps JOIN atlas_projects pr ON pr.partnership_id = ps.id
+		WHERE ps.authority_id = '69123' ORDER BY ps.ord, pr.ord LIMIT 1`).Scan(&pship, &proj); err != nil {
+		t.Skipf("no project of Lyon in the data: %v", err)
+	}
+	lyon := token(postgis.TokenSpec{Authority: "69123"})
+	body := `{"lines":[{"amount_eur":100,"country":"multi","sector":"15110","channel":"direct","partnership_id":"` + pship + `"},
+		{"amount_eur":200,"sector":"14030","channel":"association","project_id":"` + proj + `"}]}`
+	code, rec := call(t, srv, "PUT", "/api/apd/69123/2024", lyon, body)
+	if code != http.StatusOK {
+		t.Fatalf("%d %v", code, rec)
+	}
+	lines := rec["lines"].([]any)
+	if l := lines[0].(map[string]any); l["partnership_id"] != pship || l["country"] != "" {
+		t.Errorf("line 0: %v", l)
+	}
+	if l := lines[1].(map[string]any); l["partnership_id"] != pship || l["project_id"] != proj {
+		t.Errorf("line 1: %v", l)
+	}
+	// Toulouse may not name them.
+	toulouse := token(postgis.TokenSpec{Authority: "31555"})
+	if code, p := call(t, srv, "PUT", "/api/apd/31555/2024", toulouse, body); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(jsonString(p), `"field":"lines[0].partnership_id"`) || !strings.Contains(jsonString(p), `"field":"lines[1].project_id"`) {
+		t.Errorf("Toulouse naming Lyon's: %d %v", code, p)
 	}
 }
