@@ -502,3 +502,31 @@ func TestMoneyAPDLinesOfItsOwn(t *testing.T) {
 		t.Errorf("Toulouse naming Lyon's: %d %v", code, p)
 	}
 }
+
+// TestMoneyImportAuditsDeclared: an import that replaces or removes a
+// declaration or an application written through the API audits it (via
+// import, before and after), as it does partnerships and projects.
+func TestMoneyImportAuditsDeclared(t *testing.T) {
+	srv, _, token, count, pool := moneyServer(t)
+	toulouse := token(postgis.TokenSpec{Authority: "31555"})
+	if code, rec := call(t, srv, "PUT", "/api/apd/31555/2024", toulouse, apdBody("", 1000)); code != http.StatusOK {
+		t.Fatalf("%d %v", code, rec)
+	}
+	if code, rec := call(t, srv, "POST", "/api/calls/AAP-OPEN/applications", toulouse, `{"title":"Eau potable à Dakar","country":"SN","requested_eur":20000}`); code != http.StatusCreated {
+		t.Fatalf("%d %v", code, rec)
+	}
+	// An upsert of the data as imported changes neither.
+	st, err := postgis.Import(context.Background(), pool, moneyDataset(t), postgis.ImportOptions{Mode: postgis.ImportUpsert})
+	if err != nil || st.Audited != 0 {
+		t.Fatalf("upsert: %+v %v", st, err)
+	}
+	st, err = postgis.Import(context.Background(), pool, moneyDataset(t), postgis.ImportOptions{Mode: postgis.ImportReplace})
+	if err != nil || st.Audited != 2 {
+		t.Fatalf("replace: %+v %v, want 2 audited", st, err)
+	}
+	if n := count(`SELECT count(*) FROM atlas_audit WHERE via = 'import' AND action = 'delete' AND after IS NULL AND (
+		(table_name = 'apd' AND record_id = '31555/2024' AND before->>'version' = '1' AND before->'lines'->0->>'amount_eur' = '1000')
+		OR (table_name = 'applications' AND before->>'status' = 'deposee'))`); n != 2 {
+		t.Errorf("%d audit rows of the import, want 2", n)
+	}
+}

@@ -123,3 +123,40 @@ CREATE TRIGGER atlas_calls_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE 
     FOR EACH STATEMENT EXECUTE FUNCTION atlas_data_changed();
 CREATE TRIGGER atlas_applications_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON atlas_applications
     FOR EACH STATEMENT EXECUTE FUNCTION atlas_data_changed();
+
+-- An import records what it does to the declarations and applications
+-- written through the API, as to the partnerships and projects (migration
+-- 0005): the declared records now include them, in the JSON of the API's
+-- records (a declaration's record id is authority/year).
+CREATE OR REPLACE FUNCTION atlas_declared_rows() RETURNS TABLE (table_name text, record_id text, rec jsonb)
+LANGUAGE sql STABLE AS $$
+    WITH declared AS (
+        SELECT DISTINCT a.table_name, a.record_id FROM atlas_audit a
+        WHERE a.via = 'api' AND a.action IN ('create', 'update', 'delete')
+    )
+    SELECT d.table_name, d.record_id,
+        CASE d.table_name
+        WHEN 'partnerships' THEN (
+            SELECT CASE WHEN p.start_year = 0 THEN to_jsonb(p) - 'ord' - 'start_year' - 'sources' ELSE to_jsonb(p) - 'ord' - 'sources' END
+            FROM atlas_partnerships p WHERE p.id = d.record_id)
+        WHEN 'projects' THEN (
+            SELECT CASE WHEN p.start_year = 0 THEN to_jsonb(p) - 'ord' - 'start_year' ELSE to_jsonb(p) - 'ord' END
+            FROM atlas_projects p WHERE p.id = d.record_id)
+        WHEN 'apd' THEN (
+            SELECT jsonb_build_object('authority_id', x.authority_id, 'year', x.year, 'status', x.status, 'version', x.version,
+                'provenance', x.provenance, 'lines', coalesce((
+                    SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object('amount_eur', l.amount_eur, 'country', l.country,
+                        'sector', l.sector, 'channel', l.channel, 'refugees', l.refugees,
+                        'partnership_id', nullif(l.partnership_id, ''), 'project_id', nullif(l.project_id, ''))) ORDER BY l.line)
+                    FROM atlas_apd_lines l WHERE l.authority_id = x.authority_id AND l.year = x.year), '[]'::jsonb))
+            FROM atlas_apd x
+            WHERE d.record_id ~ '/[0-9]{4}$' AND x.authority_id = left(d.record_id, -5) AND x.year = right(d.record_id, 4)::integer)
+        WHEN 'applications' THEN (
+            SELECT jsonb_strip_nulls(jsonb_build_object('id', x.id, 'call_id', x.call_id, 'authority_id', x.authority_id,
+                'project_id', nullif(x.project_id, ''), 'title', x.title, 'country', x.country, 'requested_eur', x.requested_eur,
+                'granted_eur', x.granted_eur, 'participants', nullif(x.participants, 0), 'status', x.status,
+                'deposited', to_char(x.deposited, 'YYYY-MM-DD'), 'provenance', x.provenance))
+            FROM atlas_applications x WHERE x.id = d.record_id)
+        END
+    FROM declared d
+$$;
