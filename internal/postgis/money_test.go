@@ -530,3 +530,24 @@ func TestMoneyImportAuditsDeclared(t *testing.T) {
 		t.Errorf("%d audit rows of the import, want 2", n)
 	}
 }
+
+// TestMoneyApplicationOfAProject: an application may be an existing
+// project of the collectivité: its title and partner country are taken;
+// another collectivité's project is refused.
+func TestMoneyApplicationOfAProject(t *testing.T) {
+	srv, _, token, _, pool := moneyServer(t)
+	var proj, title, country string
+	if err := pool.QueryRow(context.Background(), `SELECT pr.id, pr.title, pt.country FROM atlas_projects pr
+		JOIN atlas_partnerships ps ON ps.id = pr.partnership_id JOIN atlas_partners pt ON pt.id = ps.partner_id
+		WHERE ps.authority_id = '69123' ORDER BY pr.ord LIMIT 1`).Scan(&proj, &title, &country); err != nil {
+		t.Skipf("no project of Lyon in the data: %v", err)
+	}
+	body := `{"project_id":"` + proj + `","requested_eur":5000,"participants":12}`
+	code, rec := call(t, srv, "POST", "/api/calls/AAP-OPEN/applications", token(postgis.TokenSpec{Authority: "69123"}), body)
+	if code != http.StatusCreated || rec["project_id"] != proj || rec["title"] != title || rec["country"] != country || rec["participants"] != float64(12) {
+		t.Fatalf("%d %v", code, rec)
+	}
+	if code, p := call(t, srv, "POST", "/api/calls/AAP-OPEN/applications", token(postgis.TokenSpec{Authority: "31555"}), body); code != http.StatusUnprocessableEntity || p["param"] != "project_id" {
+		t.Errorf("another collectivité's project: %d %v", code, p)
+	}
+}
