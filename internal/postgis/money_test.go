@@ -237,6 +237,9 @@ func TestMoneyAPDDeclareAndAmend(t *testing.T) {
 	if code, _ := call(t, srv, "GET", "/api/apd/declarations", "", ""); code != http.StatusUnauthorized {
 		t.Errorf("list without a token: %d", code)
 	}
+	if n := count(`SELECT count(*) FROM atlas_audit WHERE action = 'rejected' AND status = 403 AND authority_id = '75056'`); n != 3 {
+		t.Errorf("%d refusals of Paris's token audited, want 3", n)
+	}
 
 	// The served snapshot has the amended declaration.
 	eventually(t, 30*time.Second, "the declaration served", func() bool {
