@@ -377,9 +377,6 @@ func (s *Store) PutAPD(ctx context.Context, p atlas.Principal, authority string,
 			return err
 		case before.Status == atlas.APDDraft:
 			prev = before
-			if _, err := tx.Exec(ctx, `DELETE FROM atlas_apd WHERE authority_id = $1 AND year = $2`, authority, year); err != nil {
-				return err
-			}
 		default: // declared or amended: only amended again
 			prev = before
 			if status == atlas.APDDraft {
@@ -396,13 +393,19 @@ func (s *Store) PutAPD(ctx context.Context, p atlas.Principal, authority string,
 				return err
 			}
 			out.Status, out.Version = atlas.APDAmended, before.Version+1
-			if _, err := tx.Exec(ctx, `DELETE FROM atlas_apd WHERE authority_id = $1 AND year = $2`, authority, year); err != nil {
-				return err
+		}
+		if prev == nil {
+			_, err = tx.Exec(ctx, `INSERT INTO atlas_apd (authority_id, year, status, version, provenance) VALUES ($1, $2, $3, $4, $5)`,
+				authority, year, string(out.Status), out.Version, string(out.Provenance))
+		} else {
+			// The declaration keeps its creation date; its lines are
+			// written again.
+			if _, err = tx.Exec(ctx, `UPDATE atlas_apd SET status = $3, version = $4, provenance = $5, updated_at = now()
+				WHERE authority_id = $1 AND year = $2`, authority, year, string(out.Status), out.Version, string(out.Provenance)); err == nil {
+				_, err = tx.Exec(ctx, `DELETE FROM atlas_apd_lines WHERE authority_id = $1 AND year = $2`, authority, year)
 			}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO atlas_apd (authority_id, year, status, version, provenance, created_at)
-			VALUES ($1, $2, $3, $4, $5, coalesce((SELECT min(written_at) FROM atlas_apd_versions WHERE authority_id = $1 AND year = $2), now()))`,
-			authority, year, string(out.Status), out.Version, string(out.Provenance)); err != nil {
+		if err != nil {
 			return err
 		}
 		rows := make([][]any, len(out.Lines))
