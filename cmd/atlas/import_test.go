@@ -81,6 +81,17 @@ func TestImportCommand(t *testing.T) {
 	if _, _, err := runCmd("token", "create", "--authority", "99999999"); err == nil {
 		t.Error("token for an unknown authority")
 	}
+	// --role names the same scopes.
+	for _, args := range [][]string{{"--role", "ministry"}, {"--role", "admin"}, {"--role", "authority", "--authority", "31555"}} {
+		if tok, stderr, err := runCmd(append([]string{"token", "create"}, args...)...); err != nil || !strings.HasPrefix(tok, "atlas_") {
+			t.Errorf("token create %v: %q %v %s", args, tok, err, stderr)
+		}
+	}
+	for _, args := range [][]string{{"--role", "mayor"}, {"--role", "authority"}, {"--role", "admin", "--ministry"}} {
+		if _, _, err := runCmd(append([]string{"token", "create"}, args...)...); err == nil {
+			t.Errorf("token create %v succeeded", args)
+		}
+	}
 }
 
 func fsRead(name string) ([]byte, error) {

@@ -94,9 +94,11 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 
 // The PostgreSQL store meets the HTTP layer here, and only here.
 var (
-	_ httpapi.Snapshots    = (*postgis.Source)(nil)
-	_ httpapi.Statuser     = (*postgis.Source)(nil)
-	_ httpapi.Declarations = (*postgis.Store)(nil)
+	_ httpapi.Snapshots        = (*postgis.Source)(nil)
+	_ httpapi.Statuser         = (*postgis.Source)(nil)
+	_ httpapi.Declarations     = (*postgis.Store)(nil)
+	_ httpapi.APDDeclarer      = (*postgis.Store)(nil)
+	_ httpapi.CallApplications = (*postgis.Store)(nil)
 )
 
 // serveDatabase starts the PostgreSQL source of atlas serve: a Source that

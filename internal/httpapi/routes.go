@@ -57,6 +57,8 @@ func (s *Server) routes() error {
 	s.ogcRoutes(b)
 	s.exportRoutes(b)
 	s.declarationRoutes(b)
+	s.apdWriteRoutes(b)
+	s.callWriteRoutes(b)
 	s.operationRoutes(b)
 
 	r := mux.NewRouter()

@@ -85,6 +85,9 @@ var importTables = []table{
 	{name: "atlas_projects", key: []string{"id"},
 		cols:  []string{"id", "partnership_id", "title", "themes", "start_year", "provenance"},
 		types: []string{"text", "text", "text", "text[]", "int4", "text"}},
+	{name: "atlas_sectors", key: []string{"code"},
+		cols:  []string{"code", "category", "name_fr", "name_en", "category_fr", "category_en"},
+		types: []string{"text", "text", "text", "text", "text", "text"}},
 	{name: "atlas_boundaries", key: []string{"layer", "id"},
 		cols:  []string{"layer", "id", "name", "geom"},
 		types: []string{"text", "text", "text", "bytea"}, geomCol: "geom"},
@@ -117,6 +120,10 @@ func (t table) rows(ds *atlas.Dataset) ([][]any, error) {
 	case "atlas_projects":
 		for _, p := range ds.Projects {
 			out = append(out, []any{p.ID, p.PartnershipID, p.Title, p.Themes, int32(p.StartYear), string(p.Provenance)})
+		}
+	case "atlas_sectors":
+		for _, c := range ds.Sectors {
+			out = append(out, []any{c.Code, c.Category, c.NameFR, c.NameEN, c.CategoryFR, c.CategoryEN})
 		}
 	case "atlas_boundaries":
 		for _, l := range boundaryLayers(ds) {
@@ -154,6 +161,12 @@ func Import(ctx context.Context, db Beginner, ds *atlas.Dataset, opt ImportOptio
 		}
 		all[i] = rows
 		st.Rows += int64(len(rows))
+	}
+	// The money side's other rows (importMoney): declarations with their
+	// lines, calls, applications.
+	st.Rows += int64(len(ds.APD) + len(ds.Calls) + len(ds.Applications))
+	for _, d := range ds.APD {
+		st.Rows += int64(len(d.Lines))
 	}
 	tx, err := db.Begin(ctx)
 	if err != nil {
@@ -215,6 +228,15 @@ func Import(ctx context.Context, db Beginner, ds *atlas.Dataset, opt ImportOptio
 		}
 		st.Inserted += ins
 		st.Updated += upd
+	}
+	ins, upd, err := importMoney(ctx, tx, ds, opt.Mode)
+	if err != nil {
+		return st, fmt.Errorf("postgis: import: %w", err)
+	}
+	st.Inserted += ins
+	st.Updated += upd
+	if opt.Progress != nil {
+		opt.Progress(st.Rows, st.Rows)
 	}
 	if opt.Mode != ImportInsert {
 		tag, err := tx.Exec(ctx, `INSERT INTO atlas_audit (token_id, action, table_name, record_id, before, after, request, via)

@@ -92,6 +92,7 @@ func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 		ds.Partnerships = make([]atlas.Partnership, 0, n)
 		l.pshipOrd = make([]int64, 0, n)
 	}
+	apdAt := map[apdKey]int{} // a declaration's index in ds.APD
 	steps := []struct {
 		name, sql string
 		scan      func(pgx.Rows) error
@@ -141,6 +142,45 @@ func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 			func(r pgx.Rows) error {
 				f, err := scanFiche(r)
 				ds.Fiches = append(ds.Fiches, f)
+				return err
+			}},
+		{"sectors", `SELECT ` + sectorCols + ` FROM atlas_sectors ORDER BY ord`,
+			func(r pgx.Rows) error {
+				c, err := scanSector(r)
+				ds.Sectors = append(ds.Sectors, c)
+				return err
+			}},
+		{"apd", `SELECT ` + apdCols + ` FROM atlas_apd d JOIN atlas_authorities a ON a.id = d.authority_id ORDER BY a.ord, d.year`,
+			func(r pgx.Rows) error {
+				d, err := scanAPD(r)
+				apdAt[apdKey{d.AuthorityID, d.Year}] = len(ds.APD)
+				ds.APD = append(ds.APD, d)
+				return err
+			}},
+		{"apd lines", `SELECT l.authority_id, l.year, ` + apdLineCols + ` FROM atlas_apd_lines l ORDER BY l.authority_id, l.year, l.line`,
+			func(r pgx.Rows) error {
+				var k apdKey
+				var l atlas.APDLine
+				if err := r.Scan(append([]any{&k.authority, &k.year}, apdLineDest(&l)...)...); err != nil {
+					return err
+				}
+				i, ok := apdAt[k]
+				if !ok {
+					return fmt.Errorf("a line of %s/%d, which has no declaration", k.authority, k.year)
+				}
+				ds.APD[i].Lines = append(ds.APD[i].Lines, l)
+				return nil
+			}},
+		{"calls", `SELECT ` + callCols + ` FROM atlas_calls ORDER BY id COLLATE "C"`,
+			func(r pgx.Rows) error {
+				c, err := scanCall(r)
+				ds.Calls = append(ds.Calls, c)
+				return err
+			}},
+		{"applications", `SELECT ` + applicationCols + ` FROM atlas_applications ORDER BY call_id COLLATE "C", id COLLATE "C"`,
+			func(r pgx.Rows) error {
+				a, err := scanApplication(r)
+				ds.Applications = append(ds.Applications, a)
 				return err
 			}},
 		{"boundaries", `SELECT layer, id, name, ST_AsEWKB(geom) FROM atlas_boundaries ORDER BY layer, ord`,
