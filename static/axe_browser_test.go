@@ -52,6 +52,8 @@ func TestBrowserAccessibilityAxe(t *testing.T) {
 		{"/accessibilite", `document.querySelector('[data-site-footer] a')`},
 		{"/mentions-legales", `document.querySelector('[data-site-footer] a')`},
 		{"/plan-du-site", `document.querySelector('[data-site-footer] a')`},
+		{"/apd", `window.atlasMoneyReady === true`},
+		{"/appels?id=AAP-2015-CLIMAT", `window.atlasMoneyReady === true`},
 	}
 	for _, size := range []struct{ w, h int64 }{{1280, 900}, {390, 844}} {
 		for _, p := range pages {

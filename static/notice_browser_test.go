@@ -65,6 +65,7 @@ func TestBrowserDataNoticeAndCredits(t *testing.T) {
 	}{
 		{"/", false, 1}, {"/embed?country=JP", true, 1}, {"/atlas/JP", false, 2}, {"/qui-coopere/SN", false, 1},
 		{"/donnees", false, 0}, {"/accessibilite", false, 0}, {"/mentions-legales", false, 0}, {"/plan-du-site", false, 0},
+		{"/apd", false, 1}, {"/appels?id=AAP-2015-CLIMAT", false, 1},
 	}
 	footerLinks := map[string]bool{}
 	for _, p := range pages {

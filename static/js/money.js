@@ -220,10 +220,24 @@
     box.appendChild(C.el('ul', { 'class': 'legend-list', 'aria-label': 'Légende' }, items));
   }
 
+  // countLegend is legend for whole counts from 1: "1 lauréat", "2 à 4
+  // lauréats", "5 lauréats et plus".
+  function countLegend(box, bounds, one, many) {
+    box.textContent = '';
+    var off = BLUES.length - 1 - bounds.length, items = [], lo = 1;
+    for (var i = 0; i <= bounds.length; i++) {
+      var hi = i < bounds.length ? bounds[i] - 1 : null;
+      var text = hi === null ? C.fmt(lo) + ' ' + (lo > 1 ? many : one) + ' et plus' : lo === hi ? C.fmt(lo) + ' ' + (lo > 1 ? many : one) : C.fmt(lo) + ' à ' + C.fmt(hi) + ' ' + many;
+      items.push(C.el('li', null, [C.el('span', { 'class': 'sw', style: 'background:' + BLUES[i + off], 'aria-hidden': 'true' }), text]));
+      lo = hi + 1;
+    }
+    box.appendChild(C.el('ul', { 'class': 'legend-list', 'aria-label': 'Légende' }, items));
+  }
+
   function countryMap(s) {
     var g = (s.groups || []).filter(function (x) { return x.key !== 'multi' && x.amount_eur > 0; });
     var bounds = classes(g.map(function (x) { return x.amount_eur; }));
-    if (!apdMap) apdMap = moneyMap($('apd-map'));
+    if (!apdMap) window.atlasMap = apdMap = moneyMap($('apd-map'));
     paintCountries(apdMap, g.map(function (x) { return [x.key, x.amount_eur]; }), bounds);
     legend($('apd-legend'), bounds, eur);
     tools('country', { caption: 'APD reçue par pays', csv: withQuery('/api/apd', { by: 'country', format: 'csv', lang: 'fr' }), folded: true,
@@ -290,10 +304,11 @@
       var byCountry = {};
       laureates.forEach(function (l) { if (l.country) byCountry[l.country] = (byCountry[l.country] || 0) + 1; });
       var pairs = Object.keys(byCountry).map(function (k) { return [k, byCountry[k]]; });
-      var bounds = classes(pairs.map(function (p) { return p[1]; })).filter(function (b) { return b >= 1; });
-      if (!callsMap) callsMap = moneyMap($('calls-map'));
+      // Counts are whole: the classes start at 1 laureate.
+      var bounds = classes(pairs.map(function (p) { return p[1]; })).filter(function (b) { return b > 1; });
+      if (!callsMap) window.atlasMap = callsMap = moneyMap($('calls-map'));
       paintCountries(callsMap, pairs, bounds);
-      legend($('calls-legend'), bounds, function (x) { return C.fmt(x) + ' lauréat' + (x > 1 ? 's' : ''); });
+      countLegend($('calls-legend'), bounds, 'lauréat', 'lauréats');
       tools('laureates', { caption: 'Lauréats de l\u2019appel', csv: '/api/calls/' + encodeURIComponent(c.id) + '/applications?format=csv&lang=fr', rows: laureates, columns: [
         { label: 'Collectivité', value: function (l) { return C.el('a', { href: '/collectivites/' + encodeURIComponent(l.authority_id), text: l.authority_name || l.authority_id }); } },
         { label: 'Projet', value: function (l) { return l.title; } },
