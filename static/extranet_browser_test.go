@@ -18,18 +18,17 @@ import (
 	"github.com/atlas-cooperation/atlas/static"
 )
 
-// On the database, as in production: the ministry publishes a request of
-// the bourse-projets and Lyon writes its fiche, each with its token; once
-// the server has refreshed, the public map shows the request and Lyon's
-// public fiche shows its contact.
-func TestBrowserWritesReachThePublicPages(t *testing.T) {
+// dbServer serves the embedded dataset imported into a fresh database, with
+// the write API, as in production; token creates a token of spec.
+func dbServer(t *testing.T) (srv *httptest.Server, token func(postgis.TokenSpec) string) {
+	t.Helper()
 	url := pgtest.NewDatabase(t)
 	ctx := context.Background()
 	pool, err := postgis.NewPool(ctx, url, postgis.DefaultPoolConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
+	t.Cleanup(pool.Close)
 	if _, err := postgis.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +43,7 @@ func TestBrowserWritesReachThePublicPages(t *testing.T) {
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); src.Run(runCtx) }()
-	defer func() { cancel(); <-done }()
+	t.Cleanup(func() { cancel(); <-done })
 	select {
 	case <-src.Loaded():
 	case <-time.After(time.Minute):
@@ -54,15 +53,24 @@ func TestBrowserWritesReachThePublicPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	token := func(spec postgis.TokenSpec) string {
+	srv = httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	token = func(spec postgis.TokenSpec) string {
 		tok, err := postgis.CreateToken(ctx, pool, spec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return tok.Secret
 	}
+	return srv, token
+}
+
+// On the database, as in production: the ministry publishes a request of
+// the bourse-projets and Lyon writes its fiche, each with its token; once
+// the server has refreshed, the public map shows the request and Lyon's
+// public fiche shows its contact.
+func TestBrowserWritesReachThePublicPages(t *testing.T) {
+	srv, token := dbServer(t)
 	send := func(method, path, tok, body string, want int) {
 		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

@@ -216,6 +216,7 @@ func (s *Server) operationRoutes(b bindings) {
 	for _, p := range []string{"donnees", "accessibilite", "mentions-legales", "plan-du-site", "apd", "appels"} {
 		b.bind(http.MethodGet, "/"+p, binding{h: s.page("pages/" + p + ".html")})
 	}
+	b.bind(http.MethodGet, "/extranet/apd", binding{h: s.page("pages/extranet-apd.html")})
 	b.bind(http.MethodGet, "/static/{path}", binding{h: http.StripPrefix("/static/", http.HandlerFunc(s.handleStatic)), pattern: "/static/", prefix: true})
 }
 

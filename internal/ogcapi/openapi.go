@@ -120,6 +120,7 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/mentions-legales", Tag: TagPages, Summary: "Mentions légales and données personnelles (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/plan-du-site", Tag: TagPages, Summary: "Plan du site (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/apd", Tag: TagPages, Summary: "Aide publique au développement des collectivités: by year, country (choropleth), sector and collectivité, each with its table and CSV (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
+		{Method: "GET", Path: "/extranet/apd", Tag: TagPages, Summary: "Extranet: a collectivité declares or amends a year's APD with its token (HTML form on PUT /api/apd/{authority}/{year})", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/appels", Tag: TagPages, Summary: "Appels à projets du ministère, their laureates on a map and their amounts (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/analyses", Tag: TagPages, Summary: "The ministry's analyses: priority countries, coordination (HTML)", Responses: map[string]map[string]string{"200": {TypeHTML: ""}}},
 		{Method: "GET", Path: "/static/{path}", Tag: TagPages, Summary: "Static assets (scripts, styles, glyphs)", Responses: map[string]map[string]string{"200": {"*/*": ""}, "404": {"application/problem+json": "Problem"}}},

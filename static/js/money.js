@@ -321,6 +321,153 @@
     }).catch(fail);
   }
 
+  // ---- the extranet: a collectivité declares its APD ------------------------------------------
+  // Its token stays in the page's memory (never stored); every call goes to
+  // the write API with it, and the API's field errors ("lines[2].sector")
+  // are put next to the fields they name and listed above the table.
+  function startDeclare() {
+    var who = $('declare-who'), form = $('declare-lines'), rows = $('d-rows');
+    var sectors = [], countries = [], current = null;
+    var thisYear = new Date().getFullYear();
+    for (var y = thisYear; y >= 2000; y--) $('d-year').appendChild(C.el('option', { value: String(y), text: String(y) }));
+    var ready = Promise.all([C.api('/api/apd/sectors'), C.api('/api/facets')]).then(function (r) {
+      sectors = r[0].categories || [];
+      var byCode = {};
+      (r[0].sectors || []).forEach(function (x) { byCode[x.code] = x; });
+      sectors = sectors.map(function (c) { return { name: c.code + ' — ' + c.name_fr, codes: c.sectors.map(function (k) { return byCode[k]; }).filter(Boolean) }; });
+      countries = (r[1].countries || []).filter(function (c) { return c.iso2 !== 'FR'; })
+        .map(function (c) { return [c.iso2, c.name_fr]; }).sort(function (a, b) { return a[1].localeCompare(b[1], 'fr'); });
+    });
+    function auth() { return { Authorization: 'Bearer ' + $('d-token').value.trim(), Accept: 'application/json' }; }
+    function path() { return '/api/apd/' + encodeURIComponent($('d-authority').value.trim()) + '/' + $('d-year').value; }
+    function say(text) { $('d-state').textContent = text; }
+
+    function select(options, value, label) {
+      var s = C.el('select', { 'aria-label': label });
+      options.forEach(function (o) {
+        if (o.codes) {
+          var g = C.el('optgroup', { label: o.name });
+          o.codes.forEach(function (x) { g.appendChild(C.el('option', { value: x.code, text: x.code + ' ' + x.name_fr })); });
+          s.appendChild(g);
+        } else s.appendChild(C.el('option', { value: o[0], text: o[1] }));
+      });
+      s.value = value || '';
+      return s;
+    }
+    function addRow(l) {
+      l = l || {};
+      var n = rows.children.length + 1;
+      var tr = C.el('tr');
+      var amount = C.el('input', { type: 'number', min: '1', step: '1', inputmode: 'numeric', 'aria-label': 'Montant de la ligne ' + n + ' en euros', value: l.amount_eur ? String(l.amount_eur) : '' });
+      var country = select([['multi', 'Multi-pays ou non affecté']].concat(countries), l.country || (l.amount_eur ? 'multi' : ''), 'Pays bénéficiaire de la ligne ' + n);
+      if (!l.amount_eur) { country.insertBefore(C.el('option', { value: '', text: '— choisir —' }), country.firstChild); country.value = ''; }
+      var sector = select(sectors, l.sector, 'Secteur de la ligne ' + n);
+      if (!l.sector) { sector.insertBefore(C.el('option', { value: '', text: '— choisir —' }), sector.firstChild); sector.value = ''; }
+      var channel = select(CHANNELS, l.channel || 'direct', 'Canal de la ligne ' + n);
+      var refugees = C.el('input', { type: 'checkbox', 'aria-label': 'Ligne ' + n + ' : aide aux réfugiés en France' });
+      refugees.checked = !!l.refugees;
+      var remove = C.el('button', { type: 'button', 'class': 'btn small', text: 'Retirer', 'aria-label': 'Retirer la ligne ' + n });
+      remove.onclick = function () { tr.remove(); renumber(); total(); };
+      [['amount_eur', amount], ['country', country], ['sector', sector], ['channel', channel], ['refugees', refugees]].forEach(function (f) {
+        f[1].setAttribute('data-field', f[0]);
+        f[1].addEventListener('change', total);
+      });
+      tr.appendChild(C.el('th', { scope: 'row', text: String(n) }));
+      [amount, country, sector, channel, refugees, remove].forEach(function (x) { tr.appendChild(C.el('td', null, [x])); });
+      rows.appendChild(tr);
+      return tr;
+    }
+    function renumber() { Array.prototype.forEach.call(rows.children, function (tr, i) { tr.cells[0].textContent = String(i + 1); }); }
+    function lines() {
+      return Array.prototype.map.call(rows.children, function (tr) {
+        var v = function (f) { return tr.querySelector('[data-field=' + f + ']'); };
+        return { amount_eur: Math.round(Number(v('amount_eur').value) || 0), country: v('country').value, sector: v('sector').value,
+          channel: v('channel').value, refugees: v('refugees').checked };
+      });
+    }
+    function total() { $('d-total').textContent = 'Total : ' + eur(lines().reduce(function (s, l) { return s + l.amount_eur; }, 0)); }
+    function clearErrors() {
+      $('d-errors').hidden = true; $('d-errors').textContent = '';
+      rows.querySelectorAll('[aria-invalid]').forEach(function (x) { x.removeAttribute('aria-invalid'); x.removeAttribute('aria-describedby'); });
+      rows.querySelectorAll('.field-error').forEach(function (x) { x.remove(); });
+    }
+    function showErrors(errs) {
+      var box = $('d-errors'), ul = C.el('ul');
+      errs.forEach(function (e, k) {
+        var m = /^lines\[(\d+)\]\.(\w+)$/.exec(e.field), text = e.reason;
+        if (m && rows.children[+m[1]]) {
+          var field = rows.children[+m[1]].querySelector('[data-field=' + m[2] + ']');
+          var id = 'err-' + k;
+          text = 'Ligne ' + (+m[1] + 1) + ', ' + ({ amount_eur: 'montant', country: 'pays', sector: 'secteur', channel: 'canal', refugees: 'réfugiés' }[m[2]] || m[2]) + ' : ' + e.reason;
+          if (field) {
+            field.setAttribute('aria-invalid', 'true');
+            field.setAttribute('aria-describedby', id);
+            field.parentNode.appendChild(C.el('p', { 'class': 'field-error', id: id, text: e.reason }));
+          }
+        }
+        ul.appendChild(C.el('li', { text: text }));
+      });
+      box.textContent = '';
+      box.appendChild(C.el('p', { text: errs.length + (errs.length > 1 ? ' erreurs empêchent' : ' erreur empêche') + ' l\u2019enregistrement ; rien n\u2019a été enregistré :' }));
+      box.appendChild(ul);
+      box.hidden = false;
+      box.focus();
+    }
+    function show(d) {
+      current = d;
+      rows.textContent = '';
+      clearErrors();
+      (d && d.lines && d.lines.length ? d.lines : [null]).forEach(function (l) { addRow(l || undefined); });
+      total();
+      form.hidden = false;
+      var declared = d && d.status !== 'draft';
+      $('d-draft').hidden = !!declared;
+      $('d-declare').textContent = declared ? 'Rectifier la déclaration' : 'Déclarer';
+      say(!d ? 'Aucune déclaration pour ' + $('d-year').value + ' : saisissez ses lignes.' :
+        'Déclaration ' + d.year + ' : ' + ({ draft: 'brouillon', declared: 'déclarée', amended: 'rectifiée' }[d.status] || d.status) +
+        ', version ' + d.version + ', ' + eur(d.total_eur || 0) + '.');
+      var v = $('d-versions');
+      v.textContent = '';
+      var prev = (d && d.previous_versions) || [];
+      if (prev.length) {
+        v.appendChild(C.el('h3', { 'class': 'h', text: 'Versions précédentes' }));
+        v.appendChild(C.el('ul', null, prev.map(function (p) { return C.el('li', { text: 'Version ' + p.version + ' : ' + eur(p.total_eur || 0) + ', ' + p.lines.length + ' ligne' + (p.lines.length > 1 ? 's' : '') }); })));
+      }
+    }
+    function problem(r) {
+      return r.json().catch(function () { return {}; }).then(function (p) { var e = new C.ApiError(r.status, p); e.body = p; throw e; });
+    }
+    function failed(err) {
+      if (err.body && err.body.errors) { showErrors(err.body.errors); return; }
+      var text = err.status === 401 ? 'Jeton inconnu ou révoqué.' : err.status === 403 ? 'Ce jeton ne permet pas d\u2019écrire pour cette collectivité.' :
+        err.status === 409 ? (err.body && err.body.detail) || 'Conflit.' : C.problemText(err);
+      say(text);
+      C.showMessage(msgs, text);
+    }
+    function load() {
+      return ready.then(function () { return fetch(path(), { headers: auth() }); }).then(function (r) {
+        if (r.status === 404) return null;
+        return r.ok ? r.json() : problem(r);
+      }).then(show).catch(failed);
+    }
+    who.addEventListener('submit', function (e) { e.preventDefault(); load(); });
+    $('d-add').addEventListener('click', function () { var tr = addRow(); tr.querySelector('input').focus(); total(); });
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      clearErrors();
+      var status = e.submitter && e.submitter.value === 'draft' ? 'draft' : 'declared';
+      var h = auth(); h['Content-Type'] = 'application/json';
+      fetch(path(), { method: 'PUT', headers: h, body: JSON.stringify({ status: status, lines: lines() }) }).then(function (r) {
+        return r.ok ? r.json() : problem(r);
+      }).then(function () { return load(); }).then(function () {
+        C.showMessage(msgs, 'Déclaration enregistrée.', 'info');
+        window.atlasDeclared = (window.atlasDeclared || 0) + 1;
+      }).catch(failed);
+    });
+    ready.then(function () { window.atlasMoneyReady = true; });
+  }
+
   if (page === 'apd') startAPD();
   if (page === 'calls') startCalls();
+  if (page === 'declare') startDeclare();
 })();
