@@ -165,3 +165,21 @@ func TestBrowserCountryActions(t *testing.T) {
 	tb.screenshot("country-jp-390")
 	tb.checkClean()
 }
+
+// MapLibre's own strings (the controls' titles, the canvas' name) follow the
+// page's language.
+func TestBrowserMapStringsInFrench(t *testing.T) {
+	b := newBrowser(t)
+	for _, c := range []struct{ path, zoomIn, zoomOut string }{
+		{"/atlas/JP", "Zoomer", "Dézoomer"}, {"/embed?country=JP", "Zoomer", "Dézoomer"}, {"/atlas/JP?lang=en", "Zoom in", "Zoom out"},
+	} {
+		tb := b.tab(t, 1280, 900)
+		tb.navigate(c.path)
+		tb.waitFor("zoom control", `document.querySelector('.maplibregl-ctrl-zoom-in')`, 30*time.Second)
+		var got []string
+		tb.eval(`[document.querySelector('.maplibregl-ctrl-zoom-in').title, document.querySelector('.maplibregl-ctrl-zoom-out').title]`, &got)
+		if len(got) != 2 || got[0] != c.zoomIn || got[1] != c.zoomOut {
+			t.Errorf("%s: zoom controls %q, want %q, %q", c.path, got, c.zoomIn, c.zoomOut)
+		}
+	}
+}

@@ -460,6 +460,19 @@
   }
 
   var FEATURE_LAYERS = ['partnerships-line', 'authorities-circle', 'partners-circle'];
+  // MapLibre's own strings (control titles, the canvas' name), in French.
+  var MAPLIBRE_FR = {
+    'AttributionControl.ToggleAttribution': 'Afficher ou masquer les sources', 'AttributionControl.MapFeedback': 'Signaler une erreur sur la carte',
+    'FullscreenControl.Enter': 'Plein écran', 'FullscreenControl.Exit': 'Quitter le plein écran',
+    'GeolocateControl.FindMyLocation': 'Me localiser', 'GeolocateControl.LocationNotAvailable': 'Position indisponible',
+    'GlobeControl.Enable': 'Vue en globe', 'GlobeControl.Disable': 'Vue à plat', 'LogoControl.Title': 'Logo MapLibre',
+    'Map.Title': 'Carte', 'NavigationControl.ResetBearing': 'Faire pivoter la carte, cliquer pour remettre le nord en haut',
+    'NavigationControl.ZoomIn': 'Zoomer', 'NavigationControl.ZoomOut': 'Dézoomer',
+    'ScaleControl.Feet': 'pi', 'ScaleControl.Meters': 'm', 'ScaleControl.Kilometers': 'km', 'ScaleControl.Miles': 'mi', 'ScaleControl.NauticalMiles': 'mille nautique',
+    'TerrainControl.Enable': 'Afficher le relief', 'TerrainControl.Disable': 'Masquer le relief',
+    'CooperativeGesturesHandler.WindowsHelpText': 'Ctrl + molette pour zoomer', 'CooperativeGesturesHandler.MacHelpText': '⌘ + molette pour zoomer',
+    'CooperativeGesturesHandler.MobileHelpText': 'Deux doigts pour déplacer la carte'
+  };
 
   // makeMap creates a MapLibre map with the atlas style and records timings
   // in window.atlasPerf (performance.now(), i.e. ms since navigation start).
@@ -477,7 +490,8 @@
       renderWorldCopies: false,
       fadeDuration: 0,
       maxZoom: 14,
-      localIdeographFontFamily: 'sans-serif'
+      localIdeographFontFamily: 'sans-serif',
+      locale: lang === 'en' ? {} : MAPLIBRE_FR
     });
     map.touchZoomRotate.disableRotation();
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
