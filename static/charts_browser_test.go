@@ -183,3 +183,58 @@ func TestBrowserMapStringsInFrench(t *testing.T) {
 		}
 	}
 }
+
+// The result list sorts by a column, in both directions, groups by
+// collectivité, pages ("Afficher plus") with its count, and its CSV download
+// is the same sort of the same selection.
+func TestBrowserResultListSortGroupAndCSV(t *testing.T) {
+	b := newBrowser(t)
+	tb := b.tab(t, 1280, 900)
+	tb.navigate("/?country=SN")
+	tb.waitFor("list", `document.querySelectorAll('#result-list li[role=option]').length > 0`, 40*time.Second)
+	change := func(js string) {
+		tb.eval(`(function () { `+js+`; return true; })()`, nil)
+	}
+	change(`var s = document.getElementById('list-sort'); s.value = 'start_year'; s.dispatchEvent(new Event('change'));
+		var d = document.getElementById('list-desc'); d.checked = true; d.dispatchEvent(new Event('change'))`)
+	tb.waitFor("sorted list", `window.__sorted = fetch('/geojson/partnerships?country=SN&sortby=-start_year&limit=50').then(r => r.json()).then(fc => fc.features.map(f => f.properties.id).join(',')), true`, 5*time.Second)
+	var want string
+	tb.eval(`window.__sorted`, &want)
+	tb.waitFor("list in that order", `Array.from(document.querySelectorAll('#result-list li[role=option]')).map(li => li.getAttribute('data-id')).join(',') === `+strconv.Quote(want), 20*time.Second)
+	var href string
+	tb.eval(`(function () {
+		var got = '', click = HTMLAnchorElement.prototype.click;
+		HTMLAnchorElement.prototype.click = function () { got = this.getAttribute('href'); };
+		document.getElementById('dl-csv').click();
+		HTMLAnchorElement.prototype.click = click;
+		return got;
+	})()`, &href)
+	if !strings.Contains(href, "sortby=-start_year") || !strings.Contains(href, "country=SN") {
+		t.Errorf("CSV download %q is not the list's sort", href)
+	}
+	// Grouped: a heading per collectivité, the list sorted by it, paged.
+	change(`var g = document.getElementById('list-group'); g.checked = true; g.dispatchEvent(new Event('change'))`)
+	tb.waitFor("groups", `document.querySelectorAll('#result-list .group-head').length > 1`, 20*time.Second)
+	var got struct {
+		Heads, Options int
+		Status         string
+		More           bool
+	}
+	tb.eval(`({ Heads: new Set(Array.from(document.querySelectorAll('#result-list .group-head')).map(h => h.getAttribute('data-group'))).size,
+		Options: document.querySelectorAll('#result-list li[role=option]').length,
+		Status: document.getElementById('list-status').textContent, More: !document.getElementById('list-more').hidden })`, &got)
+	heads := got.Heads
+	var n int
+	tb.eval(`document.querySelectorAll('#result-list .group-head').length`, &n)
+	if n != heads || got.Options != 50 || !got.More || !strings.Contains(got.Status, "50") {
+		t.Errorf("grouped list: %d headings for %d collectivités, %+v", n, heads, got)
+	}
+	change(`document.getElementById('list-more').click()`)
+	tb.waitFor("second page", `document.querySelectorAll('#result-list li[role=option]').length > 50`, 20*time.Second)
+	tb.eval(`document.querySelectorAll('#result-list .group-head').length === new Set(Array.from(document.querySelectorAll('#result-list .group-head')).map(h => h.getAttribute('data-group'))).size`, &got.More)
+	if !got.More {
+		t.Error("a collectivité's heading repeats across pages")
+	}
+	tb.screenshot("list-grouped")
+	tb.checkClean()
+}

@@ -47,7 +47,7 @@ func WriteCSV(ctx context.Context, w io.Writer, snap *index.Snapshot, layer stri
 	if err := checkLayer(layer); err != nil {
 		return 0, err
 	}
-	ids, sel, err := snap.Items(layer, f)
+	ids, sel, err := o.items(ctx, snap, layer, f)
 	if err != nil {
 		return 0, err
 	}

@@ -10,6 +10,7 @@
 package export
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -86,6 +87,24 @@ type Options struct {
 	Flush func() error
 	// FlushBytes is the flush period in bytes (default 256 KiB).
 	FlushBytes int
+	// SortBy, when set, orders the partnerships by that field of
+	// index.SortKeys (Desc: descending), as the results table shows them;
+	// otherwise rows come in load order.
+	SortBy string
+	Desc   bool
+}
+
+// items returns the features of layer that f selects, in the order o asks.
+func (o Options) items(ctx context.Context, snap *index.Snapshot, layer string, f atlas.Filter) ([]int32, *index.Selection, error) {
+	ids, sel, err := snap.Items(layer, f)
+	if err != nil || o.SortBy == "" {
+		return ids, sel, err
+	}
+	if layer != index.LayerPartnerships {
+		return nil, nil, atlas.InvalidParam("sortby", o.SortBy, "only the partnerships layer sorts")
+	}
+	ids, err = snap.SortPartnerships(ctx, ids, o.SortBy, o.Desc)
+	return ids, sel, err
 }
 
 func (o Options) flushBytes() int {

@@ -42,6 +42,9 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, snap *inde
 	if format == export.CSV {
 		extra = []string{"lang", "bom"}
 	}
+	if format != export.GeoPackage {
+		extra = append(extra, "sortby")
+	}
 	f, err := parseFilter(q, snap, extra...)
 	if err != nil {
 		return err
@@ -50,7 +53,10 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, snap *inde
 	if err != nil {
 		return err
 	}
-	canonical := fmt.Sprintf("/export/%s.%s?%s&lang=%s&bom=%t", layer, format, f.Encode(), o.Lang, o.BOM)
+	if o.SortBy, o.Desc, err = parseSortBy(q, layer); err != nil {
+		return err
+	}
+	canonical := fmt.Sprintf("/export/%s.%s?%s&lang=%s&bom=%t&sortby=%s", layer, format, f.Encode(), o.Lang, o.BOM, q.Get("sortby"))
 	compress := format != export.GeoPackage && acceptsGzip(r)
 	tag := etag(r, snap.Version(), canonical)
 	if format == export.GeoPackage {

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
@@ -41,7 +43,7 @@ func (s *Server) handleGeoJSON(w http.ResponseWriter, r *http.Request, snap *ind
 		return err
 	}
 	q := r.URL.Query()
-	f, err := parseFilter(q, snap, "limit", "offset")
+	f, err := parseFilter(q, snap, "limit", "offset", "sortby")
 	if err != nil {
 		return err
 	}
@@ -49,14 +51,27 @@ func (s *Server) handleGeoJSON(w http.ResponseWriter, r *http.Request, snap *ind
 	if err != nil {
 		return err
 	}
+	sortBy, desc, err := parseSortBy(q, layer)
+	if err != nil {
+		return err
+	}
 	page := fmt.Sprintf("limit=%d&offset=%d", limit, offset)
-	canonical := "/geojson/" + layer + "?" + f.Encode() + "&" + page
+	sortQ := ""
+	if sortBy != "" {
+		sortQ = "sortby=" + url.QueryEscape(q.Get("sortby")) + "&"
+	}
+	canonical := "/geojson/" + layer + "?" + f.Encode() + "&" + sortQ + page
 	if s.notModified(w, r, etag(r, snap.Version(), canonical)) {
 		return nil
 	}
 	ids, sel, err := snap.Items(layer, f)
 	if err != nil {
 		return err
+	}
+	if sortBy != "" {
+		if ids, err = snap.SortPartnerships(r.Context(), ids, sortBy, desc); err != nil {
+			return err
+		}
 	}
 	total := len(ids)
 	lo := min(offset, total)
@@ -69,6 +84,7 @@ func (s *Server) handleGeoJSON(w http.ResponseWriter, r *http.Request, snap *ind
 	if fq := f.Encode(); fq != "" {
 		base += fq + "&"
 	}
+	base += sortQ
 	type link struct {
 		Href string `json:"href"`
 		Rel  string `json:"rel"`
@@ -142,4 +158,23 @@ func writeFeatures(ctx context.Context, out *bufio.Writer, flush func(), done fu
 	}
 	out.WriteString("]}\n")
 	return done()
+}
+
+// parseSortBy reads sortby, the order of a list of partnerships: one field
+// of index.SortKeys, descending with a leading "-" (a "+" or nothing:
+// ascending), as OGC API – Features part 5 writes it. Only the partnerships
+// layer sorts.
+func parseSortBy(q url.Values, layer string) (key string, desc bool, err error) {
+	if !q.Has("sortby") {
+		return "", false, nil
+	}
+	v := q.Get("sortby")
+	if layer != index.LayerPartnerships {
+		return "", false, atlas.InvalidParam("sortby", v, "only the partnerships layer sorts")
+	}
+	key = strings.TrimLeft(v, "+-")
+	if len(v)-len(key) > 1 || !slices.Contains(index.SortKeys(), key) {
+		return "", false, atlas.InvalidParam("sortby", v, "allowed: "+strings.Join(index.SortKeys(), ", ")+", each with an optional - (descending) or + before it")
+	}
+	return key, strings.HasPrefix(v, "-"), nil
 }

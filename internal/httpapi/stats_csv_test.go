@@ -51,3 +51,50 @@ func TestStatsFrenchCSV(t *testing.T) {
 		t.Errorf("lang=fr without format=csv: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// A sorted list pages in the same order as the CSV of the same sort: the
+// results table's download is exactly what it shows; the next link keeps
+// the sort; other layers refuse sortby.
+func TestSortedListAndItsCSV(t *testing.T) {
+	srv := atlastest.Handler(t, 0)
+	var ids []string
+	next := "/geojson/partnerships?country=SN&sortby=-start_year&limit=40"
+	for next != "" {
+		var page struct {
+			Features []struct {
+				Properties struct {
+					ID string `json:"id"`
+				} `json:"properties"`
+			} `json:"features"`
+			Links []struct{ Href, Rel string } `json:"links"`
+		}
+		getJSON(t, srv, next, &page)
+		for _, f := range page.Features {
+			ids = append(ids, f.Properties.ID)
+		}
+		next = ""
+		for _, l := range page.Links {
+			if l.Rel == "next" {
+				if !strings.Contains(l.Href, "sortby=-start_year") {
+					t.Fatalf("next link drops the sort: %s", l.Href)
+				}
+				next = l.Href[strings.Index(l.Href, "/geojson/"):]
+			}
+		}
+	}
+	rec := get(t, srv, "/export/partnerships.csv?country=SN&sortby=-start_year&lang=fr")
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\ufeff")))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil || len(rows) != len(ids)+1 {
+		t.Fatalf("CSV: %d rows for %d listed, %v", len(rows)-1, len(ids), err)
+	}
+	for i, id := range ids {
+		if rows[i+1][0] != id {
+			t.Fatalf("row %d: CSV %s, list %s", i, rows[i+1][0], id)
+		}
+	}
+	if rec := get(t, srv, "/geojson/partners?sortby=authority"); rec.Code != 400 || !strings.Contains(rec.Body.String(), `"param":"sortby"`) {
+		t.Errorf("sortby on partners: %d %s", rec.Code, rec.Body)
+	}
+}

@@ -94,6 +94,10 @@ type Snapshot struct {
 	// own (ownSels) before or without one.
 	sels    atomic.Pointer[cache.Cache[*Selection]]
 	ownOnce sync.Once
+
+	// sortRanks orders the partnerships by each field of SortKeys, on
+	// first use (see SortPartnerships).
+	sortRanks [numSortKeys]sortRank
 }
 
 // places is what a snapshot indexes of its countries, authorities, partners

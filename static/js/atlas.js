@@ -364,16 +364,38 @@
     if (!ul) return Promise.resolve();
     if (reset) listOffset = 0;
     var q = C.filterQuery(st.filters);
-    return C.api('/geojson/partnerships?limit=' + LIST_PAGE + '&offset=' + listOffset + (q ? '&' + q : '')).then(function (fc) {
-      if (seq !== undefined && seq !== applySeq) return;
-      if (reset) ul.textContent = '';
-      fc.features.forEach(function (f) { ul.appendChild(listItem(f.properties)); });
+    var mine = ++listSeq; // the latest request wins: an older answer is dropped
+    return C.api('/geojson/partnerships?limit=' + LIST_PAGE + '&offset=' + listOffset + (q ? '&' + q : '') + sortQuery()).then(function (fc) {
+      if ((seq !== undefined && seq !== applySeq) || mine !== listSeq) return;
+      if (reset) { ul.textContent = ''; lastGroup = null; }
+      fc.features.forEach(function (f) {
+        // Grouped by collectivité (the list is then sorted by it): a
+        // heading before each one's partnerships.
+        if (grouped() && f.properties.authority_id !== lastGroup) {
+          lastGroup = f.properties.authority_id;
+          ul.appendChild(el('li', { role: 'presentation', 'class': 'group-head', 'data-group': lastGroup, text: f.properties.authority_name }));
+        }
+        ul.appendChild(listItem(f.properties));
+      });
       listOffset += fc.numberReturned || fc.features.length;
       var total = fc.numberMatched !== undefined ? fc.numberMatched : listOffset;
       $('list-status').textContent = total === 0 ? t('noResult') : t('showingN', { shown: listOffset, n: total });
       $('list-more').hidden = listOffset >= total;
       ul.setAttribute('data-matched', total);
     });
+  }
+
+  // The list's order: a field of the server's sortby (the CSV and the
+  // GeoJSON downloads use the same), descending when asked; grouping by
+  // collectivité sorts by it.
+  var lastGroup = null, listSeq = 0;
+  function grouped() { return !!($('list-group') && $('list-group').checked); }
+  function sortQuery() {
+    var s = $('list-sort');
+    if (!s) return '';
+    var key = grouped() ? 'authority' : s.value;
+    if (!key) return '';
+    return '&sortby=' + ($('list-desc').checked ? '-' : '') + key;
   }
 
   function listItem(p) {
@@ -390,7 +412,7 @@
 
   function listKeys(e) {
     var ul = $('result-list');
-    var items = Array.prototype.slice.call(ul.querySelectorAll('li'));
+    var items = Array.prototype.slice.call(ul.querySelectorAll('li[role=option]'));
     if (!items.length) return;
     var i = items.indexOf(document.activeElement);
     var next = null;
@@ -406,7 +428,7 @@
   function fetchAll(q) {
     var all = [], offset = 0, limit = 10000;
     function page() {
-      return C.api('/geojson/partnerships?limit=' + limit + '&offset=' + offset + (q ? '&' + q : '')).then(function (fc) {
+      return C.api('/geojson/partnerships?limit=' + limit + '&offset=' + offset + (q ? '&' + q : '') + sortQuery()).then(function (fc) {
         all = all.concat(fc.features);
         offset += fc.features.length;
         var total = fc.numberMatched !== undefined ? fc.numberMatched : offset;
@@ -423,7 +445,7 @@
       // The server's export: in French, the spreadsheet's CSV (";", decimal
       // comma, labels, département and project titles); in English, the
       // plain one.
-      var href = '/export/partnerships.csv?' + (q ? q + '&' : '') + 'lang=' + (st.lang === 'en' ? 'en&bom=true' : 'fr');
+      var href = '/export/partnerships.csv?' + (q ? q + '&' : '') + 'lang=' + (st.lang === 'en' ? 'en&bom=true' : 'fr') + sortQuery();
       var a0 = el('a', { href: href, download: '' });
       document.body.appendChild(a0);
       a0.click();
@@ -522,7 +544,7 @@
   function select(id, fly) {
     st.sel = id || null;
     if (map && map.getLayer('partnerships-selected')) map.setFilter('partnerships-selected', ['==', ['get', 'id'], st.sel || '__none__']);
-    document.querySelectorAll('#result-list li').forEach(function (li) { li.setAttribute('aria-selected', String(li.getAttribute('data-id') === st.sel)); });
+    document.querySelectorAll('#result-list li[role=option]').forEach(function (li) { li.setAttribute('aria-selected', String(li.getAttribute('data-id') === st.sel)); });
     syncURL();
     var box = $('detail');
     if (!st.sel) { if (box) box.hidden = true; return Promise.resolve(); }
@@ -825,6 +847,12 @@
       });
     }
     if ($('list-more')) $('list-more').addEventListener('click', function () { refreshList(undefined, false); });
+    ['list-sort', 'list-desc', 'list-group'].forEach(function (id) {
+      if ($(id)) $(id).addEventListener('change', function () {
+        if (id === 'list-group') { $('list-sort').disabled = grouped(); if (grouped()) $('list-sort').value = 'authority'; }
+        refreshList(undefined, true);
+      });
+    });
     if ($('result-list')) $('result-list').addEventListener('keydown', listKeys);
     if ($('dl-csv')) $('dl-csv').addEventListener('click', function () { download('csv'); });
     if ($('dl-geojson')) $('dl-geojson').addEventListener('click', function () { download('geojson'); });
