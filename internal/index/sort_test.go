@@ -26,8 +26,14 @@ func TestSortPartnerships(t *testing.T) {
 	before := slices.Clone(ids)
 	col := collate.New(language.French, collate.IgnoreCase, collate.IgnoreDiacritics)
 	value := map[string]func(i int32) (string, int, bool){ // text, number, has a value
-		index.SortAuthority: func(i int32) (string, int, bool) { a, _ := snap.PartnershipEnds(i); return ds.Authorities[a].Name, 0, true },
-		index.SortPartner:   func(i int32) (string, int, bool) { _, p := snap.PartnershipEnds(i); return ds.Partners[p].Name, 0, true },
+		index.SortAuthority: func(i int32) (string, int, bool) {
+			a, _ := snap.PartnershipEnds(i)
+			return ds.Authorities[a].Name, 0, true
+		},
+		index.SortPartner: func(i int32) (string, int, bool) {
+			_, p := snap.PartnershipEnds(i)
+			return ds.Partners[p].Name, 0, true
+		},
 		index.SortStartYear: func(i int32) (string, int, bool) { y := ds.Partnerships[i].StartYear; return "", y, y != 0 },
 		index.SortKind: func(i int32) (string, int, bool) {
 			return "", slices.Index(atlas.Kinds(), ds.Partnerships[i].Kind), true
