@@ -112,7 +112,7 @@ func CheckParams(q url.Values, allowed ...string) error {
 func ParseFilter(q url.Values, v Vocabulary) (Filter, error) {
 	var f Filter
 	var err error
-	if f.Countries, err = parseList(q, ParamCountry, func(s string) (string, error) {
+	if f.Countries, err = ParseList(q, ParamCountry, func(s string) (string, error) {
 		c := strings.ToUpper(s)
 		if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
 			return "", InvalidParam(ParamCountry, s, "expected ISO 3166-1 alpha-2 codes such as JP,BJ")
@@ -124,7 +124,7 @@ func ParseFilter(q url.Values, v Vocabulary) (Filter, error) {
 	}); err != nil {
 		return Filter{}, err
 	}
-	if f.Themes, err = parseList(q, ParamTheme, func(s string) (string, error) {
+	if f.Themes, err = ParseList(q, ParamTheme, func(s string) (string, error) {
 		if ThemeIndex(s) < 0 {
 			return "", InvalidParam(ParamTheme, s, "unknown theme; allowed: "+strings.Join(ThemeSlugs(), ", "))
 		}
@@ -132,7 +132,7 @@ func ParseFilter(q url.Values, v Vocabulary) (Filter, error) {
 	}); err != nil {
 		return Filter{}, err
 	}
-	if f.Types, err = parseList(q, ParamType, func(s string) (AuthorityType, error) {
+	if f.Types, err = ParseList(q, ParamType, func(s string) (AuthorityType, error) {
 		t := AuthorityType(s)
 		if !t.Valid() {
 			return "", InvalidParam(ParamType, s, "allowed: region, departement, groupement, commune")
@@ -141,7 +141,7 @@ func ParseFilter(q url.Values, v Vocabulary) (Filter, error) {
 	}); err != nil {
 		return Filter{}, err
 	}
-	if f.Kinds, err = parseList(q, ParamKind, func(s string) (Kind, error) {
+	if f.Kinds, err = ParseList(q, ParamKind, func(s string) (Kind, error) {
 		k := Kind(s)
 		if !k.Valid() {
 			return "", InvalidParam(ParamKind, s, "allowed: jumelage, cooperation, amitie")
@@ -150,7 +150,7 @@ func ParseFilter(q url.Values, v Vocabulary) (Filter, error) {
 	}); err != nil {
 		return Filter{}, err
 	}
-	if f.Provenances, err = parseList(q, ParamProvenance, func(s string) (Provenance, error) {
+	if f.Provenances, err = ParseList(q, ParamProvenance, func(s string) (Provenance, error) {
 		p := Provenance(s)
 		if !p.Valid() {
 			return "", InvalidParam(ParamProvenance, s, "allowed: real, synthetic")
@@ -159,7 +159,7 @@ func ParseFilter(q url.Values, v Vocabulary) (Filter, error) {
 	}); err != nil {
 		return Filter{}, err
 	}
-	if f.Authorities, err = parseList(q, ParamAuthority, func(s string) (string, error) {
+	if f.Authorities, err = ParseList(q, ParamAuthority, func(s string) (string, error) {
 		if v != nil && !v.HasAuthority(s) {
 			return "", InvalidParam(ParamAuthority, s, "unknown authority id (INSEE code of a commune, SIREN of a groupement, dep-<code>, reg-<code>)")
 		}
@@ -167,7 +167,7 @@ func ParseFilter(q url.Values, v Vocabulary) (Filter, error) {
 	}); err != nil {
 		return Filter{}, err
 	}
-	if f.Partners, err = parseList(q, ParamPartner, func(s string) (string, error) {
+	if f.Partners, err = ParseList(q, ParamPartner, func(s string) (string, error) {
 		if v != nil && !v.HasPartner(s) {
 			return "", InvalidParam(ParamPartner, s, "unknown partner id")
 		}
@@ -227,7 +227,10 @@ func parseYear(q url.Values, param string) (int, error) {
 	return y, nil
 }
 
-func parseList[T ~string](q url.Values, param string, conv func(string) (T, error)) ([]T, error) {
+// ParseList reads a comma-separated query parameter (absent: nil) into a
+// sorted list without duplicates, each item converted by conv; an empty
+// item is refused naming the parameter.
+func ParseList[T ~string | ~int](q url.Values, param string, conv func(string) (T, error)) ([]T, error) {
 	if !q.Has(param) {
 		return nil, nil
 	}

@@ -73,7 +73,7 @@ func CallParams() []string { return []string{"kind", "theme", "country", "year",
 func ParseCallFilter(q url.Values, snap *index.Snapshot) (CallFilter, error) {
 	var f CallFilter
 	var err error
-	if f.Kinds, err = list(q, "kind", func(s string) (atlas.CallKind, error) {
+	if f.Kinds, err = atlas.ParseList(q, "kind", func(s string) (atlas.CallKind, error) {
 		if k := atlas.CallKind(s); k.Valid() {
 			return k, nil
 		}
@@ -92,7 +92,7 @@ func ParseCallFilter(q url.Values, snap *index.Snapshot) (CallFilter, error) {
 		return CallFilter{}, err
 	}
 	f.Themes, f.Countries = af.Themes, af.Countries
-	if f.Years, err = list(q, "year", func(s string) (int, error) {
+	if f.Years, err = atlas.ParseList(q, "year", func(s string) (int, error) {
 		y, err := strconv.Atoi(s)
 		if err != nil || y < atlas.MinYear || y > atlas.MaxYear {
 			return 0, atlas.InvalidParam("year", s, fmt.Sprintf("expected years between %d and %d, comma-separated", atlas.MinYear, atlas.MaxYear))

@@ -81,7 +81,7 @@ func ParseFilter(q url.Values, snap *index.Snapshot) (Filter, error) {
 	for _, t := range af.Types {
 		f.Types = append(f.Types, string(t))
 	}
-	if f.Provenances, err = list(q, atlas.ParamProvenance, func(s string) (atlas.Provenance, error) {
+	if f.Provenances, err = atlas.ParseList(q, atlas.ParamProvenance, func(s string) (atlas.Provenance, error) {
 		if p := atlas.Provenance(s); atlas.ValidMoneyProvenance(p) {
 			return p, nil
 		}
@@ -89,7 +89,7 @@ func ParseFilter(q url.Values, snap *index.Snapshot) (Filter, error) {
 	}); err != nil {
 		return Filter{}, err
 	}
-	if f.Years, err = list(q, ParamYear, func(s string) (int, error) {
+	if f.Years, err = atlas.ParseList(q, ParamYear, func(s string) (int, error) {
 		y, err := strconv.Atoi(s)
 		if err != nil || y < atlas.MinYear || y > atlas.MaxYear {
 			return 0, atlas.InvalidParam(ParamYear, s, fmt.Sprintf("expected years between %d and %d, comma-separated", atlas.MinYear, atlas.MaxYear))
@@ -99,7 +99,7 @@ func ParseFilter(q url.Values, snap *index.Snapshot) (Filter, error) {
 		return Filter{}, err
 	}
 	sectors := snap.Dataset().Sectors
-	if f.Sectors, err = list(q, ParamSector, func(s string) (string, error) {
+	if f.Sectors, err = atlas.ParseList(q, ParamSector, func(s string) (string, error) {
 		known := slices.ContainsFunc(sectors, func(x atlas.Sector) bool { return x.Code == s || (len(s) == 3 && x.Category == s) })
 		if !known {
 			return "", atlas.InvalidParam(ParamSector, s, "unknown DAC purpose code (5 digits) or category (3 digits): see /api/apd/sectors")
@@ -108,7 +108,7 @@ func ParseFilter(q url.Values, snap *index.Snapshot) (Filter, error) {
 	}); err != nil {
 		return Filter{}, err
 	}
-	if f.Channels, err = list(q, ParamChannel, func(s string) (atlas.Channel, error) {
+	if f.Channels, err = atlas.ParseList(q, ParamChannel, func(s string) (atlas.Channel, error) {
 		if c := atlas.Channel(s); c.Valid() {
 			return c, nil
 		}
@@ -126,27 +126,6 @@ func ParseFilter(q url.Values, snap *index.Snapshot) (Filter, error) {
 		}
 	}
 	return f, nil
-}
-
-func list[T ~string | ~int](q url.Values, param string, conv func(string) (T, error)) ([]T, error) {
-	if !q.Has(param) {
-		return nil, nil
-	}
-	raw := q.Get(param)
-	var out []T
-	for _, s := range strings.Split(raw, ",") {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			return nil, atlas.InvalidParam(param, raw, "empty item in list")
-		}
-		t, err := conv(s)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
 }
 
 // Encode returns the canonical query string of f, "" for the zero Filter.

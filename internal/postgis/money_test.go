@@ -14,11 +14,9 @@ import (
 	"time"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
-	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 	"github.com/atlas-cooperation/atlas/internal/postgis/pgtest"
-	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -127,30 +125,7 @@ func moneyServer(t *testing.T) (*httptest.Server, *postgis.Source, func(postgis.
 	if _, err := postgis.Import(context.Background(), pool, moneyDataset(t), postgis.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	src := startSource(t, url, postgisSourceOptions())
-	waitLoaded(t, src, time.Minute)
-	h, err := httpapi.New(src, tiles.NewRenderer(tiles.Options{}), httpapi.Options{Declarations: postgis.NewStore(pool),
-		WritesPerSecond: 1e6, WriteBurst: 1e6})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	token := func(spec postgis.TokenSpec) string {
-		tok, err := postgis.CreateToken(context.Background(), pool, spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok.Secret
-	}
-	count := func(q string) int {
-		var n int
-		if err := pool.QueryRow(context.Background(), q).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	return srv, src, token, count, pool
+	return serveDB(t, url, pool)
 }
 
 // apdBody is a declaration body with the given status and amounts (one

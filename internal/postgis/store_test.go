@@ -28,6 +28,14 @@ func declServer(t *testing.T) (*httptest.Server, *postgis.Source, func(postgis.T
 func declServerPool(t *testing.T) (*httptest.Server, *postgis.Source, func(postgis.TokenSpec) string, func(string) int, *pgxpool.Pool) {
 	t.Helper()
 	dbURL, pool := importedDB(t)
+	return serveDB(t, dbURL, pool)
+}
+
+// serveDB serves the write API on the database at dbURL (its pool), with
+// a function that creates a token and one that counts the rows a query
+// selects.
+func serveDB(t *testing.T, dbURL string, pool *pgxpool.Pool) (*httptest.Server, *postgis.Source, func(postgis.TokenSpec) string, func(string) int, *pgxpool.Pool) {
+	t.Helper()
 	src := startSource(t, dbURL, postgisSourceOptions())
 	waitLoaded(t, src, time.Minute)
 	h, err := httpapi.New(src, tiles.NewRenderer(tiles.Options{}), httpapi.Options{Declarations: postgis.NewStore(pool),
