@@ -107,7 +107,7 @@ func TestBrowserCountryActions(t *testing.T) {
 	b := newBrowser(t)
 	tb := b.tab(t, 390, 844)
 	tb.navigate("/atlas/JP?kind=jumelage")
-	tb.waitFor("print link", `document.getElementById('print-link') && /JP\.pdf/.test(document.getElementById('print-link').href) && document.querySelector('#legend li')`, 40*time.Second)
+	tb.waitFor("print link, counts and legend", `document.getElementById('print-link') && /JP\.pdf/.test(document.getElementById('print-link').href) && document.querySelector('#legend li') && document.getElementById('counts').textContent`, 40*time.Second)
 	var got struct {
 		Overflow       int
 		PDF, PNG       string
