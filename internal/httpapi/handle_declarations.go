@@ -119,8 +119,9 @@ func (s *Server) declarationRoutes(b bindings) {
 type writeFunc func(w http.ResponseWriter, r *http.Request, d Declarations, p atlas.Principal) error
 
 // write wraps a write handler: no store → 501; a client address that spent
-// its failed authentications → 429; then bearer authentication (401)
-// before anything else is read; then the write rate limits of the token
+// its failed authentications → 429; then bearer authentication, or the
+// extranet's session cookie with, for a write, its CSRF token (401, 403:
+// handle_session.go), before anything else is read; then the write rate limits of the token
 // and of the address (429); a POST's Idempotency-Key goes to the store in
 // the context (atlas.WithIdempotencyKey); errors mapped to problems.
 func (s *Server) write(h writeFunc) http.Handler {
@@ -131,13 +132,13 @@ func (s *Server) write(h writeFunc) http.Handler {
 			return
 		}
 		addr := clientAddr(r)
-		ua := r.UserAgent()
-		if len(ua) > 200 {
-			ua = ua[:200]
-		}
-		r = r.WithContext(atlas.WithRequestInfo(r.Context(), atlas.RequestInfo{
-			ID: RequestID(r.Context()), Client: addr, UserAgent: ua, Request: r.Method + " " + r.URL.Path}))
+		r = s.withRequestInfo(r, addr)
 		token, ok := bearer(r)
+		session := ""
+		if c, err := r.Cookie(sessionCookie); !ok && err == nil && c.Value != "" {
+			// The extranet's session stands for its token (handle_session.go).
+			token, ok, session = c.Value, true, c.Value
+		}
 		// An address that spent its failed authentications is refused
 		// before any lookup, except for a token that authenticated
 		// lately: a guesser sharing the address (a proxy, a NAT) does not
@@ -151,9 +152,21 @@ func (s *Server) write(h writeFunc) http.Handler {
 			s.writeError(w, r, atlas.ErrUnauthenticated)
 			return
 		}
-		p, err := d.Authenticate(r.Context(), token)
+		var p atlas.Principal
+		var err error
+		if session != "" {
+			p, err = s.sessionPrincipal(r, d, session)
+		} else {
+			p, err = d.Authenticate(r.Context(), token)
+		}
 		if err != nil {
-			if errors.Is(err, atlas.ErrUnauthenticated) {
+			switch {
+			case errors.Is(err, atlas.ErrForbidden):
+				s.recordRejected(r, d, p, http.StatusForbidden, err.Error())
+			case errors.Is(err, atlas.ErrUnauthenticated) && session != "":
+				s.authFailed(r, d, addr, "unknown, expired or closed session")
+				err = fmt.Errorf("%w: the session is unknown, expired or closed: sign in again", atlas.ErrUnauthenticated)
+			case errors.Is(err, atlas.ErrUnauthenticated):
 				s.authFailed(r, d, addr, "unknown or revoked token")
 			}
 			s.writeError(w, r, err)
@@ -182,6 +195,17 @@ func (s *Server) write(h writeFunc) http.Handler {
 			s.writeError(w, r, err)
 		}
 	})
+}
+
+// withRequestInfo puts the request's id, client address and user agent in
+// its context, for the audit trail.
+func (s *Server) withRequestInfo(r *http.Request, addr string) *http.Request {
+	ua := r.UserAgent()
+	if len(ua) > 200 {
+		ua = ua[:200]
+	}
+	return r.WithContext(atlas.WithRequestInfo(r.Context(), atlas.RequestInfo{
+		ID: RequestID(r.Context()), Client: addr, UserAgent: ua, Request: r.Method + " " + r.URL.Path}))
 }
 
 // authFailed logs a refused authentication and charges it to the client

@@ -59,6 +59,7 @@ func (s *Server) routes() error {
 	s.declarationRoutes(b)
 	s.apdWriteRoutes(b)
 	s.callWriteRoutes(b)
+	s.sessionRoutes(b)
 	s.operationRoutes(b)
 
 	r := mux.NewRouter()

@@ -711,6 +711,15 @@ func (s *Snapshot) Country(iso2 string) (atlas.Country, bool) {
 	return s.ds.Countries[i], true
 }
 
+// Authority returns the French authority with that atlas id.
+func (s *Snapshot) Authority(id string) (atlas.Authority, bool) {
+	i, ok := s.authByID[id]
+	if !ok {
+		return atlas.Authority{}, false
+	}
+	return s.ds.Authorities[i], true
+}
+
 // YearRange returns the smallest and largest known partnership start years
 // (0, 0 when none is known).
 func (s *Snapshot) YearRange() (lo, hi int) {

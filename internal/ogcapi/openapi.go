@@ -102,6 +102,11 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/api/apd/declarations", Tag: "Write", Summary: "The APD declarations a token may read, drafts included: a collectivité its own, the ministry and an admin all", Params: []string{"apdYear", "authority"}, Auth: true, Responses: writeResponses("200")},
 		{Method: "POST", Path: "/api/calls/{id}/applications", Tag: "Write", Summary: "Deposit an application to an open call for projects (a collectivité's token; 409 naming the date when the call is not open)", Body: "ApplicationInput", Auth: true, Responses: writeResponses("201")},
 		{Method: "PATCH", Path: "/api/calls/{id}/applications/{app}", Tag: "Write", Summary: "The ministry's decision on an application: recevable, laureat (with granted_eur), refusee (a ministry or admin token)", Body: "StatusChange", Auth: true, Responses: writeResponses("200")},
+		{Method: "POST", Path: "/api/session", Tag: "Write", Summary: "Sign in to the extranet: the token in the body opens a session of 8 hours, set as an HttpOnly, Secure, SameSite=Strict cookie on /api/ that the write routes take in place of the bearer token; the answer gives the session's csrf_token, to send in X-CSRF-Token on every write with the cookie", Body: "SessionInput",
+			Responses: map[string]map[string]string{"201": {TypeJSON: "Session"}, "400": {"application/problem+json": "Problem"}, "401": {"application/problem+json": "Problem"}, "429": {"application/problem+json": "Problem"}, "503": {"application/problem+json": "Problem"}}},
+		{Method: "GET", Path: "/api/session", Tag: "Write", Summary: "The extranet session of the cookie: who it writes for, when it expires, its csrf_token", Auth: true,
+			Responses: map[string]map[string]string{"200": {TypeJSON: "Session"}, "401": {"application/problem+json": "Problem"}, "503": {"application/problem+json": "Problem"}}},
+		{Method: "DELETE", Path: "/api/session", Tag: "Write", Summary: "Sign out: close the cookie's session (needs its X-CSRF-Token)", Auth: true, Responses: deleteResponses()},
 		{Method: "GET", Path: "/healthz", Tag: "Operations", Summary: "Liveness", Responses: map[string]map[string]string{"200": {TypeJSON: "Health"}}},
 		{Method: "GET", Path: "/readyz", Tag: "Operations", Summary: "Readiness: 200 once data is loaded, 503 before",
 			Responses: map[string]map[string]string{"200": {TypeJSON: "Ready"}, "503": {TypeJSON: "Ready"}}},
@@ -199,8 +204,11 @@ type Server struct {
 }
 
 type SecurityScheme struct {
-	Scheme string `json:"scheme"`
-	Type   string `json:"type"`
+	Description string `json:"description,omitempty"`
+	In          string `json:"in,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Scheme      string `json:"scheme,omitempty"`
+	Type        string `json:"type"`
 }
 
 // OperationDoc is an OpenAPI operation object.
@@ -407,7 +415,7 @@ func OpenAPI(serverBase string) OpenAPIDoc {
 			o.RequestBody = &RequestBody{Required: true, Content: map[string]MediaType{TypeJSON: {Schema: ref(op.Body)}}}
 		}
 		if op.Auth {
-			o.Security = []map[string][]string{{"bearer": {}}}
+			o.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
 		}
 		item[strings.ToLower(op.Method)] = o
 	}
@@ -422,9 +430,11 @@ func OpenAPI(serverBase string) OpenAPIDoc {
 		Servers: []Server{{URL: serverBase}},
 		Paths:   paths,
 		Components: Components{
-			Parameters:      queryParams(),
-			Schemas:         schemas(),
-			SecuritySchemes: map[string]SecurityScheme{"bearer": {Type: "http", Scheme: "bearer"}},
+			Parameters: queryParams(),
+			Schemas:    schemas(),
+			SecuritySchemes: map[string]SecurityScheme{"bearer": {Type: "http", Scheme: "bearer"},
+				"session": {Type: "apiKey", In: "cookie", Name: "atlas_session",
+					Description: "the extranet's session (POST /api/session); a write with it also needs the session's csrf_token in the X-CSRF-Token header"}},
 		},
 	}
 }
@@ -595,6 +605,9 @@ func schemas() map[string]*Schema {
 			"refugees": tBool, "partnership_id": tString, "project_id": tString}))}),
 		"ApplicationInput": obj([]string{"requested_eur"}, map[string]*Schema{"project_id": tString, "title": tString, "country": tString,
 			"requested_eur": tInt, "participants": tInt}),
+		"SessionInput": obj([]string{"token"}, map[string]*Schema{"token": tString}),
+		"Session": obj([]string{"ministry", "admin", "expires", "csrf_token"}, map[string]*Schema{"authority_id": tString, "authority_name": tString,
+			"ministry": tBool, "admin": tBool, "expires": tString, "csrf_token": tString}),
 		"StatusChange": obj([]string{"status"}, map[string]*Schema{"status": enum("deposee", "recevable", "laureat", "refusee"), "granted_eur": tInt}),
 		"Bourse":       obj([]string{"matching_method", "requests"}, map[string]*Schema{"matching_method": tString, "requests": arr(bourseRequest)}),
 		"BourseRequest": &Schema{AllOf: []*Schema{bourseRequest, obj([]string{"open", "matching_method", "matches", "matches_total"}, map[string]*Schema{

@@ -73,7 +73,8 @@ func CreateToken(ctx context.Context, db Beginner, spec TokenSpec) (Token, error
 	return t, tx.Commit(ctx)
 }
 
-// RevokeToken revokes a token by id; it reports whether one was revoked.
+// RevokeToken revokes a token by id, and closes its extranet sessions; it
+// reports whether one was revoked.
 func RevokeToken(ctx context.Context, db Beginner, id int64) (bool, error) {
 	tx, err := db.Begin(ctx)
 	if err != nil {
@@ -82,6 +83,9 @@ func RevokeToken(ctx context.Context, db Beginner, id int64) (bool, error) {
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	tag, err := tx.Exec(ctx, `UPDATE atlas_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, id)
 	if err != nil {
+		return false, err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM atlas_sessions WHERE token_id = $1`, id); err != nil {
 		return false, err
 	}
 	return tag.RowsAffected() == 1, tx.Commit(ctx)
