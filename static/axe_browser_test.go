@@ -54,7 +54,8 @@ func TestBrowserAccessibilityAxe(t *testing.T) {
 		{"/plan-du-site", `document.querySelector('[data-site-footer] a')`},
 		{"/apd", `window.atlasMoneyReady === true`},
 		{"/appels?id=AAP-2015-CLIMAT", `window.atlasMoneyReady === true`},
-		{"/extranet/apd", `window.atlasMoneyReady === true`},
+		{"/extranet/apd", `window.atlasMoneyReady === true && !document.getElementById('signin-form').hidden`},
+		{"/extranet/appels", `window.atlasMoneyReady === true && !document.getElementById('signin-form').hidden`},
 	}
 	for _, size := range []struct{ w, h int64 }{{1280, 900}, {390, 844}} {
 		for _, p := range pages {

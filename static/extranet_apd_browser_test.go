@@ -10,11 +10,13 @@ import (
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 )
 
-// On the database, a collectivité declares its APD in the extranet's form
-// with its token: a refused line is named next to its field and nothing is
-// written; the declaration then lands (version 1), is amended (version 2,
-// version 1 kept), and reaches the public figures once the server has
-// refreshed. Another collectivité's token is refused.
+// On the database, a collectivité signs in to the extranet with its token
+// (the page then holds neither the token nor a readable cookie, and a
+// reload keeps the session) and declares its APD: a refused line is named
+// next to its field and nothing is written; the declaration then lands
+// (version 1, with its receipt), is amended (version 2, version 1 kept),
+// and reaches the public figures once the server has refreshed. Another
+// collectivité's session cannot write it; signing out ends the session.
 func TestBrowserExtranetDeclaresAPD(t *testing.T) {
 	srv, token := dbServer(t)
 	const lyon = "69123"
@@ -27,9 +29,20 @@ func TestBrowserExtranetDeclaresAPD(t *testing.T) {
 	fill := func(js string) {
 		tb.eval(`(function () { `+js+` ; return true; })()`, nil)
 	}
-	fill(`document.getElementById('d-authority').value = '` + lyon + `';
-		document.getElementById('d-token').value = '` + tok + `';
-		document.getElementById('d-year').value = '` + itoa(year) + `';
+	signIn(t, tb, tok, "declare-who")
+	var held struct {
+		Authority, Cookie, Storage string
+		ReadOnly                   bool
+	}
+	tb.eval(`({ Authority: document.getElementById('d-authority').value, ReadOnly: document.getElementById('d-authority').readOnly,
+		Cookie: document.cookie, Storage: JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.documentElement.outerHTML })`, &held)
+	if held.Authority != lyon || !held.ReadOnly || strings.Contains(held.Cookie, "atlas_session") || strings.Contains(held.Storage, tok) {
+		t.Fatalf("after signing in: authority %q (read-only %v), cookies %q, the token kept in the page: %v", held.Authority, held.ReadOnly, held.Cookie, strings.Contains(held.Storage, tok))
+	}
+	// A reload keeps the session.
+	tb.navigate("/extranet/apd")
+	tb.waitFor("session kept", `!document.getElementById('declare-who').hidden && document.getElementById('signin-name').textContent.indexOf('Lyon') === 0`, 30*time.Second)
+	fill(`document.getElementById('d-year').value = '` + itoa(year) + `';
 		document.getElementById('d-load').click()`)
 	tb.waitFor("empty declaration", `!document.getElementById('declare-lines').hidden`, 20*time.Second)
 	setLine := func(i int, amount, country, sector string) {
@@ -79,6 +92,12 @@ func TestBrowserExtranetDeclaresAPD(t *testing.T) {
 	if code, d := get(); code != 200 || d.Status != "declared" || d.Version != 1 || d.TotalEUR != 35000 {
 		t.Fatalf("declared: %d %+v", code, d)
 	}
+	var rc string
+	tb.eval(`document.getElementById('d-receipt').innerText`, &rc)
+	rc = strings.NewReplacer("\u202f", " ", "\u00a0", " ").Replace(rc)
+	if !strings.Contains(rc, "APD-"+lyon+"-"+itoa(year)+"-v1") || !strings.Contains(rc, "35 000 €") || !strings.Contains(rc, "Accusé de réception") {
+		t.Errorf("receipt: %q", rc)
+	}
 	var label string
 	tb.eval(`document.getElementById('d-declare').textContent`, &label)
 	if label != "Rectifier la déclaration" {
@@ -104,8 +123,27 @@ func TestBrowserExtranetDeclaresAPD(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	// Another collectivité's token cannot write Lyon's declaration.
-	fill(`document.getElementById('d-token').value = '` + token(postgis.TokenSpec{Authority: "13055"}) + `'; document.getElementById('d-declare').click()`)
+	// Signing out ends the session: the form goes, the API refuses the cookie.
+	fill(`document.getElementById('signout').click()`)
+	tb.waitFor("signed out", `!document.getElementById('signin-form').hidden && document.getElementById('declare-who').hidden && document.getElementById('declare-lines').hidden`, 20*time.Second)
+	var after int
+	tb.eval(`fetch('/api/session').then(function (r) { return r.status; })`, &after)
+	if after != http.StatusUnauthorized {
+		t.Errorf("GET /api/session after signing out: %d", after)
+	}
+	// Another collectivité's session cannot write Lyon's declaration, even
+	// with the read-only field changed by hand.
+	signIn(t, tb, token(postgis.TokenSpec{Authority: "13055"}), "declare-who")
+	fill(`document.getElementById('d-authority').value = '` + lyon + `'; document.getElementById('d-load').click()`)
 	tb.waitFor("refusal", `document.getElementById('d-state').textContent.indexOf('ne permet pas') >= 0`, 20*time.Second)
-	tb.checkClean("status of 404", "status of 422", "status of 403")
+	tb.checkClean("status of 404", "status of 422", "status of 403", "status of 401")
+}
+
+// signIn signs in on an extranet page with tok and waits for the element
+// the session shows.
+func signIn(t *testing.T, tb *tab, tok, shown string) {
+	t.Helper()
+	tb.waitFor("sign-in form", `!!document.getElementById('signin-form') && !document.getElementById('signin-form').hidden`, 30*time.Second)
+	tb.eval(`(function () { document.getElementById('signin-token').value = '`+tok+`'; document.getElementById('signin-form').requestSubmit(); return true; })()`, nil)
+	tb.waitFor("signed in", `!document.getElementById('`+shown+`').hidden && document.getElementById('signin-token').value === ''`, 30*time.Second)
 }

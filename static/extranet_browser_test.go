@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/atlas-cooperation/atlas/geodata"
+	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/dataset"
 	"github.com/atlas-cooperation/atlas/internal/httpapi"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
@@ -19,8 +20,9 @@ import (
 )
 
 // dbServer serves the embedded dataset imported into a fresh database, with
-// the write API, as in production; token creates a token of spec.
-func dbServer(t *testing.T) (srv *httptest.Server, token func(postgis.TokenSpec) string) {
+// the write API, as in production (prepare, when given, changes the
+// dataset before the import); token creates a token of spec.
+func dbServer(t *testing.T, prepare ...func(*atlas.Dataset)) (srv *httptest.Server, token func(postgis.TokenSpec) string) {
 	t.Helper()
 	url := pgtest.NewDatabase(t)
 	ctx := context.Background()
@@ -35,6 +37,9 @@ func dbServer(t *testing.T) (srv *httptest.Server, token func(postgis.TokenSpec)
 	ds, err := dataset.Load(geodata.Dataset())
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range prepare {
+		f(ds)
 	}
 	if _, err := postgis.Import(ctx, pool, ds, postgis.ImportOptions{}); err != nil {
 		t.Fatal(err)

@@ -217,6 +217,7 @@ func (s *Server) operationRoutes(b bindings) {
 		b.bind(http.MethodGet, "/"+p, binding{h: s.page("pages/" + p + ".html")})
 	}
 	b.bind(http.MethodGet, "/extranet/apd", binding{h: s.page("pages/extranet-apd.html")})
+	b.bind(http.MethodGet, "/extranet/appels", binding{h: s.page("pages/extranet-appels.html")})
 	b.bind(http.MethodGet, "/static/{path}", binding{h: http.StripPrefix("/static/", http.HandlerFunc(s.handleStatic)), pattern: "/static/", prefix: true})
 }
 

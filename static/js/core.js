@@ -254,8 +254,12 @@
     this.param = this.problem.param || null;
     this.message = this.problem.detail || this.problem.title || ('HTTP ' + status);
   }
-  function api(path) {
-    return fetch(ORIGIN + path, { headers: { Accept: 'application/json' } }).then(function (r) {
+  // api fetches a JSON answer of the API; fresh, it revalidates what the
+  // browser holds (a page following its own writes).
+  function api(path, fresh) {
+    var o = { headers: { Accept: 'application/json' } };
+    if (fresh) o.cache = 'no-cache';
+    return fetch(ORIGIN + path, o).then(function (r) {
       var ct = r.headers.get('Content-Type') || '';
       if (!r.ok) {
         var p = ct.indexOf('json') >= 0 ? r.json().catch(function () { return null; }) : Promise.resolve(null);

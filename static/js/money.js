@@ -16,6 +16,7 @@
     if (Math.abs(n) >= 1e3) return f.format(Math.round(n / 1e3)) + '\u00a0k€';
     return f.format(n) + '\u00a0€';
   }
+  function eurExact(n) { return new Intl.NumberFormat('fr-FR').format(n) + '\u00a0€'; }
   function pct(x) { return new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 0 }).format(x); }
   function $(id) { return document.getElementById(id); }
   function fail(err) { C.showMessage(msgs, C.problemText(err)); }
@@ -321,13 +322,114 @@
     }).catch(fail);
   }
 
+  // ---- the extranet's session ---------------------------------------------------------------
+  // The token is typed once into the sign-in form and sent to POST
+  // /api/session; the page keeps nothing of it: the browser holds the
+  // session's HttpOnly cookie, the page only the session's CSRF token, sent
+  // with every write. onSession gets the session (or null when signed out).
+  function extranet(onSession) {
+    var box = $('signin');
+    box.appendChild(C.el('h2', { 'class': 'h', id: 'h-signin', text: 'Connexion à l\u2019extranet' }));
+    box.appendChild(C.el('form', { id: 'signin-form', 'class': 'money-filters', 'aria-labelledby': 'h-signin', hidden: '' }, [
+      C.el('label', null, ['Jeton d\u2019accès de la collectivité ',
+        C.el('input', { type: 'password', id: 'signin-token', name: 'token', required: '', autocomplete: 'off', 'aria-describedby': 'signin-help' })]),
+      C.el('button', { type: 'submit', 'class': 'btn btn-primary', text: 'Se connecter' }),
+      C.el('p', { id: 'signin-help', 'class': 'hint', text: 'Le jeton, délivré par le ministère, n\u2019est envoyé qu\u2019une fois : la session dure 8 heures ' +
+        'et ne garde pas le jeton dans la page.' })]));
+    box.appendChild(C.el('p', { id: 'signin-who', 'class': 'summary', hidden: '' }, ['Connecté pour ', C.el('strong', { id: 'signin-name' }),
+      ' jusqu\u2019au ', C.el('span', { id: 'signin-expires' }), '. ',
+      C.el('button', { type: 'button', 'class': 'btn small', id: 'signout', text: 'Se déconnecter' })]));
+    var form = $('signin-form'), who = $('signin-who'), csrf = '';
+    function signedIn(s) {
+      csrf = s.csrf_token || '';
+      form.hidden = true;
+      who.hidden = false;
+      $('signin-name').textContent = s.authority_id ? (s.authority_name || s.authority_id) + ' (' + s.authority_id + ')' :
+        s.ministry ? 'le ministère' : 'l\u2019administration de l\u2019atlas';
+      $('signin-expires').textContent = new Date(s.expires).toLocaleString('fr-FR', { dateStyle: 'long', timeStyle: 'short' });
+      onSession(s);
+    }
+    function signedOut(text) {
+      csrf = '';
+      form.hidden = false;
+      who.hidden = true;
+      onSession(null);
+      if (text) C.showMessage(msgs, text, 'info');
+    }
+    function problem(r) {
+      return r.json().catch(function () { return {}; }).then(function (p) { var e = new C.ApiError(r.status, p); e.body = p; throw e; });
+    }
+    fetch('/api/session', { headers: { Accept: 'application/json' } }).then(function (r) {
+      return r.ok ? r.json().then(signedIn) : signedOut();
+    }).catch(function () { signedOut(); });
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var input = $('signin-token'), token = input.value.trim();
+      input.value = '';
+      fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ token: token }) })
+        .then(function (r) { return r.ok ? r.json() : problem(r); })
+        .then(function (s) { signedIn(s); C.showMessage(msgs, 'Connexion ouverte.', 'info'); })
+        .catch(function (err) {
+          C.showMessage(msgs, err.status === 401 ? 'Jeton inconnu ou révoqué : la connexion est refusée.' :
+            err.status === 429 ? 'Trop de tentatives depuis cette adresse : réessayez dans une minute.' : C.problemText(err));
+          input.focus();
+        });
+    });
+    $('signout').addEventListener('click', function () {
+      fetch('/api/session', { method: 'DELETE', headers: { 'X-CSRF-Token': csrf } }).then(function () {
+        signedOut('Vous êtes déconnecté.');
+        $('signin-token').focus();
+      });
+    });
+    return {
+      problem: problem,
+      // send makes a request of the write API with the session.
+      send: function (method, path, body, header) {
+        var h = { Accept: 'application/json' };
+        if (method !== 'GET') h['X-CSRF-Token'] = csrf;
+        if (body !== undefined) h['Content-Type'] = 'application/json';
+        Object.keys(header || {}).forEach(function (k) { h[k] = header[k]; });
+        return fetch(path, { method: method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) }).then(function (r) {
+          if (r.status === 401) signedOut('Session expirée ou fermée : reconnectez-vous.');
+          return r;
+        });
+      },
+      // failure is the sentence of a refused request.
+      failure: function (err) {
+        return err.status === 401 ? 'Session expirée ou fermée : reconnectez-vous.' :
+          err.status === 403 ? 'Cette session ne permet pas d\u2019écrire pour cette collectivité.' :
+            err.status === 409 ? (err.body && err.body.detail) || 'Conflit.' : C.problemText(err);
+      }
+    };
+  }
+
+  // receipt shows the acknowledgement of a write: what was recorded, when
+  // (the server's Date), and its reference.
+  function receipt(box, title, lines, reference, date) {
+    box.textContent = '';
+    box.appendChild(C.el('h2', { 'class': 'h', text: title }));
+    var when = date ? new Date(date) : new Date();
+    box.appendChild(C.el('ul', null, lines.concat(['Enregistrée le ' + when.toLocaleString('fr-FR', { dateStyle: 'long', timeStyle: 'short' })])
+      .map(function (l) { return C.el('li', { text: l }); })));
+    box.appendChild(C.el('p', null, [C.el('strong', { text: 'Référence : ' }), C.el('span', { 'class': 'receipt-ref', text: reference })]));
+    box.hidden = false;
+    box.focus();
+  }
+
   // ---- the extranet: a collectivité declares its APD ------------------------------------------
-  // Its token stays in the page's memory (never stored); every call goes to
-  // the write API with it, and the API's field errors ("lines[2].sector")
-  // are put next to the fields they name and listed above the table.
+  // Signed in (extranet), it opens a year; the API's field errors
+  // ("lines[2].sector") are put next to the fields they name and listed
+  // above the table; a recorded declaration gets its receipt.
   function startDeclare() {
     var who = $('declare-who'), form = $('declare-lines'), rows = $('d-rows');
     var sectors = [], countries = [], current = null;
+    var session = extranet(function (s) {
+      who.hidden = !s;
+      if (!s) { form.hidden = true; $('d-receipt').hidden = true; say(''); return; }
+      var a = $('d-authority');
+      a.value = s.authority_id || a.value;
+      a.readOnly = !!s.authority_id;
+    });
     var thisYear = new Date().getFullYear();
     for (var y = thisYear; y >= 2000; y--) $('d-year').appendChild(C.el('option', { value: String(y), text: String(y) }));
     var ready = Promise.all([C.api('/api/apd/sectors'), C.api('/api/facets')]).then(function (r) {
@@ -338,7 +440,6 @@
       countries = (r[1].countries || []).filter(function (c) { return c.iso2 !== 'FR'; })
         .map(function (c) { return [c.iso2, c.name_fr]; }).sort(function (a, b) { return a[1].localeCompare(b[1], 'fr'); });
     });
-    function auth() { return { Authorization: 'Bearer ' + $('d-token').value.trim(), Accept: 'application/json' }; }
     function path() { return '/api/apd/' + encodeURIComponent($('d-authority').value.trim()) + '/' + $('d-year').value; }
     function say(text) { $('d-state').textContent = text; }
 
@@ -434,40 +535,190 @@
         v.appendChild(C.el('ul', null, prev.map(function (p) { return C.el('li', { text: 'Version ' + p.version + ' : ' + eur(p.total_eur || 0) + ', ' + p.lines.length + ' ligne' + (p.lines.length > 1 ? 's' : '') }); })));
       }
     }
-    function problem(r) {
-      return r.json().catch(function () { return {}; }).then(function (p) { var e = new C.ApiError(r.status, p); e.body = p; throw e; });
-    }
     function failed(err) {
       if (err.body && err.body.errors) { showErrors(err.body.errors); return; }
-      var text = err.status === 401 ? 'Jeton inconnu ou révoqué.' : err.status === 403 ? 'Ce jeton ne permet pas d\u2019écrire pour cette collectivité.' :
-        err.status === 409 ? (err.body && err.body.detail) || 'Conflit.' : C.problemText(err);
+      var text = session.failure(err);
       say(text);
       C.showMessage(msgs, text);
     }
     function load() {
-      return ready.then(function () { return fetch(path(), { headers: auth() }); }).then(function (r) {
+      return ready.then(function () { return session.send('GET', path()); }).then(function (r) {
         if (r.status === 404) return null;
-        return r.ok ? r.json() : problem(r);
+        return r.ok ? r.json() : session.problem(r);
       }).then(show).catch(failed);
     }
-    who.addEventListener('submit', function (e) { e.preventDefault(); load(); });
+    who.addEventListener('submit', function (e) { e.preventDefault(); $('d-receipt').hidden = true; load(); });
     $('d-add').addEventListener('click', function () { var tr = addRow(); tr.querySelector('input').focus(); total(); });
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       clearErrors();
       var status = e.submitter && e.submitter.value === 'draft' ? 'draft' : 'declared';
-      var h = auth(); h['Content-Type'] = 'application/json';
-      fetch(path(), { method: 'PUT', headers: h, body: JSON.stringify({ status: status, lines: lines() }) }).then(function (r) {
-        return r.ok ? r.json() : problem(r);
-      }).then(function () { return load(); }).then(function () {
-        C.showMessage(msgs, 'Déclaration enregistrée.', 'info');
-        window.atlasDeclared = (window.atlasDeclared || 0) + 1;
+      var date = '';
+      session.send('PUT', path(), { status: status, lines: lines() }).then(function (r) {
+        date = r.headers.get('Date');
+        return r.ok ? r.json() : session.problem(r);
+      }).then(function (d) {
+        return load().then(function () {
+          var n = d.lines.length, label = { draft: 'brouillon', declared: 'déclarée', amended: 'rectifiée' }[d.status] || d.status;
+          receipt($('d-receipt'), d.status === 'draft' ? 'Brouillon enregistré' : 'Accusé de réception de la déclaration',
+            ['Collectivité : ' + $('signin-name').textContent, 'Année ' + d.year + ', ' + label + ', version ' + d.version,
+              n + ' ligne' + (n > 1 ? 's' : '') + ', ' + eurExact(d.total_eur)],
+            'APD-' + d.authority_id + '-' + d.year + '-v' + d.version, date);
+          window.atlasDeclared = (window.atlasDeclared || 0) + 1;
+        });
       }).catch(failed);
     });
     ready.then(function () { window.atlasMoneyReady = true; });
   }
 
+  // ---- the extranet: a collectivité applies to an open call ------------------------------------
+  // Signed in, it picks an open call, one of its projects or a new one,
+  // the co-financing it asks; the deposit carries an Idempotency-Key (a
+  // repeated click creates one application) and gets its receipt. Below,
+  // its applications to every call (all of them for the ministry).
+  function startApply() {
+    var form = $('apply-form'), calls = [], projects = [], countries = [], me = null;
+    var STATUS = { deposee: 'Déposée', recevable: 'Recevable', laureat: 'Lauréate', refusee: 'Refusée' };
+    var ready = Promise.all([C.api('/api/calls', true), C.api('/api/facets')]).then(function (r) {
+      calls = r[0].calls || [];
+      countries = (r[1].countries || []).filter(function (c) { return c.iso2 !== 'FR'; })
+        .map(function (c) { return [c.iso2, c.name_fr]; }).sort(function (a, b) { return a[1].localeCompare(b[1], 'fr'); });
+      var open = calls.filter(function (c) { return c.status === 'open'; });
+      var sel = $('a-call');
+      sel.textContent = '';
+      open.forEach(function (c) { sel.appendChild(C.el('option', { value: c.id, text: c.title + ' (jusqu\u2019au ' + frDate(c.closes) + ')' })); });
+      if (!open.length) sel.appendChild(C.el('option', { value: '', text: 'Aucun appel ouvert aujourd\u2019hui' }));
+      callInfo();
+    });
+    function frDate(d) { return new Date(d + 'T12:00:00').toLocaleDateString('fr-FR', { dateStyle: 'long' }); }
+    function callOf(id) { return calls.filter(function (c) { return c.id === id; })[0]; }
+    function callInfo() {
+      var c = callOf($('a-call').value);
+      $('a-call-info').textContent = c ? c.kind_label + ' · ouvert du ' + frDate(c.opens) + ' au ' + frDate(c.closes) +
+        ' · budget ' + eur(c.budget_eur) + ' · ' + c.counts.applications + ' candidature' + (c.counts.applications > 1 ? 's' : '') + ' déjà déposée' + (c.counts.applications > 1 ? 's' : '') : '';
+      $('a-submit').disabled = !c;
+    }
+    function kind() {
+      var existing = $('a-kind-existing').checked;
+      $('a-project-p').hidden = !existing;
+      $('a-title-p').hidden = existing;
+      $('a-country-p').hidden = existing;
+    }
+    var session = extranet(function (s) {
+      me = s;
+      $('apply-area').hidden = !s;
+      $('a-receipt').hidden = true;
+      if (!s) return;
+      var collectivite = !!s.authority_id;
+      form.hidden = !collectivite;
+      $('a-ministry').hidden = collectivite;
+      $('a-mine-caption').textContent = collectivite ? 'Candidatures de ' + (s.authority_name || s.authority_id) : 'Toutes les candidatures';
+      ready.then(function () {
+        if (collectivite) return C.api('/api/authorities/' + encodeURIComponent(s.authority_id), true).then(fillProjects);
+      }).then(mine).catch(fail);
+    });
+    function fillProjects(a) {
+      var countryOf = {};
+      (a.partnerships || []).forEach(function (p) { countryOf[p.id] = p.country_name; });
+      projects = a.projects || [];
+      var sel = $('a-project');
+      sel.textContent = '';
+      projects.forEach(function (p) { sel.appendChild(C.el('option', { value: p.id, text: p.title + (countryOf[p.partnership_id] ? ' — ' + countryOf[p.partnership_id] : '') })); });
+      $('a-kind-existing').disabled = !projects.length;
+      var c = $('a-country');
+      if (!c.options.length) {
+        c.appendChild(C.el('option', { value: '', text: '— choisir —' }));
+        countries.forEach(function (x) { c.appendChild(C.el('option', { value: x[0], text: x[1] })); });
+      }
+    }
+    // mine fills the table of applications: the collectivité's own, or all.
+    function mine() {
+      return Promise.all(calls.map(function (c) { return C.api('/api/calls/' + encodeURIComponent(c.id) + '/applications', true); })).then(function (r) {
+        var rows = [];
+        r.forEach(function (x, i) {
+          (x.applications || []).forEach(function (a) {
+            if (!me.authority_id || a.authority_id === me.authority_id) rows.push([calls[i], a]);
+          });
+        });
+        rows.sort(function (a, b) { return (b[1].deposited || '').localeCompare(a[1].deposited || '') || b[1].id.localeCompare(a[1].id); });
+        var body = $('a-mine');
+        body.textContent = '';
+        rows.forEach(function (x) {
+          var c = x[0], a = x[1];
+          body.appendChild(C.el('tr', null, [C.el('th', { scope: 'row', text: a.id }), C.el('td', null, [C.el('a', { href: '/appels?id=' + encodeURIComponent(c.id), text: c.title })]),
+            C.el('td', { text: a.title }), C.el('td', { text: a.country_name || a.country }), C.el('td', { 'class': 'num', text: eurExact(a.requested_eur) }),
+            C.el('td', { 'class': 'num', text: a.granted_eur ? eurExact(a.granted_eur) : '—' }), C.el('td', { text: a.status_label || STATUS[a.status] || a.status }),
+            C.el('td', { text: a.deposited ? frDate(a.deposited) : '' })]));
+        });
+        $('a-mine-summary').textContent = rows.length ? rows.length + ' candidature' + (rows.length > 1 ? 's' : '') + ', dont ' +
+          rows.filter(function (x) { return x[1].status === 'laureat'; }).length + ' lauréate(s).' : 'Aucune candidature pour l\u2019instant.';
+        window.atlasApplicationsShown = rows.length;
+      });
+    }
+    function clearErrors() {
+      $('a-errors').hidden = true;
+      form.querySelectorAll('[aria-invalid]').forEach(function (x) { x.removeAttribute('aria-invalid'); x.removeAttribute('aria-describedby'); });
+      form.querySelectorAll('.field-error').forEach(function (x) { x.remove(); });
+    }
+    var NAMES = { project_id: 'projet', title: 'intitulé', country: 'pays', requested_eur: 'cofinancement demandé', participants: 'participants' };
+    function failed(err) {
+      var errs = (err.body && err.body.errors) || [];
+      if (!errs.length) { C.showMessage(msgs, session.failure(err)); return; }
+      var box = $('a-errors'), ul = C.el('ul');
+      errs.forEach(function (e, k) {
+        var field = form.querySelector('[data-field=' + e.field + ']'), id = 'a-err-' + k;
+        if (field) {
+          field.setAttribute('aria-invalid', 'true');
+          field.setAttribute('aria-describedby', id);
+          field.parentNode.appendChild(C.el('span', { 'class': 'field-error', id: id, text: e.reason }));
+        }
+        ul.appendChild(C.el('li', { text: (NAMES[e.field] || e.field) + ' : ' + e.reason }));
+      });
+      box.textContent = '';
+      box.appendChild(C.el('p', { text: errs.length + (errs.length > 1 ? ' erreurs empêchent' : ' erreur empêche') + ' le dépôt ; rien n\u2019a été enregistré :' }));
+      box.appendChild(ul);
+      box.hidden = false;
+      box.focus();
+    }
+    $('a-call').addEventListener('change', callInfo);
+    $('a-kind-new').addEventListener('change', kind);
+    $('a-kind-existing').addEventListener('change', kind);
+    var key = null, keyBody = '';
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      clearErrors();
+      var existing = $('a-kind-existing').checked, body = {
+        requested_eur: Math.round(Number($('a-amount').value) || 0),
+        participants: Math.round(Number($('a-participants').value) || 0)
+      };
+      if (existing) body.project_id = $('a-project').value;
+      else { body.title = $('a-title').value.trim(); body.country = $('a-country').value; }
+      var callID = $('a-call').value, text = callID + JSON.stringify(body);
+      // The same form sent again (a double click, a retry) keeps its key.
+      if (text !== keyBody) { key = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()); keyBody = text; }
+      var date = '';
+      $('a-submit').disabled = true;
+      session.send('POST', '/api/calls/' + encodeURIComponent(callID) + '/applications', body, { 'Idempotency-Key': key }).then(function (r) {
+        date = r.headers.get('Date');
+        return r.ok ? r.json() : session.problem(r);
+      }).then(function (a) {
+        var c = callOf(a.call_id);
+        receipt($('a-receipt'), 'Accusé de réception de la candidature', ['Collectivité : ' + $('signin-name').textContent,
+          'Appel : ' + (c ? c.title : a.call_id), 'Projet : ' + a.title, 'Cofinancement demandé : ' + eurExact(a.requested_eur),
+          'État : ' + (STATUS[a.status] || a.status)], a.id, date);
+        form.reset();
+        kind();
+        callInfo();
+        key = null; keyBody = '';
+        window.atlasApplied = (window.atlasApplied || 0) + 1;
+        return mine();
+      }).catch(failed).then(function () { $('a-submit').disabled = !callOf($('a-call').value); });
+    });
+    ready.then(function () { window.atlasMoneyReady = true; }).catch(fail);
+  }
+
   if (page === 'apd') startAPD();
   if (page === 'calls') startCalls();
   if (page === 'declare') startDeclare();
+  if (page === 'apply') startApply();
 })();
