@@ -103,12 +103,23 @@ func TestBrowserDirectory(t *testing.T) {
 	if !strings.Contains(detail.URL, "authority=69123") || !strings.Contains(detail.URL, "sel="+sel) || !strings.Contains(detail.Text, "Lyon") {
 		t.Errorf("the atlas after the fiche: %q, detail %q", detail.URL, detail.Text)
 	}
-	// Bamako is found, and so is it one typo away.
+	// Bamako is found by its name, one typo away, and by its prefix (first);
+	// Saint-Étienne without its accent and hyphen; each result says its kind.
 	tb.navigate("/")
 	tb.waitFor("search box", `document.getElementById('place-search')`, 30*time.Second)
-	for _, q := range []string{"Bamako", "bamkao"} {
-		tb.eval(`(() => { const i = document.getElementById('place-search'); i.value = '`+q+`'; i.dispatchEvent(new Event('input')); return true; })()`, nil)
-		tb.waitFor("results for "+q, `[...document.querySelectorAll('#place-results a')].some(a => a.textContent.startsWith('Bamako'))`, 20*time.Second)
+	for _, c := range []struct{ q, name, kind, js string }{
+		{"Bamako", "Bamako", "Autorité partenaire", "some"},
+		{"bamkao", "Bamako", "Autorité partenaire", "some"},
+		{"bamak", "Bamako", "Autorité partenaire", "first"},
+		{"saint etienne", "Saint-Étienne", "Collectivité française", "some"},
+	} {
+		tb.eval(`(() => { const i = document.getElementById('place-search'); i.value = '`+c.q+`'; i.dispatchEvent(new Event('input')); return true; })()`, nil)
+		match := `a => a.querySelector('strong').textContent === '` + c.name + `' && a.querySelector('.muted').textContent.startsWith('` + c.kind + `')`
+		cond := `[...document.querySelectorAll('#place-results a')].some(` + match + `)`
+		if c.js == "first" {
+			cond = `[...document.querySelectorAll('#place-results a')].filter(a => !a.href.includes('/atlas/')).slice(0, 1).some(` + match + `)`
+		}
+		tb.waitFor("results for "+c.q, cond, 20*time.Second)
 	}
 	tb.screenshot("search-bamako")
 	tb.checkClean()
