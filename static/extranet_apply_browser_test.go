@@ -15,7 +15,9 @@ import (
 // nothing; a form sent twice at once (a double click) creates one
 // application, whose receipt gives its reference; the application then
 // appears in the collectivité's table, with the reference of the receipt.
-// The signed-in page passes axe-core.
+// The ministry's session then decides on it (a grant above the amount asked
+// is refused, then a laureate of 20,000 €), which the public list shows.
+// The signed-in pages pass axe-core.
 func TestBrowserExtranetApplies(t *testing.T) {
 	const toulouse, callID = "31555", "AAP-2027"
 	// The call is opened around today, whatever the day the test runs.
@@ -133,6 +135,50 @@ func TestBrowserExtranetApplies(t *testing.T) {
 	for _, v := range tb.runAxe() {
 		js, _ := json.Marshal(v.Nodes)
 		t.Errorf("axe %s (%s): %s — %s", v.ID, v.Impact, v.Help, js)
+	}
+	// A collectivité's session has no decision to take.
+	var controls int
+	tb.eval(`document.querySelectorAll('#a-mine select, #a-mine button').length + (document.getElementById('a-decision-col').hidden ? 0 : 1)`, &controls)
+	if controls != 0 {
+		t.Errorf("a collectivité's table has %d decision controls", controls)
+	}
+
+	// The ministry's session decides: laureate, 20,000 € of 24,000 asked.
+	fill(`document.getElementById('signout').click()`)
+	signIn(t, tb, token(postgis.TokenSpec{Ministry: true}), "apply-area")
+	cell := `Array.from(document.querySelectorAll('#a-mine tr')).filter(function (r) { return r.cells[0].textContent === ` + jsString(ref) + `; })[0]`
+	tb.waitFor("the call's applications", `!!`+cell+` && document.getElementById('apply-form').hidden`, 30*time.Second)
+	fill(`var tr = ` + cell + `; var s = tr.querySelector('select'); s.value = 'laureat'; s.dispatchEvent(new Event('change'));
+		tr.querySelector('input').value = '30000'; tr.querySelector('button').click()`)
+	tb.waitFor("refused amount", cell+`.querySelector('.field-error').textContent.indexOf('24000') >= 0`, 20*time.Second)
+	fill(`var tr = ` + cell + `; tr.querySelector('input').value = '20000'; tr.querySelector('button').click()`)
+	tb.waitFor("decided", `window.atlasDecided === 1 && `+cell+`.querySelector('.state').textContent === 'Lauréate'`, 20*time.Second)
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		var a struct {
+			Applications []struct {
+				ID      string `json:"id"`
+				Status  string `json:"status"`
+				Granted int64  `json:"granted_eur"`
+			} `json:"applications"`
+		}
+		getJSONAt(t, srv.URL+"/api/calls/"+callID+"/applications", &a)
+		done := false
+		for _, x := range a.Applications {
+			done = done || x.ID == ref && x.Status == "laureat" && x.Granted == 20000
+		}
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the decision on %s never reached the public list", ref)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	tb.screenshot("extranet-appels-ministere")
+	for _, v := range tb.runAxe() {
+		js, _ := json.Marshal(v.Nodes)
+		t.Errorf("axe, the ministry's table: %s (%s): %s — %s", v.ID, v.Impact, v.Help, js)
 	}
 	tb.checkClean("status of 422", "status of 401") // 401: the page asks for a session before signing in
 }

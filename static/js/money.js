@@ -612,7 +612,7 @@
       var collectivite = !!s.authority_id;
       form.hidden = !collectivite;
       $('a-ministry').hidden = collectivite;
-      $('a-mine-caption').textContent = collectivite ? 'Candidatures de ' + (s.authority_name || s.authority_id) : 'Toutes les candidatures';
+      $('a-mine-caption').textContent = collectivite ? 'Candidatures de ' + (s.authority_name || s.authority_id) : 'Candidatures à l\u2019appel choisi, et décisions du ministère';
       ready.then(function () {
         if (collectivite) return C.api('/api/authorities/' + encodeURIComponent(s.authority_id), true).then(fillProjects);
       }).then(mine).catch(fail);
@@ -631,13 +631,24 @@
         countries.forEach(function (x) { c.appendChild(C.el('option', { value: x[0], text: x[1] })); });
       }
     }
-    // mine fills the table of applications: the collectivité's own, or all.
+    // mine fills the table of applications: the collectivité's own to
+    // every call; for the ministry, those of the call it picks, each with
+    // its decision.
     function mine() {
-      return Promise.all(calls.map(function (c) { return C.api('/api/calls/' + encodeURIComponent(c.id) + '/applications', true); })).then(function (r) {
+      var deciding = !me.authority_id, pick = $('a-mine-call');
+      pick.parentNode.hidden = !deciding;
+      $('a-decision-col').hidden = !deciding;
+      if (deciding && !pick.options.length) {
+        calls.forEach(function (c) { pick.appendChild(C.el('option', { value: c.id, text: c.title })); });
+        var open = calls.filter(function (c) { return c.status === 'open'; })[0];
+        if (open) pick.value = open.id;
+      }
+      var list = deciding ? calls.filter(function (c) { return c.id === pick.value; }) : calls;
+      return Promise.all(list.map(function (c) { return C.api('/api/calls/' + encodeURIComponent(c.id) + '/applications', true); })).then(function (r) {
         var rows = [];
         r.forEach(function (x, i) {
           (x.applications || []).forEach(function (a) {
-            if (!me.authority_id || a.authority_id === me.authority_id) rows.push([calls[i], a]);
+            if (deciding || a.authority_id === me.authority_id) rows.push([list[i], a]);
           });
         });
         rows.sort(function (a, b) { return (b[1].deposited || '').localeCompare(a[1].deposited || '') || b[1].id.localeCompare(a[1].id); });
@@ -645,16 +656,51 @@
         body.textContent = '';
         rows.forEach(function (x) {
           var c = x[0], a = x[1];
-          body.appendChild(C.el('tr', null, [C.el('th', { scope: 'row', text: a.id }), C.el('td', null, [C.el('a', { href: '/appels?id=' + encodeURIComponent(c.id), text: c.title })]),
-            C.el('td', { text: a.title }), C.el('td', { text: a.country_name || a.country }), C.el('td', { 'class': 'num', text: eurExact(a.requested_eur) }),
-            C.el('td', { 'class': 'num', text: a.granted_eur ? eurExact(a.granted_eur) : '—' }), C.el('td', { text: a.status_label || STATUS[a.status] || a.status }),
-            C.el('td', { text: a.deposited ? frDate(a.deposited) : '' })]));
+          var tr = C.el('tr', null, [C.el('th', { scope: 'row', text: a.id }), C.el('td', null, [C.el('a', { href: '/appels?id=' + encodeURIComponent(c.id), text: c.title })]),
+            C.el('td', { text: a.title + (deciding ? ' (' + a.authority_name + ')' : '') }), C.el('td', { text: a.country_name || a.country }), C.el('td', { 'class': 'num', text: eurExact(a.requested_eur) }),
+            C.el('td', { 'class': 'num granted', text: a.granted_eur ? eurExact(a.granted_eur) : '—' }), C.el('td', { 'class': 'state', text: a.status_label || STATUS[a.status] || a.status }),
+            C.el('td', { text: a.deposited ? frDate(a.deposited) : '' })]);
+          if (deciding) tr.appendChild(C.el('td', null, [decision(c, a, tr)]));
+          body.appendChild(tr);
         });
         $('a-mine-summary').textContent = rows.length ? rows.length + ' candidature' + (rows.length > 1 ? 's' : '') + ', dont ' +
           rows.filter(function (x) { return x[1].status === 'laureat'; }).length + ' lauréate(s).' : 'Aucune candidature pour l\u2019instant.';
         window.atlasApplicationsShown = rows.length;
       });
     }
+    // decision is the ministry's form on application a: a status and, for
+    // a laureate, the co-financing granted (PATCH, with the session).
+    function decision(c, a, tr) {
+      var status = C.el('select', { 'aria-label': 'Décision sur ' + a.id, 'data-field': 'status' },
+        ['deposee', 'recevable', 'laureat', 'refusee'].map(function (k) { return C.el('option', { value: k, text: STATUS[k] }); }));
+      status.value = a.status;
+      var granted = C.el('input', { type: 'number', min: '1', step: '1', inputmode: 'numeric', 'data-field': 'granted_eur',
+        'aria-label': 'Cofinancement accordé à ' + a.id + ' (€)', value: a.granted_eur ? String(a.granted_eur) : '' });
+      function shown() { granted.hidden = status.value !== 'laureat'; }
+      status.addEventListener('change', shown);
+      shown();
+      var note = C.el('span', { 'class': 'field-error', role: 'status' });
+      var save = C.el('button', { type: 'button', 'class': 'btn small', text: 'Enregistrer', 'aria-label': 'Enregistrer la décision sur ' + a.id });
+      save.onclick = function () {
+        note.textContent = '';
+        var body = { status: status.value };
+        if (status.value === 'laureat') body.granted_eur = Math.round(Number(granted.value) || 0);
+        session.send('PATCH', '/api/calls/' + encodeURIComponent(c.id) + '/applications/' + encodeURIComponent(a.id), body).then(function (r) {
+          return r.ok ? r.json() : session.problem(r);
+        }).then(function (d) {
+          tr.querySelector('.state').textContent = STATUS[d.status] || d.status;
+          tr.querySelector('.granted').textContent = d.granted_eur ? eurExact(d.granted_eur) : '—';
+          C.showMessage(msgs, 'Décision enregistrée : ' + d.id + ', ' + (STATUS[d.status] || d.status).toLowerCase() +
+            (d.granted_eur ? ', ' + eurExact(d.granted_eur) + ' accordés' : '') + '.', 'info');
+          window.atlasDecided = (window.atlasDecided || 0) + 1;
+        }).catch(function (err) {
+          var e = (err.body && err.body.errors) || [];
+          note.textContent = e.length ? e.map(function (x) { return x.reason; }).join(' ; ') : session.failure(err);
+        });
+      };
+      return C.el('span', { 'class': 'decision' }, [status, ' ', granted, ' ', save, ' ', note]);
+    }
+    $('a-mine-call').addEventListener('change', function () { mine().catch(fail); });
     function clearErrors() {
       $('a-errors').hidden = true;
       form.querySelectorAll('[aria-invalid]').forEach(function (x) { x.removeAttribute('aria-invalid'); x.removeAttribute('aria-describedby'); });
