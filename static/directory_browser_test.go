@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -278,5 +279,49 @@ func TestBrowserFrenchCSVDownload(t *testing.T) {
 		!strings.HasPrefix(got.Head, "Identifiant;Code collectivité;Collectivité;Type de collectivité;") {
 		t.Errorf("CSV download: %+v", got)
 	}
+	tb.checkClean()
+}
+
+// A collectivité's fiche shows the APD it declared: the total equals the
+// API's, one row per year with declared lines, the beneficiary countries;
+// a collectivité that declared none says so.
+func TestBrowserFicheAPD(t *testing.T) {
+	b := newBrowser(t)
+	tb := b.tab(t, 1280, 900)
+	var years apdAnswer
+	getJSONAt(t, b.base+"/api/apd?by=year&authority=reg-84", &years)
+	if years.Total.AmountEUR == 0 {
+		t.Fatal("Auvergne-Rhône-Alpes declared no APD in the embedded data")
+	}
+	withLines := 0
+	for _, g := range years.Groups {
+		if g.Lines > 0 {
+			withLines++
+		}
+	}
+	tb.navigate("/collectivites/reg-84")
+	tb.waitFor("APD section", `document.querySelector('[aria-labelledby=h-apd][data-apd]')`, 30*time.Second)
+	var got struct {
+		Total string `json:"total"`
+		Rows  int    `json:"rows"`
+		CSV   string `json:"csv"`
+		Text  string `json:"text"`
+	}
+	tb.eval(`(() => { const s = document.querySelector('[aria-labelledby=h-apd]'); return {total: s.getAttribute('data-apd'),
+		rows: s.querySelectorAll('table')[0].tBodies[0].rows.length, csv: s.querySelector('a[download]').getAttribute('href'), text: s.innerText}; })()`, &got)
+	if got.Total != strconv.FormatInt(years.Total.AmountEUR, 10) || got.Rows != withLines || !strings.Contains(got.Text, "synthétiques") {
+		t.Errorf("the fiche's APD: %+v, want total %d over %d years", got, years.Total.AmountEUR, withLines)
+	}
+	resp, err := http.Get(b.base + got.CSV)
+	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "csv") {
+		t.Errorf("the fiche's APD CSV %s: %v %v", got.CSV, resp, err)
+	}
+	if resp != nil {
+		resp.Body.Close()
+	}
+	tb.eval(`document.querySelector('[aria-labelledby=h-apd]').scrollIntoView(); true`, nil)
+	tb.screenshot("fiche-apd")
+	tb.navigate("/collectivites/31555")
+	tb.waitFor("no APD", `document.querySelector('[aria-labelledby=h-apd][data-apd="0"]') && document.querySelector('[aria-labelledby=h-apd]').innerText.includes('aucune aide publique')`, 30*time.Second)
 	tb.checkClean()
 }

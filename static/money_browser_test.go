@@ -17,6 +17,7 @@ type apdAnswer struct {
 		Key       string `json:"key"`
 		Label     string `json:"label"`
 		AmountEUR int64  `json:"amount_eur"`
+		Lines     int    `json:"lines"`
 	} `json:"groups"`
 }
 

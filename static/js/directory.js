@@ -131,6 +131,37 @@
       f.projects.map(function (p) { return [p.title, p.other, themes(p.themes), p.start_year || '', p.provenance === 'synthetic' ? 'synthétique' : 'réelle']; }))]);
   }
 
+  // apdBlock is the APD the collectivité declared (declared lines only):
+  // by year, and its first beneficiary countries, with the French CSV and
+  // a link to the APD view; filled once /api/apd answers.
+  function apdBlock(f) {
+    var q = 'authority=' + encodeURIComponent(f.id);
+    var box = section('Aide publique au développement déclarée', 'h-apd', [el('p', { class: 'muted', text: 'Chargement…' })]);
+    function euros(n) { return new Intl.NumberFormat('fr-FR').format(n) + '\u00a0€'; }
+    Promise.all([C.api('/api/apd?by=year&' + q), C.api('/api/apd?by=country&' + q)]).then(function (r) {
+      var years = r[0], countries = r[1];
+      box.querySelector('p.muted').remove();
+      if (!years.total.lines) {
+        box.appendChild(el('p', { text: f.name + ' n\u2019a déclaré aucune aide publique au développement dans l\u2019atlas.' }));
+        box.setAttribute('data-apd', '0');
+        return;
+      }
+      var synth = years.total.synthetic_eur;
+      box.appendChild(el('p', { class: 'summary', text: euros(years.total.amount_eur) + ' déclarés en ' + years.groups.filter(function (g) { return g.lines; }).length +
+        ' années' + (years.total.refugees_eur ? ', dont ' + euros(years.total.refugees_eur) + ' d\u2019aide aux réfugiés en France' : '') +
+        (synth ? ' — ' + (synth === years.total.amount_eur ? 'toutes synthétiques' : 'dont ' + euros(synth) + ' synthétiques') + ' (complément généré, voir « Données et sources »)' : '') + '.' }));
+      box.appendChild(table('Aide publique au développement de ' + f.name + ' par année', ['Année', 'Montant', 'Dont réfugiés', 'Lignes'],
+        years.groups.filter(function (g) { return g.lines; }).map(function (g) { return [g.label, euros(g.amount_eur), euros(g.refugees_eur), C.fmt(g.lines)]; })));
+      box.appendChild(table('Premiers pays bénéficiaires', ['Pays', 'Montant', 'Lignes'],
+        countries.groups.slice(0, 8).map(function (g) { return [g.key === 'multi' ? g.label : link('/atlas/' + g.key, g.label), euros(g.amount_eur), C.fmt(g.lines)]; })));
+      box.appendChild(el('p', { class: 'chart-actions' }, [
+        el('a', { class: 'btn', href: '/api/apd?by=year&format=csv&lang=fr&' + q, download: '', text: 'Télécharger le CSV (par année)' }), ' ',
+        el('a', { class: 'btn', href: '/apd', text: 'Voir l\u2019aide publique au développement de toutes les collectivités' })]));
+      box.setAttribute('data-apd', String(years.total.amount_eur));
+    }).catch(function (err) { box.querySelector('p.muted').textContent = C.problemText(err); });
+    return box;
+  }
+
   function authorityPage(id) {
     C.api('/api/authorities/' + encodeURIComponent(id)).then(function (f) {
       setTitle(f.name);
@@ -149,6 +180,7 @@
         }))]));
       content.appendChild(section('Thèmes', 'h-themes', [el('p', { text: f.themes.map(function (c) { return c.label + ' (' + c.count + ')'; }).join(', ') || 'Aucun projet.' })]));
       content.appendChild(projectsBlock(f));
+      content.appendChild(apdBlock(f));
       content.appendChild(neighboursBlock(f, true));
       smallMap({ authority: [f.id] }, [f.point].concat(f.partnerships.map(function (l) { return l.other.point; })),
         'Carte : ' + f.name + ' et ses ' + f.partnerships.length + ' partenaires (' + f.countries.map(function (c) { return c.label; }).join(', ') + ').');
