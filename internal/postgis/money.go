@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -382,6 +383,12 @@ func (s *Store) PutAPD(ctx context.Context, p atlas.Principal, authority string,
 			if status == atlas.APDDraft {
 				return fmt.Errorf("%w: the APD of %s for %d is declared (version %d): it can be amended, not made a draft again",
 					atlas.ErrConflict, authority, year, before.Version)
+			}
+			if slices.Equal(before.Lines, out.Lines) {
+				// The declaration as it stands, sent again (a retry after
+				// a timeout, a second click): nothing changes, no version.
+				out = before
+				return nil
 			}
 			lines, err := json.Marshal(before.Lines)
 			if err != nil {

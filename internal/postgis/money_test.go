@@ -166,6 +166,13 @@ func TestMoneyAPDDeclareAndAmend(t *testing.T) {
 	if code != http.StatusOK || rec["status"] != "amended" || rec["version"] != float64(2) || rec["total_eur"] != float64(3700) {
 		t.Fatalf("amendment: %d %v", code, rec)
 	}
+	// The same amendment sent again (a retry): nothing changes.
+	if code, again := call(t, srv, "PUT", path, toulouse, apdBody("declared", 3000, 700)); code != http.StatusOK || again["version"] != float64(2) || again["status"] != "amended" {
+		t.Fatalf("the amendment repeated: %d %v", code, again)
+	}
+	if n := count(`SELECT count(*) FROM atlas_apd_versions`); n != 1 {
+		t.Fatalf("a repeated amendment kept %d versions, want 1", n)
+	}
 	code, rec = call(t, srv, "GET", path, toulouse, "")
 	prev, _ := rec["previous_versions"].([]any)
 	if code != http.StatusOK || rec["version"] != float64(2) || len(prev) != 1 {
