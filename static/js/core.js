@@ -678,15 +678,42 @@
     tilesURL: tilesURL, FEATURE_LAYERS: FEATURE_LAYERS, el: el, escapeHTML: escapeHTML,
     dataSources: dataSources, dataNotice: dataNotice, chartTools: chartTools, fillYears: fillYears, shortLabel: shortLabel, copyText: copyText
   };
-  // siteFooter fills the pages' footer: the links every State site carries.
+  // siteFooter fills the pages' footer, the DSFR's: on the pages of text,
+  // the « République française » block, the service's line and the four
+  // State sites every footer links to; on every full page, the links every
+  // State site carries and the content licence. The map pages (atlas,
+  // country) keep only that bottom line, so that the map keeps the height.
   function siteFooter() {
     var links = [['/accessibilite', 'Accessibilité : non conforme'], ['/mentions-legales', 'Mentions légales'],
       ['/mentions-legales#donnees-personnelles', 'Données personnelles'], ['/plan-du-site', 'Plan du site'],
       ['/donnees', 'Données et sources'], ['/ogc', 'API ouverte (OGC)']];
+    var gouv = [['https://www.info.gouv.fr', 'info.gouv.fr'], ['https://www.service-public.fr', 'service-public.fr'],
+      ['https://www.legifrance.gouv.fr', 'legifrance.gouv.fr'], ['https://www.data.gouv.fr', 'data.gouv.fr']];
+    var mode = document.body.getAttribute('data-mode');
+    var compact = mode === 'atlas' || mode === 'country';
     document.querySelectorAll('[data-site-footer]').forEach(function (f) {
       f.textContent = '';
-      f.appendChild(el('p', { 'class': 'footer-brand', text: 'Atlas français de la coopération décentralisée — ministère de l\u2019Europe et des Affaires étrangères' }));
-      f.appendChild(el('ul', null, links.map(function (l) { return el('li', null, [el('a', { href: l[0], lang: 'fr', text: l[1] })]); })));
+      f.className = 'fr-footer site-footer' + (compact ? ' site-footer-compact' : '');
+      f.id = 'footer';
+      var kids = [];
+      if (!compact) {
+        kids.push(el('div', { 'class': 'fr-footer__body' }, [
+          el('div', { 'class': 'fr-footer__brand' }, [el('a', { href: '/', title: 'Accueil — Atlas français de la coopération décentralisée' },
+            [el('p', { 'class': 'fr-logo' }, ['République', el('br'), 'française'])])]),
+          el('div', { 'class': 'fr-footer__content' }, [
+            el('p', { 'class': 'fr-footer__content-desc', text: 'Atlas français de la coopération décentralisée, publié par la délégation pour l\u2019action extérieure ' +
+              'des collectivités territoriales du ministère de l\u2019Europe et des Affaires étrangères.' }),
+            el('ul', { 'class': 'fr-footer__content-list' }, gouv.map(function (g) {
+              return el('li', { 'class': 'fr-footer__content-item' }, [el('a', { 'class': 'fr-footer__content-link', href: g[0], rel: 'noopener', text: g[1] })]);
+            }))])]));
+      }
+      kids.push(el('div', { 'class': 'fr-footer__bottom' }, [
+        el('ul', { 'class': 'fr-footer__bottom-list' }, links.map(function (l) {
+          return el('li', { 'class': 'fr-footer__bottom-item' }, [el('a', { 'class': 'fr-footer__bottom-link', href: l[0], lang: 'fr', text: l[1] })]);
+        })),
+        compact ? null : el('div', { 'class': 'fr-footer__bottom-copy' }, [el('p', { text: 'Sauf mention contraire, les textes de ce site sont sous licence etalab-2.0 ; ' +
+          'les données, sous les licences de leurs sources (voir « Données et sources »).' })])]));
+      f.appendChild(el('div', { 'class': 'fr-container' }, kids));
     });
   }
   siteFooter();
