@@ -77,6 +77,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		b.UseBudget(budget)
 	}
 	renderer := tiles.NewRenderer(tiles.Options{CacheBytes: cfg.CacheSize, Budget: budget})
+	if p, ok := live.(interface {
+		UsePrepare(func(context.Context, *index.Snapshot))
+	}); ok {
+		// A reloaded snapshot gets the tile structures requests asked for
+		// lately before it is published.
+		p.UsePrepare(func(ctx context.Context, snap *index.Snapshot) {
+			if n := renderer.Prepare(ctx, snap); n > 0 {
+				log.Debug("tiles prepared for the new snapshot", "tiles", n, "version", snap.Version())
+			}
+		})
+	}
 	if snap := live.Current(); snap != nil {
 		go func() {
 			t := time.Now()

@@ -47,6 +47,22 @@ func (l *Live) UseBudget(b *cache.Budget) {
 // Current returns the published snapshot, or nil before the first load.
 func (l *Live) Current() *Snapshot { return l.cur.Load() }
 
+// Admit lets the budget cache s's structures as well as the published
+// snapshot's, so that they can be built before Swap publishes s (see
+// tiles.Renderer.Prepare).
+func (l *Live) Admit(s *Snapshot) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	cur := l.cur.Load()
+	if s == nil || cur == nil || l.budget == nil {
+		return
+	}
+	if l.sels != nil {
+		s.sels.Store(l.sels)
+	}
+	l.budget.KeepOnly(cur.selKey(), cur.Version(), cur.PlacesVersion(), s.selKey(), s.Version(), s.PlacesVersion())
+}
+
 // Swap publishes s and returns the previous snapshot.
 func (l *Live) Swap(s *Snapshot) *Snapshot {
 	l.mu.Lock()

@@ -35,6 +35,14 @@ type SourceOptions struct {
 	// OnLoad, when set, is called after each published snapshot (tests,
 	// metrics).
 	OnLoad func(snap *index.Snapshot, rev int64, took time.Duration)
+	// Prepare, when set, is given each reloaded snapshot before it is
+	// published, for at most PrepareFor (default 400ms), the previous
+	// one still served meanwhile: the tiles build there what requests
+	// would otherwise wait for (tiles.Renderer.Prepare). The write is
+	// visible that much later; what is not ready by then is built by the
+	// requests that need it, as without Prepare.
+	Prepare    func(ctx context.Context, snap *index.Snapshot)
+	PrepareFor time.Duration
 }
 
 // Source publishes the dataset of a PostgreSQL database as index snapshots.
@@ -93,6 +101,14 @@ func (s *Source) Current() *index.Snapshot { return s.live.Current() }
 // releases a replaced snapshot's cached structures from it (see
 // index.Live.UseBudget).
 func (s *Source) UseBudget(b *cache.Budget) { s.live.UseBudget(b) }
+
+// UsePrepare sets SourceOptions.Prepare (the renderer is made after the
+// Source).
+func (s *Source) UsePrepare(fn func(ctx context.Context, snap *index.Snapshot)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opt.Prepare = fn
+}
 
 // Status reports whether the database connection is healthy and, when not,
 // why; the last snapshot keeps being served meanwhile.
@@ -296,6 +312,19 @@ func (s *Source) reloadIfChanged(ctx context.Context, conn *pgx.Conn, want int64
 		return fmt.Errorf("index: %w", err)
 	}
 	s.base = next
+	s.mu.Lock()
+	prepare := s.opt.Prepare
+	s.mu.Unlock()
+	if prepare != nil && s.Current() != nil {
+		d := s.opt.PrepareFor
+		if d <= 0 {
+			d = 400 * time.Millisecond
+		}
+		s.live.Admit(snap)
+		pctx, cancel := context.WithTimeout(ctx, d)
+		prepare(pctx, snap)
+		cancel()
+	}
 	prev := s.live.Swap(snap)
 	took := time.Since(start)
 	s.mu.Lock()

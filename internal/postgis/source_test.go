@@ -11,6 +11,7 @@ import (
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/httpapi"
+	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/postgis"
 	"github.com/atlas-cooperation/atlas/internal/postgis/pgtest"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
@@ -156,4 +157,41 @@ func TestDatabaseDownAtStart(t *testing.T) {
 	}
 	c.Start()
 	waitLoaded(t, src, 30*time.Second)
+}
+
+// A reloaded snapshot is given to Prepare before it is published: the
+// previous one is still the current one while it runs.
+func TestPrepareBeforePublish(t *testing.T) {
+	url, pool := importedDB(t)
+	type seen struct{ next, current string }
+	calls := make(chan seen, 8)
+	var src *postgis.Source
+	opt := postgisSourceOptions()
+	opt.Prepare = func(ctx context.Context, snap *index.Snapshot) {
+		if _, ok := ctx.Deadline(); !ok {
+			t.Error("Prepare without a deadline")
+		}
+		calls <- seen{snap.Version(), src.Current().Version()}
+	}
+	src = startSource(t, url, opt)
+	waitLoaded(t, src, time.Minute)
+	v0 := src.Current().Version()
+	select {
+	case c := <-calls:
+		t.Fatalf("Prepare called on the first load: %+v", c)
+	default:
+	}
+	if _, err := postgis.NewStore(pool).CreatePartnership(context.Background(), adminPrincipal(t, pool),
+		atlas.PartnershipInput{AuthorityID: "31555", PartnerID: "3186084", Kind: "cooperation", StartYear: 2024}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-calls:
+		if c.current != v0 || c.next == v0 {
+			t.Fatalf("Prepare saw next %s while %s was published, want a new version while %s was", c.next, c.current, v0)
+		}
+		eventually(t, 10*time.Second, "the prepared snapshot published", func() bool { return src.Current().Version() == c.next })
+	case <-time.After(30 * time.Second):
+		t.Fatal("Prepare never called after a write")
+	}
 }

@@ -139,6 +139,8 @@ type Renderer struct {
 
 	pool sync.Pool // *job scratch
 
+	recent recentSet // what requests asked lately (see Prepare)
+
 	// A tile's layer of grouped arcs takes their level's dictionary whole
 	// (see mvt.Layer.UseWhole) when it holds at least 1/wholeShare of
 	// the level's groups (0: never): the dictionary's values the tile does
@@ -176,6 +178,12 @@ func NewRenderer(o Options) *Renderer {
 // ctx.Err() when ctx ends first. The returned Tile may be shared: callers
 // must not modify it. Callers that are done with it may Release it.
 func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter) (*Tile, error) {
+	return r.renderTile(ctx, snap, layers, t, f, true)
+}
+
+// renderTile is Render; noted, a tile it renders counts among what
+// requests asked lately (Prepare's own do not).
+func (r *Renderer) renderTile(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter, noted bool) (*Tile, error) {
 	if snap == nil {
 		return nil, errors.New("tiles: no snapshot")
 	}
@@ -215,6 +223,9 @@ func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []st
 	c := &call{done: make(chan struct{})}
 	r.flight[key] = c
 	r.flightMu.Unlock()
+	if noted {
+		r.recent.note(layers, t, f)
+	}
 
 	tl, err := r.render(ctx, snap, layers, t, f)
 	if err == nil && r.cache != nil {
