@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -123,8 +124,10 @@ var apdQueries = []string{"by=country", "by=country&country=SN", "by=country&the
 
 // BenchmarkAPD serves /api/apd?by=country on the embedded data: cold, the
 // first request on a snapshot (its ledger is built: the declared lines
-// indexed, then the table summed), and warm, the same request again (the
-// ledger's memo answers; routing, parsing and JSON included).
+// indexed, then the table summed); warm, the same request again (the
+// ledger's memo answers; routing, parsing and JSON included); and
+// new-filter, a filter not asked for before on a built ledger (the table
+// is summed over the lines: each iteration asks for another set of years).
 func BenchmarkAPD(b *testing.B) {
 	snap := atlastest.Snapshot(b)
 	benchAPD(b, snap, func() http.Handler { return atlastest.HandlerOn(b, snap, 0) })
@@ -178,6 +181,29 @@ func benchAPD(b *testing.B, snap *index.Snapshot, newServer func() http.Handler)
 			}
 		})
 	}
+	b.Run("new-filter/by=country&year=…", func(b *testing.B) {
+		h := newServer()
+		serve(b, h, "/api/apd?by=country")
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			serve(b, h, "/api/apd?by=country&year="+yearSet(i))
+		}
+	})
+}
+
+// yearSet returns the i-th set of the years 2003–2020 that holds 2003 to
+// 2005 (a comma-separated list): every i below 2^15 gives another one.
+func yearSet(i int) string {
+	var b []byte
+	for y := 2003; y <= 2020; y++ {
+		if y <= 2005 || i&(1<<(y-2006)) != 0 {
+			if len(b) > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(y), 10)
+		}
+	}
+	return string(b)
 }
 
 var (
