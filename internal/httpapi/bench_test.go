@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -129,8 +130,7 @@ var apdQueries = []string{"by=country", "by=country&country=SN", "by=country&the
 // new-filter, a filter not asked for before on a built ledger (the table
 // is summed over the lines: each iteration asks for another set of years).
 func BenchmarkAPD(b *testing.B) {
-	snap := atlastest.Snapshot(b)
-	benchAPD(b, snap, func() http.Handler { return atlastest.HandlerOn(b, snap, 0) })
+	benchAPD(b, atlastest.Snapshot(b))
 }
 
 // BenchmarkAPD100x is BenchmarkAPD at 100× (ATLAS_DATA_100=DIR, built by
@@ -138,17 +138,20 @@ func BenchmarkAPD(b *testing.B) {
 // side, so the embedded declarations are copied 100 times onto its
 // collectivités (see apd100x): 100× the declared lines.
 func BenchmarkAPD100x(b *testing.B) {
-	snap := apd100x(b)
-	benchAPD(b, snap, func() http.Handler {
+	benchAPD(b, apd100x(b))
+}
+
+// benchAPD runs BenchmarkAPD's cases on snap. A cold iteration gets a new
+// server (without the web pages), and the garbage of the previous one is
+// collected, before its timer starts.
+func benchAPD(b *testing.B, snap *index.Snapshot) {
+	newServer := func() http.Handler {
 		h, err := httpapi.New(index.NewLive(snap), tiles.NewRenderer(tiles.Options{}), httpapi.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		return h
-	})
-}
-
-func benchAPD(b *testing.B, snap *index.Snapshot, newServer func() http.Handler) {
+	}
 	lines := 0
 	for _, d := range snap.Dataset().APD {
 		lines += len(d.Lines)
@@ -167,6 +170,7 @@ func benchAPD(b *testing.B, snap *index.Snapshot, newServer func() http.Handler)
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				h := newServer() // a server that has not built a ledger yet
+				runtime.GC()
 				b.StartTimer()
 				serve(b, h, path)
 			}
