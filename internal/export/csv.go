@@ -12,23 +12,25 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// CSVHeader returns the CSV header of layer in lang: the layer's fields in
-// index.Layers order (the GeoJSON property names in English; projects is a
-// count, themes are |-joined), then the geometry columns: authority_lon,
-// authority_lat, partner_lon, partner_lat for partnerships; lon, lat for
-// authorities and partners; wkt (MULTIPOLYGON, EPSG:4326) for the boundary
-// layers. In French the names are labels ("Type de collectivité"), and the
-// partnerships have two more columns before the geometry: the French
-// authority's département and the titles of the projects.
-func CSVHeader(layer string, lang Lang) []string {
-	cols := columns(layer)
-	if lang == French && layer == index.LayerPartnerships {
+// CSVHeader returns the CSV header of an export of layer in o.Lang: the
+// layer's fields in index.Layers order (the GeoJSON property names in
+// English; projects is a count, themes are |-joined), apd_eur when o.APD
+// gives it (countries and authorities), then the geometry columns:
+// authority_lon, authority_lat, partner_lon, partner_lat for partnerships;
+// lon, lat for authorities and partners; wkt (MULTIPOLYGON, EPSG:4326) for
+// the boundary layers. In French the names are labels ("Type de
+// collectivité", "APD (€)"), and the partnerships have two more columns
+// before the geometry: the French authority's département and the titles
+// of the projects.
+func CSVHeader(layer string, o Options) []string {
+	cols := o.columns(layer)
+	if o.Lang == French && layer == index.LayerPartnerships {
 		cols = append(cols, frenchExtra...)
 	}
 	cols = append(cols, geometryColumns(layer)...)
 	out := make([]string, len(cols))
 	for i, c := range cols {
-		if lang == French {
+		if o.Lang == French {
 			out[i] = c.FR
 		} else {
 			out[i] = c.Name
@@ -52,6 +54,7 @@ func WriteCSV(ctx context.Context, w io.Writer, snap *index.Snapshot, layer stri
 		return 0, err
 	}
 	cols := columns(layer)
+	apd := o.apd(layer)
 	s := newStream(w, o)
 	fr := o.Lang == French
 	if o.BOM || fr {
@@ -61,7 +64,7 @@ func WriteCSV(ctx context.Context, w io.Writer, snap *index.Snapshot, layer stri
 	if fr {
 		sep = ';'
 	}
-	for k, h := range CSVHeader(layer, o.Lang) {
+	for k, h := range CSVHeader(layer, o) {
 		if k > 0 {
 			s.buf = append(s.buf, sep)
 		}
@@ -71,7 +74,7 @@ func WriteCSV(ctx context.Context, w io.Writer, snap *index.Snapshot, layer stri
 	err = encodeParallel(ctx, len(ids), s, nil, func(b []byte, k int) []byte {
 		i := ids[k]
 		if fr {
-			return append(appendFrenchRow(b, snap, layer, cols, i, sel), '\r', '\n')
+			return append(appendFrenchRow(b, snap, layer, cols, apd, i, sel), '\r', '\n')
 		}
 		if layer == index.LayerPartnerships {
 			b = appendPartnershipRow(b, snap, i)
@@ -82,6 +85,9 @@ func WriteCSV(ctx context.Context, w io.Writer, snap *index.Snapshot, layer stri
 					b = append(b, ',')
 				}
 				b = appendCSVValue(b, props[c.Name])
+			}
+			if apd != nil {
+				b = strconv.AppendInt(append(b, ','), apd(i), 10)
 			}
 			switch layer {
 			case index.LayerAuthorities, index.LayerPartners:
@@ -238,8 +244,9 @@ func appendWKT(b []byte, g orb.Geometry) []byte {
 // sources; oui/non), themes and titles joined by " | ", and for the
 // partnerships the département and the project titles (see CSVHeader).
 
-// appendFrenchRow appends the French row of feature i of layer.
-func appendFrenchRow(b []byte, snap *index.Snapshot, layer string, cols []column, i int32, sel *index.Selection) []byte {
+// appendFrenchRow appends the French row of feature i of layer (with its
+// APD when apd is not nil).
+func appendFrenchRow(b []byte, snap *index.Snapshot, layer string, cols []column, apd func(int32) int64, i int32, sel *index.Selection) []byte {
 	if layer == index.LayerPartnerships {
 		v := partnershipOf(snap, i)
 		themes := make([]string, len(v.themes))
@@ -295,6 +302,9 @@ func appendFrenchRow(b []byte, snap *index.Snapshot, layer string, cols []column
 		default:
 			b = appendCSVValue(b, v)
 		}
+	}
+	if apd != nil {
+		b = strconv.AppendInt(append(b, ';'), apd(i), 10)
 	}
 	switch layer {
 	case index.LayerAuthorities, index.LayerPartners:

@@ -92,6 +92,34 @@ type Options struct {
 	// otherwise rows come in load order.
 	SortBy string
 	Desc   bool
+	// APD, when set, gives the apd_eur of feature i of the countries layer
+	// (the APD the country received) or of the authorities layer (the APD
+	// the collectivité gave), in euros, as /geojson/{layer} carries it: the
+	// exports of those two layers then have an apd_eur property (GeoJSON)
+	// or column after the layer's fields (CSV, GeoPackage INTEGER). The
+	// other layers ignore it. It is called from several goroutines.
+	APD func(i int32) int64
+}
+
+// apd returns o.APD when layer carries it, nil otherwise.
+func (o Options) apd(layer string) func(i int32) int64 {
+	if layer == index.LayerCountries || layer == index.LayerAuthorities {
+		return o.APD
+	}
+	return nil
+}
+
+// apdColumn is the column of Options.APD.
+var apdColumn = column{"apd_eur", "APD (€)", "integer"}
+
+// columns returns the attribute columns of an export of layer: the layer's
+// fields, then apd_eur when o gives it.
+func (o Options) columns(layer string) []column {
+	cols := columns(layer)
+	if o.apd(layer) != nil {
+		cols = append(cols, apdColumn)
+	}
+	return cols
 }
 
 // items returns the features of layer that f selects, in the order o asks.

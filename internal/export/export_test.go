@@ -150,7 +150,7 @@ func TestCSV(t *testing.T) {
 			if len(rows) != len(ids)+1 || n != len(ids) {
 				t.Fatalf("%s: %d rows, want %d + header", l.ID, len(rows), len(ids))
 			}
-			if !reflect.DeepEqual(rows[0], export.CSVHeader(l.ID, lang)) {
+			if !reflect.DeepEqual(rows[0], export.CSVHeader(l.ID, export.Options{Lang: lang})) {
 				t.Fatalf("%s: header %v", l.ID, rows[0])
 			}
 			if lang == export.French {
@@ -180,6 +180,81 @@ func TestCSV(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestAPDColumn checks that Options.APD is the last attribute of the
+// countries and authorities exports (CSV column before the geometry,
+// GeoPackage INTEGER column) and that the other layers ignore it.
+func TestAPDColumn(t *testing.T) {
+	snap := atlastest.Snapshot(t)
+	f := filter(t, snap, "country=JP")
+	o := export.Options{APD: func(i int32) int64 { return 1000 + int64(i) }}
+	dir := t.TempDir()
+	for _, l := range index.Layers() {
+		carries := l.ID == index.LayerCountries || l.ID == index.LayerAuthorities
+		ids, _, _ := snap.Items(l.ID, f)
+		for _, lang := range []export.Lang{export.English, export.French} {
+			o.Lang = lang
+			head := export.CSVHeader(l.ID, o)
+			plain := export.CSVHeader(l.ID, export.Options{Lang: lang})
+			if !carries {
+				if !reflect.DeepEqual(head, plain) {
+					t.Errorf("%s: header %v with APD, %v without", l.ID, head, plain)
+				}
+				continue
+			}
+			name := map[export.Lang]string{export.English: "apd_eur", export.French: "APD (€)"}[lang]
+			at := len(head) - 3 // before lon, lat
+			if l.ID == index.LayerCountries {
+				at = len(head) - 2 // before wkt
+			}
+			if len(head) != len(plain)+1 || head[at] != name {
+				t.Fatalf("%s %s: header %v, want %q before the geometry", l.ID, lang, head, name)
+			}
+			var buf bytes.Buffer
+			if _, err := export.WriteCSV(context.Background(), &buf, snap, l.ID, f, o); err != nil {
+				t.Fatal(err)
+			}
+			r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\xEF\xBB\xBF"))))
+			if lang == export.French {
+				r.Comma = ';'
+			}
+			rows, err := r.ReadAll()
+			if err != nil || len(rows) != len(ids)+1 {
+				t.Fatalf("%s %s: %d rows, %v", l.ID, lang, len(rows), err)
+			}
+			for k, i := range ids {
+				if got := rows[k+1][at]; got != strconv.FormatInt(1000+int64(i), 10) {
+					t.Fatalf("%s %s row %d: %s = %q, want %d", l.ID, lang, k, name, got, 1000+i)
+				}
+			}
+		}
+		path := filepath.Join(dir, l.ID+".gpkg")
+		if _, err := export.WriteGeoPackage(context.Background(), path, snap, l.ID, f, o); err != nil {
+			t.Fatal(err)
+		}
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var typ string
+		err = db.QueryRow(`SELECT type FROM pragma_table_info(?) WHERE name = 'apd_eur'`, l.ID).Scan(&typ)
+		var sum, n int64
+		if err == nil {
+			db.QueryRow(`SELECT sum(apd_eur), count(*) FROM "`+l.ID+`"`).Scan(&sum, &n)
+		}
+		db.Close()
+		var want int64
+		for _, i := range ids {
+			want += 1000 + int64(i)
+		}
+		switch {
+		case !carries && err != sql.ErrNoRows:
+			t.Errorf("%s.gpkg: apd_eur column %q (%v), want none", l.ID, typ, err)
+		case carries && (typ != "INTEGER" || sum != want || n != int64(len(ids))):
+			t.Errorf("%s.gpkg: apd_eur %q sums to %d over %d rows (%v), want INTEGER summing to %d over %d", l.ID, typ, sum, n, err, want, len(ids))
 		}
 	}
 }
@@ -278,7 +353,7 @@ func TestGeoPackage(t *testing.T) {
 	} {
 		f := filter(t, snap, tc.q)
 		path := filepath.Join(dir, tc.layer+".gpkg")
-		n, err := export.WriteGeoPackage(context.Background(), path, snap, tc.layer, f)
+		n, err := export.WriteGeoPackage(context.Background(), path, snap, tc.layer, f, export.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.layer, err)
 		}

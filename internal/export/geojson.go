@@ -52,7 +52,8 @@ func (s *stream) maybeWrite(force bool) error {
 // FeatureCollection (with a numberMatched member) to w, in load order. The
 // features are those of /geojson/{layer} (same ids, geometries and
 // properties; partnerships carry their projects), with coordinates rounded
-// to geojson.Decimals decimals. It returns the number of features written.
+// to geojson.Decimals decimals, and apd_eur last when o.APD gives it. It
+// returns the number of features written.
 func WriteGeoJSON(ctx context.Context, w io.Writer, snap *index.Snapshot, layer string, f atlas.Filter, o Options) (int, error) {
 	if err := checkLayer(layer); err != nil {
 		return 0, err
@@ -68,8 +69,15 @@ func WriteGeoJSON(ctx context.Context, w io.Writer, snap *index.Snapshot, layer 
 	s.buf = strconv.AppendInt(s.buf, int64(len(ids)), 10)
 	s.buf = append(s.buf, `,"features":[`...)
 	s.buf = append(s.buf, '\n')
+	apd := o.apd(layer)
 	err = encodeParallel(ctx, len(ids), s, []byte(",\n"), func(b []byte, k int) []byte {
-		return snap.AppendFeature(b, layer, ids[k], sel)
+		b = snap.AppendFeature(b, layer, ids[k], sel)
+		if apd == nil {
+			return b
+		}
+		// The feature ends with its properties' "}}".
+		b = strconv.AppendInt(append(b[:len(b)-2], `,"apd_eur":`...), apd(ids[k]), 10)
+		return append(b, "}}"...)
 	})
 	if err != nil {
 		return 0, err

@@ -54,8 +54,10 @@ func gpkgColumnType(t string) string {
 // and projects as a count), its gpkg_contents and gpkg_geometry_columns
 // rows, and an R-tree spatial index (gpkg_rtree_index extension, with the
 // triggers that keep it up to date when the file is edited, e.g. in QGIS).
-// It returns the number of features written.
-func WriteGeoPackage(ctx context.Context, path string, snap *index.Snapshot, layer string, f atlas.Filter) (int, error) {
+// Of o only APD is read: an apd_eur INTEGER column after the fields of the
+// countries and authorities layers. It returns the number of features
+// written.
+func WriteGeoPackage(ctx context.Context, path string, snap *index.Snapshot, layer string, f atlas.Filter, o Options) (int, error) {
 	if err := checkLayer(layer); err != nil {
 		return 0, err
 	}
@@ -80,7 +82,8 @@ func WriteGeoPackage(ctx context.Context, path string, snap *index.Snapshot, lay
 		}
 		return nil
 	}
-	cols := columns(layer)
+	cols := o.columns(layer)
+	apd := o.apd(layer)
 	geomType := gpkgGeometryType(layer)
 	t := layer // table name: a plain lower-case identifier
 	rtree := "rtree_" + t + "_geom"
@@ -156,6 +159,9 @@ func WriteGeoPackage(ctx context.Context, path string, snap *index.Snapshot, lay
 		props := snap.Properties(layer, i, sel)
 		for n, c := range cols {
 			args[n+2] = gpkgValue(props[c.Name])
+		}
+		if apd != nil { // the last column
+			args[len(args)-1] = apd(i)
 		}
 		if _, err := ins.ExecContext(ctx, args...); err != nil {
 			return k, fmt.Errorf("gpkg: insert: %w", err)

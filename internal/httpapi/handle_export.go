@@ -72,8 +72,9 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, snap *inde
 	h := w.Header()
 	h.Set("Content-Type", format.ContentType())
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, export.Filename(layer, f, string(format))))
+	o.APD = s.apdOf(snap, layer, f)
 	if format == export.GeoPackage {
-		return s.serveGeoPackage(w, r, snap, layer, f)
+		return s.serveGeoPackage(w, r, snap, layer, f, o)
 	}
 	if r.Method == http.MethodHead {
 		if compress {
@@ -132,7 +133,7 @@ func exportBody(w http.ResponseWriter, compress bool) (io.Writer, func() error, 
 	}
 }
 
-func (s *Server) serveGeoPackage(w http.ResponseWriter, r *http.Request, snap *index.Snapshot, layer string, f atlas.Filter) error {
+func (s *Server) serveGeoPackage(w http.ResponseWriter, r *http.Request, snap *index.Snapshot, layer string, f atlas.Filter, o export.Options) error {
 	if err := s.gpkgSlots.acquire(r.Context()); err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ func (s *Server) serveGeoPackage(w http.ResponseWriter, r *http.Request, snap *i
 	tmp.Close()
 	defer os.Remove(path)
 	os.Remove(path) // SQLite creates it
-	if _, err := export.WriteGeoPackage(r.Context(), path, snap, layer, f); err != nil {
+	if _, err := export.WriteGeoPackage(r.Context(), path, snap, layer, f, o); err != nil {
 		return err
 	}
 	file, err := os.Open(path)

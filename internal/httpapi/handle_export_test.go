@@ -5,12 +5,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -116,6 +119,183 @@ func TestExportGeoPackageHTTP(t *testing.T) {
 	if !strings.HasPrefix(rec.Body.String(), "SQLite format 3\x00") {
 		t.Errorf("not SQLite: %q", rec.Body.String()[:16])
 	}
+}
+
+// TestExportAPD checks the apd_eur column of the countries and authorities
+// exports end to end: each row's value is the one /geojson/{layer} gives
+// the feature, the countries' sum is /api/apd?by=country's total over the
+// same years without the unallocated lines, each authority's is its
+// /api/apd?by=authority amount, and the French CSV, the GeoJSON export and
+// the GeoPackage (an INTEGER column, read back) carry the same values. The
+// layers' other filters (type) select the rows, not the APD's lines.
+func TestExportAPD(t *testing.T) {
+	srv := atlastest.Handler(t, 0)
+	dir := t.TempDir()
+	for _, c := range []struct{ q, years string }{
+		{"since=2015&until=2018", "since=2015&until=2018"},
+		{"since=2015&until=2018&type=region", "since=2015&until=2018"},
+		{"type=departement", ""},
+	} {
+		var byCountry, byAuthority apdTable
+		getJSON(t, srv, "/api/apd?by=country&"+c.years, &byCountry)
+		getJSON(t, srv, "/api/apd?by=authority&"+c.years, &byAuthority)
+		received := map[string]int64{}
+		var allocated int64
+		for _, g := range byCountry.Groups {
+			if g.Key != atlas.Unallocated {
+				received[g.Key] = g.AmountEUR
+				allocated += g.AmountEUR
+			}
+		}
+		given := map[string]int64{}
+		for _, g := range byAuthority.Groups {
+			given[g.Key] = g.AmountEUR
+		}
+		if allocated == 0 || len(given) == 0 {
+			t.Fatalf("%s: no APD in the embedded data (%+v)", c.q, byCountry.Total)
+		}
+		for _, layer := range []string{index.LayerCountries, index.LayerAuthorities} {
+			want := received
+			if layer == index.LayerAuthorities {
+				want = given
+			}
+			var fc struct {
+				Features []struct {
+					ID         string         `json:"id"`
+					Properties map[string]any `json:"properties"`
+				} `json:"features"`
+			}
+			getJSON(t, srv, "/geojson/"+layer+"?limit=10000&"+c.q, &fc)
+			geo := map[string]int64{}
+			for _, f := range fc.Features {
+				v, ok := f.Properties["apd_eur"].(float64)
+				if !ok {
+					t.Fatalf("%s?%s: feature %s has no apd_eur", layer, c.q, f.ID)
+				}
+				geo[f.ID] = int64(v)
+			}
+			check := func(format string, got map[string]int64) {
+				t.Helper()
+				if len(got) != len(geo) || len(got) == 0 {
+					t.Errorf("%s %s?%s: %d rows, /geojson %d features", format, layer, c.q, len(got), len(geo))
+				}
+				var sum int64
+				for id, v := range got {
+					sum += v
+					if v != geo[id] || v != want[id] {
+						t.Errorf("%s %s?%s: %s apd_eur %d, /geojson %d, /api/apd %d", format, layer, c.q, id, v, geo[id], want[id])
+					}
+				}
+				if layer == index.LayerCountries && sum != allocated {
+					t.Errorf("%s countries?%s: apd_eur sums to %d, /api/apd?by=country&%s to %d without the unallocated lines", format, c.q, sum, c.years, allocated)
+				}
+				if sum == 0 {
+					t.Errorf("%s %s?%s: no APD at all", format, layer, c.q)
+				}
+			}
+			for _, lang := range []string{"en", "fr"} {
+				rec := get(t, srv, "/export/"+layer+".csv?lang="+lang+"&"+c.q)
+				if rec.Code != http.StatusOK {
+					t.Fatalf("%s.csv?%s: %d %s", layer, c.q, rec.Code, rec.Body)
+				}
+				r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(rec.Body.Bytes(), []byte("\xEF\xBB\xBF"))))
+				id, apd := "id", "apd_eur"
+				if lang == "fr" {
+					r.Comma, id, apd = ';', "Identifiant", "APD (€)"
+					if layer == index.LayerCountries {
+						id = "Code ISO"
+					}
+				} else if layer == index.LayerCountries {
+					id = "iso2"
+				}
+				rows, err := r.ReadAll()
+				if err != nil || len(rows) == 0 {
+					t.Fatalf("%s.csv?lang=%s&%s: %v", layer, lang, c.q, err)
+				}
+				col := map[string]int{}
+				for k, h := range rows[0] {
+					col[h] = k
+				}
+				if _, ok := col[apd]; !ok {
+					t.Fatalf("%s.csv?lang=%s: no %q column in %v", layer, lang, apd, rows[0])
+				}
+				got := map[string]int64{}
+				for _, row := range rows[1:] {
+					v, err := strconv.ParseInt(row[col[apd]], 10, 64)
+					if err != nil {
+						t.Fatalf("%s.csv?lang=%s: %s %q: %v", layer, lang, apd, row[col[apd]], err)
+					}
+					got[row[col[id]]] = v
+				}
+				check("CSV "+lang, got)
+			}
+
+			var exported struct {
+				Features []struct {
+					ID         string         `json:"id"`
+					Properties map[string]any `json:"properties"`
+				} `json:"features"`
+			}
+			getJSON(t, srv, "/export/"+layer+".geojson?"+c.q, &exported)
+			got := map[string]int64{}
+			for _, f := range exported.Features {
+				v, _ := f.Properties["apd_eur"].(float64)
+				got[f.ID] = int64(v)
+			}
+			check("GeoJSON export", got)
+
+			rec := get(t, srv, "/export/"+layer+".gpkg?"+c.q)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%s.gpkg?%s: %d %s", layer, c.q, rec.Code, rec.Body)
+			}
+			path := filepath.Join(dir, layer+".gpkg")
+			if err := os.WriteFile(path, rec.Body.Bytes(), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			got, typ := gpkgAPD(t, path, layer)
+			if typ != "INTEGER" {
+				t.Errorf("%s.gpkg: apd_eur is %q, want INTEGER", layer, typ)
+			}
+			check("GeoPackage", got)
+		}
+	}
+}
+
+// gpkgAPD reads the apd_eur column of the GeoPackage table layer back, by
+// feature id (iso2 for the countries), with the column's declared type.
+func gpkgAPD(t *testing.T, path, layer string) (map[string]int64, string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var typ string
+	if err := db.QueryRow(`SELECT type FROM pragma_table_info(?) WHERE name = 'apd_eur'`, layer).Scan(&typ); err != nil {
+		t.Fatalf("%s.gpkg: no apd_eur column: %v", layer, err)
+	}
+	id := "id"
+	if layer == index.LayerCountries {
+		id = "iso2"
+	}
+	rows, err := db.Query(`SELECT "` + id + `", apd_eur FROM "` + layer + `"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var v int64
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		out[k] = v
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out, typ
 }
 
 // firstByte runs a GET over loopback and returns the time to the first body

@@ -110,22 +110,31 @@ func (s *Server) handleGeoJSON(w http.ResponseWriter, r *http.Request, snap *ind
 	return writeFeatures(r.Context(), out, flush, done, head, snap, layer, ids[lo:hi], sel, s.apdProperty(snap, layer, f))
 }
 
-// apdProperty returns what adds apd_eur to the features of the countries
-// layer (the APD they received) and the authorities layer (the APD they
-// gave), over the declared lines of the years since to until of f; nil
-// for other layers. The tiles do not carry it.
+// apdProperty returns what adds apd_eur (see apdOf) to the features of the
+// countries and authorities layers; nil for other layers.
 func (s *Server) apdProperty(snap *index.Snapshot, layer string, f atlas.Filter) func(dst []byte, i int32) []byte {
+	apd := s.apdOf(snap, layer, f)
+	if apd == nil {
+		return nil
+	}
+	return func(dst []byte, i int32) []byte {
+		return strconv.AppendInt(append(dst, `,"apd_eur":`...), apd(i), 10)
+	}
+}
+
+// apdOf returns the apd_eur of feature i of the countries layer (the APD it
+// received) or of the authorities layer (the APD it gave), over the
+// declared lines of the years since to until of f; nil for other layers.
+// GeoJSON and the exports carry it, the tiles do not. The returned function
+// only reads the ledger's shared tables: it is safe for concurrent use.
+func (s *Server) apdOf(snap *index.Snapshot, layer string, f atlas.Filter) func(i int32) int64 {
 	switch layer {
 	case index.LayerCountries:
 		received := s.money.For(snap).Received(f.Since, f.Until)
-		return func(dst []byte, i int32) []byte {
-			return strconv.AppendInt(append(dst, `,"apd_eur":`...), received[snap.FeatureID(layer, i)], 10)
-		}
+		return func(i int32) int64 { return received[snap.FeatureID(layer, i)] }
 	case index.LayerAuthorities:
 		given := s.money.For(snap).Given(f.Since, f.Until)
-		return func(dst []byte, i int32) []byte {
-			return strconv.AppendInt(append(dst, `,"apd_eur":`...), given[i], 10)
-		}
+		return func(i int32) int64 { return given[i] }
 	}
 	return nil
 }

@@ -106,8 +106,13 @@ func NewLedger(snap *index.Snapshot) *Ledger {
 		keys = append(keys, kk)
 	}
 	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.auth, b.auth), cmp.Compare(a.year, b.year)) })
+	n := 0
+	for _, k := range best {
+		n += len(ds.APD[k].Lines)
+	}
+	l.lines = make([]line, 0, n)
 	for _, kk := range keys {
-		d := ds.APD[best[kk]]
+		d := &ds.APD[best[kk]]
 		for _, ln := range d.Lines {
 			l.lines = append(l.lines, line{amount: ln.AmountEUR, year: d.Year, auth: kk.auth, country: ln.Country,
 				sector: ln.Sector, channel: ln.Channel, refugees: ln.Refugees,
