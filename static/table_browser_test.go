@@ -148,6 +148,7 @@ func TestBrowserResultsTable(t *testing.T) {
 	if st.Sorts[6] != "descending" || st.Focus != "start_year" || !strings.Contains(st.URL, "sortby=-start_year") || !strings.Contains(st.Caption, "triés par année, décroissant") {
 		t.Errorf("after Space on « Année »: aria-sort %q, focus on %q, URL %q, caption %q", st.Sorts, st.Focus, st.URL, st.Caption)
 	}
+	tb.screenshot("table-sorted-1280")
 	// The list follows the table's order.
 	tb.waitFor("list in the table's order", `document.getElementById('list-sort').value === 'start_year' && document.getElementById('list-desc').checked && Array.from(document.querySelectorAll('#result-list li[role=option]')).slice(0, 50).map(li => li.getAttribute('data-id')).join(',') === `+strconv.Quote(strings.Join(desc, ",")), 30*time.Second)
 

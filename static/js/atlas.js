@@ -18,7 +18,7 @@
       showTable: 'Afficher en tableau', hideTable: 'Masquer le tableau', colDepartement: 'Département', colYear: 'Année',
       tableCaption: '{words}{n} partenariat|{words}{n} partenariats', tableSorted: 'triés par {col}, {dir}', sortAsc: 'croissant', sortDesc2: 'décroissant',
       tableGrouped: 'groupés par collectivité', tablePage: 'Page {p} sur {pages} · lignes {from} à {to} sur {n}', tableEmpty: 'Aucun partenariat ne correspond aux filtres.',
-      tableCont: '(suite)', tableLoading: 'Chargement…', tableTitle: 'Tableau des partenariats', tablePrev: 'Page précédente', tableNext: 'Page suivante',
+      tableCont: '(suite)', tableTitle: 'Tableau des partenariats', tablePrev: 'Page précédente', tableNext: 'Page suivante',
       tableNav: 'Pages du tableau', tableCsvPage: 'CSV de cette page', tableCsvAll: 'CSV de toute la sélection', tableScroll: 'Tableau des partenariats (défilement horizontal)'
     },
     en: {
@@ -33,7 +33,7 @@
       showTable: 'Show as a table', hideTable: 'Hide the table', colDepartement: 'Département', colYear: 'Year',
       tableCaption: '{words}{n} partnership|{words}{n} partnerships', tableSorted: 'sorted by {col}, {dir}', sortAsc: 'ascending', sortDesc2: 'descending',
       tableGrouped: 'grouped by local authority', tablePage: 'Page {p} of {pages} · rows {from} to {to} of {n}', tableEmpty: 'No partnership matches the filters.',
-      tableCont: '(continued)', tableLoading: 'Loading…', tableTitle: 'Table of partnerships', tablePrev: 'Previous page', tableNext: 'Next page',
+      tableCont: '(continued)', tableTitle: 'Table of partnerships', tablePrev: 'Previous page', tableNext: 'Next page',
       tableNav: 'Table pages', tableCsvPage: 'CSV of this page', tableCsvAll: 'CSV of the whole selection', tableScroll: 'Table of partnerships (scrolls sideways)'
     }
   };
@@ -598,7 +598,7 @@
     var key = sortParam().replace(/^-/, '');
     if (grouped()) parts.push(t('tableGrouped') + (st.sortDesc ? ', ' + t('sortDesc2') : ''));
     else if (key) parts.push(t('tableSorted', { col: t(TABLE_COLS.filter(function (c) { return c[0] === key; })[0][1]).toLowerCase(), dir: t(st.sortDesc ? 'sortDesc2' : 'sortAsc') }));
-    $('table-caption').textContent = parts.join(', ');
+    $('table-caption-text').textContent = parts.join(', ');
     var pages = Math.max(1, Math.ceil(total / TABLE_PAGE));
     $('table-page').textContent = total === 0 ? t('tableEmpty') : t('tablePage', { p: Math.floor(offset / TABLE_PAGE) + 1, pages: pages, from: offset + 1, to: offset + props.length, n: total });
     $('table-prev').disabled = offset <= 0;
