@@ -43,6 +43,7 @@ func TestBrowserAccessibilityAxe(t *testing.T) {
 	b := newBrowser(t)
 	pages := []struct{ path, ready string }{
 		{"/", `window.atlasMap && document.querySelectorAll('#result-list li').length > 0`},
+		{"/?country=SN&table=1&group=authority", `window.atlasMap && document.querySelectorAll('#results tbody tr[data-id]').length > 0 && !document.getElementById('results-table').hasAttribute('aria-busy')`},
 		{"/embed?country=JP", `window.atlasMap && document.getElementById('counts').textContent`},
 		{"/atlas/JP", `window.atlasMaps && document.querySelector('[data-site-footer] a')`},
 		{"/qui-coopere/SN", `window.atlasDirectoryReady === true`},

@@ -99,6 +99,10 @@ type Options struct {
 	// or column after the layer's fields (CSV, GeoPackage INTEGER). The
 	// other layers ignore it. It is called from several goroutines.
 	APD func(i int32) int64
+	// Offset and Limit, when Limit > 0, keep one page of that order: the
+	// rows a page of /geojson/{layer}?limit=&offset= holds (a results
+	// table's page). Limit 0 keeps everything from Offset on.
+	Offset, Limit int
 }
 
 // apd returns o.APD when layer carries it, nil otherwise.
@@ -125,14 +129,31 @@ func (o Options) columns(layer string) []column {
 // items returns the features of layer that f selects, in the order o asks.
 func (o Options) items(ctx context.Context, snap *index.Snapshot, layer string, f atlas.Filter) ([]int32, *index.Selection, error) {
 	ids, sel, err := snap.Items(layer, f)
-	if err != nil || o.SortBy == "" {
-		return ids, sel, err
+	if err != nil {
+		return nil, nil, err
 	}
-	if layer != index.LayerPartnerships {
-		return nil, nil, atlas.InvalidParam("sortby", o.SortBy, "only the partnerships layer sorts")
+	if o.SortBy != "" {
+		if layer != index.LayerPartnerships {
+			return nil, nil, atlas.InvalidParam("sortby", o.SortBy, "only the partnerships layer sorts")
+		}
+		if ids, err = snap.SortPartnerships(ctx, ids, o.SortBy, o.Desc); err != nil {
+			return nil, nil, err
+		}
 	}
-	ids, err = snap.SortPartnerships(ctx, ids, o.SortBy, o.Desc)
-	return ids, sel, err
+	return o.page(ids), sel, nil
+}
+
+// page returns the window of ids that Offset and Limit keep.
+func (o Options) page(ids []int32) []int32 {
+	if o.Offset <= 0 && o.Limit <= 0 {
+		return ids
+	}
+	lo := min(max(o.Offset, 0), len(ids))
+	hi := len(ids)
+	if o.Limit > 0 {
+		hi = min(lo+o.Limit, len(ids))
+	}
+	return ids[lo:hi]
 }
 
 func (o Options) flushBytes() int {

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
@@ -25,7 +27,8 @@ func (s *Server) exportRoutes(b bindings) {
 // handleExport serves GET /export/{layer}.{geojson|csv|gpkg}?<filters>: the
 // whole filtered set as a file download (Content-Disposition: attachment).
 // GeoJSON and CSV are streamed (gzip when accepted); CSV takes lang=en|fr
-// (header language) and bom=true (UTF-8 byte order mark for Excel). The
+// (header language), bom=true (UTF-8 byte order mark for Excel) and
+// offset/limit (one page of the sortby order, as /geojson pages it). The
 // GeoPackage is built in a temporary file, then sent with its length.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, snap *index.Snapshot) error {
 	v := mux.Vars(r)
@@ -40,7 +43,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, snap *inde
 	q := r.URL.Query()
 	var extra []string
 	if format == export.CSV {
-		extra = []string{"lang", "bom"}
+		extra = []string{"lang", "bom", "limit", "offset"}
 	}
 	if format != export.GeoPackage {
 		extra = append(extra, "sortby")
@@ -56,7 +59,15 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, snap *inde
 	if o.SortBy, o.Desc, err = parseSortBy(q, layer); err != nil {
 		return err
 	}
+	if format == export.CSV {
+		if o.Offset, o.Limit, err = parseExportPage(q); err != nil {
+			return err
+		}
+	}
 	canonical := fmt.Sprintf("/export/%s.%s?%s&lang=%s&bom=%t&sortby=%s", layer, format, f.Encode(), o.Lang, o.BOM, q.Get("sortby"))
+	if o.Offset > 0 || o.Limit > 0 {
+		canonical += fmt.Sprintf("&offset=%d&limit=%d", o.Offset, o.Limit)
+	}
 	compress := format != export.GeoPackage && acceptsGzip(r)
 	tag := etag(r, snap.Version(), canonical)
 	if format == export.GeoPackage {
@@ -102,6 +113,23 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, snap *inde
 		panic(http.ErrAbortHandler)
 	}
 	return nil
+}
+
+// parseExportPage reads a CSV export's offset and limit (one page of the
+// results table; without them, the whole set). Unlike /geojson's, the limit
+// has no maximum: the whole set is allowed anyway.
+func parseExportPage(q url.Values) (offset, limit int, err error) {
+	if q.Has("offset") {
+		if offset, err = strconv.Atoi(q.Get("offset")); err != nil || offset < 0 {
+			return 0, 0, atlas.InvalidParam("offset", q.Get("offset"), "expected a non-negative integer")
+		}
+	}
+	if q.Has("limit") {
+		if limit, err = strconv.Atoi(q.Get("limit")); err != nil || limit < 1 {
+			return 0, 0, atlas.InvalidParam("limit", q.Get("limit"), "expected a positive integer")
+		}
+	}
+	return offset, limit, nil
 }
 
 // exportBody returns the body writer of a streamed export, a flush function

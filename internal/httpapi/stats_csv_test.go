@@ -94,6 +94,24 @@ func TestSortedListAndItsCSV(t *testing.T) {
 			t.Fatalf("row %d: CSV %s, list %s", i, rows[i+1][0], id)
 		}
 	}
+	// One page of that order (a results table's page): the same rows as
+	// /geojson's page, in the same order.
+	rec = get(t, srv, "/export/partnerships.csv?country=SN&sortby=-start_year&lang=fr&offset=40&limit=40")
+	r = csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\ufeff")))
+	r.Comma = ';'
+	if rows, err = r.ReadAll(); err != nil || len(rows) != min(40, len(ids)-40)+1 {
+		t.Fatalf("CSV page 2: %d rows for %d listed, %v", len(rows)-1, len(ids), err)
+	}
+	for i := range rows[1:] {
+		if rows[i+1][0] != ids[40+i] {
+			t.Fatalf("page 2 row %d: CSV %s, list %s", i, rows[i+1][0], ids[40+i])
+		}
+	}
+	for _, bad := range []string{"offset=-1", "limit=0", "limit=x"} {
+		if rec := get(t, srv, "/export/partnerships.csv?country=SN&"+bad); rec.Code != 400 {
+			t.Errorf("export with %s: %d", bad, rec.Code)
+		}
+	}
 	if rec := get(t, srv, "/geojson/partners?sortby=authority"); rec.Code != 400 || !strings.Contains(rec.Body.String(), `"param":"sortby"`) {
 		t.Errorf("sortby on partners: %d %s", rec.Code, rec.Body)
 	}

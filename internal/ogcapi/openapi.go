@@ -86,7 +86,7 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/api/calls/{id}", Tag: "Money", Summary: "One call for projects with its counts and laureates", Responses: okJSON("CallDetail")},
 		{Method: "GET", Path: "/api/calls/{id}/applications", Tag: "Money", Summary: "Every application to a call: status and amounts (format=csv for a download)",
 			Params: []string{"format", "lang", "bom"}, Responses: ok(map[string]string{TypeJSON: "CallApplications", "text/csv": ""})},
-		{Method: "GET", Path: "/export/{layer}.{ext}", Tag: "Export", Summary: "Download a layer as GeoJSON, CSV or GeoPackage (ext: geojson, csv, gpkg)", Params: withFacets("bbox", "lang", "sortby"),
+		{Method: "GET", Path: "/export/{layer}.{ext}", Tag: "Export", Summary: "Download a layer as GeoJSON, CSV or GeoPackage (ext: geojson, csv, gpkg); a CSV takes offset and limit (one page of the sortby order)", Params: withFacets("bbox", "lang", "sortby", "offset", "limit"),
 			Responses: ok(map[string]string{TypeGeoJSON: "", "text/csv": "", "application/geopackage+sqlite3": ""})},
 		{Method: "GET", Path: "/atlas/{country}.{ext}", Tag: "Export", Summary: "Printable map of a partner country (ext: svg, pdf, png)", Params: withFacets("bbox", "width", "height", "dpi", "title"),
 			Responses: ok(map[string]string{"image/svg+xml": "", "application/pdf": "", "image/png": ""})},

@@ -14,7 +14,12 @@
       popupZoom: 'Zoomer sur ce groupe', popupGroup: '{n} partenariat regroupé|{n} partenariats regroupés',
       clusterAuth: 'Groupe de {n} collectivités françaises', clusterPartner: 'Groupe de {n} autorités partenaires',
       titleSince: 'depuis {y}', titleUntil: "jusqu'à {y}", titleAll: 'Tous les partenariats',
-      mapKeys: 'Entrée : détails de l’élément au centre de la carte ; Échap : fermer.'
+      mapKeys: 'Entrée : détails de l’élément au centre de la carte ; Échap : fermer.',
+      showTable: 'Afficher en tableau', hideTable: 'Masquer le tableau', colDepartement: 'Département', colYear: 'Année',
+      tableCaption: '{words}{n} partenariat|{words}{n} partenariats', tableSorted: 'triés par {col}, {dir}', sortAsc: 'croissant', sortDesc2: 'décroissant',
+      tableGrouped: 'groupés par collectivité', tablePage: 'Page {p} sur {pages} · lignes {from} à {to} sur {n}', tableEmpty: 'Aucun partenariat ne correspond aux filtres.',
+      tableCont: '(suite)', tableTitle: 'Tableau des partenariats', tablePrev: 'Page précédente', tableNext: 'Page suivante',
+      tableNav: 'Pages du tableau', tableCsvPage: 'CSV de cette page', tableCsvAll: 'CSV de toute la sélection', tableScroll: 'Tableau des partenariats (défilement horizontal)'
     },
     en: {
       embedWidth: 'Width', embedHeight: 'Height (px)', embedSizeHelp: 'Width in pixels (640) or as a percentage (100%).',
@@ -24,7 +29,12 @@
       popupZoom: 'Zoom in on this group', popupGroup: '{n} grouped partnership|{n} grouped partnerships',
       clusterAuth: 'Group of {n} French authorities', clusterPartner: 'Group of {n} partner authorities',
       titleSince: 'from {y}', titleUntil: 'to {y}', titleAll: 'All partnerships',
-      mapKeys: 'Enter: details of the feature at the centre of the map; Escape: close.'
+      mapKeys: 'Enter: details of the feature at the centre of the map; Escape: close.',
+      showTable: 'Show as a table', hideTable: 'Hide the table', colDepartement: 'Département', colYear: 'Year',
+      tableCaption: '{words}{n} partnership|{words}{n} partnerships', tableSorted: 'sorted by {col}, {dir}', sortAsc: 'ascending', sortDesc2: 'descending',
+      tableGrouped: 'grouped by local authority', tablePage: 'Page {p} of {pages} · rows {from} to {to} of {n}', tableEmpty: 'No partnership matches the filters.',
+      tableCont: '(continued)', tableTitle: 'Table of partnerships', tablePrev: 'Previous page', tableNext: 'Next page',
+      tableNav: 'Table pages', tableCsvPage: 'CSV of this page', tableCsvAll: 'CSV of the whole selection', tableScroll: 'Table of partnerships (scrolls sideways)'
     }
   };
   function t(key, vars) {
@@ -284,7 +294,7 @@
       return C.setAtlasFilters(map, st.filters);
     });
     var jobs = [mapDone];
-    if (!embed) { jobs.push(refreshList(seq, true)); jobs.push(refreshCharts(seq)); }
+    if (!embed) { jobs.push(refreshList(seq, true)); tableOffset = 0; jobs.push(refreshTable(seq)); jobs.push(refreshCharts(seq)); }
     return Promise.all(jobs).catch(function (err) { C.showMessage(msgs, C.problemText(err)); });
   }
 
@@ -385,18 +395,47 @@
     });
   }
 
-  // The list's order: a field of the server's sortby (the CSV and the
-  // GeoJSON downloads use the same), descending when asked; grouping by
-  // collectivité sorts by it.
+  // The list's and the table's order: a field of the server's sortby (the
+  // CSV and the GeoJSON downloads use the same), descending when asked;
+  // grouping by collectivité sorts by it. The state is st.sortKey,
+  // st.sortDesc and st.group (in the URL as sortby= and group=), shown by
+  // the list's controls and the table's headers.
   var lastGroup = null, listSeq = 0;
-  function grouped() { return !!($('list-group') && $('list-group').checked); }
-  function sortQuery() {
-    var s = $('list-sort');
-    if (!s) return '';
-    var key = grouped() ? 'authority' : s.value;
-    if (!key) return '';
-    return '&sortby=' + ($('list-desc').checked ? '-' : '') + key;
+  function grouped() { return !embed && st.group; }
+  function sortParam() {
+    var key = grouped() ? 'authority' : st.sortKey;
+    return key ? (st.sortDesc ? '-' : '') + key : '';
   }
+  function sortQuery() {
+    var p = sortParam();
+    return p ? '&sortby=' + p : '';
+  }
+  // showSort writes the sort state into the list's controls and the
+  // table's headers.
+  function showSort() {
+    if ($('list-sort')) {
+      $('list-sort').value = grouped() ? 'authority' : st.sortKey;
+      $('list-sort').disabled = grouped();
+      $('list-desc').checked = st.sortDesc;
+      $('list-group').checked = grouped();
+    }
+    if ($('table-group')) $('table-group').checked = grouped();
+    var key = grouped() ? 'authority' : st.sortKey;
+    document.querySelectorAll('#results-table thead th[data-sort]').forEach(function (th) {
+      var on = th.getAttribute('data-sort') === key;
+      th.setAttribute('aria-sort', on ? (st.sortDesc ? 'descending' : 'ascending') : 'none');
+    });
+  }
+  // sortChanged follows a new order or grouping: URL, list, table (both
+  // back to their first page).
+  function sortChanged() {
+    showSort();
+    syncURL();
+    refreshList(undefined, true).catch(report);
+    tableOffset = 0;
+    refreshTable().catch(report);
+  }
+  function report(err) { C.showMessage(msgs, C.problemText(err)); }
 
   function listItem(p) {
     var year = p.start_year ? String(p.start_year) : '—';
@@ -422,6 +461,165 @@
     else if (e.key === 'End') next = items[items.length - 1];
     else if ((e.key === 'Enter' || e.key === ' ') && i >= 0) { e.preventDefault(); select(items[i].getAttribute('data-id'), true); return; }
     if (next) { e.preventDefault(); items.forEach(function (x) { x.tabIndex = -1; }); next.tabIndex = 0; next.focus(); }
+  }
+
+  // ---- results table ----------------------------------------------------------------------------
+  // The same selection and order as the list, one page of TABLE_PAGE rows at
+  // a time, under headers that sort (server side, the list follows); grouped
+  // by collectivité, each one's rows are a <tbody> under its heading. The
+  // table's CSV link is exactly its page: same filters, order and rows.
+  var TABLE_PAGE = 50, tableOffset = 0, tableTotal = 0, tableSeq = 0;
+  var depNames = null, authDeps = {};
+  var TABLE_COLS = [
+    ['authority', 'sortAuthority'], ['type', 'sortType'], ['departement', 'colDepartement'], ['partner', 'sortPartner'],
+    ['country', 'sortCountry'], ['kind', 'sortKind'], ['start_year', 'colYear'], ['themes', 'sortThemes']
+  ];
+  function tableOpen() { return !embed && st.table && !!$('results-table'); }
+  // showTableBox shows or hides the table as st.table says; focus (a click
+  // on the toggle) moves the focus to its heading and brings it into view.
+  function showTableBox(focus) {
+    var box = $('results-table');
+    if (!box) return;
+    box.hidden = !st.table;
+    document.body.classList.toggle('table-open', !!st.table);
+    var b = $('btn-table');
+    if (b) { b.setAttribute('aria-expanded', String(!!st.table)); b.textContent = t(st.table ? 'hideTable' : 'showTable'); }
+    if (map) map.resize();
+    if (st.table && focus) $('table-h').focus({ preventScroll: true });
+    if (st.table && focus) box.scrollIntoView({ block: 'start' });
+  }
+  function setTable(on) {
+    st.table = on;
+    showTableBox(on);
+    syncURL();
+    if (on) refreshTable().catch(report);
+    else if ($('btn-table')) $('btn-table').focus();
+  }
+  function wireTable() {
+    var box = $('results-table');
+    if (!box) return;
+    var tr = box.querySelector('thead tr');
+    TABLE_COLS.forEach(function (c) {
+      var btn = el('button', { type: 'button', 'class': 'th-sort', 'data-sort': c[0] }, [t(c[1]), el('span', { 'class': 'sort-icon', 'aria-hidden': 'true' })]);
+      btn.addEventListener('click', function () { sortBy(c[0]); });
+      tr.appendChild(el('th', { scope: 'col', 'data-sort': c[0], 'aria-sort': 'none' }, [btn]));
+    });
+    if ($('btn-table')) $('btn-table').addEventListener('click', function () { setTable(!st.table); });
+    $('table-close').addEventListener('click', function () { setTable(false); });
+    $('table-prev').addEventListener('click', function () { turnPage(-1); });
+    $('table-next').addEventListener('click', function () { turnPage(1); });
+  }
+  // sortBy follows a click on a header: that column ascending, or the other
+  // way when it already sorts the table. Another column than the
+  // collectivité ends the grouping (which sorts by collectivité). The header
+  // is kept, not redrawn, so the focus stays on its button.
+  function sortBy(key) {
+    var current = grouped() ? 'authority' : st.sortKey;
+    if (current === key) st.sortDesc = !st.sortDesc;
+    else { st.sortKey = key; st.sortDesc = false; if (key !== 'authority') st.group = false; }
+    sortChanged();
+  }
+  function turnPage(dir) {
+    var next = tableOffset + dir * TABLE_PAGE;
+    if (next < 0 || next >= tableTotal) return;
+    tableOffset = next;
+    refreshTable().then(function () {
+      // A button that became disabled would drop the focus: give it to the other.
+      var b = $(dir < 0 ? 'table-prev' : 'table-next');
+      if (document.activeElement === document.body || (b && b.disabled && document.activeElement === b)) $(dir < 0 ? 'table-next' : 'table-prev').focus();
+    }).catch(report);
+  }
+  function tableCSV(q, page) {
+    var href = '/export/partnerships.csv?' + (q ? q + '&' : '') + 'lang=' + (st.lang === 'en' ? 'en&bom=true' : 'fr') + sortQuery();
+    return page ? href + '&offset=' + tableOffset + '&limit=' + TABLE_PAGE : href;
+  }
+  // departements resolves the département names of the page's collectivités:
+  // their codes from the authorities layer, the names once from /api/stats.
+  function departements(props) {
+    var ids = [];
+    props.forEach(function (p) { if (!(p.authority_id in authDeps) && ids.indexOf(p.authority_id) < 0) ids.push(p.authority_id); });
+    var names = depNames ? Promise.resolve() : C.api('/api/stats?by=departement&unit=partnerships').then(function (s) {
+      depNames = {};
+      (s.groups || []).forEach(function (g) { if (g.key) depNames[g.key] = g.label; });
+    });
+    var codes = !ids.length ? Promise.resolve() : C.api('/geojson/authorities?limit=' + ids.length + '&authority=' + ids.map(encodeURIComponent).join(',')).then(function (fc) {
+      ids.forEach(function (id) { authDeps[id] = ''; });
+      fc.features.forEach(function (f) { authDeps[f.properties.id] = f.properties.departement || ''; });
+    });
+    return Promise.all([names, codes]).catch(function () { /* the column stays empty */ });
+  }
+  function refreshTable(seq) {
+    if (!tableOpen()) return Promise.resolve();
+    var q = C.filterQuery(st.filters);
+    var mine = ++tableSeq; // the latest request wins: an older answer is dropped
+    var offset = tableOffset;
+    $('results-table').setAttribute('aria-busy', 'true');
+    // Grouped, past the first page: one row more, the previous page's
+    // last, tells whether the first collectivité continues from it.
+    var before = grouped() && offset > 0 ? 1 : 0;
+    return C.api('/geojson/partnerships?limit=' + (TABLE_PAGE + before) + '&offset=' + (offset - before) + (q ? '&' + q : '') + sortQuery()).then(function (fc) {
+      var props = fc.features.map(function (f) { return f.properties; });
+      var prev = before ? props.shift() : null;
+      return departements(props).then(function () { return [fc, props, prev]; });
+    }).then(function (r) {
+      if ((seq !== undefined && seq !== applySeq) || mine !== tableSeq) return;
+      drawTable(r[0], r[1], q, offset, r[2]);
+    }).catch(function (err) {
+      if (mine === tableSeq) $('results-table').removeAttribute('aria-busy');
+      throw err;
+    });
+  }
+  function drawTable(fc, props, q, offset, prev) {
+    var table = $('results'), total = fc.numberMatched !== undefined ? fc.numberMatched : props.length;
+    tableTotal = total;
+    table.querySelectorAll('tbody').forEach(function (b) { b.remove(); });
+    var body = null, last = null;
+    function newBody(head) {
+      body = el('tbody');
+      if (head) body.appendChild(el('tr', { 'class': 'group-row' }, [el('th', { scope: 'rowgroup', colspan: String(TABLE_COLS.length), 'data-group': head.id, text: head.name })]));
+      table.appendChild(body);
+    }
+    if (!grouped()) newBody(null);
+    props.forEach(function (p, i) {
+      if (grouped() && p.authority_id !== last) {
+        last = p.authority_id;
+        newBody({ id: p.authority_id, name: p.authority_name + (i === 0 && prev && prev.authority_id === p.authority_id ? ' ' + t('tableCont') : '') });
+      }
+      body.appendChild(tableRow(p));
+    });
+    if (!props.length) {
+      if (!body) newBody(null);
+      body.appendChild(el('tr', null, [el('td', { colspan: String(TABLE_COLS.length), text: t('tableEmpty') })]));
+    }
+    table.setAttribute('data-matched', total);
+    table.setAttribute('data-offset', offset);
+    var words = filterWords();
+    var parts = [t('tableCaption', { n: total, words: words.length ? words.join(' · ') + ' · ' : '' })];
+    var key = sortParam().replace(/^-/, '');
+    if (grouped()) parts.push(t('tableGrouped') + (st.sortDesc ? ', ' + t('sortDesc2') : ''));
+    else if (key) parts.push(t('tableSorted', { col: t(TABLE_COLS.filter(function (c) { return c[0] === key; })[0][1]).toLowerCase(), dir: t(st.sortDesc ? 'sortDesc2' : 'sortAsc') }));
+    $('table-caption-text').textContent = parts.join(', ');
+    var pages = Math.max(1, Math.ceil(total / TABLE_PAGE));
+    $('table-page').textContent = total === 0 ? t('tableEmpty') : t('tablePage', { p: Math.floor(offset / TABLE_PAGE) + 1, pages: pages, from: offset + 1, to: offset + props.length, n: total });
+    $('table-prev').disabled = offset <= 0;
+    $('table-next').disabled = offset + TABLE_PAGE >= total;
+    $('table-csv').href = tableCSV(q, true);
+    $('table-csv-all').href = tableCSV(q, false);
+    $('results-table').removeAttribute('aria-busy');
+  }
+  function tableRow(p) {
+    var dep = authDeps[p.authority_id];
+    var themes = (p.themes || []).map(function (x) { return C.label(C.THEMES, x); }).join(', ');
+    return el('tr', { 'data-id': p.id }, [
+      el('td', null, [el('a', { href: '/collectivites/' + encodeURIComponent(p.authority_id), text: p.authority_name })]),
+      el('td', { text: C.label(C.TYPES, p.authority_type) }),
+      el('td', { text: dep ? (depNames && depNames[dep] || dep) : '—' }),
+      el('td', null, [el('a', { href: '/partenaires/' + encodeURIComponent(p.partner_id), text: p.partner_name })]),
+      el('td', { text: p.country_name || p.country }),
+      el('td', { text: C.label(C.KINDS, p.kind) }),
+      el('td', { 'class': 'num', text: p.start_year ? String(p.start_year) : '—' }),
+      el('td', { text: themes || '—' })
+    ]);
   }
 
   // ---- download: exactly the filtered set ----------------------------------------------------
@@ -847,12 +1045,17 @@
       });
     }
     if ($('list-more')) $('list-more').addEventListener('click', function () { refreshList(undefined, false); });
-    ['list-sort', 'list-desc', 'list-group'].forEach(function (id) {
+    ['list-sort', 'list-desc', 'list-group', 'table-group'].forEach(function (id) {
       if ($(id)) $(id).addEventListener('change', function () {
-        if (id === 'list-group') { $('list-sort').disabled = grouped(); if (grouped()) $('list-sort').value = 'authority'; }
-        refreshList(undefined, true);
+        if (id === 'list-group' || id === 'table-group') {
+          st.group = $(id).checked;
+          if (st.group) st.sortKey = 'authority';
+        } else if (id === 'list-sort') st.sortKey = $('list-sort').value;
+        else st.sortDesc = $('list-desc').checked;
+        sortChanged();
       });
     });
+    wireTable();
     if ($('result-list')) $('result-list').addEventListener('keydown', listKeys);
     if ($('dl-csv')) $('dl-csv').addEventListener('click', function () { download('csv'); });
     if ($('dl-geojson')) $('dl-geojson').addEventListener('click', function () { download('geojson'); });
@@ -924,7 +1127,7 @@
         if ($('toggle-filters')) { $('toggle-filters').hidden = !st.panel; $('toggle-filters').setAttribute('aria-expanded', String(!$('filters').hidden)); }
       }
     }
-    if (!embed) showTab(st.tab);
+    if (!embed) { showTab(st.tab); showSort(); showTableBox(false); }
     var needFacets = !embed || st.panel;
     var facetsP = needFacets ? C.api('/api/facets').then(function (f) { facets = f; }).catch(function (err) { C.showMessage(msgs, C.problemText(err)); }) : Promise.resolve();
     // Validate the URL filters with the server before the map asks for tiles.
@@ -945,7 +1148,13 @@
         if (st.sel) select(st.sel, false);
         if (window.parent !== window) window.parent.postMessage({ type: 'atlas:ready', state: publicState() }, '*');
       });
-      if (!embed) { refreshList(applySeq, true).catch(function (err) { C.showMessage(msgs, C.problemText(err)); }); }
+      if (!embed) {
+        // Opened with table=1: once the list and the table are drawn (the
+        // list above it has its height), bring the table into view.
+        Promise.all([refreshList(applySeq, true), refreshTable(applySeq)]).then(function () {
+          if (st.table && $('results-table')) $('results-table').scrollIntoView({ block: 'start' });
+        }).catch(report);
+      }
       return facetsP.then(function () {
         buildFilters();
         if (!embed) return refreshCharts(applySeq);

@@ -86,6 +86,8 @@
       apiError: 'Erreur du serveur ({status}) : {why}', netError: 'Le serveur ne répond pas : {why}',
       unknownCountry: 'code pays inconnu', unknownTheme: 'thématique inconnue', unknownType: 'type de collectivité inconnu',
       unknownKind: 'nature inconnue', unknownProv: 'provenance inconnue', badYear: 'année mal formée (attendu : 4 chiffres)',
+      badSort: 'tri inconnu (attendu : authority, type, departement, partner, country, kind, start_year ou themes, précédé de - pour décroissant)',
+      badGroup: 'regroupement inconnu (attendu : authority)', badTable: 'valeur inconnue (attendu : 1)',
       badRange: "l'année de début dépasse l'année de fin", badView: 'vue mal formée (attendu : zoom/latitude/longitude)',
       lang: 'English', langCode: 'en', mapLabel: 'Carte des partenariats', listLabel: 'Liste des partenariats filtrés',
       france: 'France', topPartners: 'Principales autorités partenaires', topAuthorities: 'Principales collectivités françaises',
@@ -131,6 +133,8 @@
       apiError: 'Server error ({status}): {why}', netError: 'The server does not answer: {why}',
       unknownCountry: 'unknown country code', unknownTheme: 'unknown theme', unknownType: 'unknown authority type',
       unknownKind: 'unknown kind', unknownProv: 'unknown provenance', badYear: 'malformed year (expected 4 digits)',
+      badSort: 'unknown sort (expected authority, type, departement, partner, country, kind, start_year or themes, with - before it for descending)',
+      badGroup: 'unknown grouping (expected authority)', badTable: 'unknown value (expected 1)',
       badRange: 'start year is after end year', badView: 'malformed view (expected zoom/latitude/longitude)',
       lang: 'Français', langCode: 'fr', mapLabel: 'Map of partnerships', listLabel: 'List of the filtered partnerships',
       france: 'France', topPartners: 'Top partner authorities', topAuthorities: 'Top French authorities',
@@ -145,6 +149,8 @@
   };
 
   var LIST_FACETS = ['country', 'theme', 'type', 'kind', 'provenance', 'authority', 'partner'];
+  // The fields the partnership list sorts by (the server's sortby keys).
+  var SORT_KEYS = ['authority', 'type', 'departement', 'partner', 'country', 'kind', 'start_year', 'themes'];
   var YEAR_MIN = 1900, YEAR_MAX = 2100;
 
   var lang = 'fr';
@@ -176,7 +182,7 @@
   function parseState(search, opts) {
     opts = opts || {};
     var q = new URLSearchParams(search);
-    var st = { filters: emptyFilters(), view: null, sel: null, lang: 'fr', panel: false, tab: 'list', errors: [] };
+    var st = { filters: emptyFilters(), view: null, sel: null, lang: 'fr', panel: false, tab: 'list', sortKey: '', sortDesc: false, group: false, table: false, errors: [] };
     if (q.get('lang') === 'en') st.lang = 'en';
     lang = st.lang;
     function bad(p, v, why) { st.errors.push({ param: p, value: v, why: why }); }
@@ -221,7 +227,18 @@
     var panel = q.get('panel');
     st.panel = panel === '1' || panel === 'true' || panel === 'filters';
     if (q.get('tab') === 'stats') st.tab = 'stats';
-    var known = LIST_FACETS.concat(['since', 'until', 'view', 'sel', 'lang', 'panel', 'tab']);
+    // The result list's and table's order (the API's sortby), grouping by
+    // collectivité (which sorts by it) and the open table.
+    var sortby = q.get('sortby');
+    if (sortby) {
+      var key = sortby.replace(/^[-+]/, '');
+      if (SORT_KEYS.indexOf(key) >= 0) { st.sortKey = key; st.sortDesc = sortby.charAt(0) === '-'; } else bad('sortby', sortby, t('badSort'));
+    }
+    var group = q.get('group');
+    if (group === 'authority') { st.group = true; st.sortKey = 'authority'; } else if (group) bad('group', group, t('badGroup'));
+    var table = q.get('table');
+    if (table === '1') st.table = true; else if (table) bad('table', table, t('badTable'));
+    var known = LIST_FACETS.concat(['since', 'until', 'view', 'sel', 'lang', 'panel', 'tab', 'sortby', 'group', 'table']);
     q.forEach(function (v, k) { if (known.indexOf(k) < 0 && (opts.extra || []).indexOf(k) < 0) bad(k, v, lang === 'en' ? 'unknown parameter' : 'paramètre inconnu'); });
     return st;
   }
@@ -243,6 +260,11 @@
     if (st.lang === 'en') p.set('lang', 'en');
     if (extra && extra.panel) p.set('panel', '1');
     if (st.tab === 'stats' && !(extra && extra.embed)) p.set('tab', 'stats');
+    if (!(extra && extra.embed)) {
+      if (st.sortKey) p.set('sortby', (st.sortDesc ? '-' : '') + st.sortKey);
+      if (st.group) p.set('group', 'authority');
+      if (st.table) p.set('table', '1');
+    }
     return p.toString().replace(/%2C/g, ',').replace(/%2F/g, '/');
   }
   function round(x, d) { var m = Math.pow(10, d); return Math.round(x * m) / m; }
@@ -672,7 +694,7 @@
     THEMES: THEMES, TYPES: TYPES, KINDS: KINDS, PROVENANCES: PROVENANCES, SOURCES: SOURCES, provenanceText: provenanceText, PARTNER_COLOR: PARTNER_COLOR, GROUPED_COLOR: GROUPED_COLOR,
     LIST_FACETS: LIST_FACETS,
     t: t, fmt: fmt, label: label, setLang: function (l) { lang = l; }, getLang: function () { return lang; }, locale: locale,
-    emptyFilters: emptyFilters, parseState: parseState, filterQuery: filterQuery, pageQuery: pageQuery,
+    SORT_KEYS: SORT_KEYS, emptyFilters: emptyFilters, parseState: parseState, filterQuery: filterQuery, pageQuery: pageQuery,
     api: api, ApiError: ApiError, problemText: problemText, validate: validate, showMessage: showMessage,
     style: style, makeMap: makeMap, setAtlasFilters: setAtlasFilters, countRendered: countRendered,
     tilesURL: tilesURL, FEATURE_LAYERS: FEATURE_LAYERS, el: el, escapeHTML: escapeHTML,
