@@ -23,7 +23,7 @@ type moneyFixture struct {
 
 func moneyData(t *testing.T) *moneyFixture {
 	t.Helper()
-	ds := *atlastest.Snapshot(t).Dataset() // the slices are shared, read only; the money ones are empty
+	ds := *atlastest.Snapshot(t).Dataset() // the slices are shared, read only; the money ones are replaced below
 	fx := &moneyFixture{}
 	for _, a := range ds.Authorities {
 		switch {
