@@ -77,17 +77,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		b.UseBudget(budget)
 	}
 	renderer := tiles.NewRenderer(tiles.Options{CacheBytes: cfg.CacheSize, Budget: budget})
-	if p, ok := live.(interface {
-		UsePrepare(func(context.Context, *index.Snapshot))
-	}); ok {
-		// A reloaded snapshot gets the tile structures requests asked for
-		// lately before it is published.
-		p.UsePrepare(func(ctx context.Context, snap *index.Snapshot) {
-			if n := renderer.Prepare(ctx, snap); n > 0 {
-				log.Debug("tiles prepared for the new snapshot", "tiles", n, "version", snap.Version())
-			}
-		})
-	}
 	if snap := live.Current(); snap != nil {
 		go func() {
 			t := time.Now()
@@ -120,6 +109,21 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	})
 	if err != nil {
 		return err
+	}
+	if snap := live.Current(); snap != nil {
+		go api.Prepare(snap)
+	}
+	if p, ok := live.(interface {
+		UsePrepare(func(context.Context, *index.Snapshot))
+	}); ok {
+		// A reloaded snapshot gets its money ledger and the tile
+		// structures requests asked for lately before it is published.
+		p.UsePrepare(func(ctx context.Context, snap *index.Snapshot) {
+			api.Prepare(snap)
+			if n := renderer.Prepare(ctx, snap); n > 0 {
+				log.Debug("tiles prepared for the new snapshot", "tiles", n, "version", snap.Version())
+			}
+		})
 	}
 	if cfg.AdminAddr != "" {
 		if err := serveAdmin(ctx, cfg.AdminAddr, reg, log); err != nil {

@@ -44,6 +44,18 @@ func (b *Books) For(snap *index.Snapshot) *Ledger {
 	return l
 }
 
+// Holds reports whether the ledger of snap is built and kept.
+func (b *Books) Holds(snap *index.Snapshot) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, l := range b.recent {
+		if l != nil && l.snap == snap {
+			return true
+		}
+	}
+	return false
+}
+
 // line is one declared APD line with what its groupings and filters read.
 type line struct {
 	amount    int64

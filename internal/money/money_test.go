@@ -26,8 +26,11 @@ func TestMemoIsBounded(t *testing.T) {
 func TestBooksKeepALedgerPerSnapshot(t *testing.T) {
 	snap := testkit.Snapshot(t)
 	b := NewBooks()
+	if b.Holds(snap) {
+		t.Error("empty books hold a ledger")
+	}
 	l := b.For(snap)
-	if b.For(snap) != l {
+	if b.For(snap) != l || !b.Holds(snap) {
 		t.Error("a second ledger for the same snapshot")
 	}
 	ds := *snap.Dataset()
@@ -47,6 +50,9 @@ func TestBooksKeepALedgerPerSnapshot(t *testing.T) {
 		t.Error("the data version does not cover the APD")
 	}
 	lo := b.For(other)
+	if !b.Holds(snap) || !b.Holds(other) {
+		t.Error("the books do not hold the two latest snapshots' ledgers")
+	}
 	if lo == l || b.For(snap) != l || b.For(other) != lo {
 		t.Error("the two latest snapshots do not keep their ledgers")
 	}
