@@ -13,6 +13,7 @@ import (
 	"cmp"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/index"
@@ -22,7 +23,16 @@ import (
 // safe for concurrent use.
 type Books struct {
 	mu     sync.Mutex
-	recent [2]*Ledger // the latest first
+	recent [2]*book // the latest first
+}
+
+// book is the ledger of one snapshot, built once, outside the Books' lock:
+// requests on the published snapshot do not wait for the next one's.
+type book struct {
+	snap  *index.Snapshot
+	once  sync.Once
+	l     *Ledger
+	built atomic.Bool
 }
 
 // NewBooks returns empty books.
@@ -33,24 +43,31 @@ func NewBooks() *Books { return &Books{} }
 // a new one is published does not rebuild it.
 func (b *Books) For(snap *index.Snapshot) *Ledger {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, l := range b.recent {
-		if l != nil && l.snap == snap {
-			return l
+	var k *book
+	for _, x := range b.recent {
+		if x != nil && x.snap == snap {
+			k = x
 		}
 	}
-	l := NewLedger(snap)
-	b.recent[1], b.recent[0] = b.recent[0], l
-	return l
+	if k == nil {
+		k = &book{snap: snap}
+		b.recent[1], b.recent[0] = b.recent[0], k
+	}
+	b.mu.Unlock()
+	k.once.Do(func() {
+		k.l = NewLedger(snap)
+		k.built.Store(true)
+	})
+	return k.l
 }
 
 // Holds reports whether the ledger of snap is built and kept.
 func (b *Books) Holds(snap *index.Snapshot) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, l := range b.recent {
-		if l != nil && l.snap == snap {
-			return true
+	for _, x := range b.recent {
+		if x != nil && x.snap == snap {
+			return x.built.Load()
 		}
 	}
 	return false
