@@ -15,8 +15,10 @@ const maxChangedRows = 5000
 // loadChanges reads what changed since prev from the change log
 // (atlas_changes, migration 4) and returns the dataset at the database's
 // current revision: prev's with the partnerships and projects that changed
-// read again, its countries, authorities, partners and boundaries shared
-// (so that index.Derive reuses prev's snapshot). It reads in one REPEATABLE
+// read again, the money side (sectors, APD, calls, applications) read again
+// whole when one of its tables changed, its countries, authorities,
+// partners and boundaries shared (so that index.Derive reuses prev's
+// snapshot). It reads in one REPEATABLE
 // READ, READ ONLY transaction, like LoadDataset. It returns nil, with no
 // error, when the log cannot say: revisions pruned or missing, a change of
 // another table, a TRUNCATE, a large statement, more than maxChangedRows
@@ -37,7 +39,7 @@ func loadChanges(ctx context.Context, db Beginner, prev *loaded) (*loaded, error
 	}
 	pships, projs := map[string]bool{}, map[string]bool{}
 	var n int64
-	full := false
+	full, money := false, false
 	for rows.Next() {
 		var tbl string
 		var isFull bool
@@ -48,6 +50,10 @@ func loadChanges(ctx context.Context, db Beginner, prev *loaded) (*loaded, error
 		}
 		n++
 		set := map[string]map[string]bool{"atlas_partnerships": pships, "atlas_projects": projs}[tbl]
+		if moneyTables[tbl] {
+			money = true
+			continue
+		}
 		if isFull || set == nil {
 			full = true
 			continue
@@ -79,6 +85,12 @@ func loadChanges(ctx context.Context, db Beginner, prev *loaded) (*loaded, error
 			return nil, fmt.Errorf("postgis: load changes: projects: %w", err)
 		}
 		next.ds.Projects, next.projOrd = mergeChanged(prev.ds.Projects, prev.projOrd, func(p atlas.Project) string { return p.ID }, projs, fresh, ords)
+	}
+	if money {
+		next.ds.Sectors, next.ds.APD, next.ds.Calls, next.ds.Applications = nil, nil, nil, nil
+		if err := readSteps(ctx, tx, moneySteps(next.ds)); err != nil {
+			return nil, fmt.Errorf("postgis: load changes: %w", err)
+		}
 	}
 	// The log and the tables must agree; if they do not (a change the log
 	// missed), read everything.

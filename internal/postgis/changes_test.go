@@ -75,6 +75,25 @@ func TestIncrementalRefresh(t *testing.T) {
 			_, err := pool.Exec(ctx, `UPDATE atlas_partnerships SET active = NOT active WHERE ord % 2 = 0`)
 			return err
 		}},
+		{"declare a year's APD (the money side read again)", true, func() error {
+			_, err := store.PutAPD(ctx, p, "31555", 2024, atlas.APDInput{Status: "declared", Lines: []atlas.APDLineInput{
+				{AmountEUR: 12000, Country: "SN", Sector: "14030", Channel: "direct"}}})
+			return err
+		}},
+		{"rename a call and move a partnership, one transaction", true, func() error {
+			tx, err := pool.Begin(ctx)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback(ctx)
+			if _, err := tx.Exec(ctx, `UPDATE atlas_calls SET title = title || ' (rectifié)' WHERE id = (SELECT min(id) FROM atlas_calls)`); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE atlas_partnerships SET start_year = 1991 WHERE ord = 12`); err != nil {
+				return err
+			}
+			return tx.Commit(ctx)
+		}},
 		{"after a full read, incremental again", true, func() error {
 			_, err := pool.Exec(ctx, `UPDATE atlas_partnerships SET start_year = 1990 WHERE ord = 11`)
 			return err

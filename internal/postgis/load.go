@@ -92,11 +92,7 @@ func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 		ds.Partnerships = make([]atlas.Partnership, 0, n)
 		l.pshipOrd = make([]int64, 0, n)
 	}
-	apdAt := map[apdKey]int{} // a declaration's index in ds.APD
-	steps := []struct {
-		name, sql string
-		scan      func(pgx.Rows) error
-	}{
+	steps := []loadStep{
 		{"countries", `SELECT iso2, iso3, name_fr, name_en, label_lon, label_lat FROM atlas_countries ORDER BY ord`,
 			func(r pgx.Rows) error {
 				var c atlas.Country
@@ -144,6 +140,73 @@ func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 				ds.Fiches = append(ds.Fiches, f)
 				return err
 			}},
+		{"boundaries", `SELECT layer, id, name, ST_AsEWKB(geom) FROM atlas_boundaries ORDER BY layer, ord`,
+			func(r pgx.Rows) error {
+				var layer string
+				var b atlas.Boundary
+				var wkb []byte
+				if err := r.Scan(&layer, &b.ID, &b.Name, &wkb); err != nil {
+					return err
+				}
+				g, err := decodeEWKB(wkb)
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", layer, b.ID, err)
+				}
+				b.Geometry = g
+				switch layer {
+				case LayerCountries:
+					ds.CountryShapes = append(ds.CountryShapes, b)
+				case LayerRegions:
+					ds.RegionShapes = append(ds.RegionShapes, b)
+				case LayerDepartements:
+					ds.DepartementShapes = append(ds.DepartementShapes, b)
+				default:
+					return fmt.Errorf("unknown boundary layer %q", layer)
+				}
+				return nil
+			}},
+	}
+	if err := readSteps(ctx, tx, append(steps, moneySteps(ds)...)); err != nil {
+		return nil, err
+	}
+	return l, tx.Commit(ctx)
+}
+
+// loadStep reads one table into the dataset.
+type loadStep struct {
+	name, sql string
+	scan      func(pgx.Rows) error
+}
+
+// readSteps runs steps in order in tx.
+func readSteps(ctx context.Context, tx pgx.Tx, steps []loadStep) error {
+	for _, st := range steps {
+		rows, err := tx.Query(ctx, st.sql)
+		if err != nil {
+			return fmt.Errorf("postgis: load %s: %w", st.name, err)
+		}
+		for rows.Next() {
+			if err := st.scan(rows); err != nil {
+				rows.Close()
+				return fmt.Errorf("postgis: load %s: %w", st.name, err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("postgis: load %s: %w", st.name, err)
+		}
+	}
+	return nil
+}
+
+// moneyTables are the money side's tables: a change to them is read again
+// whole (they are small), without reading the rest (loadChanges).
+var moneyTables = map[string]bool{"atlas_sectors": true, "atlas_apd": true, "atlas_apd_lines": true, "atlas_calls": true, "atlas_applications": true}
+
+// moneySteps read the money side into ds (its sectors, APD declarations
+// with their lines, calls and applications), appending to empty slices.
+func moneySteps(ds *atlas.Dataset) []loadStep {
+	apdAt := map[apdKey]int{} // a declaration's index in ds.APD
+	return []loadStep{
 		{"sectors", `SELECT ` + sectorCols + ` FROM atlas_sectors ORDER BY ord`,
 			func(r pgx.Rows) error {
 				c, err := scanSector(r)
@@ -183,48 +246,7 @@ func loadAll(ctx context.Context, db Beginner) (*loaded, error) {
 				ds.Applications = append(ds.Applications, a)
 				return err
 			}},
-		{"boundaries", `SELECT layer, id, name, ST_AsEWKB(geom) FROM atlas_boundaries ORDER BY layer, ord`,
-			func(r pgx.Rows) error {
-				var layer string
-				var b atlas.Boundary
-				var wkb []byte
-				if err := r.Scan(&layer, &b.ID, &b.Name, &wkb); err != nil {
-					return err
-				}
-				g, err := decodeEWKB(wkb)
-				if err != nil {
-					return fmt.Errorf("%s %s: %w", layer, b.ID, err)
-				}
-				b.Geometry = g
-				switch layer {
-				case LayerCountries:
-					ds.CountryShapes = append(ds.CountryShapes, b)
-				case LayerRegions:
-					ds.RegionShapes = append(ds.RegionShapes, b)
-				case LayerDepartements:
-					ds.DepartementShapes = append(ds.DepartementShapes, b)
-				default:
-					return fmt.Errorf("unknown boundary layer %q", layer)
-				}
-				return nil
-			}},
 	}
-	for _, st := range steps {
-		rows, err := tx.Query(ctx, st.sql)
-		if err != nil {
-			return nil, fmt.Errorf("postgis: load %s: %w", st.name, err)
-		}
-		for rows.Next() {
-			if err := st.scan(rows); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("postgis: load %s: %w", st.name, err)
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("postgis: load %s: %w", st.name, err)
-		}
-	}
-	return l, tx.Commit(ctx)
 }
 
 // scanLoadedPartnership scans ord then partnershipLoadCols.
