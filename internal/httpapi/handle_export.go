@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
@@ -60,7 +58,9 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, snap *inde
 		return err
 	}
 	if format == export.CSV {
-		if o.Offset, o.Limit, err = parseExportPage(q); err != nil {
+		// One page of the results table; without them, the whole set (so
+		// the limit has no maximum, unlike /geojson's).
+		if o.Limit, o.Offset, err = parseLimitOffset(q, 0, 0); err != nil {
 			return err
 		}
 	}
@@ -113,23 +113,6 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, snap *inde
 		panic(http.ErrAbortHandler)
 	}
 	return nil
-}
-
-// parseExportPage reads a CSV export's offset and limit (one page of the
-// results table; without them, the whole set). Unlike /geojson's, the limit
-// has no maximum: the whole set is allowed anyway.
-func parseExportPage(q url.Values) (offset, limit int, err error) {
-	if q.Has("offset") {
-		if offset, err = strconv.Atoi(q.Get("offset")); err != nil || offset < 0 {
-			return 0, 0, atlas.InvalidParam("offset", q.Get("offset"), "expected a non-negative integer")
-		}
-	}
-	if q.Has("limit") {
-		if limit, err = strconv.Atoi(q.Get("limit")); err != nil || limit < 1 {
-			return 0, 0, atlas.InvalidParam("limit", q.Get("limit"), "expected a positive integer")
-		}
-	}
-	return offset, limit, nil
 }
 
 // exportBody returns the body writer of a streamed export, a flush function

@@ -16,13 +16,23 @@ import (
 	"github.com/gorilla/mux"
 )
 
-// parsePage reads limit and offset.
+// parsePage reads limit (default DefaultLimit, at most MaxLimit) and offset.
 func (s *Server) parsePage(q url.Values) (limit, offset int, err error) {
-	limit = s.opts.DefaultLimit
+	return parseLimitOffset(q, s.opts.DefaultLimit, s.opts.MaxLimit)
+}
+
+// parseLimitOffset reads limit (def when absent; 1 to max, any positive
+// number when max is 0) and offset (≥ 0).
+func parseLimitOffset(q url.Values, def, max int) (limit, offset int, err error) {
+	limit = def
 	if q.Has("limit") {
 		limit, err = strconv.Atoi(q.Get("limit"))
-		if err != nil || limit < 1 || limit > s.opts.MaxLimit {
-			return 0, 0, atlas.InvalidParam("limit", q.Get("limit"), fmt.Sprintf("expected an integer between 1 and %d", s.opts.MaxLimit))
+		if err != nil || limit < 1 || (max > 0 && limit > max) {
+			want := "expected a positive integer"
+			if max > 0 {
+				want = fmt.Sprintf("expected an integer between 1 and %d", max)
+			}
+			return 0, 0, atlas.InvalidParam("limit", q.Get("limit"), want)
 		}
 	}
 	if q.Has("offset") {
