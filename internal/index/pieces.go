@@ -58,9 +58,9 @@ func (s *Snapshot) ArcPieces() *rtree.RTreeG[int32] {
 					if from.pAuth[i] == s.pAuth[i] && from.pPartner[i] == s.pPartner[i] {
 						continue
 					}
-					eachPiece(auth[from.pAuth[i]].Point, partners[from.pPartner[i]].Point, func(b orb.Bound) { t.Delete(b.Min, b.Max, i32) })
+					EachPiece(auth[from.pAuth[i]].Point, partners[from.pPartner[i]].Point, func(b orb.Bound) { t.Delete(b.Min, b.Max, i32) })
 				}
-				eachPiece(auth[s.pAuth[i]].Point, partners[s.pPartner[i]].Point, func(b orb.Bound) { t.Insert(b.Min, b.Max, i32) })
+				EachPiece(auth[s.pAuth[i]].Point, partners[s.pPartner[i]].Point, func(b orb.Bound) { t.Insert(b.Min, b.Max, i32) })
 			}
 			s.pieces.tree.Store(t)
 			return
@@ -68,7 +68,7 @@ func (s *Snapshot) ArcPieces() *rtree.RTreeG[int32] {
 		t := &rtree.RTreeG[int32]{}
 		for i := range s.ds.Partnerships {
 			i32 := int32(i)
-			eachPiece(s.ds.Authorities[s.pAuth[i]].Point, s.ds.Partners[s.pPartner[i]].Point, func(b orb.Bound) { t.Insert(b.Min, b.Max, i32) })
+			EachPiece(s.ds.Authorities[s.pAuth[i]].Point, s.ds.Partners[s.pPartner[i]].Point, func(b orb.Bound) { t.Insert(b.Min, b.Max, i32) })
 		}
 		s.pieces.tree.Store(t)
 	})
@@ -92,7 +92,7 @@ func (s *Snapshot) derivesArcsOf(prev *Snapshot) bool {
 }
 
 // eachPiece calls fn with the bounds of every piece of the arc a→b.
-func eachPiece(a, b orb.Point, fn func(orb.Bound)) {
+func EachPiece(a, b orb.Point, fn func(orb.Bound)) {
 	for _, part := range atlas.Arc(a, b, PieceKm) {
 		for lo := 0; lo+1 < len(part); lo += 2 {
 			hi := min(lo+2, len(part)-1)

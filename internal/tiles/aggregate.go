@@ -354,12 +354,13 @@ func buildAggregates(snap *index.Snapshot, sel *index.Selection, f atlas.Filter)
 			}
 			lv.groups = append(lv.groups, g)
 		}
-		// Stable order: by key then country.
+		// One order whatever the selection's: by key, country, then name
+		// and French point, since a région standing for itself at the
+		// département level may have a département's code (Guadeloupe's
+		// 01 is Ain's). A write then moves only the groups it changes.
 		slices.SortFunc(lv.groups, func(a, b aggGroup) int {
-			if c := cmp.Compare(a.key, b.key); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.country, b.country)
+			return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.country, b.country), cmp.Compare(a.name, b.name),
+				cmp.Compare(a.from[0], b.from[0]), cmp.Compare(a.from[1], b.from[1]))
 		})
 		d, tags := &lv.dict, make([]uint32, 0, groupTags*len(lv.groups))
 		for _, g := range lv.groups {

@@ -44,13 +44,17 @@ type arcPlan struct {
 	mu      sync.Mutex
 	levels  [MaxZoom + 1]int8
 	decided bool
-	overs   [3]map[maptile.Tile]bool
-	starts  [3][]start // per level: distinct French ends and their arcs
-	stamp   []uint32   // per item (individual level: per partnership): generation of the last count that saw it
-	member  []uint64   // bit set of the selected partnerships (p.ids), while the levels are decided
-	gen     uint32
-	once    [3]sync.Once
-	trees   [3]rtree.RTreeG[int32] // WGS84 bounds of arc pieces → item
+	// bounds certifies the decision of levels, per zoom and tested level
+	// (see levelBound): what a write may change before it is taken again.
+	bounds    levelBounds
+	inherited bool // levels taken from the lineage slot, not decided
+	overs     [3]map[maptile.Tile]int32
+	starts    [3][]start // per level: distinct French ends and their arcs
+	stamp     []uint32   // per item (individual level: per partnership): generation of the last count that saw it
+	member    []uint64   // bit set of the selected partnerships (p.ids), while the levels are decided
+	gen       uint32
+	once      [3]sync.Once
+	trees     [3]rtree.RTreeG[int32] // WGS84 bounds of arc pieces → item
 
 	propsOnce sync.Once
 	props     *mvt.PropTable // of the selected partnerships, by position in ids
@@ -111,13 +115,7 @@ func (p *arcPlan) tree(l int) *rtree.RTreeG[int32] {
 		t := &p.trees[l]
 		for k := 0; k < p.items(l); k++ {
 			a, b := p.ends(l, k)
-			for _, part := range atlas.Arc(a, b, index.PieceKm) {
-				for lo := 0; lo+1 < len(part); lo += 2 {
-					hi := min(lo+2, len(part)-1)
-					bd := orb.LineString(part[lo : hi+1]).Bound()
-					t.Insert(bd.Min, bd.Max, int32(k))
-				}
-			}
+			index.EachPiece(a, b, func(bd orb.Bound) { t.Insert(bd.Min, bd.Max, int32(k)) })
 		}
 	})
 	return &p.trees[l]
@@ -130,9 +128,14 @@ func levelBudget(l int) int {
 	return AggregateBudget
 }
 
-// over reports whether more than the level's budget of level l arcs may
-// cross the buffered tile. p.mu must be held.
-func (p *arcPlan) over(l int, t maptile.Tile) bool {
+// countCap is where over stops counting: a tile over the budget is known
+// to hold at least that many arcs (up to it), which lets the decision
+// stand through writes of fewer arcs than the margin (see levelBound).
+func countCap(l int) int { return levelBudget(l) + levelBudget(l)/4 }
+
+// over returns how many level l arcs may cross the buffered tile, counted
+// up to countCap(l). p.mu must be held.
+func (p *arcPlan) over(l int, t maptile.Tile) int32 {
 	fr := newFrame(t)
 	if n := max(len(p.ids), p.items(l), len(p.snap.Dataset().Partnerships)); len(p.stamp) < n {
 		p.stamp = make([]uint32, n)
@@ -142,13 +145,13 @@ func (p *arcPlan) over(l int, t maptile.Tile) bool {
 		clear(p.stamp)
 		p.gen = 1
 	}
-	n, budget, gen := 0, levelBudget(l), p.gen
+	n, limit, gen := 0, countCap(l), p.gen
 	count := func(_, _ [2]float64, k int32) bool {
 		if p.stamp[k] != gen {
 			p.stamp[k] = gen
 			n++
 		}
-		return n <= budget
+		return n < limit
 	}
 	if l == levelIndividual {
 		// The snapshot's pieces of every arc, shared by the filters and
@@ -166,46 +169,58 @@ func (p *arcPlan) over(l int, t maptile.Tile) bool {
 			}
 			return count(a, b, i)
 		})
-		return n > budget
+		return int32(n)
 	}
 	p.tree(l).Search(fr.wgs.Min, fr.wgs.Max, count)
-	return n > budget
+	return int32(n)
 }
 
 // hot reports whether some tile of zoom z holds more level l arcs than the
-// level's budget. A tile where more arcs than the budget start is one, found
-// cheaply from the arcs' French ends; otherwise the tiles are searched depth
-// first from the world tile, through tiles that are themselves over the
-// budget (arc counts only decrease from a tile to its children).
-// p.mu must be held.
-func (p *arcPlan) hot(l, z int) bool {
-	if p.startsOver(l, z) {
-		return true
+// level's budget, with a bound that certifies the answer: when hot, a
+// number of arcs that tile holds at least (more than the budget); when
+// not, a number no tile of zoom z holds more than. A tile where more arcs
+// than the budget start is one, found cheaply from the arcs' French ends;
+// otherwise the tiles are searched depth first from the world tile,
+// through tiles that are themselves over the budget (arc counts only
+// decrease from a tile to its children, so a tile within the budget bounds
+// its descendants). p.mu must be held.
+func (p *arcPlan) hot(l, z int) (bool, int32, maptile.Tile) {
+	budget := int32(levelBudget(l))
+	if n, t := p.mostStarting(l, z); n > budget {
+		return true, n, t
 	}
-	var search func(t maptile.Tile) bool
-	search = func(t maptile.Tile) bool {
-		if !p.overCached(l, t) {
-			return false
+	var most int32 // of the tiles within the budget the search met
+	var at maptile.Tile
+	var search func(t maptile.Tile) int32
+	search = func(t maptile.Tile) int32 {
+		n := p.overCached(l, t)
+		if n <= budget {
+			most = max(most, n)
+			return 0
 		}
 		if int(t.Z) == z {
-			return true
+			at = t
+			return n
 		}
 		for dx := uint32(0); dx < 2; dx++ {
 			for dy := uint32(0); dy < 2; dy++ {
-				if search(maptile.New(2*t.X+dx, 2*t.Y+dy, t.Z+1)) {
-					return true
+				if w := search(maptile.New(2*t.X+dx, 2*t.Y+dy, t.Z+1)); w > 0 {
+					return w
 				}
 			}
 		}
-		return false
+		return 0
 	}
-	return search(maptile.New(0, 0, 0))
+	if w := search(maptile.New(0, 0, 0)); w > 0 {
+		return true, w, at
+	}
+	return false, most, maptile.Tile{}
 }
 
 // overCached is over, remembered per tile. p.mu must be held.
-func (p *arcPlan) overCached(l int, t maptile.Tile) bool {
+func (p *arcPlan) overCached(l int, t maptile.Tile) int32 {
 	if p.overs[l] == nil {
-		p.overs[l] = map[maptile.Tile]bool{}
+		p.overs[l] = map[maptile.Tile]int32{}
 	}
 	v, ok := p.overs[l][t]
 	if !ok {
@@ -215,9 +230,10 @@ func (p *arcPlan) overCached(l int, t maptile.Tile) bool {
 	return v
 }
 
-// startsOver reports whether more level l arcs than the budget start in one
-// tile of zoom z. p.mu must be held.
-func (p *arcPlan) startsOver(l, z int) bool {
+// mostStarting returns the largest number of level l arcs that start in
+// one tile of zoom z, counted up to countCap(l) (they all cross it), and
+// that tile. p.mu must be held.
+func (p *arcPlan) mostStarting(l, z int) (int32, maptile.Tile) {
 	if p.starts[l] == nil {
 		// The distinct French ends of the level's arcs, with their counts.
 		at := map[orb.Point]int32{}
@@ -229,16 +245,21 @@ func (p *arcPlan) startsOver(l, z int) bool {
 			p.starts[l] = append(p.starts[l], start{pt, n})
 		}
 	}
-	budget := int32(levelBudget(l))
+	limit := int32(countCap(l))
 	per := map[maptile.Tile]int32{}
+	var most int32
+	var at maptile.Tile
 	for _, st := range p.starts[l] {
 		t := maptile.At(st.p, maptile.Zoom(z))
 		per[t] += st.n
-		if per[t] > budget {
-			return true
+		if per[t] > most {
+			most, at = per[t], t
+			if most >= limit {
+				return limit, at
+			}
 		}
 	}
-	return false
+	return most, at
 }
 
 type start struct {
@@ -253,19 +274,110 @@ func (p *arcPlan) level(z int) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.decided {
+		p.bounds = levelBounds{}
+		p.bounds.tested = len(p.ids) > ArcBudget
 		for zz := 0; zz <= MaxZoom; zz++ {
 			l := levelIndividual
-			if len(p.ids) > ArcBudget {
-				for l < levelRegion && p.hot(l, zz) {
+			if p.bounds.tested {
+				for l < levelRegion {
+					hot, n, at := p.hot(l, zz)
+					p.bounds.n[zz][l], p.bounds.at[zz][l] = n, at
+					if !hot {
+						break
+					}
 					l++
 				}
 			}
 			p.levels[zz] = int8(l)
 		}
 		p.decided = true
-		p.trees, p.overs, p.starts, p.stamp, p.member = [3]rtree.RTreeG[int32]{}, [3]map[maptile.Tile]bool{}, [3][]start{}, nil, nil
+		p.trees, p.overs, p.starts, p.stamp, p.member = [3]rtree.RTreeG[int32]{}, [3]map[maptile.Tile]int32{}, [3][]start{}, nil, nil
 	}
 	return int(p.levels[z])
+}
+
+// levelBounds certifies a decision of the arc levels: for every zoom z and
+// level l tested there (those below the level chosen, which were over the
+// budget, and the one chosen, unless it is the région level), n[z][l] is,
+// for a level over the budget, a number of arcs that tile at[z][l] holds
+// at least, and for the level chosen, a number no tile holds more than.
+// After a write, the first is what it was less the changed items that
+// crossed that tile and plus those that cross it now, the second what it
+// was plus the items added: as long as the former stay over the budget and
+// the latter within it, the decision stands — it is the one taking it
+// again would give (see levelOf).
+type levelBounds struct {
+	tested bool // more partnerships than ArcBudget: the levels were tested
+	n      [MaxZoom + 1][levelRegion]int32
+	at     [MaxZoom + 1][levelRegion]maptile.Tile
+}
+
+// after returns the bounds for the levels decided as levels with items of
+// ends old, now that they have ends cur, and whether the decision stands.
+func (b levelBounds) after(levels *[MaxZoom + 1]int8, old, cur *[4]arcEnds) (levelBounds, bool) {
+	if !b.tested {
+		return b, false
+	}
+	for l := range levelRegion {
+		gone, came := stretch(old[l], cur[l])
+		if len(gone) == 0 && len(came) == 0 {
+			continue
+		}
+		// The pieces of the changed items, made once.
+		pieces := func(e arcEnds) [][]orb.Bound {
+			out := make([][]orb.Bound, len(e))
+			for k := range e {
+				a, c := e.at(k)
+				index.EachPiece(a, c, func(bd orb.Bound) { out[k] = append(out[k], bd) })
+			}
+			return out
+		}
+		gp, cp := pieces(gone), pieces(came)
+		crossing := func(items [][]orb.Bound, t maptile.Tile) int32 {
+			fr := newFrame(t).wgs
+			var n int32
+			for _, ps := range items {
+				for _, bd := range ps {
+					if bd.Min[0] <= fr.Max[0] && bd.Max[0] >= fr.Min[0] && bd.Min[1] <= fr.Max[1] && bd.Max[1] >= fr.Min[1] {
+						n++
+						break
+					}
+				}
+			}
+			return n
+		}
+		budget := int32(levelBudget(l))
+		for z := range levels {
+			switch chosen := int(levels[z]); {
+			case l < chosen:
+				t := b.at[z][l]
+				b.n[z][l] += crossing(cp, t) - crossing(gp, t)
+				if b.n[z][l] <= budget {
+					return b, false
+				}
+			case l == chosen:
+				b.n[z][l] += int32(len(came))
+				if b.n[z][l] > budget {
+					return b, false
+				}
+			}
+		}
+	}
+	return b, true
+}
+
+// stretch returns the items of old and of cur between the prefix and the
+// suffix they share: what a write removed and added (see deriveArcIndex).
+func stretch(old, cur arcEnds) (gone, came arcEnds) {
+	pre := 0
+	for pre < len(old) && pre < len(cur) && old[pre] == cur[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(old)-pre && suf < len(cur)-pre && old[len(old)-1-suf] == cur[len(cur)-1-suf] {
+		suf++
+	}
+	return old[pre : len(old)-suf], cur[pre : len(cur)-suf]
 }
 
 // ---------------------------------------------------------------------------

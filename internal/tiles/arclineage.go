@@ -282,19 +282,24 @@ func nextKey(a, b []uint64, i, j int) (key uint64, inA, inB bool) {
 }
 
 // levelSlot is the lineage slot of a filter's arc levels: the levels of
-// every zoom, decided for items with the ends held. The decision depends
-// only on them (the arcs' counts per tile), so a snapshot whose items of
-// every level have the same ends (a write that changed years, themes or
-// kinds, not places) takes the slot's levels without deciding again.
+// every zoom, decided for items with the ends held, and the bounds that
+// certify them (see levelBounds). The decision depends only on the ends
+// (the arcs' counts per tile), so a snapshot whose items of every level
+// have the same ends (a write that changed years, themes or kinds, not
+// places) takes the slot's levels as they are; one whose items differ by a
+// few (a partnership added, moved or deleted) takes them when the bounds
+// show that no tile's count can have crossed a budget; only otherwise are
+// the levels decided again.
 type levelSlot struct {
 	mu     sync.Mutex
 	ends   [4]arcEnds
 	levels [MaxZoom + 1]int8
+	bounds levelBounds
 	ok     bool
 }
 
 // levelOf returns p's arc level at zoom z (see arcPlan.level), taking the
-// lineage slot's levels when they were decided for the same ends.
+// lineage slot's levels when they stand for p's ends.
 func (r *Renderer) levelOf(j *job, p *arcPlan, z int) int {
 	p.mu.Lock()
 	decided := p.decided
@@ -306,27 +311,33 @@ func (r *Renderer) levelOf(j *job, p *arcPlan, z int) int {
 	slot := r.arcIdx.Memo(key, j.pin, func() (any, int64) { return &levelSlot{}, 64 }, nil).(*levelSlot)
 	slot.mu.Lock()
 	defer slot.mu.Unlock()
-	same := slot.ok
-	for l := range slot.ends {
-		same = same && sameEnds(slot.ends[l], p.endsAt(l))
+	var ends [4]arcEnds
+	for l := range ends {
+		ends[l] = p.endsAt(l)
 	}
-	if same {
+	levels, bounds, ok := slot.levels, slot.bounds, slot.ok
+	if ok && len(p.ids) <= ArcBudget {
+		// Too few arcs to group: every zoom draws them one by one.
+		levels, bounds = [MaxZoom + 1]int8{}, levelBounds{}
+	} else if ok {
+		bounds, ok = bounds.after(&levels, &slot.ends, &ends)
+	}
+	if ok {
 		p.mu.Lock()
 		if !p.decided {
-			p.levels, p.decided = slot.levels, true
+			p.levels, p.bounds, p.decided, p.inherited = levels, bounds, true, true
 		}
 		p.mu.Unlock()
-		return p.level(z)
 	}
 	lv := p.level(z)
 	if r.budget.Keeps(j.fkey) {
 		var n int64
 		for l := range slot.ends {
-			slot.ends[l] = p.endsAt(l)
-			n += int64(32 * len(slot.ends[l]))
+			slot.ends[l] = ends[l]
+			n += int64(32 * len(ends[l]))
 		}
 		p.mu.Lock()
-		slot.levels, slot.ok = p.levels, true
+		slot.levels, slot.bounds, slot.ok = p.levels, p.bounds, true
 		p.mu.Unlock()
 		r.arcIdx.Recharge(key, 64+n)
 	}

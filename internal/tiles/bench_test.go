@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/atlas-cooperation/atlas/internal/atlas"
+	"github.com/atlas-cooperation/atlas/internal/cache"
 	"github.com/atlas-cooperation/atlas/internal/index"
 	"github.com/atlas-cooperation/atlas/internal/tiles"
 	"github.com/paulmach/orb"
@@ -151,4 +153,86 @@ func benchWarmAfter(b *testing.B, base *index.Snapshot, edit func(ds *atlas.Data
 		}
 		prev = next
 	}
+}
+
+// BenchmarkAfterWrite replays what a replica does under one write a second:
+// a mix of 24 tiles (every third with a start-year filter, as the chaos run
+// asks) served on a snapshot, then a partnership appended, the next snapshot
+// prepared and the same tiles asked of it. It reports the prepare time per
+// write and the slowest tile asked after the swap.
+func BenchmarkAfterWrite(b *testing.B) {
+	base := defaultSnapshot(b)
+	ds0 := base.Dataset()
+	rng := rand.New(rand.NewPCG(3, 1))
+	type ask struct {
+		t maptile.Tile
+		f atlas.Filter
+	}
+	var mix []ask
+	for i := range 24 {
+		a, pt := base.PartnershipEnds(int32(rng.IntN(len(ds0.Partnerships))))
+		pos := ds0.Authorities[a].Point
+		if rng.IntN(2) == 0 {
+			pos = ds0.Partners[pt].Point
+		}
+		var f atlas.Filter
+		if i%3 == 0 {
+			q, _ := urlParse(fmt.Sprintf("since=%d", 1950+i%70))
+			var err error
+			if f, err = atlas.ParseFilter(q, base); err != nil {
+				b.Fatal(err)
+			}
+		}
+		mix = append(mix, ask{maptile.At(pos, maptile.Zoom(2+rng.IntN(11))), f})
+	}
+	ctx := context.Background()
+	layers := allLayers()
+	budget := cache.NewBudget(tiles.DefaultBudget)
+	r := tiles.NewRenderer(tiles.Options{CacheBytes: 64 << 20, Budget: budget})
+	live := index.NewLive(base)
+	live.UseBudget(budget)
+	for range 2 {
+		for _, a := range mix {
+			if _, err := r.Render(ctx, base, layers, a.t, a.f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	n := len(ds0.Partnerships)
+	prev := base
+	var prep, worst, total time.Duration
+	prepared := 0
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		ds := *prev.Dataset()
+		ds.Partnerships = append([]atlas.Partnership(nil), ds.Partnerships...)
+		p := ds.Partnerships[(i*7919)%n]
+		p.ID = fmt.Sprintf("bench-%d", i)
+		p.PartnerID = ds.Partnerships[(i*104729+17)%n].PartnerID
+		ds.Partnerships = append(ds.Partnerships, p)
+		next, err := index.Derive(prev, &ds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		live.Admit(next)
+		prepared += r.Prepare(ctx, next)
+		live.Swap(next)
+		prep += time.Since(t0)
+		for _, a := range mix {
+			t1 := time.Now()
+			if _, err := r.Render(ctx, next, layers, a.t, a.f); err != nil {
+				b.Fatal(err)
+			}
+			d := time.Since(t1)
+			total += d
+			worst = max(worst, d)
+		}
+		prev = next
+	}
+	b.ReportMetric(float64(prep.Microseconds())/float64(b.N)/1000, "prepare-ms/write")
+	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-tile-ms")
+	b.ReportMetric(float64(prepared)/float64(b.N), "prepared/write")
+	b.ReportMetric(float64(total.Microseconds())/float64(b.N*len(mix))/1000, "tile-ms")
 }
