@@ -184,18 +184,21 @@ func (p *arcPlan) over(l int, t maptile.Tile) int32 {
 // through tiles that are themselves over the budget (arc counts only
 // decrease from a tile to its children, so a tile within the budget bounds
 // its descendants). p.mu must be held.
-func (p *arcPlan) hot(l, z int) (bool, int32, maptile.Tile) {
+func (p *arcPlan) hot(l, z int) (bool, int32, maptile.Tile, nearTiles) {
 	budget := int32(levelBudget(l))
 	if n, t := p.mostStarting(l, z); n > budget {
-		return true, n, t
+		return true, n, t, nearTiles{}
 	}
-	var most int32 // of the tiles within the budget the search met
+	// Of the tiles within the budget the search met: the most crowded,
+	// and the largest count of the others.
+	var near nearTiles
+	var rest int32
 	var at maptile.Tile
 	var search func(t maptile.Tile) int32
 	search = func(t maptile.Tile) int32 {
 		n := p.overCached(l, t)
 		if n <= budget {
-			most = max(most, n)
+			rest = max(rest, near.add(t, n))
 			return 0
 		}
 		if int(t.Z) == z {
@@ -212,9 +215,39 @@ func (p *arcPlan) hot(l, z int) (bool, int32, maptile.Tile) {
 		return 0
 	}
 	if w := search(maptile.New(0, 0, 0)); w > 0 {
-		return true, w, at
+		return true, w, at, nearTiles{}
 	}
-	return false, most, maptile.Tile{}
+	return false, rest, maptile.Tile{}, near
+}
+
+// nearTiles are the tiles within the budget that hold the most arcs, with
+// their counts (exact), the most first; tiles past len are unused.
+type nearTiles struct {
+	len   int8
+	tiles [4]maptile.Tile
+	n     [4]int32
+}
+
+// add keeps tile t holding n arcs if it is among the most crowded, and
+// returns the count of the tile it drops (n itself, or one it held; 0 when
+// none).
+func (s *nearTiles) add(t maptile.Tile, n int32) int32 {
+	k := int(s.len)
+	if k == len(s.tiles) {
+		if n <= s.n[k-1] {
+			return n
+		}
+		k--
+	} else {
+		s.len++
+	}
+	dropped := s.n[k]
+	for k > 0 && s.n[k-1] < n {
+		s.tiles[k], s.n[k] = s.tiles[k-1], s.n[k-1]
+		k--
+	}
+	s.tiles[k], s.n[k] = t, n
+	return dropped
 }
 
 // overCached is over, remembered per tile. p.mu must be held.
@@ -280,8 +313,8 @@ func (p *arcPlan) level(z int) int {
 			l := levelIndividual
 			if p.bounds.tested {
 				for l < levelRegion {
-					hot, n, at := p.hot(l, zz)
-					p.bounds.n[zz][l], p.bounds.at[zz][l] = n, at
+					hot, n, at, near := p.hot(l, zz)
+					p.bounds.n[zz][l], p.bounds.at[zz][l], p.bounds.near[zz][l] = n, at, near
 					if !hot {
 						break
 					}
@@ -300,16 +333,18 @@ func (p *arcPlan) level(z int) int {
 // level l tested there (those below the level chosen, which were over the
 // budget, and the one chosen, unless it is the région level), n[z][l] is,
 // for a level over the budget, a number of arcs that tile at[z][l] holds
-// at least, and for the level chosen, a number no tile holds more than.
-// After a write, the first is what it was less the changed items that
-// crossed that tile and plus those that cross it now, the second what it
-// was plus the items added: as long as the former stay over the budget and
-// the latter within it, the decision stands — it is the one taking it
-// again would give (see levelOf).
+// at least; for the level chosen, the tiles near[z][l] hold the arcs they
+// say and every tile of zoom z is within one of them or within n[z][l]
+// arcs. After a write, a tile's count is what it was less the changed
+// items that crossed it and plus those that cross it now, and n[z][l] of
+// the chosen level grows by the items added: as long as the levels over
+// the budget stay over it and the chosen one within, the decision stands
+// — it is the one taking it again would give (see levelOf).
 type levelBounds struct {
 	tested bool // more partnerships than ArcBudget: the levels were tested
 	n      [MaxZoom + 1][levelRegion]int32
 	at     [MaxZoom + 1][levelRegion]maptile.Tile
+	near   [MaxZoom + 1][levelRegion]nearTiles
 }
 
 // after returns the bounds for the levels decided as levels with items of
@@ -359,6 +394,13 @@ func (b levelBounds) after(levels *[MaxZoom + 1]int8, old, cur *[4]arcEnds) (lev
 				b.n[z][l] += int32(len(came))
 				if b.n[z][l] > budget {
 					return b, false
+				}
+				near := &b.near[z][l]
+				for k := range near.len {
+					t := near.tiles[k]
+					if near.n[k] += crossing(cp, t) - crossing(gp, t); near.n[k] > budget {
+						return b, false
+					}
 				}
 			}
 		}

@@ -160,4 +160,20 @@ func TestLevelBounds(t *testing.T) {
 	if _, ok := (levelBounds{}).after(&levels, &base, &base); ok {
 		t.Error("a decision that tested nothing stands")
 	}
+
+	// Arcs one by one at every zoom, a tile over Paris at the budget.
+	one := levelBounds{tested: true}
+	for z := 6; z <= MaxZoom; z++ {
+		one.near[z][levelIndividual].add(maptile.At(paris, maptile.Zoom(z)), int32(ArcBudget))
+	}
+	var individual [MaxZoom + 1]int8
+	far, near := base, base
+	far[0] = append(slices.Clone(base[0]), arc(tokyo, santiago))
+	near[0] = append(slices.Clone(base[0]), arc(paris, santiago))
+	if _, ok := one.after(&individual, &base, &far); !ok {
+		t.Error("an arc far from the crowded tile added: the decision falls")
+	}
+	if _, ok := one.after(&individual, &base, &near); ok {
+		t.Error("an arc from the crowded tile at its budget added: the decision stands")
+	}
 }
