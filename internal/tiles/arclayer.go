@@ -411,15 +411,20 @@ func (b levelBounds) after(levels *[MaxZoom + 1]int8, old, cur *[4]arcEnds) (lev
 // stretch returns the items of old and of cur between the prefix and the
 // suffix they share: what a write removed and added (see deriveArcIndex).
 func stretch(old, cur arcEnds) (gone, came arcEnds) {
-	pre := 0
+	pre, suf := common(old, cur)
+	return old[pre : len(old)-suf], cur[pre : len(cur)-suf]
+}
+
+// common returns the lengths of the prefix and of the suffix (after it)
+// that old and cur share.
+func common(old, cur arcEnds) (pre, suf int) {
 	for pre < len(old) && pre < len(cur) && old[pre] == cur[pre] {
 		pre++
 	}
-	suf := 0
 	for suf < len(old)-pre && suf < len(cur)-pre && old[len(old)-1-suf] == cur[len(cur)-1-suf] {
 		suf++
 	}
-	return old[pre : len(old)-suf], cur[pre : len(cur)-suf]
+	return pre, suf
 }
 
 // ---------------------------------------------------------------------------

@@ -117,14 +117,7 @@ func deriveArcIndex(base *arcIndex, ends arcEnds, kind arcKind, level, z int) *a
 		return ix
 	}
 	old := base.ends
-	pre := 0
-	for pre < len(old) && pre < len(ends) && old[pre] == ends[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(old)-pre && suf < len(ends)-pre && old[len(old)-1-suf] == ends[len(ends)-1-suf] {
-		suf++
-	}
+	pre, suf := common(old, ends)
 	if n := len(ends) - pre - suf; 2*n > len(ends) {
 		return deriveArcIndex(nil, ends, kind, level, z)
 	}
