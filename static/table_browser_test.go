@@ -127,6 +127,16 @@ func TestBrowserResultsTable(t *testing.T) {
 		t.Errorf("URL %q does not keep the open table", st.URL)
 	}
 
+	// The page's checkboxes are the DSFR's: each input in a
+	// .fr-checkbox-group, followed by its label, which draws the box.
+	var cbs struct{ All, DSFR int }
+	tb.eval(`(() => { const all = Array.from(document.querySelectorAll('#filters-form input[type=checkbox], #pane-list input[type=checkbox], #results-table input[type=checkbox]'));
+		return {All: all.length, DSFR: all.filter(cb => cb.parentElement.classList.contains('fr-checkbox-group') && cb.nextElementSibling && cb.nextElementSibling.matches('label.fr-label[for="' + cb.id + '"]') &&
+			getComputedStyle(cb).opacity === '0' && getComputedStyle(cb.nextElementSibling, '::before').width !== 'auto').length}; })()`, &cbs)
+	if cbs.All < 20 || cbs.DSFR != cbs.All {
+		t.Errorf("%d of the page's %d checkboxes are DSFR checkboxes (input then label in .fr-checkbox-group)", cbs.DSFR, cbs.All)
+	}
+
 	// « Année » from the keyboard: Tab reaches it, Enter sorts ascending,
 	// Space descending; the focus stays on it.
 	ctx, cancel := context.WithTimeout(tb.ctx, 60*time.Second)

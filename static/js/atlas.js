@@ -119,7 +119,9 @@
         changed();
       });
       var sw = r[3] ? el('span', { class: 'sw dot', style: 'background:' + r[3] }) : null;
-      fs.appendChild(el('div', { class: 'cb' }, [cb, el('label', { for: id }, [sw, C.label(table, r[0])])]));
+      // Full pages: the DSFR checkbox (fr-checkbox-group, the input then its
+      // label); the embed, without the DSFR's CSS, a plain one.
+      fs.appendChild(el('div', { class: embed ? 'cb' : 'fr-checkbox-group fr-checkbox-group--sm' }, [cb, el('label', { class: embed ? null : 'fr-label', for: id }, [sw, C.label(table, r[0])])]));
     });
     return fs;
   }
@@ -1054,7 +1056,11 @@
   function wireChrome() {
     var d = $('embed-dialog');
     if ($('btn-embed') && d) {
-      $('btn-embed').addEventListener('click', function () { refreshEmbed(); d.showModal(); $('embed-code').select(); });
+      // The DSFR modal (dialog.fr-modal), opened as a modal dialog: the
+      // browser keeps the focus inside and closes it on Escape.
+      $('btn-embed').addEventListener('click', function () { refreshEmbed(); d.showModal(); d.classList.add('fr-modal--opened'); $('btn-embed').setAttribute('aria-expanded', 'true'); $('embed-code').select(); });
+      $('embed-x').addEventListener('click', function () { d.close(); });
+      d.addEventListener('click', function (e) { if (e.target === d || e.target.classList.contains('fr-container') || e.target.classList.contains('fr-grid-row')) d.close(); });
       ['embed-panel', 'embed-width', 'embed-height'].forEach(function (id) {
         $(id).addEventListener('input', refreshEmbed);
         $(id).addEventListener('change', refreshEmbed);
@@ -1072,7 +1078,11 @@
       });
       $('embed-close').addEventListener('click', function () { d.close(); });
       // Closing unloads the preview (its map and tiles).
-      d.addEventListener('close', function () { if ($('embed-preview')) $('embed-preview').removeAttribute('src'); });
+      d.addEventListener('close', function () {
+        d.classList.remove('fr-modal--opened');
+        $('btn-embed').setAttribute('aria-expanded', 'false');
+        if ($('embed-preview')) $('embed-preview').removeAttribute('src');
+      });
     }
     if ($('btn-share')) $('btn-share').addEventListener('click', function () { copy(location.href); C.showMessage(msgs, t('copied'), 'info'); });
     if ($('btn-lang')) {
