@@ -286,6 +286,21 @@ func TestBrowserFitAndEmbedPopup(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Click("#btn-embed")); err != nil {
 			t.Fatal(err)
 		}
+		// The DSFR modal: a dialog.fr-modal named by its title, opened
+		// modal (the page behind it inert), its options' checkbox the DSFR's.
+		var m struct {
+			Modal, Opened, Labelled, Body, Close, Checkbox bool
+		}
+		tb.eval(`(() => { const d = document.getElementById('embed-dialog'), h = document.getElementById(d.getAttribute('aria-labelledby') || 'none');
+			const cb = document.getElementById('embed-panel'), g = cb.closest('.fr-checkbox-group');
+			return {Modal: d.tagName === 'DIALOG' && d.classList.contains('fr-modal') && d.matches(':modal'), Opened: d.classList.contains('fr-modal--opened'),
+				Labelled: !!h && h.classList.contains('fr-modal__title') && d.querySelector('.fr-modal__body').contains(h),
+				Body: !!d.querySelector('.fr-modal__body .fr-modal__content #embed-code'),
+				Close: !!d.querySelector('.fr-modal__header button.fr-btn--close'),
+				Checkbox: !!g && cb.nextElementSibling && cb.nextElementSibling.tagName === 'LABEL' && cb.nextElementSibling.htmlFor === 'embed-panel' && getComputedStyle(cb.nextElementSibling, '::before').content !== 'none'}; })()`, &m)
+		if !m.Modal || !m.Opened || !m.Labelled || !m.Body || !m.Close || !m.Checkbox {
+			t.Errorf("« Intégrer » is not the DSFR modal: %+v", m)
+		}
 		tb.eval(`(() => { const w = document.getElementById('embed-width'), h = document.getElementById('embed-height');
 			w.value = '640'; w.dispatchEvent(new Event('input'));
 			h.value = '400'; h.dispatchEvent(new Event('input'));
@@ -317,7 +332,11 @@ func TestBrowserFitAndEmbedPopup(t *testing.T) {
 			document.getElementById('embed-status').textContent === 'Code copié dans le presse-papiers.' &&
 			document.getElementById('embed-status').getAttribute('aria-live') === 'polite'`, 10*time.Second)
 		tb.screenshot("atlas-embed-dialog")
-		tb.eval(`document.getElementById('embed-close').click(), true`, nil)
+		// Escape closes it and gives the focus back to « Intégrer ».
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+			t.Fatal(err)
+		}
+		tb.waitFor("modal closed by Escape", `!document.getElementById('embed-dialog').open && !document.getElementById('embed-dialog').classList.contains('fr-modal--opened') && document.activeElement.id === 'btn-embed'`, 10*time.Second)
 		// Once the user moves the map, the snippet carries the view.
 		tb.eval(`new Promise(r => { atlasMap.once('moveend', () => r(true)); atlasMap.jumpTo({center: [139.7, 35.7], zoom: 5}); })`, nil)
 		if err := chromedp.Do(ctx, chromedp.Click("#btn-embed")); err != nil {

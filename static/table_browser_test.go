@@ -127,6 +127,16 @@ func TestBrowserResultsTable(t *testing.T) {
 		t.Errorf("URL %q does not keep the open table", st.URL)
 	}
 
+	// The page's checkboxes are the DSFR's: each input in a
+	// .fr-checkbox-group, followed by its label, which draws the box.
+	var cbs struct{ All, DSFR int }
+	tb.eval(`(() => { const all = Array.from(document.querySelectorAll('#filters-form input[type=checkbox], #pane-list input[type=checkbox], #results-table input[type=checkbox]'));
+		return {All: all.length, DSFR: all.filter(cb => cb.parentElement.classList.contains('fr-checkbox-group') && cb.nextElementSibling && cb.nextElementSibling.matches('label.fr-label[for="' + cb.id + '"]') &&
+			getComputedStyle(cb).opacity === '0' && getComputedStyle(cb.nextElementSibling, '::before').width !== 'auto').length}; })()`, &cbs)
+	if cbs.All < 20 || cbs.DSFR != cbs.All {
+		t.Errorf("%d of the page's %d checkboxes are DSFR checkboxes (input then label in .fr-checkbox-group)", cbs.DSFR, cbs.All)
+	}
+
 	// « Année » from the keyboard: Tab reaches it, Enter sorts ascending,
 	// Space descending; the focus stays on it.
 	ctx, cancel := context.WithTimeout(tb.ctx, 60*time.Second)
@@ -237,4 +247,137 @@ func TestBrowserResultsTable(t *testing.T) {
 	}
 	ph.screenshot("table-390")
 	ph.checkClean()
+}
+
+// selectState is what a selection from the results table shows.
+type selectState struct {
+	Sel       string  // atlas.getState().selected
+	URL       string  // location.search
+	Filter    string  // the highlighted arc layer's filter
+	Detail    bool    // the detail panel is shown
+	DetailFor string  // the partner named in it
+	Focus     string  // where the focus is: "detail", "row:<id>" or the tag
+	Current   string  // the row marked aria-current
+	Moving    bool    // the map is still moving
+	Ends      int     // how many of the partnership's ends the map's view holds
+	Zoom      float64 // the map's zoom
+}
+
+const selectStateJS = `(async () => {
+	const st = atlas.getState(), a = document.activeElement, d = document.getElementById('detail');
+	const p = st.selected ? await (await fetch('/api/partnerships/' + encodeURIComponent(st.selected))).json() : null;
+	const b = atlasMap.getBounds();
+	const ends = p ? [p.authority.point, p.partner.point].filter(pt => b.contains(pt)).length : 0;
+	const cur = document.querySelector('#results tbody tr[aria-current=true]');
+	return {
+		Sel: st.selected || '', URL: location.search, Filter: JSON.stringify(atlasMap.getFilter('partnerships-selected')),
+		Detail: !d.hidden, DetailFor: p && !d.hidden && d.textContent.includes(p.partner.name) ? p.partner.name : '',
+		Focus: a === d ? 'detail' : a && a.matches('#results button[data-select]') ? 'row:' + a.getAttribute('data-select') : a ? a.tagName : '',
+		Current: cur ? cur.getAttribute('data-id') : '', Moving: atlasMap.isMoving(), Ends: ends, Zoom: atlasMap.getZoom()
+	};
+})()`
+
+// A row of the results table selects its partnership on the map, as a
+// click on its arc does: from its first cell's button (Enter, Space, a
+// click) or a click on the row, the map fits both ends, the arc is
+// highlighted, the detail opens with the focus, the URL carries the
+// selection and the view; Escape closes the detail and gives the focus
+// back to the row's button.
+func TestBrowserResultsTableSelect(t *testing.T) {
+	b := newBrowser(t)
+	tb := b.tab(t, 1280, 900)
+	tb.navigate("/?country=SN&table=1&sortby=start_year")
+	tb.waitMapIdle("")
+	tb.waitFor("table", `document.querySelectorAll('#results tbody tr[data-id]').length >= 10 && !document.getElementById('results-table').hasAttribute('aria-busy')`, 40*time.Second)
+	var ids []string
+	tb.eval(`Array.from(document.querySelectorAll('#results tbody tr[data-id]')).slice(0, 10).map(tr => tr.getAttribute('data-id'))`, &ids)
+	// The first cell's control is a real button, named after the row.
+	var ctl struct {
+		Tag, Type, Label string
+		InFirst          bool
+	}
+	tb.eval(`(() => { const btn = document.querySelector('#results tr[data-id="`+ids[3]+`"] button[data-select]');
+		return {Tag: btn.tagName, Type: btn.type, Label: btn.getAttribute('aria-label'), InFirst: btn.closest('td') === btn.closest('tr').cells[0]}; })()`, &ctl)
+	if ctl.Tag != "BUTTON" || ctl.Type != "button" || !ctl.InFirst || !strings.HasPrefix(ctl.Label, "Voir sur la carte : ") {
+		t.Fatalf("row control %+v", ctl)
+	}
+	// Move the map away first, so that the fit is the selection's.
+	tb.eval(`new Promise(r => { atlasMap.once('moveend', () => r(true)); atlasMap.jumpTo({center: [-150, -40], zoom: 5}); })`, nil)
+	state := func() selectState {
+		t.Helper()
+		var s selectState
+		tb.eval(selectStateJS, &s)
+		return s
+	}
+	// waitSelected waits until id is selected, the map at rest, then checks
+	// everything a selection shows.
+	waitSelected := func(how, id string) {
+		t.Helper()
+		tb.waitFor(how+": selected and fitted", `atlas.getState().selected === '`+id+`' && !document.getElementById('detail').hidden && !atlasMap.isMoving() && document.activeElement === document.getElementById('detail')`, 30*time.Second)
+		s := state()
+		if s.Ends != 2 || s.Moving || s.Zoom < 2 {
+			t.Errorf("%s: the view (zoom %.2f, moving %v) holds %d of the 2 ends of %s", how, s.Zoom, s.Moving, s.Ends, id)
+		}
+		if !strings.Contains(s.Filter, `"`+id+`"`) {
+			t.Errorf("%s: highlighted arc filter %s, want %s", how, s.Filter, id)
+		}
+		if s.DetailFor == "" || s.Focus != "detail" || s.Current != id {
+			t.Errorf("%s: detail shown %v naming the partner %q, focus on %q, row marked %q", how, s.Detail, s.DetailFor, s.Focus, s.Current)
+		}
+		if !strings.Contains(s.URL, "sel="+id) || !strings.Contains(s.URL, "view=") || !strings.Contains(s.URL, "table=1") {
+			t.Errorf("%s: URL %q lacks the selection, the view or the table", how, s.URL)
+		}
+	}
+	key := func(k string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+		defer cancel()
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closed := func(id string) {
+		t.Helper()
+		tb.waitFor("detail closed", `document.getElementById('detail').hidden && !atlas.getState().selected`, 10*time.Second)
+		s := state()
+		if s.Focus != "row:"+id || strings.Contains(s.URL, "sel=") || s.Current != "" || !strings.Contains(s.Filter, "__none__") {
+			t.Errorf("after Escape: focus on %q (want row:%s), URL %q, row marked %q, arc filter %s", s.Focus, id, s.URL, s.Current, s.Filter)
+		}
+	}
+
+	// From the keyboard: focus the fourth row's button, Enter.
+	tb.eval(`document.querySelector('#results tr[data-id="`+ids[3]+`"] button[data-select]').focus(), true`, nil)
+	key(kb.Enter)
+	waitSelected("Enter", ids[3])
+	tb.screenshot("table-row-selected-1280")
+	// Escape closes the detail and gives the focus back to the row.
+	key(kb.Escape)
+	closed(ids[3])
+	// Space on the same control.
+	tb.eval(`new Promise(r => { atlasMap.once('moveend', () => r(true)); atlasMap.jumpTo({center: [-150, -40], zoom: 5}); })`, nil)
+	key(" ")
+	waitSelected("Space", ids[3])
+	key(kb.Escape)
+	closed(ids[3])
+
+	// A click on another row (its country cell, not a link).
+	tb.eval(`new Promise(r => { atlasMap.once('moveend', () => r(true)); atlasMap.jumpTo({center: [-150, -40], zoom: 5}); })`, nil)
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Click(`#results tr[data-id="`+ids[7]+`"] td:nth-child(5)`, chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+	waitSelected("row click", ids[7])
+	// The detail's close button gives the focus back to the row too.
+	tb.eval(`document.querySelector('#detail .msg-close').click(), true`, nil)
+	closed(ids[7])
+
+	// The URL of a selection reopens it.
+	tb.eval(`document.querySelector('#results tr[data-id="`+ids[7]+`"] button[data-select]').click(), true`, nil)
+	waitSelected("button click", ids[7])
+	var u string
+	tb.eval(`location.pathname + location.search`, &u)
+	tb.navigate(u)
+	tb.waitFor("reopened selection", `atlas.getState().selected === '`+ids[7]+`' && !document.getElementById('detail').hidden && document.querySelector('#results tr[aria-current=true][data-id="`+ids[7]+`"]')`, 40*time.Second)
+	tb.checkClean()
 }

@@ -17,7 +17,8 @@ D=node_modules/@gouvfr/dsfr/dist
 rm -rf vendor/dsfr && mkdir -p vendor/dsfr/fonts
 cat $D/core/core.min.css $D/component/logo/logo.min.css $D/component/header/header.min.css \
   $D/component/footer/footer.min.css $D/component/notice/notice.min.css \
-  $D/component/button/button.min.css $D/component/table/table.min.css |
+  $D/component/button/button.min.css $D/component/table/table.min.css \
+  $D/component/checkbox/checkbox.min.css $D/component/modal/modal.min.css |
   sed -e '/^\/\*# sourceMappingURL=/d' -e 's#/\*\# sourceMappingURL=[^*]*\*/##g' \
     -e 's#,url(../fonts/[A-Za-z_-]*\.woff) format("woff")##g' -e 's#url(../fonts/#url(fonts/#g' \
     -e 's#url(../../icons/#url(icons/#g' > vendor/dsfr/dsfr.min.css

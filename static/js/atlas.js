@@ -19,7 +19,8 @@
       tableCaption: '{words}{n} partenariat|{words}{n} partenariats', tableSorted: 'triés par {col}, {dir}', sortAsc: 'croissant', sortDesc2: 'décroissant',
       tableGrouped: 'groupés par collectivité', tablePage: 'Page {p} sur {pages} · lignes {from} à {to} sur {n}', tableEmpty: 'Aucun partenariat ne correspond aux filtres.',
       tableCont: '(suite)', tableTitle: 'Tableau des partenariats', tablePrev: 'Page précédente', tableNext: 'Page suivante',
-      tableNav: 'Pages du tableau', tableCsvPage: 'CSV de cette page', tableCsvAll: 'CSV de toute la sélection', tableScroll: 'Tableau des partenariats (défilement horizontal)'
+      tableNav: 'Pages du tableau', tableCsvPage: 'CSV de cette page', tableCsvAll: 'CSV de toute la sélection', tableScroll: 'Tableau des partenariats (défilement horizontal)',
+      rowSelect: 'Voir sur la carte', rowSelectLabel: 'Voir sur la carte : {a} – {b}', detailLabel: 'Détail du partenariat (Échap : fermer)'
     },
     en: {
       embedWidth: 'Width', embedHeight: 'Height (px)', embedSizeHelp: 'Width in pixels (640) or as a percentage (100%).',
@@ -34,7 +35,8 @@
       tableCaption: '{words}{n} partnership|{words}{n} partnerships', tableSorted: 'sorted by {col}, {dir}', sortAsc: 'ascending', sortDesc2: 'descending',
       tableGrouped: 'grouped by local authority', tablePage: 'Page {p} of {pages} · rows {from} to {to} of {n}', tableEmpty: 'No partnership matches the filters.',
       tableCont: '(continued)', tableTitle: 'Table of partnerships', tablePrev: 'Previous page', tableNext: 'Next page',
-      tableNav: 'Table pages', tableCsvPage: 'CSV of this page', tableCsvAll: 'CSV of the whole selection', tableScroll: 'Table of partnerships (scrolls sideways)'
+      tableNav: 'Table pages', tableCsvPage: 'CSV of this page', tableCsvAll: 'CSV of the whole selection', tableScroll: 'Table of partnerships (scrolls sideways)',
+      rowSelect: 'Show on the map', rowSelectLabel: 'Show on the map: {a} – {b}', detailLabel: 'Partnership detail (Escape: close)'
     }
   };
   function t(key, vars) {
@@ -117,7 +119,9 @@
         changed();
       });
       var sw = r[3] ? el('span', { class: 'sw dot', style: 'background:' + r[3] }) : null;
-      fs.appendChild(el('div', { class: 'cb' }, [cb, el('label', { for: id }, [sw, C.label(table, r[0])])]));
+      // Full pages: the DSFR checkbox (fr-checkbox-group, the input then its
+      // label); the embed, without the DSFR's CSS, a plain one.
+      fs.appendChild(el('div', { class: embed ? 'cb' : 'fr-checkbox-group fr-checkbox-group--sm' }, [cb, el('label', { class: embed ? null : 'fr-label', for: id }, [sw, C.label(table, r[0])])]));
     });
     return fs;
   }
@@ -607,11 +611,18 @@
     $('table-csv-all').href = tableCSV(q, false);
     $('results-table').removeAttribute('aria-busy');
   }
+  // tableRow is one partnership. Its first cell holds a button that selects
+  // it on the map (as a click on its arc does: fitted view, highlighted
+  // arc, detail focused); a click elsewhere on the row, off its links, does
+  // the same.
   function tableRow(p) {
     var dep = authDeps[p.authority_id];
     var themes = (p.themes || []).map(function (x) { return C.label(C.THEMES, x); }).join(', ');
-    return el('tr', { 'data-id': p.id }, [
-      el('td', null, [el('a', { href: '/collectivites/' + encodeURIComponent(p.authority_id), text: p.authority_name })]),
+    var pick = el('button', { type: 'button', 'class': 'fr-btn fr-btn--tertiary fr-btn--sm row-select', 'data-select': p.id,
+      'aria-label': t('rowSelectLabel', { a: p.authority_name, b: p.partner_name }), text: t('rowSelect') });
+    pick.addEventListener('click', function () { selectFromTable(p.id); });
+    var tr = el('tr', { 'data-id': p.id, 'class': p.id === st.sel ? 'row-selected' : null, 'aria-current': p.id === st.sel ? 'true' : null }, [
+      el('td', null, [el('a', { href: '/collectivites/' + encodeURIComponent(p.authority_id), text: p.authority_name }), el('br'), pick]),
       el('td', { text: C.label(C.TYPES, p.authority_type) }),
       el('td', { text: dep ? (depNames && depNames[dep] || dep) : '—' }),
       el('td', null, [el('a', { href: '/partenaires/' + encodeURIComponent(p.partner_id), text: p.partner_name })]),
@@ -620,6 +631,31 @@
       el('td', { 'class': 'num', text: p.start_year ? String(p.start_year) : '—' }),
       el('td', { text: themes || '—' })
     ]);
+    tr.addEventListener('click', function (e) {
+      if (e.target.closest('a, button, input, select, textarea')) return;
+      selectFromTable(p.id);
+    });
+    return tr;
+  }
+  // selectFromTable selects a row's partnership on the map and gives the
+  // focus to its detail, beside the map; Escape or the detail's close
+  // button gives it back to the row's button.
+  var detailFrom = null;
+  function selectFromTable(id) {
+    detailFrom = id;
+    var wide = window.innerWidth > 1000, lay = document.querySelector('.layout');
+    if (wide && lay) lay.scrollIntoView({ block: 'start' });
+    return select(id, true).then(function () {
+      var box = $('detail');
+      if (st.sel === id && box && !box.hidden) box.focus({ preventScroll: wide });
+    });
+  }
+  function closeDetail() {
+    var from = detailFrom;
+    detailFrom = null;
+    select(null);
+    var b = from && document.querySelector('#results button[data-select="' + CSS.escape(from) + '"]');
+    if (b) { b.focus({ preventScroll: true }); b.scrollIntoView({ block: 'nearest' }); }
   }
 
   // ---- download: exactly the filtered set ----------------------------------------------------
@@ -743,6 +779,11 @@
     st.sel = id || null;
     if (map && map.getLayer('partnerships-selected')) map.setFilter('partnerships-selected', ['==', ['get', 'id'], st.sel || '__none__']);
     document.querySelectorAll('#result-list li[role=option]').forEach(function (li) { li.setAttribute('aria-selected', String(li.getAttribute('data-id') === st.sel)); });
+    document.querySelectorAll('#results tbody tr[data-id]').forEach(function (tr) {
+      var on = tr.getAttribute('data-id') === st.sel;
+      tr.classList.toggle('row-selected', on);
+      if (on) tr.setAttribute('aria-current', 'true'); else tr.removeAttribute('aria-current');
+    });
     syncURL();
     var box = $('detail');
     if (!st.sel) { if (box) box.hidden = true; return Promise.resolve(); }
@@ -763,6 +804,7 @@
   }
   function coords(o) {
     if (!o) return null;
+    if (Array.isArray(o.point) && (o.point[0] || o.point[1])) return o.point;
     if (o.geometry && o.geometry.coordinates) return o.geometry.coordinates;
     if (Array.isArray(o.coordinates)) return o.coordinates;
     if (o.lon !== undefined && o.lat !== undefined) return [o.lon, o.lat];
@@ -783,7 +825,7 @@
     var prov = C.provenanceText(pr);
     box.appendChild(el('div', { class: 'detail-head' }, [
       el('h2', { class: 'h', text: t('detail') }),
-      el('button', { type: 'button', class: 'msg-close', 'aria-label': t('close'), text: '×', onclick: function () { select(null); } })
+      el('button', { type: 'button', class: 'msg-close', 'aria-label': t('close'), text: '×', onclick: closeDetail })
     ]));
     var dl = el('dl');
     function row(k, v) { if (v !== null && v !== undefined && v !== '') { dl.appendChild(el('dt', { text: k })); dl.appendChild(el('dd', null, [v])); } }
@@ -1014,7 +1056,11 @@
   function wireChrome() {
     var d = $('embed-dialog');
     if ($('btn-embed') && d) {
-      $('btn-embed').addEventListener('click', function () { refreshEmbed(); d.showModal(); $('embed-code').select(); });
+      // The DSFR modal (dialog.fr-modal), opened as a modal dialog: the
+      // browser keeps the focus inside and closes it on Escape.
+      $('btn-embed').addEventListener('click', function () { refreshEmbed(); d.showModal(); d.classList.add('fr-modal--opened'); $('btn-embed').setAttribute('aria-expanded', 'true'); $('embed-code').select(); });
+      $('embed-x').addEventListener('click', function () { d.close(); });
+      d.addEventListener('click', function (e) { if (e.target === d || e.target.classList.contains('fr-container') || e.target.classList.contains('fr-grid-row')) d.close(); });
       ['embed-panel', 'embed-width', 'embed-height'].forEach(function (id) {
         $(id).addEventListener('input', refreshEmbed);
         $(id).addEventListener('change', refreshEmbed);
@@ -1032,7 +1078,11 @@
       });
       $('embed-close').addEventListener('click', function () { d.close(); });
       // Closing unloads the preview (its map and tiles).
-      d.addEventListener('close', function () { if ($('embed-preview')) $('embed-preview').removeAttribute('src'); });
+      d.addEventListener('close', function () {
+        d.classList.remove('fr-modal--opened');
+        $('btn-embed').setAttribute('aria-expanded', 'false');
+        if ($('embed-preview')) $('embed-preview').removeAttribute('src');
+      });
     }
     if ($('btn-share')) $('btn-share').addEventListener('click', function () { copy(location.href); C.showMessage(msgs, t('copied'), 'info'); });
     if ($('btn-lang')) {
@@ -1056,6 +1106,9 @@
       });
     });
     wireTable();
+    if ($('detail')) $('detail').addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && !$('detail').hidden) { e.preventDefault(); closeDetail(); }
+    });
     if ($('result-list')) $('result-list').addEventListener('keydown', listKeys);
     if ($('dl-csv')) $('dl-csv').addEventListener('click', function () { download('csv'); });
     if ($('dl-geojson')) $('dl-geojson').addEventListener('click', function () { download('geojson'); });
