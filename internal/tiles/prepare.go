@@ -3,6 +3,8 @@ package tiles
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,20 +13,18 @@ import (
 	"github.com/paulmach/orb/maptile"
 )
 
-// A write publishes a new snapshot, whose tiles and tile structures (arc
-// plans and levels, indexes, clusters, property tables) the first
-// requests on it would make, each waiting for the ones it needs. Prepare
-// makes them instead before the snapshot is published, while requests are
-// still served from the current one: it renders again on the new snapshot
-// the tiles that requests asked for more than once lately, the most asked
-// first — which caches them, and builds what they are cut from — so that
-// the requests after the swap find them ready. A prepared tile served from
-// the cache counts as asked again (once per snapshot), so that what is
-// asked stays prepared. The recent set is bounded and read only by
-// Prepare.
+// A write publishes a new snapshot, whose tile structures (arc plans and
+// levels, indexes, clusters, property tables) the first tiles asked of it
+// would build, each request waiting for the ones it needs. Prepare builds
+// them instead before the snapshot is published, while requests are still
+// served from the current one: it renders again on the new snapshot one
+// tile of each (layers, filter, zoom) that requests asked for more than
+// once lately — what they would build, no more (warming every zoom of the
+// unfiltered view built much that nobody asked for). The recent set is
+// bounded and read only by Prepare.
 
 const (
-	// maxRecent bounds the tiles (layers, filter, z/x/y) remembered.
+	// maxRecent bounds the (layers, filter, zoom) remembered.
 	maxRecent = 512
 	// recentFor is how long one is remembered after its last request.
 	recentFor = time.Minute
@@ -32,8 +32,8 @@ const (
 	maxPrepared = 96
 )
 
-// recentTile is one tile (layers, filter, z/x/y) asked of the renderer
-// lately.
+// recentTile is one (layers, filter, zoom) asked of the renderer lately,
+// with the last tile asked.
 type recentTile struct {
 	layers []string
 	f      atlas.Filter
@@ -47,9 +47,17 @@ type recentSet struct {
 	m  map[string]*recentTile
 }
 
-// note records a tile rendered (or a prepared one served from the cache)
-// under key, its cache key without the snapshot's version.
-func (s *recentSet) note(key string, layers []string, t maptile.Tile, f atlas.Filter) {
+// note records a tile rendered (not served from the cache).
+func (s *recentSet) note(layers []string, t maptile.Tile, f atlas.Filter) {
+	var b strings.Builder
+	for _, l := range layers {
+		b.WriteString(l)
+		b.WriteByte(',')
+	}
+	b.WriteString(strconv.Itoa(int(t.Z)))
+	b.WriteByte('?')
+	b.WriteString(f.Encode())
+	key := b.String()
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -58,7 +66,7 @@ func (s *recentSet) note(key string, layers []string, t maptile.Tile, f atlas.Fi
 	}
 	if e, ok := s.m[key]; ok {
 		e.hits++
-		e.last = now
+		e.last, e.t = now, t
 		return
 	}
 	if len(s.m) >= maxRecent {
@@ -102,22 +110,20 @@ func (s *recentSet) hot() []recentTile {
 	return out
 }
 
-// Prepare renders on snap, a snapshot about to be published, the tiles
-// requests asked for lately (see above), the most asked first, one at a
-// time (in parallel, it slowed the published snapshot's requests more
-// than it sped the next one's), until ctx is done or the budget is seven
-// eighths full (what it bounds: the pinned structures of the unfiltered
-// view are outside it), and returns how many tiles it rendered. The tiles and
-// their structures are cached only when the budget keeps snap's
-// (index.Live.Admit).
+// Prepare builds on snap, a snapshot about to be published, the tile
+// structures of what requests asked for lately (see above), the most asked
+// first, one tile at a time (in parallel, it slowed the published
+// snapshot's requests more than it sped the next one's), until ctx is done
+// or the budget is three quarters full, and returns how many tiles it
+// rendered. Its structures are cached
+// only when the budget keeps snap's (index.Live.Admit).
 func (r *Renderer) Prepare(ctx context.Context, snap *index.Snapshot) int {
 	n := 0
 	for _, e := range r.recent.hot() {
-		// Both snapshots' structures share the budget until the swap
-		// (the arc indexes' lineage slots are one per filter): past
-		// seven eighths of it, preparing more would evict what the
+		// Both snapshots' structures share the budget until the swap:
+		// past three quarters of it, preparing more would evict what the
 		// published snapshot's requests are using.
-		if ctx.Err() != nil || r.budget.Used()-r.budget.Pinned() > r.budget.Max()/8*7 {
+		if ctx.Err() != nil || r.budget.Used() > r.budget.Max()/4*3 {
 			break
 		}
 		tl, err := r.renderTile(ctx, snap, e.layers, e.t, e.f, false)

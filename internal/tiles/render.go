@@ -55,11 +55,6 @@ type Tile struct {
 	// concurrent identical requests), and its Data buffer is pooled:
 	// Release gives it back.
 	own bool
-
-	// prepared: rendered by Prepare before its snapshot was published;
-	// asked: served from the cache since (see Renderer.Prepare).
-	prepared bool
-	asked    atomic.Bool
 }
 
 // Release tells the Renderer that the caller is done with t's Data: neither
@@ -187,7 +182,7 @@ func (r *Renderer) Render(ctx context.Context, snap *index.Snapshot, layers []st
 }
 
 // renderTile is Render; noted, a tile it renders counts among what
-// requests asked lately (Prepare's own do not, and are marked prepared).
+// requests asked lately (Prepare's own do not).
 func (r *Renderer) renderTile(ctx context.Context, snap *index.Snapshot, layers []string, t maptile.Tile, f atlas.Filter, noted bool) (*Tile, error) {
 	if snap == nil {
 		return nil, errors.New("tiles: no snapshot")
@@ -205,13 +200,8 @@ func (r *Renderer) renderTile(ctx context.Context, snap *index.Snapshot, layers 
 	}
 	f = snap.Canonical(f)
 	key := cacheKey(snap, layers, t, f)
-	// The key without the version, for the recent set.
-	tileKey := key[len(snap.Version()):]
 	if r.cache != nil {
 		if tl, ok := r.cache.Get(key); ok {
-			if tl.prepared && !tl.asked.Load() && tl.asked.CompareAndSwap(false, true) {
-				r.recent.note(tileKey, layers, t, f)
-			}
 			return tl, nil
 		}
 	}
@@ -234,12 +224,11 @@ func (r *Renderer) renderTile(ctx context.Context, snap *index.Snapshot, layers 
 	r.flight[key] = c
 	r.flightMu.Unlock()
 	if noted {
-		r.recent.note(tileKey, layers, t, f)
+		r.recent.note(layers, t, f)
 	}
 
 	tl, err := r.render(ctx, snap, layers, t, f)
 	if err == nil && r.cache != nil {
-		tl.prepared = !noted
 		r.cache.Put(key, tl, tl.size())
 	}
 	c.t, c.err = tl, err
