@@ -91,7 +91,8 @@ func (s *Snapshot) derivesArcsOf(prev *Snapshot) bool {
 	return true
 }
 
-// eachPiece calls fn with the bounds of every piece of the arc a→b.
+// EachPiece calls fn with the bounds of every piece of the arc a→b, as
+// ArcPieces indexes them (and the tiles index grouped arcs).
 func EachPiece(a, b orb.Point, fn func(orb.Bound)) {
 	for _, part := range atlas.Arc(a, b, PieceKm) {
 		for lo := 0; lo+1 < len(part); lo += 2 {

@@ -31,6 +31,11 @@ func internalSnapshot(t *testing.T) *index.Snapshot {
 	return snap
 }
 
+// testJob returns the job of a render of f on snap by r, without a tile.
+func testJob(r *Renderer, snap *index.Snapshot, f atlas.Filter) *job {
+	return &job{r: r, ctx: context.Background(), snap: snap, f: f, sel: snap.Select(f), fkey: snap.Version() + "?" + f.Encode()}
+}
+
 // TestArcRunsMatchClipping checks the arc index against clipping every
 // segment: for every tile of a zoom, the runs listed for the tile and drawn
 // with drawRun (stretches inside the tile copied from the precomputed LineTo
@@ -40,7 +45,7 @@ func TestArcRunsMatchClipping(t *testing.T) {
 	snap := internalSnapshot(t)
 	r := NewRenderer(Options{})
 	for _, q := range []atlas.Filter{{}, {Countries: []string{"JP"}}} {
-		j := &job{r: r, ctx: context.Background(), snap: snap, f: q, sel: snap.Select(q), fkey: snap.Version() + "?" + q.Encode()}
+		j := testJob(r, snap, q)
 		p := r.arcPlan(j)
 		for _, z := range []int{1, 3, 5, 7} {
 			ix := buildArcIndex(p.endsAt(p.level(z)), 0, p.items(p.level(z)), p.level(z), z)
@@ -137,7 +142,7 @@ func TestArcSlicesMatchRuns(t *testing.T) {
 	// slices take) are checked by TestWholeDictionaryLayers.
 	r.wholeShare = 0
 	for _, q := range []atlas.Filter{{}, {Themes: []string{"tourisme"}}} {
-		j := &job{r: r, ctx: context.Background(), snap: snap, f: q, sel: snap.Select(q), fkey: snap.Version() + "?" + q.Encode()}
+		j := testJob(r, snap, q)
 		p := r.arcPlan(j)
 		for _, z := range []int{0, 2, 4, 6, 7, 8} {
 			runs := buildArcIndex(p.endsAt(p.level(z)), 0, p.items(p.level(z)), p.level(z), z)

@@ -45,7 +45,7 @@ type arcPlan struct {
 	levels  [MaxZoom + 1]int8
 	decided bool
 	// bounds certifies the decision of levels, per zoom and tested level
-	// (see levelBound): what a write may change before it is taken again.
+	// (see levelBounds): what a write may change before it is taken again.
 	bounds    levelBounds
 	inherited bool // levels taken from the lineage slot, not decided
 	overs     [3]map[maptile.Tile]int32
@@ -130,7 +130,7 @@ func levelBudget(l int) int {
 
 // countCap is where over stops counting: a tile over the budget is known
 // to hold at least that many arcs (up to it), which lets the decision
-// stand through writes of fewer arcs than the margin (see levelBound).
+// stand through writes of fewer arcs than the margin (see levelBounds).
 func countCap(l int) int { return levelBudget(l) + levelBudget(l)/4 }
 
 // over returns how many level l arcs may cross the buffered tile, counted
@@ -349,7 +349,7 @@ type levelBounds struct {
 
 // after returns the bounds for the levels decided as levels with items of
 // ends old, now that they have ends cur, and whether the decision stands.
-func (b levelBounds) after(levels *[MaxZoom + 1]int8, old, cur *[4]arcEnds) (levelBounds, bool) {
+func (b levelBounds) after(levels *[MaxZoom + 1]int8, old, cur *[levelRegion]arcEnds) (levelBounds, bool) {
 	if !b.tested {
 		return b, false
 	}
@@ -368,15 +368,14 @@ func (b levelBounds) after(levels *[MaxZoom + 1]int8, old, cur *[4]arcEnds) (lev
 			return out
 		}
 		gp, cp := pieces(gone), pieces(came)
+		// As the R-trees count: items with a piece whose bounds meet the
+		// buffered tile's (closed).
 		crossing := func(items [][]orb.Bound, t maptile.Tile) int32 {
 			fr := newFrame(t).wgs
 			var n int32
 			for _, ps := range items {
-				for _, bd := range ps {
-					if bd.Min[0] <= fr.Max[0] && bd.Max[0] >= fr.Min[0] && bd.Min[1] <= fr.Max[1] && bd.Max[1] >= fr.Min[1] {
-						n++
-						break
-					}
+				if slices.ContainsFunc(ps, fr.Intersects) {
+					n++
 				}
 			}
 			return n

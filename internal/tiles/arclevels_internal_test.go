@@ -1,7 +1,6 @@
 package tiles
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -73,7 +72,7 @@ func TestLevelsAfterWrites(t *testing.T) {
 		if fresh {
 			rr = NewRenderer(Options{})
 		}
-		j := &job{r: rr, ctx: context.Background(), snap: s, f: f, sel: s.Select(f), fkey: s.Version() + "?" + f.Encode()}
+		j := testJob(rr, s, f)
 		p := rr.arcPlan(j)
 		var lv [MaxZoom + 1]int8
 		for z := range lv {
@@ -134,21 +133,23 @@ func TestLevelBounds(t *testing.T) {
 		b.n[z][levelAuthority] = int32(AggregateBudget) - 1
 	}
 	arc := func(a, c orb.Point) [4]float64 { return [4]float64{a[0], a[1], c[0], c[1]} }
-	base := [4]arcEnds{{arc(paris, tokyo), arc(tokyo, santiago), arc(lyon, tokyo)}, {arc(paris, tokyo)}}
+	base := [levelRegion]arcEnds{{arc(paris, tokyo), arc(tokyo, santiago), arc(lyon, tokyo)}, {arc(paris, tokyo)}}
 	cases := []struct {
 		name  string
-		edit  func(e *[4]arcEnds)
+		edit  func(e *[levelRegion]arcEnds)
 		stand bool
 	}{
-		{"nothing", func(e *[4]arcEnds) {}, true},
-		{"an arc far from the witness removed", func(e *[4]arcEnds) { e[0] = slices.Delete(slices.Clone(e[0]), 1, 2) }, true},
-		{"an arc from the witness removed", func(e *[4]arcEnds) { e[0] = e[0][1:] }, false},
-		{"an arc from the witness moved there again", func(e *[4]arcEnds) {
+		{"nothing", func(e *[levelRegion]arcEnds) {}, true},
+		{"an arc far from the witness removed", func(e *[levelRegion]arcEnds) { e[0] = slices.Delete(slices.Clone(e[0]), 1, 2) }, true},
+		{"an arc from the witness removed", func(e *[levelRegion]arcEnds) { e[0] = e[0][1:] }, false},
+		{"an arc from the witness moved there again", func(e *[levelRegion]arcEnds) {
 			e[0] = slices.Clone(e[0])
 			e[0][0] = arc(paris, santiago)
 		}, true},
-		{"a group added", func(e *[4]arcEnds) { e[1] = append(slices.Clone(e[1]), arc(lyon, santiago)) }, true},
-		{"two groups added", func(e *[4]arcEnds) { e[1] = append(slices.Clone(e[1]), arc(lyon, santiago), arc(lyon, tokyo)) }, false},
+		{"a group added", func(e *[levelRegion]arcEnds) { e[1] = append(slices.Clone(e[1]), arc(lyon, santiago)) }, true},
+		{"two groups added", func(e *[levelRegion]arcEnds) {
+			e[1] = append(slices.Clone(e[1]), arc(lyon, santiago), arc(lyon, tokyo))
+		}, false},
 	}
 	for _, c := range cases {
 		cur := base

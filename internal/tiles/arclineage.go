@@ -285,7 +285,7 @@ func nextKey(a, b []uint64, i, j int) (key uint64, inA, inB bool) {
 // the levels decided again.
 type levelSlot struct {
 	mu     sync.Mutex
-	ends   [4]arcEnds
+	ends   [levelRegion]arcEnds // of the levels tested (the région level is not)
 	levels [MaxZoom + 1]int8
 	bounds levelBounds
 	ok     bool
@@ -304,7 +304,7 @@ func (r *Renderer) levelOf(j *job, p *arcPlan, z int) int {
 	slot := r.arcIdx.Memo(key, j.pin, func() (any, int64) { return &levelSlot{}, 64 }, nil).(*levelSlot)
 	slot.mu.Lock()
 	defer slot.mu.Unlock()
-	var ends [4]arcEnds
+	var ends [levelRegion]arcEnds
 	for l := range ends {
 		ends[l] = p.endsAt(l)
 	}

@@ -1,7 +1,6 @@
 package tiles
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -21,7 +20,7 @@ func TestArcIndexLineage(t *testing.T) {
 	snap := internalSnapshot(t)
 	r := NewRenderer(Options{})
 	q := atlas.Filter{}
-	j := &job{r: r, ctx: context.Background(), snap: snap, f: q, sel: snap.Select(q), fkey: snap.Version() + "?" + q.Encode()}
+	j := testJob(r, snap, q)
 	p := r.arcPlan(j)
 	rng := rand.New(rand.NewPCG(1, 2))
 	zooms := []int{2, 6, ArcIndexMaxZoom}

@@ -1,7 +1,6 @@
 package tiles
 
 import (
-	"context"
 	"github.com/atlas-cooperation/atlas/internal/atlas"
 	"github.com/atlas-cooperation/atlas/internal/cache"
 	"github.com/atlas-cooperation/atlas/internal/encoding/mvt"
@@ -130,7 +129,7 @@ func TestCutShapesMatchDrawn(t *testing.T) {
 		uncut[layer] = buildShapeSets(snap, layer, -1)
 	}
 	for _, f := range []atlas.Filter{{}, {BBox: &bbox}} {
-		j := &job{r: r, ctx: context.Background(), snap: snap, f: f, sel: snap.Select(f), fkey: snap.Version() + "?" + f.Encode()}
+		j := testJob(r, snap, f)
 		for _, layer := range []string{index.LayerCountries, index.LayerRegions, index.LayerDepartements} {
 			tiles := 0
 			for z := 0; z <= ShapeCutMaxZoom; z++ {
