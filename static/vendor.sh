@@ -18,10 +18,17 @@ rm -rf vendor/dsfr && mkdir -p vendor/dsfr/fonts
 cat $D/core/core.min.css $D/component/logo/logo.min.css $D/component/header/header.min.css \
   $D/component/footer/footer.min.css $D/component/notice/notice.min.css \
   $D/component/button/button.min.css $D/component/table/table.min.css \
-  $D/component/checkbox/checkbox.min.css $D/component/modal/modal.min.css |
+  $D/component/checkbox/checkbox.min.css $D/component/modal/modal.min.css \
+  $D/component/tab/tab.min.css $D/component/range/range.min.css |
   sed -e '/^\/\*# sourceMappingURL=/d' -e 's#/\*\# sourceMappingURL=[^*]*\*/##g' \
     -e 's#,url(../fonts/[A-Za-z_-]*\.woff) format("woff")##g' -e 's#url(../fonts/#url(fonts/#g' \
     -e 's#url(../../icons/#url(icons/#g' > vendor/dsfr/dsfr.min.css
+# Its scripts for the components that need one (tabs, range), on the pages
+# that use them: the core then each component, each in a block of its own
+# (their top-level names would clash in one module).
+for f in $D/core/core.module.min.js $D/component/tab/tab.module.min.js $D/component/range/range.module.min.js; do
+  printf '{\n'; sed -e '/^\/\/# sourceMappingURL=/d' "$f"; printf '\n}\n'
+done > vendor/dsfr/dsfr.module.min.js
 for f in $D/fonts/Marianne-*.woff2; do cp "$f" vendor/dsfr/fonts/; done
 grep -o 'url(icons/[^)]*)' vendor/dsfr/dsfr.min.css | sed -e 's#url(##' -e 's#)##' | sort -u | while read -r i; do
   mkdir -p "vendor/dsfr/$(dirname "$i")"; cp "$D/$i" "vendor/dsfr/$i"

@@ -246,31 +246,44 @@
     form.appendChild(checkboxGroup('kind', C.KINDS, 'kinds'));
     form.appendChild(checkboxGroup('provenance', C.PROVENANCES, 'provenance'));
 
-    // Years: two range inputs (since, until).
+    // Years: two range inputs (since, until). Full pages: the DSFR's double
+    // range (fr-range--double: its script draws the span between the
+    // thumbs and writes the output); the embed keeps two plain inputs.
     var ymin = facets && facets.years && facets.years.min || 1950, ymax = facets && facets.years && facets.years.max || new Date().getFullYear();
-    var yfs = el('fieldset', { class: 'group years' }, [el('legend', { text: t('years') })]);
-    var out = el('output', { id: 'years-out', 'aria-live': 'polite' });
+    var yfs = el('fieldset', { class: 'group years' }, [el('legend', { id: 'years-legend', text: t('years') })]);
+    var out = el(embed ? 'output' : 'span', { id: 'years-out', class: embed ? null : 'fr-range__output', 'aria-hidden': embed ? null : 'true', 'aria-live': embed ? 'polite' : null });
     function yearsText() {
       out.textContent = (st.filters.since || ymin) + ' – ' + (st.filters.until || ymax);
     }
+    var box = embed ? yfs : el('div', { class: 'fr-range fr-range--double fr-range--sm', 'data-fr-prefix': '' });
+    if (!embed) box.appendChild(out);
     ['since', 'until'].forEach(function (p) {
       var val = st.filters[p] !== null ? st.filters[p] : (p === 'since' ? ymin : ymax);
-      var r = el('input', { type: 'range', id: 'f-' + p, min: ymin, max: ymax, step: 1, value: val, 'aria-label': t(p) });
+      var r = el('input', { type: 'range', id: 'f-' + p, min: ymin, max: ymax, step: 1, value: val, 'aria-label': t(p),
+        'aria-labelledby': embed ? null : 'f-' + p + ' years-legend', 'aria-describedby': embed ? null : 'years-now',
+        'aria-valuetext': t(p) + ' ' + val });
       r.addEventListener('input', function () {
         var v = +r.value;
         var other = $(p === 'since' ? 'f-until' : 'f-since');
         if (p === 'since' && v > +other.value) { other.value = v; st.filters.until = v === ymax ? null : v; }
         if (p === 'until' && v < +other.value) { other.value = v; st.filters.since = v === ymin ? null : v; }
         st.filters[p] = (p === 'since' && v === ymin) || (p === 'until' && v === ymax) ? null : v;
+        r.setAttribute('aria-valuetext', t(p) + ' ' + v);
+        other.setAttribute('aria-valuetext', t(p === 'since' ? 'until' : 'since') + ' ' + other.value);
         yearsText();
         changed();
       });
-      yfs.appendChild(el('label', { class: 'range', for: 'f-' + p }, [t(p)]));
-      yfs.appendChild(r);
+      if (embed) yfs.appendChild(el('label', { class: 'range', for: 'f-' + p }, [t(p)]));
+      box.appendChild(r);
     });
     yearsText();
-    yfs.appendChild(out);
-    yfs.appendChild(el('p', { class: 'hint', text: t('yearsHint') }));
+    if (embed) yfs.appendChild(out);
+    else {
+      box.appendChild(el('span', { class: 'fr-range__min', 'aria-hidden': 'true', text: String(ymin) }));
+      box.appendChild(el('span', { class: 'fr-range__max', 'aria-hidden': 'true', text: String(ymax) }));
+      yfs.appendChild(el('div', { class: 'fr-range-group' }, [box]));
+    }
+    yfs.appendChild(el('p', { class: 'hint', id: 'years-now', text: t('yearsHint') }));
     form.appendChild(yfs);
     form.appendChild(el('button', { type: 'button', class: 'btn', id: 'reset', text: t('reset'), onclick: function () {
       st.filters = C.emptyFilters(); st.sel = null; changed(true);
@@ -1112,8 +1125,11 @@
     if ($('result-list')) $('result-list').addEventListener('keydown', listKeys);
     if ($('dl-csv')) $('dl-csv').addEventListener('click', function () { download('csv'); });
     if ($('dl-geojson')) $('dl-geojson').addEventListener('click', function () { download('geojson'); });
-    document.querySelectorAll('[role=tab]').forEach(function (tab) {
-      tab.addEventListener('click', function () { showTab(tab.getAttribute('data-tab')); });
+    document.querySelectorAll('.side-tabs [role=tabpanel]').forEach(function (panel) {
+      panel.addEventListener('dsfr.disclose', function () {
+        st.tab = panel.id === 'pane-stats' ? 'stats' : 'list';
+        tabShown();
+      });
     });
     if ($('toggle-filters')) $('toggle-filters').addEventListener('click', function () {
       var p = $('filters');
@@ -1123,13 +1139,24 @@
     var open = $('open-atlas');
     if (open) open.addEventListener('click', function () { open.href = '/?' + C.pageQuery(st, { embed: true }); });
   }
+  // showTab shows the list or the statistics. The tabs are the DSFR's
+  // (fr-tabs: its script moves between them with the arrow keys, Home and
+  // End, and tells which panel it shows with dsfr.disclose); before it has
+  // started, the page marks the panel to show itself.
   function showTab(name) {
     st.tab = name === 'stats' ? 'stats' : 'list';
-    document.querySelectorAll('[role=tab]').forEach(function (tab) {
+    var panel = $('pane-' + st.tab);
+    var api = window.dsfr && window.dsfr(panel) && window.dsfr(panel).tabPanel;
+    if (api && !panel.classList.contains('fr-tabs__panel--selected')) { api.disclose(); return; }
+    document.querySelectorAll('.side-tabs [role=tab]').forEach(function (tab) {
       var on = tab.getAttribute('data-tab') === st.tab;
       tab.setAttribute('aria-selected', String(on));
-      $(tab.getAttribute('aria-controls')).hidden = !on;
+      tab.setAttribute('tabindex', on ? '0' : '-1');
+      $(tab.getAttribute('aria-controls')).classList.toggle('fr-tabs__panel--selected', on);
     });
+    tabShown();
+  }
+  function tabShown() {
     Object.keys(charts).forEach(function (k) { charts[k].resize(); });
     syncURL();
   }
