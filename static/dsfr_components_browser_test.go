@@ -34,7 +34,7 @@ func TestBrowserDSFRTabsRange(t *testing.T) {
 	}
 	type tabs struct {
 		Selected, Panel, Focus, URL string
-		StatsVisible               bool
+		StatsVisible                bool
 	}
 	state := func() tabs {
 		var s tabs
