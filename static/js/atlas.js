@@ -1139,15 +1139,12 @@
     var open = $('open-atlas');
     if (open) open.addEventListener('click', function () { open.href = '/?' + C.pageQuery(st, { embed: true }); });
   }
-  // showTab shows the list or the statistics. The tabs are the DSFR's
-  // (fr-tabs: its script moves between them with the arrow keys, Home and
-  // End, and tells which panel it shows with dsfr.disclose); before it has
-  // started, the page marks the panel to show itself.
+  // showTab marks the panel the URL asks for (list or statistics) before
+  // the DSFR's script starts: from then on the tabs are its own (fr-tabs:
+  // the arrow keys, Home and End move between them, and dsfr.disclose says
+  // which panel it shows).
   function showTab(name) {
     st.tab = name === 'stats' ? 'stats' : 'list';
-    var panel = $('pane-' + st.tab);
-    var api = window.dsfr && window.dsfr(panel) && window.dsfr(panel).tabPanel;
-    if (api && !panel.classList.contains('fr-tabs__panel--selected')) { api.disclose(); return; }
     document.querySelectorAll('.side-tabs [role=tab]').forEach(function (tab) {
       var on = tab.getAttribute('data-tab') === st.tab;
       tab.setAttribute('aria-selected', String(on));
