@@ -116,7 +116,10 @@ func (s *recentSet) hot() []recentTile {
 // snapshot's requests more than it sped the next one's), until ctx is done
 // or the budget is three quarters full, and returns how many tiles it
 // rendered. Its structures are cached
-// only when the budget keeps snap's (index.Live.Admit).
+// only when the budget keeps snap's (index.Live.Admit). The stop counts
+// the pinned entries, outside the budget, and a warm budget is full: on a
+// warm server Prepare renders one tile at most, most often none (README,
+// Benchmarks, for what was measured of the alternatives).
 func (r *Renderer) Prepare(ctx context.Context, snap *index.Snapshot) int {
 	n := 0
 	for _, e := range r.recent.hot() {
