@@ -1089,7 +1089,6 @@
           copyTimer = setTimeout(function () { btn.textContent = t('copy'); $('embed-status').textContent = ''; }, 4000);
         });
       });
-      $('embed-close').addEventListener('click', function () { d.close(); });
       // Closing unloads the preview (its map and tiles).
       d.addEventListener('close', function () {
         d.classList.remove('fr-modal--opened');
